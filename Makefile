@@ -1,0 +1,25 @@
+# Article cleaner: `make install` sets up .venv and cleans the sample corpus,
+# `make test` runs the tests, `make bench` prints the benchmark figures.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: install test bench lint clean-corpus
+
+install: $(BIN)/clean
+	$(BIN)/clean corpus/ -o corpus.clean/
+
+$(BIN)/clean: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(BIN)/clean
+
+test: $(BIN)/clean
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/clean
+	$(BIN)/python -m bench
+
+lint: $(BIN)/clean
+	$(BIN)/ruff check cleaner heuristics tests bench

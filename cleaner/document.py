@@ -1,0 +1,213 @@
+"""The document model: normalised text cut into lines, paragraphs and sentences.
+
+Every piece keeps its character offsets into the normalised text, so that a
+rule's verdict can always be stated as a span of that text. The document
+also tracks what earlier rules already removed, so that later rules judge
+only what is still there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the normalised text: ``text == doc.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-empty line (a block) of the document."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+    @property
+    def span(self) -> Span:
+        """The line as a plain span."""
+        return Span(self.start, self.end, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A run of lines between blank lines."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One audit record: a span removed (or knowingly kept) by a rule."""
+
+    rule: str
+    start: int
+    end: int
+    text: str
+    reason: str
+    action: str = "remove"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict."""
+        return {
+            "rule": self.rule,
+            "action": self.action,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "reason": self.reason,
+        }
+
+
+# A sentence ends with . ! ? or … (maybe followed by closing quotes or
+# brackets) before a space and what looks like the start of a new sentence.
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?= +[\"'\u201c\u2018(\[]?[^\W_a-z])")
+# Tokens that end with a period without ending a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(\"'\u201c])(?:[A-Z]|[A-Z]\.[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Lt|Col|Gen|Sgt|Capt|Cmdr|Adm|"
+    r"Gov|Sen|Rep|Rev|Hon|Pres|Fr|No|Nos|Vol|Fig|Inc|Co|Corp|Ltd|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
+    r"Sep|Sept|Oct|Nov|Dec|z\.B|bzw|ca|Nr|Hr|Fr|Mme|Mlle|Sra|Sr|Dra)\.$"
+)
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Cut ``text`` into sentences, keeping offsets (plus ``offset``).
+
+    A light rule-based splitter: it breaks after terminal punctuation that
+    is followed by a space and an upper-case letter, a digit or an opening
+    quote, unless the word before is a known abbreviation or an initial.
+    """
+    spans: list[Span] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if _ABBREVIATION.search(text, max(start, end - 8), end):
+            continue
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append(Span(offset + start + lead, offset + end, piece.strip()))
+        start = end
+    piece = text[start:]
+    if piece.strip():
+        lead = len(piece) - len(piece.lstrip())
+        spans.append(Span(offset + start + lead, offset + start + lead + len(piece.strip()), piece.strip()))
+    return spans
+
+
+@dataclass
+class Document:
+    """A normalised document and the verdicts rules have given on it so far."""
+
+    text: str
+    doc_id: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    lang: str = "en"
+
+    def __post_init__(self) -> None:
+        self._removed = bytearray(len(self.text))
+        self.records: list[Removal] = []
+        self.notes: list[Removal] = []
+
+    # -- segmentation ------------------------------------------------------
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """Every non-empty line, in order."""
+        lines: list[Line] = []
+        pos = 0
+        para = 0
+        for raw in self.text.split("\n"):
+            if raw:
+                lines.append(Line(len(lines), pos, pos + len(raw), raw, para))
+            elif lines and lines[-1].paragraph == para:
+                para += 1
+            pos += len(raw) + 1
+        return lines
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        """Runs of lines separated by blank lines."""
+        groups: dict[int, list[Line]] = {}
+        for line in self.lines:
+            groups.setdefault(line.paragraph, []).append(line)
+        return [
+            Paragraph(i, ls[0].start, ls[-1].end, self.text[ls[0].start : ls[-1].end], tuple(ls))
+            for i, ls in sorted(groups.items())
+        ]
+
+    def sentences(self, line: Line) -> list[Span]:
+        """The sentences of one line."""
+        cache: dict[int, list[Span]] = self.__dict__.setdefault("_sentences", {})
+        if line.index not in cache:
+            cache[line.index] = split_sentences(line.text, line.start)
+        return cache[line.index]
+
+    # -- state -------------------------------------------------------------
+
+    def removed_share(self, start: int, end: int) -> float:
+        """Share of the characters in ``[start, end)`` already removed."""
+        if end <= start:
+            return 0.0
+        return (end - start - self._removed[start:end].count(0)) / (end - start)
+
+    def is_removed(self, start: int, end: int) -> bool:
+        """True when every character of ``[start, end)`` is removed."""
+        return end > start and self._removed.find(0, start, end) < 0
+
+    def is_live(self, start: int, end: int) -> bool:
+        """True when no character of ``[start, end)`` is removed."""
+        return self._removed.find(1, start, end) < 0
+
+    def live_lines(self) -> list[Line]:
+        """Lines that still have text that no rule removed."""
+        return [ln for ln in self.lines if not self.is_removed(ln.start, ln.end)]
+
+    def live_text(self, start: int, end: int) -> str:
+        """The text of ``[start, end)`` without removed characters."""
+        if self.is_live(start, end):
+            return self.text[start:end]
+        return "".join(c for c, r in zip(self.text[start:end], self._removed[start:end], strict=True) if not r)
+
+    def remove(self, rule: str, start: int, end: int, reason: str) -> int:
+        """Record that ``rule`` removes ``[start, end)``.
+
+        Parts already removed by an earlier rule stay with that rule; the
+        rest becomes one record per contiguous piece, trimmed of surrounding
+        whitespace. Returns the number of characters newly removed.
+        """
+        added = 0
+        pos = start
+        while pos < end:
+            free = self._removed.find(0, pos, end)
+            if free < 0:
+                break
+            taken = self._removed.find(1, free, end)
+            stop = end if taken < 0 else taken
+            piece = self.text[free:stop]
+            lo = free + len(piece) - len(piece.lstrip())
+            hi = stop - (len(piece) - len(piece.rstrip()))
+            if hi > lo:
+                self._removed[lo:hi] = b"\x01" * (hi - lo)
+                self.records.append(Removal(rule, lo, hi, self.text[lo:hi], reason))
+                added += hi - lo
+            pos = stop
+        return added
+
+    def note(self, rule: str, start: int, end: int, reason: str) -> None:
+        """Record that ``rule`` looked at ``[start, end)`` and kept it."""
+        self.notes.append(Removal(rule, start, end, self.text[start:end], reason, "keep"))

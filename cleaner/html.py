@@ -1,0 +1,529 @@
+"""HTML input: decode a page, parse it once, and decide which of its visible text blocks are main content.
+
+The steps, for one page:
+
+1. **Decode** (:func:`decode`): a byte-order mark wins, then a ``<meta charset>``
+   (or ``http-equiv`` content type) in the first bytes, then strict UTF-8,
+   then charset-normalizer's guess. Binary data is refused with
+   :class:`HtmlError`.
+2. **Parse once** (:func:`parse`) with trafilatura's own loader, so that the
+   tree we walk is the tree trafilatura extracts from (it works on a copy).
+3. **DOM rules** (``html`` rules in ``heuristics/dom.py``) flag elements that
+   are boilerplate whatever trafilatura thinks: figure captions, share and
+   newsletter widgets, related-story lists, asides. An html rule is called
+   as ``func(tree, ctx)`` with the parsed page and its
+   :class:`~cleaner.pipeline.RuleContext`, and yields ``(element, reason)``
+   pairs.
+4. **Visible blocks** (:func:`visible_blocks`): one walk over the tree lists
+   the text a reader sees, block by block, in document order (scripts,
+   styles, templates and hidden elements are not visible). A flagged element
+   always starts and ends a block, so every block has exactly one verdict.
+5. **Main content**: trafilatura extracts the article text with the settings
+   of the ``[html]`` table; its output is mapped back onto the blocks by a
+   linear, order-preserving token alignment (:func:`align`), which does not
+   care how trafilatura merged or split inline text.
+6. **Decisions**: a block whose words trafilatura did not keep is removed
+   by ``html.main_content``; a kept block inside a flagged element is removed
+   by the DOM rule that flagged it (unless the element holds so much of the
+   main content that it cannot be a widget: then the flag is noted and
+   ignored).
+
+The page text (the "normalised input" of the audit log) is every visible
+block, normalised, one block per paragraph; so the audit log accounts for
+every visible block that is not in the output.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import charset_normalizer
+from lxml import etree
+from lxml.html import HtmlElement
+
+from cleaner.normalize import normalize
+from cleaner.rules import Decision
+
+if TYPE_CHECKING:
+    from cleaner.pipeline import Cleaner
+
+MAIN_CONTENT_RULE = "html.main_content"
+
+
+class HtmlError(ValueError):
+    """A page that cannot be used: not HTML, binary, too large, or of the wrong type."""
+
+
+# --------------------------------------------------------------------------
+# 1. decoding
+# --------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+# Browsers read these labels as windows-1252 (WHATWG Encoding Standard).
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii", "iso_8859-1", "cp819"}
+# Control characters that never occur in text (NUL and friends; tab, LF, FF, CR are fine).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BINARY_CONTROL_SHARE = 0.05
+
+
+def _meta_charset(head: bytes) -> str | None:
+    """The encoding a page declares in its first bytes, if Python knows it."""
+    m = _META_CHARSET.search(head)
+    if not m:
+        return None
+    label = m.group(1).decode("ascii", "ignore").lower()
+    if label in _AS_CP1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes, *, sniff_bytes: int = 4096) -> str:
+    """Decode a page's bytes: BOM, then declared charset, then UTF-8, then charset-normalizer.
+
+    A declared charset that does not decode the bytes is ignored. Raises
+    :class:`HtmlError` for binary data (many control characters).
+    """
+    text: str | None = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(encoding, "replace")
+            break
+    if text is None:
+        declared = _meta_charset(data[:sniff_bytes])
+        for encoding in (declared, "utf-8"):
+            if encoding is None:
+                continue
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None:
+        best = charset_normalizer.from_bytes(data[:200_000]).best()
+        text = data.decode(best.encoding if best else "utf-8", "replace")
+    _refuse_binary(text)
+    return text
+
+
+def _refuse_binary(text: str) -> None:
+    """Raise :class:`HtmlError` when ``text`` looks like binary data rather than a page."""
+    sample = text[:20_000]
+    if sample and len(_CONTROL.findall(sample)) > _BINARY_CONTROL_SHARE * len(sample):
+        raise HtmlError("not an HTML page: the content is binary (many control characters)")
+
+
+# --------------------------------------------------------------------------
+# 2. parsing
+# --------------------------------------------------------------------------
+
+
+def parse(text: str) -> HtmlElement:
+    """Parse a decoded page with trafilatura's loader; fragments are wrapped in a body."""
+    from trafilatura import load_html
+
+    text = _CONTROL.sub("", text)
+    tree = None
+    try:
+        tree = load_html(text)
+        if tree is None or tree.find("body") is None:
+            tree = load_html(f"<html><body>{text}</body></html>")
+    except (ValueError, etree.LxmlError) as exc:  # lxml's own complaints, e.g. a document with no elements
+        raise HtmlError(f"cannot parse the page as HTML ({exc})") from exc
+    if tree is None:
+        raise HtmlError("cannot parse the page as HTML (no element found)")
+    return tree
+
+
+# --------------------------------------------------------------------------
+# 3-4. visible text blocks
+# --------------------------------------------------------------------------
+
+# Elements whose content a reader never sees as text.
+INVISIBLE_TAGS = frozenset(
+    ["head", "script", "style", "noscript", "template", "title", "meta", "link", "svg", "math", "iframe", "object", "embed", "canvas", "audio", "video", "select", "datalist"]
+)
+# Elements that start a new block of text (a new line on screen).
+BLOCK_TAGS = frozenset(
+    ["address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "button", "label", "option"]
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A DOM rule's verdict on an element."""
+
+    rule: str
+    reason: str
+    element: Any
+
+
+@dataclass(slots=True)
+class Block:
+    """One visible block of text: ``page_text[start:end] == text``."""
+
+    start: int
+    end: int
+    text: str
+    flag: Flag | None
+
+
+def _is_hidden(el: HtmlElement) -> bool:
+    """True when the element is not rendered (``hidden`` attribute or an inline style that hides it)."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and bool(_HIDDEN_STYLE.search(style))
+
+
+def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[tuple[str, Flag | None]]:
+    """Walk the tree once and return the visible text of each block with its innermost flag."""
+    blocks: list[tuple[str, Flag | None]] = []
+    pieces: list[str] = []
+    flag_stack: list[Flag | None] = [None]
+
+    def flush() -> None:
+        if pieces:
+            text = " ".join("".join(pieces).split())
+            if text:
+                blocks.append((text, flag_stack[-1]))
+            pieces.clear()
+
+    walker = etree.iterwalk(tree, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if not tag or tag in INVISIBLE_TAGS or _is_hidden(el):
+                walker.skip_subtree()
+                if el.tail:  # the tail is outside the skipped element
+                    pieces.append(el.tail)
+                continue
+            flag = flags.get(el)
+            if tag in BLOCK_TAGS or flag is not None:
+                flush()
+            if flag is not None:
+                flag_stack.append(flag)
+            if el.text:
+                pieces.append(el.text)
+        else:
+            flag = flags.get(el)
+            if tag in BLOCK_TAGS or flag is not None:
+                flush()
+            if flag is not None:
+                flag_stack.pop()
+            if el.tail and el is not tree:
+                pieces.append(el.tail)
+    flush()
+    return blocks
+
+
+def visible_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> tuple[str, list[Block]]:
+    """The page text (normalised blocks, one per paragraph) and its blocks with offsets."""
+    raw = _raw_blocks(tree, flags)
+    joined = "\n\n".join(text for text, _ in raw)
+    normalised = normalize(joined)
+    parts = normalised.split("\n\n") if normalised else []
+    if len(parts) != len(raw) or any("\n" in p for p in parts):
+        # normalisation merged or emptied a block: fall back to block by block
+        parts = [" ".join(normalize(text).split()) for text, _ in raw]
+    blocks: list[Block] = []
+    pos = 0
+    kept_parts: list[str] = []
+    for part, (_, flag) in zip(parts, raw):
+        if not part:
+            continue
+        if kept_parts:
+            pos += 2
+        blocks.append(Block(pos, pos + len(part), part, flag))
+        kept_parts.append(part)
+        pos += len(part)
+    return "\n\n".join(kept_parts), blocks
+
+
+# --------------------------------------------------------------------------
+# 5. main content: trafilatura, aligned back onto the blocks
+# --------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+
+
+def tokens(text: str) -> list[str]:
+    """Case-folded word tokens, the unit of alignment (and of the benchmark's scorer)."""
+    return [t.casefold() for t in _TOKEN.findall(unicodedata.normalize("NFKC", text))]
+
+
+def align(page: list[str], out: list[str], *, anchor: int = 3, window: int = 40, max_candidates: int = 32) -> bytearray:
+    """Mark the page tokens that the extractor's output reproduces, in order.
+
+    Walks both sequences together; where they disagree, the output resyncs
+    at the page position (among up to ``max_candidates`` occurrences of the
+    next output token, nearest first) whose following tokens agree longest
+    with the output (at least ``anchor`` tokens, looked at up to ``window``).
+    Output tokens found nowhere are skipped. Cost: linear in the two lengths
+    times a small constant, never quadratic.
+    """
+    where: dict[str, list[int]] = {}
+    for k, tok in enumerate(page):
+        where.setdefault(tok, []).append(k)
+    matched = bytearray(len(page))
+    i = j = 0
+    n, m = len(out), len(page)
+    while i < n:
+        if j < m and page[j] == out[i]:
+            matched[j] = 1
+            i += 1
+            j += 1
+            continue
+        k = _resync(page, out, i, j, where.get(out[i], ()), anchor, window, max_candidates)
+        if k < 0:
+            i += 1
+        else:
+            j = k
+    return matched
+
+
+def _resync(
+    page: list[str], out: list[str], i: int, j: int, positions: Any, anchor: int, window: int, max_candidates: int
+) -> int:
+    """The page position where ``out[i:]`` resumes best, or -1."""
+    if not positions:
+        return -1
+    first = bisect_left(positions, j)
+    candidates = list(positions[first : first + max_candidates])
+    if len(candidates) < max_candidates:  # out-of-order output: look before j too, nearest first
+        candidates += list(reversed(positions[max(0, first - max_candidates + len(candidates)) : first]))
+    need = min(anchor, len(out) - i)
+    best, best_len = -1, need - 1
+    for k in candidates:
+        length = 0
+        limit = min(window, len(out) - i, len(page) - k)
+        while length < limit and page[k + length] == out[i + length]:
+            length += 1
+        if length > best_len:
+            best, best_len = k, length
+            if length == limit:
+                break
+    return best
+
+
+# --------------------------------------------------------------------------
+# the page
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """What :meth:`Cleaner.clean_html` needs: visible text, block decisions, metadata."""
+
+    text: str
+    decisions: list[tuple[str, Decision]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+    notes: list[tuple[str, Decision]] = field(default_factory=list)
+
+
+METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
+
+
+def _to_text(html: str | bytes, max_bytes: int | None) -> str:
+    """Check the input's type and size and decode it."""
+    if isinstance(html, (bytes, bytearray, memoryview)):
+        data = bytes(html)
+        if max_bytes and len(data) > max_bytes:
+            raise HtmlError(f"page too large: {len(data)} bytes (limit {max_bytes})")
+        return decode(data)
+    if isinstance(html, str):
+        if max_bytes and len(html) > max_bytes:
+            raise HtmlError(f"page too large: {len(html)} characters (limit {max_bytes})")
+        _refuse_binary(html)
+        return html
+    raise HtmlError(f"an HTML page must be str or bytes, not {type(html).__name__}")
+
+
+def _run_dom_rules(tree: HtmlElement, cleaner: Cleaner) -> dict[Any, Flag]:
+    """Run the enabled html rules; the first rule (in order) to flag an element names it."""
+    from cleaner.pipeline import RuleContext
+
+    flags: dict[Any, Flag] = {}
+    for rule in cleaner.html_rules:
+        ctx = RuleContext(rule, cleaner.config.rule_params(rule), cleaner.phrases_for("en"), cleaner.config)
+        for element, reason in rule.func(tree, ctx) or ():
+            flags.setdefault(element, Flag(rule.name, reason, element))
+    return flags
+
+
+def _trafilatura(tree: HtmlElement, url: str | None, settings: dict[str, Any], *, fast: bool) -> str:
+    """Trafilatura's main-content text (it works on a copy of the tree: ours stays intact)."""
+    from trafilatura import bare_extraction
+
+    result = bare_extraction(
+        tree,
+        url=url,
+        favor_precision=bool(settings.get("favor_precision", False)),
+        favor_recall=bool(settings.get("favor_recall", False)),
+        include_tables=bool(settings.get("include_tables", True)),
+        include_comments=bool(settings.get("include_comments", False)),
+        fast=fast,
+    )
+    return (result.text or "") if result is not None else ""
+
+
+def main_content_text(tree: HtmlElement, url: str | None, settings: dict[str, Any], visible_chars: int) -> str:
+    """The main content as trafilatura sees it, with a rescue for pages its fast mode misses.
+
+    With ``fast = true`` trafilatura runs its own extractor only; when that
+    finds less than ``rescue_below_chars`` characters on a page with more
+    visible text than that, it runs again with its fallback extractors.
+    """
+    fast = bool(settings.get("fast", True))
+    text = _trafilatura(tree, url, settings, fast=fast)
+    floor = int(settings.get("rescue_below_chars", 250))
+    if fast and len(text) < floor < visible_chars:
+        text = _trafilatura(tree, url, settings, fast=False) or text
+    return text
+
+
+def page_metadata(tree: HtmlElement, url: str | None) -> dict[str, str]:
+    """Title, author, date, url and site name of the page, when it has them (empty dict otherwise).
+
+    Uses trafilatura's metadata helpers (meta tags, JSON-LD, then the page
+    itself) and htmldate without its slow extensive search; categories, tags
+    and licence, which trafilatura also looks for, are not needed here.
+    Metadata is optional: a failure in these helpers gives no metadata, not an error.
+    """
+    from htmldate import find_date
+    from trafilatura import metadata as tm
+
+    try:
+        meta = tm.examine_meta(tree)
+        if meta.author and " " not in meta.author:
+            meta.author = None
+        meta = tm.extract_meta_json(tree, meta)
+        meta.title = meta.title or tm.extract_title(tree)
+        meta.author = meta.author or tm.extract_author(tree)
+        meta.url = meta.url or tm.extract_url(tree, url)
+        meta.date = find_date(tree, url=meta.url, original_date=True, extensive_search=False)
+        meta.sitename = (meta.sitename or tm.extract_sitename(tree) or "").lstrip("@") or None
+        meta.clean_and_trim()
+    except Exception:  # noqa: BLE001 - third-party heuristics on arbitrary pages; metadata is optional
+        return {"url": url} if url else {}
+    found = {k: getattr(meta, k, None) for k in METADATA_FIELDS}
+    return {k: str(v) for k, v in found.items() if v}
+
+
+def _block_tokens(page_text: str, blocks: list[Block]) -> tuple[list[str], list[int]]:
+    """The page's tokens and, for each block, the index of its first token (plus a final end index)."""
+    toks: list[str] = []
+    firsts: list[int] = []
+    for b in blocks:
+        firsts.append(len(toks))
+        toks.extend(tokens(b.text))
+    firsts.append(len(toks))
+    return toks, firsts
+
+
+def _decide(page: Page, out_text: str, cleaner: Cleaner) -> None:
+    """Fill ``page.decisions``: main-content choice first, then DOM flags on what trafilatura kept."""
+    params = cleaner.config.section("html")
+    min_share = float(params.get("min_kept_share", 0.5))
+    toks, firsts = _block_tokens(page.text, page.blocks)
+    matched = align(toks, tokens(out_text))
+    kept = [False] * len(page.blocks)
+    for n in range(len(page.blocks)):
+        a, b = firsts[n], firsts[n + 1]
+        kept[n] = b > a and matched[a:b].count(1) >= min_share * (b - a)
+    _keep_wordless_inside(kept, firsts)
+    flagged_words = _flagged_kept_words(page.blocks, kept, firsts)
+    total_kept = sum(firsts[n + 1] - firsts[n] for n in range(len(kept)) if kept[n]) or 1
+    for n, block in enumerate(page.blocks):
+        span = (block.start, block.end)
+        if not kept[n]:
+            reason = "outside trafilatura's main content" if out_text else "trafilatura found no main content"
+            page.decisions.append((MAIN_CONTENT_RULE, Decision(*span, reason)))
+        elif block.flag is not None:
+            words = flagged_words[id(block.flag.element)]
+            limit = _flag_limit(block.flag.rule, cleaner)
+            if words <= limit and words <= 0.5 * total_kept:
+                page.decisions.append((block.flag.rule, Decision(*span, block.flag.reason)))
+            else:
+                why = f"kept: {block.flag.reason}, but the element holds {words} words of main content"
+                page.notes.append((block.flag.rule, Decision(*span, why, "keep")))
+
+
+def _keep_wordless_inside(kept: list[bool], firsts: list[int]) -> None:
+    """A block with no word (a dash, a bullet) goes with its neighbours: kept only between kept blocks."""
+    last_kept = False
+    pending: list[int] = []
+    for n in range(len(kept)):
+        if firsts[n + 1] == firsts[n]:
+            pending.append(n)
+            continue
+        if kept[n] and last_kept:
+            for p in pending:
+                kept[p] = True
+        pending.clear()
+        last_kept = kept[n]
+
+
+def _flagged_kept_words(blocks: list[Block], kept: list[bool], firsts: list[int]) -> dict[int, int]:
+    """Words of main content inside each flagged element (by element id)."""
+    words: dict[int, int] = {}
+    for n, block in enumerate(blocks):
+        if block.flag is not None:
+            key = id(block.flag.element)
+            words[key] = words.get(key, 0) + (firsts[n + 1] - firsts[n] if kept[n] else 0)
+    return words
+
+
+def _flag_limit(rule_name: str, cleaner: Cleaner) -> float:
+    """The most main-content words an element flagged by ``rule_name`` may hold."""
+    for rule in cleaner.html_rules:
+        if rule.name == rule_name:
+            return float(cleaner.config.rule_params(rule).get("max_words", 200))
+    return 200.0
+
+
+def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> Page:
+    """Decode, parse and split one page into blocks, with the decisions on each block.
+
+    Raises :class:`HtmlError` for input that is not a usable page.
+    """
+    settings = cleaner.config.section("html")
+    limits = cleaner.config.section("limits")
+    text = _to_text(html, limits.get("max_document_bytes"))
+    if not text.strip():
+        return Page("")
+    tree = parse(text)
+    flags = _run_dom_rules(tree, cleaner)
+    page_text, blocks = visible_blocks(tree, flags)
+    page = Page(page_text, blocks=blocks)
+    if not blocks:
+        return page
+    if cleaner.config.section("output").get("metadata", True):
+        page.metadata = page_metadata(tree, url)
+    out_text = main_content_text(tree, url, settings, len(page_text))
+    _decide(page, out_text, cleaner)
+    return page
+
+
+def iter_block_texts(page: Page) -> Iterator[str]:
+    """The text of every block of ``page`` (a helper for tests and debugging)."""
+    for block in page.blocks:
+        yield block.text

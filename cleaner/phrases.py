@@ -1,0 +1,121 @@
+"""Phrase lists: data files of boilerplate phrases, one list per family and language.
+
+A list lives in ``heuristics/data/<lang>/<list>.txt``. Each line is one entry:
+
+* a plain phrase (``sign up for our newsletter``) matches case-insensitively
+  at word boundaries, any run of spaces matching any run of spaces;
+* ``re:`` followed by a Python regular expression, for the few entries that
+  need one (keep them linear: no nested repetition);
+* ``#`` starts a comment line.
+
+Users add entries with ``[phrases.<list>] add = [...]`` or ``files = [...]``
+in their configuration. All configured languages are loaded together, since
+pages often mix a local language with English widgets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cleaner.config import Config
+
+
+
+def _entry_pattern(entry: str) -> str:
+    if entry.startswith("re:"):
+        return entry[3:].strip()
+    words = [re.escape(w) for w in entry.split()]
+    body = r"\s+".join(words)
+    lead = r"\b" if entry[:1].isalnum() else ""
+    tail = r"\b" if entry[-1:].isalnum() else ""
+    return f"{lead}{body}{tail}"
+
+
+def read_entries(lines: list[str]) -> list[str]:
+    """The entries of a phrase file's lines (comments and blanks skipped)."""
+    return [s for s in (ln.strip() for ln in lines) if s and not s.startswith("#")]
+
+
+@dataclass(frozen=True)
+class PhraseList:
+    """One compiled list: ``search`` anywhere, ``match`` at the start, ``fullmatch`` whole."""
+
+    name: str
+    entries: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        alt = "|".join(f"(?:{_entry_pattern(e)})" for e in self.entries) or r"(?!x)x"
+        try:
+            object.__setattr__(self, "_search", re.compile(alt, re.IGNORECASE))
+            object.__setattr__(self, "_full", re.compile(rf"(?:{alt})[\s\W]*", re.IGNORECASE))
+            object.__setattr__(self, "_end", re.compile(rf"(?:{alt})[\s\W]*$", re.IGNORECASE))
+        except re.error as exc:
+            raise ValueError(f"phrase list {self.name!r}: bad regular expression ({exc})") from exc
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first entry found anywhere in ``text``."""
+        return self._search.search(text)  # type: ignore[attr-defined]
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """An entry that starts ``text``."""
+        return self._search.match(text)  # type: ignore[attr-defined]
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        """An entry that is all of ``text`` (trailing punctuation allowed)."""
+        return self._full.fullmatch(text)  # type: ignore[attr-defined]
+
+    def endswith(self, text: str) -> re.Match[str] | None:
+        """An entry that ends ``text`` (trailing punctuation allowed)."""
+        return self._end.search(text)  # type: ignore[attr-defined]
+
+    def strip_all(self, text: str) -> str:
+        """``text`` with every occurrence of every entry taken out."""
+        return self._search.sub(" ", text)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=256)
+def _shipped(lang: str, name: str) -> tuple[str, ...]:
+    path = resources.files("heuristics") / "data" / lang / f"{name}.txt"
+    if not path.is_file():
+        return ()
+    return tuple(read_entries(path.read_text(encoding="utf-8").splitlines()))
+
+
+class PhraseBook:
+    """The phrase lists for one run, built lazily by list name."""
+
+    def __init__(self, languages: list[str], extra: dict[str, tuple[list[str], list[Path]]] | None = None) -> None:
+        self.languages = languages
+        self.extra = extra or {}
+        self._lists: dict[str, PhraseList] = {}
+
+    @classmethod
+    def load(cls, config: Config, lang: str) -> PhraseBook:
+        """The lists for a document in ``lang``: every configured language (``lang`` first)."""
+        langs = [lang] + [x for x in config.languages if x != lang]
+        names = set(config.data.get("phrases", {}))
+        return cls(langs, {n: config.phrase_overrides(n) for n in names})
+
+    def __getitem__(self, name: str) -> PhraseList:
+        if name not in self._lists:
+            entries: list[str] = []
+            for lang in self.languages:
+                entries.extend(_shipped(lang, name))
+            added, files = self.extra.get(name, ([], []))
+            entries.extend(added)
+            for f in files:
+                try:
+                    entries.extend(read_entries(Path(f).read_text(encoding="utf-8").splitlines()))
+                except OSError as exc:
+                    raise ValueError(f"phrase file {f}: cannot read ({exc.strerror})") from exc
+            self._lists[name] = PhraseList(name, tuple(dict.fromkeys(entries)))
+        return self._lists[name]

@@ -1,0 +1,197 @@
+"""The pipeline: normalise, run the enabled rules in order, render the result.
+
+The engine knows no particular rule. It asks the registry for the enabled
+rules, gives each one the document and its context (parameters, phrase
+lists, corpus statistics), applies the decisions it yields, and finally
+renders the clean body and the audit records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.config import Config
+from cleaner.document import Document, Removal
+from cleaner.lang import detect_language
+from cleaner.normalize import normalize
+from cleaner.phrases import PhraseBook
+from cleaner.rules import Decision, RuleContext, all_rules
+
+
+@dataclass
+class Result:
+    """The outcome of cleaning one document.
+
+    ``text`` is the clean body (paragraphs separated by one blank line);
+    ``removals`` lists every removed span of ``normalized`` in order, with
+    the rule that removed it and why; ``notes`` lists spans a rule looked at
+    and deliberately kept. ``normalized`` minus the removed spans is ``text``.
+    """
+
+    text: str
+    removals: list[Removal]
+    normalized: str
+    doc_id: str = ""
+    lang: str = ""
+    notes: list[Removal] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def audit_records(self) -> list[dict[str, Any]]:
+        """Removals and notes as JSON-ready dicts, with the document id."""
+        records = sorted(self.removals + self.notes, key=lambda r: (r.start, r.end))
+        return [{"doc": self.doc_id, **r.as_dict()} for r in records]
+
+
+_STRENGTH = {"": 0, " ": 1, "\n": 2, "\n\n": 3}
+
+
+def _settle_whitespace(text: str, records: list[Removal]) -> list[Removal]:
+    """Give each removed span the whitespace next to it that must go too.
+
+    Rules remove spans trimmed of whitespace. Around a run of removed spans,
+    the whitespace on both sides cannot both stay (that would leave a double
+    separator), so the weaker separator joins the removal and the stronger
+    one stays: removing a paragraph removes one blank line with it, removing
+    a sentence removes one space. Whitespace between two removed spans joins
+    the earlier one. The kept text is thus canonical again, and the records
+    plus the kept text tile the normalised text exactly.
+    """
+    if not records:
+        return []
+    records = sorted(records, key=lambda r: r.start)
+    starts = [r.start for r in records]
+    ends = [r.end for r in records]
+    n = len(text)
+    i = 0
+    while i < len(records):
+        j = i
+        while j + 1 < len(records) and not text[ends[j] : starts[j + 1]].strip():
+            ends[j] = starts[j + 1]  # the gap joins the earlier span
+            j += 1
+        a = starts[i]
+        while a > 0 and text[a - 1] in " \n":
+            a -= 1
+        b = ends[j]
+        while b < n and text[b] in " \n":
+            b += 1
+        before, after = text[a : starts[i]], text[ends[j] : b]
+        if a == 0:
+            starts[i] = 0
+            ends[j] = b
+        elif b == n:
+            starts[i] = a
+        elif before and after:
+            if _STRENGTH.get(after, 3) >= _STRENGTH.get(before, 3):
+                starts[i] = a
+            else:
+                ends[j] = b
+        i = j + 1
+    return [
+        Removal(r.rule, s, e, text[s:e], r.reason, r.action)
+        for r, s, e in zip(records, starts, ends, strict=True)
+    ]
+
+
+def render(text: str, removals: Iterable[Removal]) -> str:
+    """The text left when the (settled) removed spans are cut out."""
+    out: list[str] = []
+    pos = 0
+    for r in removals:
+        out.append(text[pos : r.start])
+        pos = r.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def rebuild(clean: str, removals: Iterable[Removal]) -> str:
+    """Rebuild the normalised input from the clean text and the removals."""
+    out: list[str] = []
+    pos = 0  # position in the normalised text
+    q = 0  # position in the clean text
+    for r in sorted(removals, key=lambda r: r.start):
+        kept = r.start - pos
+        out.append(clean[q : q + kept])
+        q += kept
+        out.append(r.text)
+        pos = r.end
+    out.append(clean[q:])
+    return "".join(out)
+
+
+class Cleaner:
+    """A configured, reusable cleaner: ``Cleaner(config).clean_text(text)``."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config.load()
+        self.rules = [r for r in all_rules() if self.config.rule_enabled(r)]
+        self.text_rules = [r for r in self.rules if r.kind in ("text", "corpus")]
+        self.html_rules = [r for r in self.rules if r.kind == "html"]
+        self._phrases: dict[str, PhraseBook] = {}
+        self.corpus: Any = None
+
+    def phrases_for(self, lang: str) -> PhraseBook:
+        """The phrase lists for a document language (cached)."""
+        if lang not in self._phrases:
+            self._phrases[lang] = PhraseBook.load(self.config, lang)
+        return self._phrases[lang]
+
+    def make_document(self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None) -> Document:
+        """Normalise ``text`` and wrap it as a document with its language."""
+        norm = normalize(text)
+        return Document(norm, doc_id, dict(meta or {}), detect_language(norm, self.config.languages))
+
+    def run_rules(self, doc: Document) -> None:
+        """Run every enabled text rule on ``doc``, applying its decisions."""
+        phrases = self.phrases_for(doc.lang)
+        for rule in self.text_rules:
+            if rule.kind == "corpus" and self.corpus is None:
+                continue
+            ctx = RuleContext(rule, self.config.rule_params(rule), phrases, self.config, self.corpus)
+            for d in rule.func(doc, ctx) or ():
+                if not isinstance(d, Decision):
+                    raise TypeError(f"rule {rule.name} yielded {type(d).__name__}, not Decision")
+                if d.action == "keep":
+                    doc.note(rule.name, d.start, d.end, d.reason)
+                else:
+                    doc.remove(rule.name, d.start, d.end, d.reason)
+
+    def finish(self, doc: Document, metadata: dict[str, Any] | None = None) -> Result:
+        """Render the clean body and the audit records of a processed document."""
+        removals = _settle_whitespace(doc.text, doc.records)
+        return Result(
+            text=render(doc.text, removals),
+            removals=removals,
+            normalized=doc.text,
+            doc_id=doc.doc_id,
+            lang=doc.lang,
+            notes=sorted(doc.notes, key=lambda r: r.start),
+            metadata=dict(metadata or {}),
+        )
+
+    def clean_text(self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None) -> Result:
+        """Clean one text document."""
+        doc = self.make_document(text, doc_id=doc_id, meta=meta)
+        self.run_rules(doc)
+        return self.finish(doc)
+
+    def clean_html(
+        self, html: str | bytes, *, url: str | None = None, doc_id: str = "", meta: dict[str, Any] | None = None
+    ) -> Result:
+        """Clean one HTML page.
+
+        The page's visible text, one block per line, is the normalised input:
+        blocks outside the main content (trafilatura's choice) and blocks the
+        ``html`` rules drop are removed first, then the text rules run on
+        what is left, so the audit log accounts for every visible block.
+        """
+        from cleaner.html import extract  # trafilatura is imported only when needed
+
+        page = extract(html, url=url, cleaner=self)
+        meta = {**(meta or {}), **({"url": url} if url else {})}
+        doc = Document(page.text, doc_id, meta, detect_language(page.text, self.config.languages))
+        for rule_name, d in page.decisions:
+            doc.remove(rule_name, d.start, d.end, d.reason)
+        self.run_rules(doc)
+        return self.finish(doc, page.metadata)

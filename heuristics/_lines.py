@@ -1,0 +1,57 @@
+"""Small helpers shared by the heuristics: features of one line of text."""
+
+from __future__ import annotations
+
+import re
+
+from cleaner.lang import words
+
+TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+_WORD = re.compile(r"\w+")
+BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014-]+\s*")
+# Characters per word above which a line is not "short", whatever its word count
+# (keeps phrase matching away from huge lines of symbols).
+_CHARS_PER_WORD = 25
+
+
+def word_count(text: str) -> int:
+    """Number of words (runs of letters or digits) in ``text``."""
+    return len(_WORD.findall(text))
+
+
+def is_short(text: str, max_words: int) -> bool:
+    """At most ``max_words`` words and not abnormally long in characters."""
+    return len(text) <= max(max_words, 1) * _CHARS_PER_WORD and word_count(text) <= max_words
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends like a sentence (., !, ?, …, maybe quoted)."""
+    return bool(TERMINAL.search(text[-8:]))
+
+
+def is_title_like(text: str, max_words: int = 12) -> bool:
+    """A short line without final sentence punctuation (a heading, label or link)."""
+    return is_short(text, max_words) and word_count(text) > 0 and not ends_sentence(text)
+
+
+def strip_bullet(text: str) -> str:
+    """``text`` without a leading list bullet."""
+    return BULLET.sub("", text, count=1)
+
+
+def cased_share(text: str) -> float:
+    """Share of the words of ``text`` that start with an upper-case letter."""
+    ws = [w for w in _WORD.findall(text) if w[0].isalpha()]
+    return sum(w[0].isupper() for w in ws) / len(ws) if ws else 0.0
+
+
+__all__ = [
+    "TERMINAL",
+    "cased_share",
+    "ends_sentence",
+    "is_short",
+    "is_title_like",
+    "strip_bullet",
+    "word_count",
+    "words",
+]

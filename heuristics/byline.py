@@ -1,0 +1,93 @@
+"""Bylines, empty datelines, timestamps and contributor credits ("By Jim Smith", "CNN —", "AP contributed ...")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import cased_share, ends_sentence, is_short, is_title_like, strip_bullet, word_count
+
+# "CNN —", "WASHINGTON (AP) —", "(Reuters) -": a few words, then a dash, and nothing else.
+_DATELINE = re.compile(r"[\w(][\w().,'&/ ]{0,40}?\s*[\u2014\u2013-]+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@rule("byline.author", order=160)
+def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove bylines: short lines that start with "By"/"Von"/"Par"/"Por" followed by capitalised names.
+
+    The line has at most ``max_words`` words, does not end like a sentence,
+    and once the ``byline_roles`` words are set aside, at least
+    ``min_cased_share`` of its words are capitalised.
+    """
+    starts, roles = ctx.phrases["byline_start"], ctx.phrases["byline_roles"]
+    for line in doc.live_lines():
+        text = line.text
+        if not is_short(text, ctx["max_words"]) or ends_sentence(text):
+            continue
+        m = starts.match(text)
+        if not m:
+            continue
+        names = roles.strip_all(text[m.end() :])
+        share = cased_share(names)
+        if word_count(names) and share >= ctx["min_cased_share"]:
+            yield Decision(line.start, line.end, f"byline: {m.group(0)!r} + names ({share:.0%} capitalised)")
+
+
+@rule("byline.dateline", order=161)
+def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove datelines with no text after them: a line that is only a source or place and a dash ("CNN —")."""
+    for line in doc.live_lines():
+        if is_short(line.text, ctx["max_words"]) and _DATELINE.fullmatch(line.text):
+            yield Decision(line.start, line.end, "dateline with no text")
+
+
+@rule("byline.timestamp", order=162)
+def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove lines that are only a date or time ("Updated 5:50 PM ET, Sat September 17, 2016").
+
+    Every word of the line must be a ``date_words`` entry or a number, and
+    the line must hold a digit.
+    """
+    dates = ctx.phrases["date_words"]
+    for line in doc.live_lines():
+        text = line.text
+        if is_short(text, ctx["max_words"]) and any(c.isdigit() for c in text) and not _LETTER.search(
+            dates.strip_all(text)
+        ):
+            yield Decision(line.start, line.end, "only a date or time")
+
+
+@rule("byline.credit", order=163)
+def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove contributor credits ("AP contributed to this report.", "Additional reporting by ...")."""
+    credits = ctx.phrases["contributors"]
+    for line in doc.live_lines():
+        if is_short(line.text, ctx["max_words"]) and (m := credits.search(line.text)):
+            yield Decision(line.start, line.end, f"contributor credit {m.group(0)!r}")
+
+
+@rule("byline.contributors", order=164)
+def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove contributor lists: a heading such as "Contributors" and the short name lines under it.
+
+    The heading is a line that is all a ``contributor_headings`` entry (a
+    list bullet allowed); up to ``max_names`` following lines of at most
+    ``max_name_words`` words without sentence punctuation go with it.
+    """
+    headings = ctx.phrases["contributor_headings"]
+    lines = doc.live_lines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if is_short(line.text, 4) and headings.fullmatch(strip_bullet(line.text)):
+            yield Decision(line.start, line.end, "contributor list heading")
+            j = i + 1
+            while j < len(lines) and j - i <= ctx["max_names"] and is_title_like(lines[j].text, ctx["max_name_words"]):
+                yield Decision(lines[j].start, lines[j].end, "name in a contributor list")
+                j += 1
+            i = j
+        else:
+            i += 1

@@ -1,0 +1,37 @@
+"""Photo captions and credits ("... Karam Al-Masri / AFP - Getty Images", "© Getty Images")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import is_short
+
+# A credit tail starts after the last slash, pipe, copyright sign or opening
+# parenthesis of the line ("... Sunday. Karam Al-Masri / AFP - Getty Images").
+_CREDIT_SEPARATOR = re.compile(r"[/|\u00a9(]")
+
+
+@rule("captions.credit", order=120)
+def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove photo captions and credit lines: lines that start with a credit marker or end with a photo agency credit.
+
+    A line of at most ``max_words`` words goes when it starts with a
+    ``credit_markers`` entry ("©", "Photo:") or ends with a
+    ``credit_agencies`` entry set off by "/", "|", "©" or "(" within its last
+    ``tail_chars`` characters ("Name / AFP - Getty Images").
+    """
+    markers, agencies = ctx.phrases["credit_markers"], ctx.phrases["credit_agencies"]
+    for line in doc.live_lines():
+        text = line.text
+        if is_short(text, ctx["max_marker_words"]) and (m := markers.match(text)):
+            yield Decision(line.start, line.end, f"starts with credit marker {m.group(0).strip()!r}")
+            continue
+        if not is_short(text, ctx["max_words"]):
+            continue
+        tail = text[-ctx["tail_chars"] :]
+        seps = list(_CREDIT_SEPARATOR.finditer(tail))
+        if seps and (m := agencies.endswith(tail[seps[-1].end() :])):
+            yield Decision(line.start, line.end, f"ends with photo credit {tail[seps[-1].start():].strip()!r}")

@@ -1,0 +1,30 @@
+"""Feedback and survey widgets ("Have feedback?", "How likely are you to recommend ...")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import is_short
+
+
+@rule("feedback.widget", order=110)
+def widget(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove feedback and survey widgets: a line with a feedback phrase and the short answer lines around it.
+
+    The widget starts at a short line holding a ``feedback`` phrase and goes
+    on over following lines of at most ``max_item_words`` words, up to
+    ``max_gap`` lines past the last line with a phrase.
+    """
+    phrases = ctx.phrases["feedback"]
+    lines = doc.live_lines()
+    last_anchor = -10**9
+    for i, line in enumerate(lines):
+        if is_short(line.text, ctx["max_words"]) and (m := phrases.search(line.text)):
+            last_anchor = i
+            yield Decision(line.start, line.end, f"feedback widget phrase {m.group(0)!r}")
+        elif i - last_anchor <= ctx["max_gap"] and is_short(line.text, ctx["max_item_words"]):
+            yield Decision(line.start, line.end, f"short line in a feedback widget, {i - last_anchor} after its phrase")
+        else:
+            last_anchor = -10**9

@@ -1,0 +1,32 @@
+"""A headline repeated verbatim further down the text (keep the first)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import is_short
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def _key(text: str) -> str:
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+@rule("headline.repeated", order=200)
+def repeated(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove later copies of the headline (the first line, or the page title), ignoring case and punctuation."""
+    lines = doc.live_lines()
+    if not lines:
+        return
+    heads = {_key(lines[0].text)} if is_short(lines[0].text, ctx["max_words"]) else set()
+    title = doc.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        heads.add(_key(title))
+    heads.discard("")
+    for line in lines[1:]:
+        if is_short(line.text, ctx["max_words"]) and _key(line.text) in heads:
+            yield Decision(line.start, line.end, "repeats the headline")

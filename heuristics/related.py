@@ -1,0 +1,48 @@
+"""Related, recommended and read-more links ("Related: ...", "Read more", "You may also like")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bullet
+
+# "Read  Russia accuses Israel of ..." : "Read" + a capitalised headline.
+_READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer)\s+(?=[\"'\u201c\u2018]?[A-Z])")
+
+
+@rule("related.link", order=140)
+def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove links to other articles: short lines starting with a read-more phrase, and the list under such a heading.
+
+    A line of at most ``max_words`` words goes when it starts with a
+    ``related`` entry and does not end like a sentence (unless the entry ends
+    with ":"), or when it is "Read" followed by a capitalised headline. A
+    line that is only such a heading ("Most popular") also takes up to
+    ``max_list`` headline-like lines after it.
+    """
+    phrases = ctx.phrases["related"]
+    lines = doc.live_lines()
+    in_list = 0
+    for line in lines:
+        text = strip_bullet(line.text)
+        if not is_short(text, ctx["max_words"]):
+            in_list = 0
+            continue
+        m = phrases.match(text)
+        if m and phrases.fullmatch(text):
+            in_list = ctx["max_list"]
+            yield Decision(line.start, line.end, f"related-links heading {m.group(0)!r}")
+        elif m and (not ends_sentence(text) or m.group(0).endswith(":")):
+            in_list = 0
+            yield Decision(line.start, line.end, f"starts with link phrase {m.group(0)!r}")
+        elif _READ_HEADLINE.match(text) and not ends_sentence(text):
+            in_list = 0
+            yield Decision(line.start, line.end, "'Read' followed by a headline")
+        elif in_list and is_title_like(text, ctx["max_words"]):
+            in_list -= 1
+            yield Decision(line.start, line.end, "headline in a related-links list")
+        else:
+            in_list = 0

@@ -1,0 +1,35 @@
+"""Share and follow buttons ("Facebook Twitter Email", "Share this article", "Follow us on Twitter")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import is_short
+
+_FOLLOW = re.compile(
+    r"follow\b.{0,60}?\bon\s+(?:twitter|x|facebook|instagram|linkedin|threads|bluesky|tiktok|youtube|mastodon)\b",
+    re.IGNORECASE,
+)
+
+
+@rule("share.buttons", order=150)
+def buttons(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove share and follow lines: short lines made only of share-button words, counts and symbols.
+
+    A line of at most ``max_words`` words goes when nothing but digits and
+    punctuation is left after taking out every ``share`` entry, or when it
+    invites the reader to follow someone on a social network.
+    """
+    share = ctx.phrases["share"]
+    for line in doc.live_lines():
+        text = line.text
+        if not is_short(text, ctx["max_words"]):
+            continue
+        rest = share.strip_all(text)
+        if not re.search(r"[^\W\d_]", rest):
+            yield Decision(line.start, line.end, "only share/follow button words")
+        elif _FOLLOW.match(text):
+            yield Decision(line.start, line.end, "invites to follow on a social network")

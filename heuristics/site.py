@@ -1,0 +1,43 @@
+"""Site furniture: advertising markers, cookie and consent notices, paywall notices and legal footers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import is_short
+
+
+def _lines_with(doc: Document, ctx: RuleContext, list_name: str, what: str) -> Iterator[Decision]:
+    phrases = ctx.phrases[list_name]
+    for line in doc.live_lines():
+        if is_short(line.text, ctx["max_words"]) and (m := phrases.search(line.text)):
+            yield Decision(line.start, line.end, f"{what} phrase {m.group(0)!r}")
+
+
+@rule("site.ads", order=180)
+def ads(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove advertising markers: a line that is only "Advertisement", "Anzeige", "Sponsored content" and the like."""
+    phrases = ctx.phrases["ads"]
+    for line in doc.live_lines():
+        if is_short(line.text, 8) and phrases.fullmatch(line.text):
+            yield Decision(line.start, line.end, "advertising marker")
+
+
+@rule("site.cookies", order=181)
+def cookies(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove cookie and consent notices: short lines holding a ``cookies`` phrase ("We use cookies")."""
+    yield from _lines_with(doc, ctx, "cookies", "cookie notice")
+
+
+@rule("site.paywall", order=182)
+def paywall(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove paywall and log-in notices: short lines holding a ``paywall`` phrase ("Subscribe to continue reading")."""
+    yield from _lines_with(doc, ctx, "paywall", "paywall notice")
+
+
+@rule("site.legal", order=183)
+def legal(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove legal footers: very short lines holding a ``legal`` phrase ("All rights reserved", "Privacy Policy")."""
+    yield from _lines_with(doc, ctx, "legal", "legal footer")

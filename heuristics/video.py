@@ -1,0 +1,44 @@
+"""Video blocks: a media file name or slug, a title, and a duration line ("03:01 - Source: CNN")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaner.document import Document
+from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import is_short, is_title_like
+
+MEDIA_FILE = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|mp4|m4v|mov|webm|m3u8|mp3)\b", re.IGNORECASE)
+# "03:01", "1:02:33", "03:01 - Source: CNN", "Source: CNN" (a short source line).
+DURATION = re.compile(r"(?:(?:\d{1,2}:)?\d{1,2}:\d{2}\b)(?:\s*[-\u2013\u2014|]\s*\w+\s*:\s*[\w .&'-]{1,40})?")
+SOURCE_ONLY = re.compile(r"(?:video\s+)?(?:source|quelle|fuente)\s*:\s*[\w .&'-]{1,40}", re.IGNORECASE)
+
+
+@rule("video.block", order=130)
+def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove video blocks: a duration or "Source:" line, the short title lines before it, and media file names.
+
+    A line that is only a duration ("03:01 - Source: CNN") anchors a block
+    that reaches back over at most ``max_title_lines`` short lines without
+    sentence punctuation (the video title and slug); a short line naming a
+    media file (``pkg_00021407.jpg``) goes on its own.
+    """
+    lines = doc.live_lines()
+    taken: set[int] = set()
+    for i, line in enumerate(lines):
+        text = line.text
+        if is_short(text, 12) and (DURATION.fullmatch(text) or SOURCE_ONLY.fullmatch(text)):
+            taken.add(i)
+            yield Decision(line.start, line.end, "video duration/source line")
+            j = i - 1
+            while j >= 0 and i - j <= ctx["max_title_lines"] and j not in taken:
+                prev = lines[j].text
+                if not is_title_like(prev, ctx["max_title_words"]):
+                    break
+                taken.add(j)
+                yield Decision(lines[j].start, lines[j].end, f"video title or slug {i - j} line(s) before its duration")
+                j -= 1
+        elif i not in taken and is_short(text, ctx["max_title_words"]) and MEDIA_FILE.search(text):
+            taken.add(i)
+            yield Decision(line.start, line.end, f"names a media file {MEDIA_FILE.search(text).group(0)!r}")
