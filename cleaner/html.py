@@ -47,8 +47,8 @@ import charset_normalizer
 from lxml import etree
 from lxml.html import HtmlElement
 
-from cleaner.normalize import normalize
-from cleaner.rules import Decision
+from cleaner.normalize import _INVISIBLE, normalize
+from cleaner.rules import Decision, RuleContext
 
 if TYPE_CHECKING:
     from cleaner.pipeline import Cleaner
@@ -183,6 +183,7 @@ class Block:
     end: int
     text: str
     flag: Flag | None
+    element: Any = None  # the innermost block-level element around the text
 
 
 def _is_hidden(el: HtmlElement) -> bool:
@@ -193,65 +194,109 @@ def _is_hidden(el: HtmlElement) -> bool:
     return bool(style) and bool(_HIDDEN_STYLE.search(style))
 
 
-def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[tuple[str, Flag | None]]:
-    """Walk the tree once and return the visible text of each block with its innermost flag."""
-    blocks: list[tuple[str, Flag | None]] = []
+RawBlock = tuple[str, "Flag | None", Any]
+
+
+def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
+    """Walk the tree once; return each block's visible text, innermost flag and innermost block element."""
+    blocks: list[RawBlock] = []
     pieces: list[str] = []
     flag_stack: list[Flag | None] = [None]
+    element_stack: list[Any] = [tree]
 
     def flush() -> None:
         if pieces:
             text = " ".join("".join(pieces).split())
             if text:
-                blocks.append((text, flag_stack[-1]))
+                blocks.append((text, flag_stack[-1], element_stack[-1]))
             pieces.clear()
 
     walker = etree.iterwalk(tree, events=("start", "end"))
+    skipped: Any = None  # the invisible element whose subtree is being skipped
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             if not tag or tag in INVISIBLE_TAGS or _is_hidden(el):
-                walker.skip_subtree()
-                if el.tail:  # the tail is outside the skipped element
-                    pieces.append(el.tail)
+                walker.skip_subtree()  # lxml still sends this element's "end" event
+                skipped = el
                 continue
             flag = flags.get(el)
             if tag in BLOCK_TAGS or flag is not None:
                 flush()
+                element_stack.append(el)
             if flag is not None:
                 flag_stack.append(flag)
             if el.text:
                 pieces.append(el.text)
-        else:
-            flag = flags.get(el)
-            if tag in BLOCK_TAGS or flag is not None:
-                flush()
-            if flag is not None:
+            continue
+        if el is skipped:
+            skipped = None
+        elif tag in BLOCK_TAGS or el in flags:
+            flush()
+            element_stack.pop()
+            if el in flags:
                 flag_stack.pop()
-            if el.tail and el is not tree:
-                pieces.append(el.tail)
+        if el.tail and el is not tree:  # the tail follows the element, in its parent's flow
+            pieces.append(el.tail)
     flush()
     return blocks
+
+
+# What ftfy (inside ``normalize``) could change in a block of decoded page text:
+# UTF-8 read as Latin-1/cp1252 (a lead byte then a continuation byte), HTML
+# entities, C1 and other control characters, replacement characters,
+# ligatures, full-width forms, lone surrogates, and text not in NFC.
+_CP1252_CONTINUATION = "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_FTFY_NEEDED = re.compile(
+    f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_CONTINUATION}]"
+    "|[&\x00-\x08\x0b-\x1f\x7f-\x9f\u206a-\u206f\ufb00-\ufb06\uff00-\uffef\ufff9-\ufffd\ud800-\udfff]"
+    "|[\U000e0000-\U000e007f\U0001d173-\U0001d17a]"
+)
+
+
+def _needs_repair(text: str) -> bool:
+    """True when ftfy might change ``text`` (a conservative test, much cheaper than ftfy)."""
+    if text.isascii():
+        return "&" in text
+    return bool(_FTFY_NEEDED.search(text)) or not unicodedata.is_normalized("NFC", text)
+
+
+def _normalise_blocks(texts: list[str]) -> list[str]:
+    """Normalise every block (see :mod:`cleaner.normalize`), running ftfy only where it can matter.
+
+    ftfy, inside ``normalize``, costs about a microsecond per character and
+    has a fixed cost per line; yet text decoded from a page rarely has
+    anything for it to repair. So a block that :func:`_needs_repair` clears
+    only loses its invisible characters and extra spaces (what the rest of
+    ``normalize`` does to a single line), and the other blocks are
+    normalised together as one line, joined by U+2029 (which normalisation
+    turns into a line break) and cut apart again. Either way
+    ``normalize(block) == block`` for every result.
+    """
+    parts = [" ".join(_INVISIBLE.sub("", t).split()) for t in texts]
+    suspect = [n for n, t in enumerate(parts) if _needs_repair(t)]
+    if suspect:
+        repaired = normalize("\u2029".join(parts[n] for n in suspect)).split("\n")
+        if len(repaired) != len(suspect):  # a block was emptied or merged: one by one
+            repaired = [" ".join(normalize(parts[n]).split()) for n in suspect]
+        for n, text in zip(suspect, repaired):
+            parts[n] = " ".join(text.split())
+    return parts
 
 
 def visible_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> tuple[str, list[Block]]:
     """The page text (normalised blocks, one per paragraph) and its blocks with offsets."""
     raw = _raw_blocks(tree, flags)
-    joined = "\n\n".join(text for text, _ in raw)
-    normalised = normalize(joined)
-    parts = normalised.split("\n\n") if normalised else []
-    if len(parts) != len(raw) or any("\n" in p for p in parts):
-        # normalisation merged or emptied a block: fall back to block by block
-        parts = [" ".join(normalize(text).split()) for text, _ in raw]
+    parts = _normalise_blocks([text for text, _, _ in raw])
     blocks: list[Block] = []
     pos = 0
     kept_parts: list[str] = []
-    for part, (_, flag) in zip(parts, raw):
+    for part, (_, flag, element) in zip(parts, raw):
         if not part:
             continue
         if kept_parts:
             pos += 2
-        blocks.append(Block(pos, pos + len(part), part, flag))
+        blocks.append(Block(pos, pos + len(part), part, flag, element))
         kept_parts.append(part)
         pos += len(part)
     return "\n\n".join(kept_parts), blocks
@@ -359,8 +404,6 @@ def _to_text(html: str | bytes, max_bytes: int | None) -> str:
 
 def _run_dom_rules(tree: HtmlElement, cleaner: Cleaner) -> dict[Any, Flag]:
     """Run the enabled html rules; the first rule (in order) to flag an element names it."""
-    from cleaner.pipeline import RuleContext
-
     flags: dict[Any, Flag] = {}
     for rule in cleaner.html_rules:
         ctx = RuleContext(rule, cleaner.config.rule_params(rule), cleaner.phrases_for("en"), cleaner.config)
@@ -516,9 +559,9 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     page = Page(page_text, blocks=blocks)
     if not blocks:
         return page
+    out_text = main_content_text(tree, url, settings, len(page_text))
     if cleaner.config.section("output").get("metadata", True):
         page.metadata = page_metadata(tree, url)
-    out_text = main_content_text(tree, url, settings, len(page_text))
     _decide(page, out_text, cleaner)
     return page
 

@@ -43,6 +43,7 @@ class Block:
     symbol_share: float  # share of characters that are digits or symbols
     title_case: float  # share of longer words (not the first) that start with a capital
     repeated: bool  # the same text is another block of the document too
+    boundary: bool = False  # a page-chrome label or section heading ("Privacy policy", "Related stories")
     cls: str = ""  # initial class: good, neargood, short, bad
     why: str = ""  # the figures behind the initial class
     final: str = ""  # class after context smoothing
@@ -53,21 +54,24 @@ def stopword_coverage(tokens: list[str], stop: frozenset[str]) -> float:
     return sum(1 for w in tokens if w in stop) / len(tokens) if tokens else 0.0
 
 
-def choose_stoplist(text: str, lang: str, min_coverage: float, sample_words: int = 2000) -> tuple[str, frozenset[str]]:
+def choose_stoplist(
+    text: str, lang: str, min_coverage: float, good_coverage: float, sample_words: int = 2000
+) -> tuple[str, frozenset[str]]:
     """The stop words to judge ``text`` with: ``lang``'s, or the best jusText list.
 
     The pipeline detects the language among the configured ones only. When
-    that list covers less than ``min_coverage`` of the words (a page in
-    another language), every jusText list is tried on a sample and the best
-    one is used. Returns ``("", frozenset())`` when none fits (e.g. Chinese
-    or Japanese, written without spaces): the detector then judges blocks
-    by length and punctuation only.
+    that list covers less than ``good_coverage`` of the words (running text
+    covers more in its own language), every jusText list is tried on a
+    sample and the one that covers most is used: a Portuguese page is not
+    judged with Spanish stop words. Returns ``("", frozenset())`` when none
+    covers ``min_coverage`` (e.g. Chinese or Japanese, written without
+    spaces): the detector then judges blocks by length and punctuation only.
     """
     sample = words(text[: sample_words * 8])[:sample_words]
     if not sample:
         return "", frozenset()
     best, best_cov = lang, stopword_coverage(sample, stopwords(lang))
-    if best_cov >= min_coverage:
+    if best_cov >= good_coverage:
         return lang, stopwords(lang)
     for code in JUSTEXT_NAMES:
         cov = stopword_coverage(sample, stopwords(code))

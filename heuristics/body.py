@@ -24,13 +24,14 @@ everything, since there a wrong guess costs article text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cleaner.document import Document
 from cleaner.rules import Decision, rule
-from heuristics._body_features import Block, block_features, choose_stoplist
+from heuristics._body_features import TERMINAL, WORD_TOKEN, Block, block_features, choose_stoplist
 
 if TYPE_CHECKING:  # the pipeline imports the heuristics: import it for types only
     from cleaner.pipeline import RuleContext
@@ -47,8 +48,10 @@ def classify(b: Block, p: dict[str, Any]) -> tuple[str, str]:
         return BAD, f"link-like {b.link_like:.2f} per word > {p['max_link_like']}"
     if b.symbol_share > p["max_symbol_share"]:
         return BAD, f"digits and symbols {b.symbol_share:.2f} > {p['max_symbol_share']}"
-    if b.repeated and b.chars < p["length_high"]:
+    if b.repeated and not b.terminal:
         return BAD, f"repeated block of {b.n_words} words"
+    if b.repeated:
+        return SHORT, f"repeated block of {b.n_words} words"
     if b.chars < p["length_low"]:
         return SHORT, f"{b.chars} chars < {p['length_low']}"
     if b.sentences == 0:
@@ -59,6 +62,8 @@ def classify(b: Block, p: dict[str, Any]) -> tuple[str, str]:
         if b.chars >= p["length_high"]:
             return GOOD, f"{b.chars} chars, {b.sentences} sentences"
         return NEARGOOD, f"{b.chars} chars < {p['length_high']}"
+    if b.stop_share < p["min_stopword_share"] and b.terminal and b.stop_share >= p["min_sentence_stopword_share"]:
+        return NEARGOOD, f"stopword share {b.stop_share:.2f} < {p['min_stopword_share']} but a sentence, {b.chars} chars"
     if b.stop_share < p["min_stopword_share"]:
         return BAD, f"stopword share {b.stop_share:.2f} < {p['min_stopword_share']}, {b.n_words} words"
     if b.stop_share >= p["good_stopword_share"] and b.chars >= p["length_high"]:
@@ -129,6 +134,8 @@ class Region:
     first: int
     last: int
     weight: int  # characters of the good blocks that are prose on their own
+    gap_before: float = 0.0  # cost of the boilerplate between this run and the previous one
+    boundary_before: bool = False  # that boilerplate holds a page-chrome label or a section heading
 
 
 def gap_cost(b: Block, p: dict[str, Any]) -> float:
@@ -140,18 +147,70 @@ def regions(blocks: list[Block], p: dict[str, Any]) -> list[Region]:
     """Cut the page into runs of good blocks; a gap costing more than ``max_gap`` ends a run."""
     out: list[Region] = []
     gap = 0.0
+    boundary = False
     for b in blocks:
         if b.final != GOOD:
             gap += gap_cost(b, p)
+            boundary = boundary or b.boundary
             continue
         weight = b.chars if b.cls in (GOOD, NEARGOOD) else 0
         if out and gap <= p["max_gap"]:
             out[-1].last = b.index
             out[-1].weight += weight
+            out[-1].boundary_before = out[-1].boundary_before or boundary
         else:
-            out.append(Region(b.index, b.index, weight))
+            out.append(Region(b.index, b.index, weight, gap, boundary))
         gap = 0.0
+        boundary = False
     return out
+
+
+def _joins(r: Region, p: dict[str, Any]) -> bool:
+    """Whether run ``r`` may join the run before it (moderate gap, no page-section boundary)."""
+    return r.gap_before <= p["merge_gap"] and not r.boundary_before
+
+
+def grow(runs: list[Region], k: int, p: dict[str, Any]) -> Region:
+    """The body region: run ``k``, joined with neighbouring substantial runs across a moderate gap.
+
+    A body cut by an embedded widget (a photo gallery, a signup box, the
+    name line of each interviewee) is two or more runs of long prose close
+    to each other; a run of at least ``merge_min_chars`` characters at most
+    ``merge_gap`` away joins, and the next one may join it in turn, unless
+    a page-chrome label ("Privacy policy") or a section heading ("Related
+    stories", "Comments") stands between them.
+    """
+    first, last, weight = k, k, runs[k].weight
+    while last + 1 < len(runs) and _joins(runs[last + 1], p) and runs[last + 1].weight >= p["merge_min_chars"]:
+        last += 1
+        weight += runs[last].weight
+    while first > 0 and _joins(runs[first], p) and runs[first - 1].weight >= p["merge_min_chars"]:
+        first -= 1
+        weight += runs[first].weight
+    return Region(runs[first].first, runs[last].last, weight, runs[first].gap_before)
+
+
+_NON_WORD = re.compile(r"\W+")
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022]+\s+")
+
+
+def _key(text: str) -> str:
+    """``text`` lower-cased with punctuation and spacing reduced to single spaces."""
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def headlines(blocks: list[Block]) -> list[int]:
+    """Blocks that repeat the page title (the first line, as converters print ``<title>`` first).
+
+    The title is often "Headline - Site name": any part of it with at least
+    three words counts, and so does the whole.
+    """
+    if len(blocks) < 2:
+        return []
+    title = blocks[0].text
+    keys = {_key(title)} | {_key(part) for part in _TITLE_SEPARATOR.split(title) if len(part.split()) >= 3}
+    keys.discard("")
+    return [b.index for b in blocks[1:] if b.n_words >= 3 and _key(b.text) in keys]
 
 
 def heading_before(blocks: list[Block], first: int, p: dict[str, Any]) -> int | None:
@@ -166,25 +225,58 @@ def heading_before(blocks: list[Block], first: int, p: dict[str, Any]) -> int | 
 # -- the rule ------------------------------------------------------------------
 
 
-def looks_like_full_page(blocks: list[Block], p: dict[str, Any]) -> tuple[bool, str]:
-    """Whether the text still holds a whole page (many boilerplate blocks), with the figures."""
-    bad = sum(1 for b in blocks if b.final == BAD)
-    share = bad / len(blocks) if blocks else 0.0
-    figures = f"{bad} of {len(blocks)} blocks boilerplate ({share:.2f})"
-    return bad >= p["min_page_bad_blocks"] and share >= p["min_page_bad_share"], figures
+def is_menu_like(text: str, max_words: int) -> bool:
+    """A navigation label: a few words, no sentence punctuation, not a table cell."""
+    cell = text.startswith("|") or text.endswith("|")
+    return len(WORD_TOKEN.findall(text)) <= max_words and not TERMINAL.search(text) and not cell
 
 
-def analyse(doc: Document, p: dict[str, Any]) -> list[Block]:
-    """Features, initial classes and smoothed classes of the live lines of ``doc``."""
+def page_evidence(doc: Document, ctx: RuleContext) -> tuple[bool, str]:
+    """Whether ``doc`` still holds a whole page rather than an extracted article, with the figures.
+
+    Evidence is counted on every line (also those earlier rules removed):
+    short lines that are page-chrome labels ("Log in", "Privacy policy",
+    "©2019 ..."; the ``page_chrome`` and ``page_sections`` phrase lists), and navigation runs (at
+    least ``menu_run`` consecutive lines of at most ``menu_words`` words
+    without sentence punctuation). Extracted article text has neither.
+    """
+    p = ctx.params
+    chrome, sections = ctx.phrases["page_chrome"], ctx.phrases["page_sections"]
+    labels: set[str] = set()
+    menu = run = 0
+    for line in doc.lines + [None]:
+        if line is not None and is_menu_like(line.text, p["menu_words"]):
+            run += 1
+            if chrome.fullmatch(line.text) or sections.fullmatch(line.text):
+                labels.add(line.text.lower())
+            continue
+        if run >= p["menu_run"]:
+            menu += run
+        run = 0
+    share = menu / max(len(doc.lines), 1)
+    figures = f"{len(labels)} page-chrome labels, {menu} lines in navigation runs ({share:.2f})"
+    full = len(labels) >= p["min_chrome_labels"] or (menu >= p["min_menu_lines"] and share >= p["min_menu_share"])
+    return full, figures
+
+
+def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block]:
+    """Features, initial classes and smoothed classes of the live lines of ``doc``.
+
+    ``phrases`` (the run's phrase book) marks page-section boundaries: short
+    lines that are page-chrome labels or open a related-links section.
+    """
     pieces = []
     for line in doc.live_lines():
         text = doc.live_text(line.start, line.end).strip()
         if text:
             pieces.append((line.start, line.end, text))
-    _, stop = choose_stoplist(" ".join(t for _, _, t in pieces), doc.lang, p["min_language_coverage"])
+    text = " ".join(t for _, _, t in pieces)
+    _, stop = choose_stoplist(text, doc.lang, p["min_language_coverage"], p["good_language_coverage"])
     blocks = block_features(pieces, stop)
     for b in blocks:
         b.cls, b.why = classify(b, p)
+        if phrases is not None and b.n_words <= p["menu_words"] + 4:
+            b.boundary = bool(phrases["page_sections"].fullmatch(b.text) or phrases["related"].match(b.text))
     promote_runs(blocks, p)
     smooth(blocks)
     return blocks
@@ -196,19 +288,26 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
     Blocks are classified from their own figures, then from their
     neighbours; the densest run of good blocks is the body. Only runs when
-    the text looks like a full page (``min_page_bad_blocks``,
-    ``min_page_bad_share``); already extracted text is left alone.
+    the text looks like a full page (page-chrome labels or navigation runs,
+    see :func:`page_evidence`); already extracted text is left alone.
     """
     p = ctx.params
-    blocks = analyse(doc, p)
-    full, figures = looks_like_full_page(blocks, p)
+    full, figures = page_evidence(doc, ctx)
     if not full:
         return
+    blocks = analyse(doc, p, ctx.phrases)
     runs = regions(blocks, p)
     if not runs:
         return
-    body = max(runs, key=lambda r: r.weight)
-    head = heading_before(blocks, body.first, p)
+    heads = headlines(blocks)
+
+    def score(r: Region) -> float:
+        near_title = any(r.first - p["title_distance"] <= h <= r.first for h in heads)
+        return r.weight * (p["title_boost"] if near_title else 1.0)
+
+    body = grow(runs, max(range(len(runs)), key=lambda k: score(runs[k])), p)
+    titled = [h for h in heads if body.first - p["title_distance"] <= h < body.first]
+    head = titled[-1] if titled else heading_before(blocks, body.first, p)
     for b in blocks:
         if body.first <= b.index <= body.last:
             if b.final == GOOD:

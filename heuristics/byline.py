@@ -12,6 +12,8 @@ from heuristics._lines import cased_share, ends_sentence, is_short, is_title_lik
 # "CNN —", "WASHINGTON (AP) —", "(Reuters) -": a few words, then a dash, and nothing else.
 _DATELINE = re.compile(r"[\w(][\w().,'&/ ]{0,40}?\s*[\u2014\u2013-]+")
 _LETTER = re.compile(r"[^\W\d_]")
+# "5:45 AM PST 11/19/2019 by Patrick Shanley": a timestamp may end with a byline.
+_TRAILING_BY = re.compile(r"\s(?:by|von|par|por)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}$")
 
 
 @rule("byline.author", order=160)
@@ -49,13 +51,17 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove lines that are only a date or time ("Updated 5:50 PM ET, Sat September 17, 2016").
 
     Every word of the line must be a ``date_words`` entry or a number, and
-    the line must hold a digit.
+    the line must hold a digit and a ``date_anchors`` entry (a month, a year,
+    "Updated"): a bare time ("4:14 p.m.") may head an entry of a live blog.
     """
-    dates = ctx.phrases["date_words"]
+    dates, anchors = ctx.phrases["date_words"], ctx.phrases["date_anchors"]
     for line in doc.live_lines():
         text = line.text
-        if is_short(text, ctx["max_words"]) and any(c.isdigit() for c in text) and not _LETTER.search(
-            dates.strip_all(text)
+        if (
+            is_short(text, ctx["max_words"])
+            and any(c.isdigit() for c in text)
+            and anchors.search(text)
+            and not _LETTER.search(dates.strip_all(_TRAILING_BY.sub("", text)))
         ):
             yield Decision(line.start, line.end, "only a date or time")
 
@@ -91,3 +97,12 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             i = j
         else:
             i += 1
+
+
+@rule("byline.reading_time", order=165)
+def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove reading-time lines ("5 min read", "Lesezeit: 3 Minuten"): short lines holding a ``reading_time`` phrase."""
+    phrases = ctx.phrases["reading_time"]
+    for line in doc.live_lines():
+        if is_short(line.text, ctx["max_words"]) and (m := phrases.search(line.text)):
+            yield Decision(line.start, line.end, f"reading time {m.group(0)!r}")

@@ -11,7 +11,8 @@ from heuristics._lines import is_short
 
 # A credit tail starts after the last slash, pipe, copyright sign or opening
 # parenthesis of the line ("... Sunday. Karam Al-Masri / AFP - Getty Images").
-_CREDIT_SEPARATOR = re.compile(r"[/|\u00a9(]")
+_CREDIT_SEPARATOR = re.compile(r"[/|\u00a9(]|(?<=[a-z)])\.(?=[A-Z])")
+_COPYRIGHT = re.compile(r"\u00a9|\(c\)\s", re.IGNORECASE)
 
 
 @rule("captions.credit", order=120)
@@ -21,7 +22,9 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     A line of at most ``max_words`` words goes when it starts with a
     ``credit_markers`` entry ("©", "Photo:") or ends with a
     ``credit_agencies`` entry set off by "/", "|", "©" or "(" within its last
-    ``tail_chars`` characters ("Name / AFP - Getty Images").
+    ``tail_chars`` characters ("Name / AFP - Getty Images"), or glued to the
+    caption's last sentence ("... in New York.Reuters"); a short line with a
+    copyright sign near its end goes too.
     """
     markers, agencies = ctx.phrases["credit_markers"], ctx.phrases["credit_agencies"]
     for line in doc.live_lines():
@@ -33,5 +36,7 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             continue
         tail = text[-ctx["tail_chars"] :]
         seps = list(_CREDIT_SEPARATOR.finditer(tail))
-        if seps and (m := agencies.endswith(tail[seps[-1].end() :])):
+        if seps and agencies.endswith(tail[seps[-1].end() :]):
             yield Decision(line.start, line.end, f"ends with photo credit {tail[seps[-1].start():].strip()!r}")
+        elif is_short(text, ctx["max_marker_words"]) and _COPYRIGHT.search(text[-ctx["tail_chars"] :]):
+            yield Decision(line.start, line.end, "copyright sign near the end of a short line: a photo credit")

@@ -1,4 +1,12 @@
-"""Exact and near-duplicate paragraphs and sentences inside one document (the fuller copy stays)."""
+"""Exact and near-duplicate paragraphs and sentences inside one document (the fuller copy stays).
+
+Repetition is boilerplate when a piece of prose appears twice (a paragraph
+pasted twice, a pull quote, a restated quote). It is content when a line is
+part of a repeated template: the same interview question before each
+answer, the same ingredient line in every day of a meal plan, table rows.
+So a line repeated more than ``max_copies`` times, or made mostly of
+numbers, is kept, and the audit log says so.
+"""
 
 from __future__ import annotations
 
@@ -9,37 +17,45 @@ from dataclasses import dataclass
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import word_count
+from heuristics._lines import ends_sentence
 
 _WORD = re.compile(r"\w+")
 
 
-def _key(text: str) -> str:
-    """The text compared for exact duplicates: case-folded words only."""
-    return " ".join(_WORD.findall(text.casefold()))
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
 
 
-def _shingles(text: str, n: int) -> set[tuple[str, ...]]:
-    toks = _WORD.findall(text.casefold())
-    return {tuple(toks[i : i + n]) for i in range(max(1, len(toks) - n + 1))}
+def _is_prose(tokens: list[str], min_words: int, max_digit_share: float) -> bool:
+    """Enough words, and not a row of figures."""
+    if len(tokens) < min_words:
+        return False
+    digits = sum(1 for t in tokens if any(c.isdigit() for c in t))
+    return digits / len(tokens) <= max_digit_share
 
 
 @rule("dedup.exact", order=600)
 def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove lines that repeat an earlier line word for word (case and punctuation aside); the first copy stays.
 
-    Lines shorter than ``min_words`` words are left alone: short labels may
-    repeat legitimately.
+    Only prose lines count (at least ``min_words`` words, at most
+    ``max_digit_share`` of them numbers); a line with more than
+    ``max_copies`` copies is a template line and stays (noted in the audit).
     """
-    seen: dict[str, int] = {}
+    groups: dict[str, list[Line]] = defaultdict(list)
     for line in doc.live_lines():
-        if word_count(line.text) < ctx["min_words"]:
+        toks = _tokens(line.text)
+        if _is_prose(toks, ctx["min_words"], ctx["max_digit_share"]):
+            groups[" ".join(toks)].append(line)
+    for copies in groups.values():
+        if len(copies) < 2:
             continue
-        key = _key(line.text)
-        if key in seen:
-            yield Decision(line.start, line.end, f"repeats line {seen[key] + 1} word for word")
-        else:
-            seen[key] = line.index
+        if len(copies) > ctx["max_copies"]:
+            first = copies[0]
+            yield Decision(first.start, first.end, f"line repeated {len(copies)} times: a template line", "keep")
+            continue
+        for line in copies[1:]:
+            yield Decision(line.start, line.end, f"repeats line {copies[0].index + 1} word for word")
 
 
 @dataclass
@@ -47,63 +63,93 @@ class _Piece:
     span: Span
     line: Line
     shingles: set[tuple[str, ...]]
-    removed: bool = False
 
 
-def _near_duplicates(pieces: list[_Piece], threshold: float, what: str) -> Iterator[Decision]:
-    """Pairs of pieces whose shorter one is mostly contained in the longer one; yield the shorter."""
+def _shingles(tokens: list[str], n: int = 3) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1))}
+
+
+def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Iterator[Decision]:
+    """Decide on pieces that are near copies of another piece of a different line.
+
+    Two pieces are near copies when at least ``threshold`` of the shorter
+    one's word 3-grams occur in the longer one. A piece with one near copy
+    is removed when it is the shorter of the two; a piece with more near
+    copies belongs to a template and stays.
+    """
+    threshold, max_copies = ctx["threshold"], ctx["max_copies"]
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, piece in enumerate(pieces):
+        for sh in piece.shingles:
+            index[sh].append(i)
+    partners: dict[int, set[int]] = defaultdict(set)
     for i, piece in enumerate(pieces):
         overlap: dict[int, int] = defaultdict(int)
         for sh in piece.shingles:
-            for j in index.get(sh, ()):
-                overlap[j] += 1
-        for j, shared in sorted(overlap.items()):
-            other = pieces[j]
-            if other.removed or other.line.index == piece.line.index:
+            holders = index[sh]
+            if len(holders) > 4 * max_copies:  # a 3-gram shared by many pieces: a template, not a copy
                 continue
-            shorter, longer = (piece, other) if len(piece.shingles) <= len(other.shingles) else (other, piece)
-            containment = shared / len(shorter.shingles)
-            if containment >= threshold:
-                shorter.removed = True
-                yield Decision(
-                    shorter.span.start,
-                    shorter.span.end,
-                    f"near-duplicate {what}: {containment:.0%} of its word 3-grams are in the fuller copy "
-                    f"at line {longer.line.index + 1}",
-                )
-                break
-        if not piece.removed:
-            for sh in piece.shingles:
-                index[sh].append(i)
+            for j in holders:
+                if j > i and pieces[j].line.index != piece.line.index:
+                    overlap[j] += 1
+        for j, shared in overlap.items():
+            shorter = min(len(piece.shingles), len(pieces[j].shingles))
+            if shared / shorter >= threshold:
+                partners[i].add(j)
+                partners[j].add(i)
+    removed: set[int] = set()
+    for i in sorted(partners):
+        if i in removed:
+            continue
+        group = partners[i]
+        if len(group) + 1 > max_copies:
+            continue
+        j = next(iter(group))
+        if j in removed:
+            continue
+        a, b = pieces[i], pieces[j]
+        shorter, longer, k = (a, b, i) if len(a.shingles) <= len(b.shingles) else (b, a, j)
+        removed.add(k)
+        shared = len(shorter.shingles & longer.shingles) / len(shorter.shingles)
+        yield Decision(
+            shorter.span.start,
+            shorter.span.end,
+            f"near-duplicate {what}: {shared:.0%} of its word 3-grams are in the fuller copy at line "
+            f"{longer.line.index + 1}",
+        )
 
 
 @rule("dedup.near_paragraph", order=610)
 def near_paragraph(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a line whose words mostly repeat another line's; the fuller of the two stays.
 
-    Two lines of at least ``min_words`` words are near duplicates when at
-    least ``threshold`` of the shorter one's word 3-grams are in the longer.
+    Lines of at least ``min_words`` words (prose, see ``dedup.exact``) are
+    compared by word 3-grams; ``threshold`` is the share of the shorter
+    line's 3-grams found in the longer.
     """
-    pieces = [
-        _Piece(line.span, line, _shingles(line.text, 3))
-        for line in doc.live_lines()
-        if word_count(line.text) >= ctx["min_words"]
-    ]
-    yield from _near_duplicates(pieces, ctx["threshold"], "paragraph")
+    pieces = []
+    for line in doc.live_lines():
+        toks = _tokens(line.text)
+        if _is_prose(toks, ctx["min_words"], ctx["max_digit_share"]):
+            pieces.append(_Piece(line.span, line, _shingles(toks)))
+    yield from _near_duplicates(pieces, ctx, "paragraph")
 
 
 @rule("dedup.near_sentence", order=620)
 def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a sentence that mostly repeats a sentence of another line; the fuller of the two stays.
 
-    Sentences of at least ``min_words`` words are compared like lines in
-    ``dedup.near_paragraph``, with their own ``threshold``.
+    Only full sentences (ending with . ! ? or …) of at least ``min_words``
+    words are compared, like lines in ``dedup.near_paragraph``.
     """
-    pieces = [
-        _Piece(s, line, _shingles(s.text, 3))
-        for line in doc.live_lines()
-        for s in doc.sentences(line)
-        if word_count(s.text) >= ctx["min_words"] and doc.is_live(s.start, s.end)
-    ]
-    yield from _near_duplicates(pieces, ctx["threshold"], "sentence")
+    pieces = []
+    for line in doc.live_lines():
+        for s in doc.sentences(line):
+            toks = _tokens(s.text)
+            if (
+                ends_sentence(s.text)
+                and _is_prose(toks, ctx["min_words"], ctx["max_digit_share"])
+                and doc.is_live(s.start, s.end)
+            ):
+                pieces.append(_Piece(s, line, _shingles(toks)))
+    yield from _near_duplicates(pieces, ctx, "sentence")

@@ -29,7 +29,9 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         j = i + 1
         while j < len(lines) and j - i <= ctx["max_items"]:
             item = lines[j].text
-            if not is_short(item, ctx["max_item_words"]) or (ends_sentence(item) and not BULLET.match(item)):
+            if not is_short(item, ctx["max_item_words"]) or item.endswith(":") or (
+                ends_sentence(item) and not BULLET.match(item)
+            ):
                 break
             yield Decision(lines[j].start, lines[j].end, f"item {j - i} of a summary block")
             j += 1

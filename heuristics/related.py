@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bullet
+from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bullet, word_count
 
+_OPENING = re.compile(r"^[\[(]\s*")
 # "Read  Russia accuses Israel of ..." : "Read" + a capitalised headline.
 _READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer)\s+(?=[\"'\u201c\u2018]?[A-Z])")
 
@@ -27,7 +28,7 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     lines = doc.live_lines()
     in_list = 0
     for line in lines:
-        text = strip_bullet(line.text)
+        text = _OPENING.sub("", strip_bullet(line.text))
         if not is_short(text, ctx["max_words"]):
             in_list = 0
             continue
@@ -46,3 +47,37 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, "headline in a related-links list")
         else:
             in_list = 0
+
+
+# "China furious at Macron for Hong Kong protest jibe [INSIGHT]"
+_BRACKET_TAG = re.compile(r"[\[(]\s*([A-Za-z]+)\s*[\])]\W*$")
+# URLs, e-mail addresses and @handles.
+_LINKISH = re.compile(r"(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+|(?<!\w)@\w+|\b[\w-]+\.(?:com|org|net)/\S*")
+
+
+@rule("related.teaser", order=141)
+def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove teaser headlines: short lines that end with an upper-case bracketed label such as "[VIDEO]" or "[INSIGHT]".
+
+    The label must be a ``teaser_tags`` entry written in capitals, the way
+    sites mark links to their other stories inside an article.
+    """
+    tags = ctx.phrases["teaser_tags"]
+    for line in doc.live_lines():
+        if not is_short(line.text, ctx["max_words"]):
+            continue
+        m = _BRACKET_TAG.search(line.text[-30:])
+        if m and m.group(1).isupper() and tags.fullmatch(m.group(1)):
+            yield Decision(line.start, line.end, f"headline marked {m.group(0).strip()!r}")
+
+
+@rule("related.bare_link", order=142)
+def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove lines that are only links: URLs, e-mail addresses or handles, with at most ``max_other_words`` words."""
+    for line in doc.live_lines():
+        text = line.text
+        if not is_short(text, 20) or not _LINKISH.search(text):
+            continue
+        rest = _LINKISH.sub(" ", text)
+        if word_count(rest) <= ctx["max_other_words"]:
+            yield Decision(line.start, line.end, f"only a link, {word_count(rest)} other word(s)")

@@ -13,14 +13,16 @@ _FOLLOW = re.compile(
     r"follow\b.{0,60}?\bon\s+(?:twitter|x|facebook|instagram|linkedin|threads|bluesky|tiktok|youtube|mastodon)\b",
     re.IGNORECASE,
 )
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @rule("share.buttons", order=150)
 def buttons(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove share and follow lines: short lines made only of share-button words, counts and symbols.
 
-    A line of at most ``max_words`` words goes when nothing but digits and
-    punctuation is left after taking out every ``share`` entry, or when it
+    A line of at most ``max_words`` words goes when it has letters and
+    nothing but digits and punctuation is left after taking out every
+    ``share`` entry ("Share 12 | Tweet"), or when it
     invites the reader to follow someone on a social network.
     """
     share = ctx.phrases["share"]
@@ -29,7 +31,7 @@ def buttons(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         if not is_short(text, ctx["max_words"]):
             continue
         rest = share.strip_all(text)
-        if not re.search(r"[^\W\d_]", rest):
+        if _LETTER.search(text) and not _LETTER.search(rest):
             yield Decision(line.start, line.end, "only share/follow button words")
         elif _FOLLOW.match(text):
             yield Decision(line.start, line.end, "invites to follow on a social network")

@@ -41,3 +41,12 @@ def paywall(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 def legal(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove legal footers: very short lines holding a ``legal`` phrase ("All rights reserved", "Privacy Policy")."""
     yield from _lines_with(doc, ctx, "legal", "legal footer")
+
+
+@rule("site.tags", order=184)
+def tags(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove tag and category lines: short lines starting with a ``tags`` phrase ("Filed under:", "Tags:")."""
+    phrases = ctx.phrases["tags"]
+    for line in doc.live_lines():
+        if is_short(line.text, ctx["max_words"]) and (m := phrases.match(line.text)):
+            yield Decision(line.start, line.end, f"tag line {m.group(0)!r}")
