@@ -106,3 +106,17 @@ def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     for line in doc.live_lines():
         if is_short(line.text, ctx["max_words"]) and (m := phrases.search(line.text)):
             yield Decision(line.start, line.end, f"reading time {m.group(0)!r}")
+
+
+@rule("byline.bio", order=166)
+def bio(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove author biographies: one of the last ``last_lines`` lines that holds a ``bio`` phrase ("is a staff writer").
+
+    Only lines of at most ``max_words`` words at the very end of the text
+    qualify: the same words in the body are reporting.
+    """
+    phrases = ctx.phrases["bio"]
+    lines = doc.live_lines()
+    for line in lines[-ctx["last_lines"] :]:
+        if is_short(line.text, ctx["max_words"]) and (m := phrases.search(line.text)):
+            yield Decision(line.start, line.end, f"author biography {m.group(0)!r} in the last lines")

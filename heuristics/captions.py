@@ -22,7 +22,9 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     A line of at most ``max_words`` words goes when it starts with a
     ``credit_markers`` entry ("©", "Photo:") or ends with a
     ``credit_agencies`` entry set off by "/", "|", "©" or "(" within its last
-    ``tail_chars`` characters ("Name / AFP - Getty Images"), or glued to the
+    ``tail_chars`` characters ("Name / AFP - Getty Images"), or in closing
+    parentheses that start with a marker or agency ("(AP Photo/Jane Doe)"),
+    or glued to the
     caption's last sentence ("... in New York.Reuters"); a short line with a
     copyright sign near its end goes too.
     """
@@ -36,7 +38,12 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             continue
         tail = text[-ctx["tail_chars"] :]
         seps = list(_CREDIT_SEPARATOR.finditer(tail))
+        paren = tail.rfind("(")
         if seps and agencies.endswith(tail[seps[-1].end() :]):
             yield Decision(line.start, line.end, f"ends with photo credit {tail[seps[-1].start():].strip()!r}")
+        elif paren >= 0 and tail.rstrip().endswith(")") and (
+            markers.match(tail[paren + 1 :]) or agencies.match(tail[paren + 1 :])
+        ):
+            yield Decision(line.start, line.end, f"ends with photo credit {tail[paren:].strip()!r}")
         elif is_short(text, ctx["max_marker_words"]) and _COPYRIGHT.search(text[-ctx["tail_chars"] :]):
             yield Decision(line.start, line.end, "copyright sign near the end of a short line: a photo credit")

@@ -51,8 +51,11 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 # "China furious at Macron for Hong Kong protest jibe [INSIGHT]"
 _BRACKET_TAG = re.compile(r"[\[(]\s*([A-Za-z]+)\s*[\])]\W*$")
-# URLs, e-mail addresses and @handles.
-_LINKISH = re.compile(r"(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+|(?<!\w)@\w+|\b[\w-]+\.(?:com|org|net)/\S*")
+# E-mail addresses, @handles and social-network profile links (plain URLs may be cited sources: they stay).
+_LINKISH = re.compile(
+    r"\b[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@\w+"
+    r"|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|threads)\.(?:com|net)/\S*"
+)
 
 
 @rule("related.teaser", order=141)
@@ -73,7 +76,7 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 @rule("related.bare_link", order=142)
 def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove lines that are only links: URLs, e-mail addresses or handles, with at most ``max_other_words`` words."""
+    """Remove contact lines: e-mail addresses, @handles or social profile links with at most ``max_other_words`` words."""
     for line in doc.live_lines():
         text = line.text
         if not is_short(text, 20) or not _LINKISH.search(text):

@@ -50,3 +50,24 @@ def tags(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     for line in doc.live_lines():
         if is_short(line.text, ctx["max_words"]) and (m := phrases.match(line.text)):
             yield Decision(line.start, line.end, f"tag line {m.group(0)!r}")
+
+
+@rule("site.copyright", order=185)
+def copyright_notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove copyright and reuse notices: lines holding a ``copyright`` phrase ("This document is subject to copyright")."""
+    yield from _lines_with(doc, ctx, "copyright", "copyright notice")
+
+
+@rule("site.notice", order=186)
+def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove site notices: lines starting with a ``notices`` phrase ("Disclaimer:", "Citation:")."""
+    phrases = ctx.phrases["notices"]
+    for line in doc.live_lines():
+        if is_short(line.text, ctx["max_words"]) and (m := phrases.match(line.text)):
+            yield Decision(line.start, line.end, f"site notice {m.group(0)!r}")
+
+
+@rule("site.promo", order=187)
+def promo(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove promotions for the site's own products: lines holding a ``promo`` phrase ("If you enjoyed this article")."""
+    yield from _lines_with(doc, ctx, "promo", "promotion")
