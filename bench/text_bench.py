@@ -20,8 +20,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-import cleaner  # noqa: E402
 from score import load, score  # noqa: E402
+
+import cleaner  # noqa: E402
 
 DATA = HERE / "data" / "aeb-dev"
 INPUTS = ("fulltext", "trafilatura", "readability", "newspaper")
@@ -64,7 +65,7 @@ def main(argv: list[str]) -> int:
                 (doc_f1(*a["per_doc"][k]) - doc_f1(*b["per_doc"][k]), doc_f1(*a["per_doc"][k]), a["per_doc"][k], k)
                 for k in gold
             ]
-            for delta, f1, (tp, fp, fn), k in sorted(rows):
+            for delta, f1, (_tp, fp, fn), k in sorted(rows):
                 print(f"    {k[:16]} F1={f1:.3f} ({delta:+.3f}) fp={fp:.3f} fn={fn:.3f}")
     return 0
 

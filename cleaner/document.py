@@ -75,7 +75,12 @@ class Removal:
 
 # A sentence ends with . ! ? or … (maybe followed by closing quotes or
 # brackets) before a space and what looks like the start of a new sentence.
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?= +[\"'\u201c\u2018(\[]?[^\W_a-z])")
+# Linear time: a match only starts at the first mark of a run (lookbehind),
+# and the runs are possessive (giving back a mark could never let the
+# lookahead succeed), so a line of a million dots is one quick scan.
+_SENTENCE_END = re.compile(
+    r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u201d\u2019)\]]*+(?= +[\"'\u201c\u2018(\[]?[^\W_a-z])"
+)
 # Tokens that end with a period without ending a sentence.
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(\"'\u201c])(?:[A-Z]|[A-Z]\.[A-Z]|Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Lt|Col|Gen|Sgt|Capt|Cmdr|Adm|"
@@ -120,6 +125,7 @@ class Document:
 
     def __post_init__(self) -> None:
         self._removed = bytearray(len(self.text))
+        self._live: list[Line] | None = None  # live_lines() cache, reset by remove()
         self.records: list[Removal] = []
         self.notes: list[Removal] = []
 
@@ -175,7 +181,9 @@ class Document:
 
     def live_lines(self) -> list[Line]:
         """Lines that still have text that no rule removed."""
-        return [ln for ln in self.lines if not self.is_removed(ln.start, ln.end)]
+        if self._live is None:
+            self._live = [ln for ln in self.lines if not self.is_removed(ln.start, ln.end)]
+        return self._live
 
     def live_text(self, start: int, end: int) -> str:
         """The text of ``[start, end)`` without removed characters."""
@@ -203,6 +211,7 @@ class Document:
             hi = stop - (len(piece) - len(piece.rstrip()))
             if hi > lo:
                 self._removed[lo:hi] = b"\x01" * (hi - lo)
+                self._live = None
                 self.records.append(Removal(rule, lo, hi, self.text[lo:hi], reason))
                 added += hi - lo
             pos = stop

@@ -10,6 +10,7 @@ which is all the rules need it for.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
 
 import justext
@@ -45,7 +46,7 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-def detect_language(text: str, candidates: list[str], sample_words: int = 2000) -> str:
+def detect_language(text: str, candidates: list[str], sample_words: int = 600) -> str:
     """The candidate language whose stop words cover most of ``text``'s words.
 
     Only the first ``sample_words`` words are looked at. Falls back to the
@@ -56,10 +57,11 @@ def detect_language(text: str, candidates: list[str], sample_words: int = 2000) 
     sample = words(text[: sample_words * 8])[:sample_words]
     if not sample:
         return candidates[0]
+    counts = Counter(sample)
     best, best_hits = candidates[0], 0
     for lang in candidates:
         sw = stopwords(lang)
-        hits = sum(1 for w in sample if w in sw)
+        hits = sum(n for w, n in counts.items() if w in sw)
         if hits > best_hits:
             best, best_hits = lang, hits
     return best

@@ -42,36 +42,85 @@ def read_entries(lines: list[str]) -> list[str]:
     return [s for s in (ln.strip() for ln in lines) if s and not s.startswith("#")]
 
 
+_WORD = re.compile(r"\w+")
+_NEVER = re.compile(r"(?!x)x")
+
+
+@lru_cache(maxsize=1 << 15)
+def _word_set(text: str) -> frozenset[str]:
+    """The lower-cased words of a line (cached: many lists look at the same line)."""
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _first_word(text: str) -> str:
+    m = _WORD.search(text, 0, 200)
+    return m.group(0).lower() if m else ""
+
+
+def _compile(entries: list[str], name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The alternation of ``entries``, and the same anchored for whole-line matches."""
+    if not entries:
+        return _NEVER, _NEVER
+    alt = "|".join(f"(?:{_entry_pattern(e)})" for e in entries)
+    try:
+        return re.compile(alt, re.IGNORECASE), re.compile(rf"(?:{alt})[\s\W]*", re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"phrase list {name!r}: bad regular expression ({exc})") from exc
+
+
 @dataclass(frozen=True)
 class PhraseList:
-    """One compiled list: ``search`` anywhere, ``match`` at the start, ``fullmatch`` whole."""
+    """One compiled list: ``search`` anywhere, ``match`` at the start, ``fullmatch`` whole.
+
+    Plain phrases are only tried on lines that contain their first word (a
+    set look-up), so the many short lines of a page cost little; ``re:``
+    entries and phrases that start with a symbol are always tried.
+    """
 
     name: str
     entries: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        keyed = [e for e in self.entries if not e.startswith("re:") and _WORD.match(e.lower())]
+        always = [e for e in self.entries if e not in set(keyed)]
+        triggers = frozenset(_first_word(e) for e in keyed)
         alt = "|".join(f"(?:{_entry_pattern(e)})" for e in self.entries) or r"(?!x)x"
         try:
             object.__setattr__(self, "_search", re.compile(alt, re.IGNORECASE))
-            object.__setattr__(self, "_full", re.compile(rf"(?:{alt})[\s\W]*", re.IGNORECASE))
             object.__setattr__(self, "_end", re.compile(rf"(?:{alt})[\s\W]*$", re.IGNORECASE))
         except re.error as exc:
             raise ValueError(f"phrase list {self.name!r}: bad regular expression ({exc})") from exc
+        object.__setattr__(self, "_triggers", triggers)
+        object.__setattr__(self, "_keyed", _compile(keyed, self.name))
+        object.__setattr__(self, "_always", _compile(always, self.name))
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first entry found anywhere in ``text``."""
-        return self._search.search(text)  # type: ignore[attr-defined]
+        found = self._always[0].search(text)  # type: ignore[attr-defined]
+        if not self._triggers.isdisjoint(_word_set(text)):  # type: ignore[attr-defined]
+            keyed = self._keyed[0].search(text)  # type: ignore[attr-defined]
+            if keyed and (found is None or keyed.start() < found.start()):
+                return keyed
+        return found
 
     def match(self, text: str) -> re.Match[str] | None:
         """An entry that starts ``text``."""
-        return self._search.match(text)  # type: ignore[attr-defined]
+        if _first_word(text) in self._triggers:  # type: ignore[attr-defined]
+            m = self._keyed[0].match(text)  # type: ignore[attr-defined]
+            if m:
+                return m
+        return self._always[0].match(text)  # type: ignore[attr-defined]
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """An entry that is all of ``text`` (trailing punctuation allowed)."""
-        return self._full.fullmatch(text)  # type: ignore[attr-defined]
+        if _first_word(text) in self._triggers:  # type: ignore[attr-defined]
+            m = self._keyed[1].fullmatch(text)  # type: ignore[attr-defined]
+            if m:
+                return m
+        return self._always[1].fullmatch(text)  # type: ignore[attr-defined]
 
     def endswith(self, text: str) -> re.Match[str] | None:
         """An entry that ends ``text`` (trailing punctuation allowed)."""
@@ -99,11 +148,10 @@ class PhraseBook:
         self._lists: dict[str, PhraseList] = {}
 
     @classmethod
-    def load(cls, config: Config, lang: str) -> PhraseBook:
-        """The lists for a document in ``lang``: every configured language (``lang`` first)."""
-        langs = [lang] + [x for x in config.languages if x != lang]
+    def load(cls, config: Config) -> PhraseBook:
+        """The lists of every configured language, with the user's additions."""
         names = set(config.data.get("phrases", {}))
-        return cls(langs, {n: config.phrase_overrides(n) for n in names})
+        return cls(config.languages, {n: config.phrase_overrides(n) for n in names})
 
     def __getitem__(self, name: str) -> PhraseList:
         if name not in self._lists:

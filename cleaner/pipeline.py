@@ -131,11 +131,11 @@ class Cleaner:
         self._phrases: dict[str, PhraseBook] = {}
         self.corpus: Any = None
 
-    def phrases_for(self, lang: str) -> PhraseBook:
-        """The phrase lists for a document language (cached)."""
-        if lang not in self._phrases:
-            self._phrases[lang] = PhraseBook.load(self.config, lang)
-        return self._phrases[lang]
+    def phrases_for(self, lang: str = "") -> PhraseBook:
+        """The phrase lists for a document (every configured language is loaded, whatever ``lang``)."""
+        if not self._phrases:
+            self._phrases[""] = PhraseBook.load(self.config)
+        return self._phrases[""]
 
     def make_document(self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None) -> Document:
         """Normalise ``text`` and wrap it as a document with its language."""

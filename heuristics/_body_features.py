@@ -43,7 +43,7 @@ class Block:
     symbol_share: float  # share of characters that are digits or symbols
     title_case: float  # share of longer words (not the first) that start with a capital
     repeated: bool  # the same text is another block of the document too
-    boundary: bool = False  # a page-chrome label or section heading ("Privacy policy", "Related stories")
+    boundary: int = 0  # a section heading: 1 related links ("Read more"), 2 comments or footer ("Privacy policy")
     cls: str = ""  # initial class: good, neargood, short, bad
     why: str = ""  # the figures behind the initial class
     final: str = ""  # class after context smoothing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cleaner.lang import words
 
@@ -14,11 +15,13 @@ BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014
 _CHARS_PER_WORD = 25
 
 
+@lru_cache(maxsize=1 << 16)
 def word_count(text: str) -> int:
     """Number of words (runs of letters or digits) in ``text``."""
     return len(_WORD.findall(text))
 
 
+@lru_cache(maxsize=1 << 16)
 def is_short(text: str, max_words: int) -> bool:
     """At most ``max_words`` words and not abnormally long in characters."""
     return len(text) <= max(max_words, 1) * _CHARS_PER_WORD and word_count(text) <= max_words

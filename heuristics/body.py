@@ -63,7 +63,10 @@ def classify(b: Block, p: dict[str, Any]) -> tuple[str, str]:
             return GOOD, f"{b.chars} chars, {b.sentences} sentences"
         return NEARGOOD, f"{b.chars} chars < {p['length_high']}"
     if b.stop_share < p["min_stopword_share"] and b.terminal and b.stop_share >= p["min_sentence_stopword_share"]:
-        return NEARGOOD, f"stopword share {b.stop_share:.2f} < {p['min_stopword_share']} but a sentence, {b.chars} chars"
+        return (
+            NEARGOOD,
+            f"stopword share {b.stop_share:.2f} < {p['min_stopword_share']} but a sentence, {b.chars} chars",
+        )
     if b.stop_share < p["min_stopword_share"]:
         return BAD, f"stopword share {b.stop_share:.2f} < {p['min_stopword_share']}, {b.n_words} words"
     if b.stop_share >= p["good_stopword_share"] and b.chars >= p["length_high"]:
@@ -135,7 +138,7 @@ class Region:
     last: int
     weight: int  # characters of the good blocks that are prose on their own
     gap_before: float = 0.0  # cost of the boilerplate between this run and the previous one
-    boundary_before: bool = False  # that boilerplate holds a page-chrome label or a section heading
+    boundary_before: int = 0  # that boilerplate holds a section heading (1: related links, 2: comments, footer)
 
 
 def gap_cost(b: Block, p: dict[str, Any]) -> float:
@@ -144,24 +147,28 @@ def gap_cost(b: Block, p: dict[str, Any]) -> float:
 
 
 def regions(blocks: list[Block], p: dict[str, Any]) -> list[Region]:
-    """Cut the page into runs of good blocks; a gap costing more than ``max_gap`` ends a run."""
+    """Cut the page into runs of good blocks; a gap costing more than ``max_gap`` ends a run.
+
+    So does a comments or footer label ("Comments", "Privacy policy"): the
+    body never goes on after one.
+    """
     out: list[Region] = []
     gap = 0.0
-    boundary = False
+    boundary = 0
     for b in blocks:
         if b.final != GOOD:
             gap += gap_cost(b, p)
-            boundary = boundary or b.boundary
+            boundary = max(boundary, b.boundary)
             continue
         weight = b.chars if b.cls in (GOOD, NEARGOOD) else 0
-        if out and gap <= p["max_gap"]:
+        if out and gap <= p["max_gap"] and boundary < 2:
             out[-1].last = b.index
             out[-1].weight += weight
-            out[-1].boundary_before = out[-1].boundary_before or boundary
+            out[-1].boundary_before = max(out[-1].boundary_before, boundary)
         else:
             out.append(Region(b.index, b.index, weight, gap, boundary))
         gap = 0.0
-        boundary = False
+        boundary = 0
     return out
 
 
@@ -244,7 +251,7 @@ def page_evidence(doc: Document, ctx: RuleContext) -> tuple[bool, str]:
     chrome, sections = ctx.phrases["page_chrome"], ctx.phrases["page_sections"]
     labels: set[str] = set()
     menu = run = 0
-    for line in doc.lines + [None]:
+    for line in [*doc.lines, None]:
         if line is not None and is_menu_like(line.text, p["menu_words"]):
             run += 1
             if chrome.fullmatch(line.text) or sections.fullmatch(line.text):
@@ -276,7 +283,12 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block
     for b in blocks:
         b.cls, b.why = classify(b, p)
         if phrases is not None and b.n_words <= p["menu_words"] + 4:
-            b.boundary = bool(phrases["page_sections"].fullmatch(b.text) or phrases["related"].match(b.text))
+            # 2: a comments or footer label ends the body; 1: a related-links heading ends it unless the gap is small
+            b.boundary = (
+                2 if phrases["page_sections"].fullmatch(b.text) else int(bool(phrases["related"].match(b.text)))
+            )
+            if b.boundary == 2:
+                b.cls, b.why = BAD, f"comments or footer label, {b.n_words} words"
     promote_runs(blocks, p)
     smooth(blocks)
     return blocks

@@ -20,6 +20,7 @@ from cleaner.rules import Decision, RuleContext, rule
 from heuristics._lines import ends_sentence
 
 _WORD = re.compile(r"\w+")
+_DIGIT_TOKEN = re.compile(r"\S*\d\S*")
 
 
 def _tokens(text: str) -> list[str]:
@@ -30,7 +31,7 @@ def _is_prose(tokens: list[str], min_words: int, max_digit_share: float) -> bool
     """Enough words, and not a row of figures."""
     if len(tokens) < min_words:
         return False
-    digits = sum(1 for t in tokens if any(c.isdigit() for c in t))
+    digits = len(_DIGIT_TOKEN.findall(" ".join(tokens)))
     return digits / len(tokens) <= max_digit_share
 
 

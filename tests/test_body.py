@@ -1,5 +1,8 @@
 """Tests of the body detector (heuristics/body.py) on full-page text and on clean text."""
 
+# The fixtures are full-page text: one block per line, and a body paragraph is one long line.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -146,7 +149,9 @@ def cln() -> cleaner.Cleaner:
     ],
     ids=["de", "fr", "en"],
 )
-def test_full_page_keeps_body_drops_page(cln: cleaner.Cleaner, page: str, lang: str, kept: list[str], dropped: list[str]) -> None:
+def test_full_page_keeps_body_drops_page(
+    cln: cleaner.Cleaner, page: str, lang: str, kept: list[str], dropped: list[str]
+) -> None:
     result = cln.clean_text(page)
     assert result.lang == lang
     for piece in kept:
@@ -178,7 +183,9 @@ def test_switch_off(cln: cleaner.Cleaner) -> None:
 
 def test_clean_article_is_left_alone(cln: cleaner.Cleaner) -> None:
     article = "\n\n".join(
-        line for line in ENGLISH_PAGE.split("\n") if len(line) > 120 or line == "City council approves new library budget"
+        line
+        for line in ENGLISH_PAGE.split("\n")
+        if len(line) > 120 or line == "City council approves new library budget"
     )
     result = cln.clean_text(article)
     assert result.removals == []
