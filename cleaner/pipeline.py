@@ -8,7 +8,8 @@ renders the clean body and the audit records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +95,32 @@ def _settle_whitespace(text: str, records: list[Removal]) -> list[Removal]:
     ]
 
 
+class KeptMap:
+    """Maps offsets of the rendered (clean) text back to the normalised text it was cut from."""
+
+    def __init__(self, text: str, removals: list[Removal]) -> None:
+        self.segments: list[tuple[int, int, int]] = []  # (clean start, original start, length)
+        pos = q = 0
+        for r in removals:
+            if r.start > pos:
+                self.segments.append((q, pos, r.start - pos))
+                q += r.start - pos
+            pos = r.end
+        if len(text) > pos:
+            self.segments.append((q, pos, len(text) - pos))
+        self._starts = [s[0] for s in self.segments]
+
+    def spans(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The pieces of the normalised text that clean ``[start, end)`` comes from."""
+        i = max(bisect_right(self._starts, start) - 1, 0)
+        while i < len(self.segments) and self.segments[i][0] < end:
+            q, pos, length = self.segments[i]
+            lo, hi = max(start, q), min(end, q + length)
+            if hi > lo:
+                yield pos + lo - q, pos + hi - q
+            i += 1
+
+
 def render(text: str, removals: Iterable[Removal]) -> str:
     """The text left when the (settled) removed spans are cut out."""
     out: list[str] = []
@@ -130,6 +157,7 @@ class Cleaner:
         self.html_rules = [r for r in self.rules if r.kind == "html"]
         self._phrases: dict[str, PhraseBook] = {}
         self.corpus: Any = None
+        self.max_passes = max(1, int(self.config.section("limits").get("max_rule_passes", 4)))
 
     def phrases_for(self, lang: str = "") -> PhraseBook:
         """The phrase lists for a document (every configured language is loaded, whatever ``lang``)."""
@@ -157,6 +185,32 @@ class Cleaner:
                 else:
                     doc.remove(rule.name, d.start, d.end, d.reason)
 
+    def run_to_fixpoint(self, doc: Document) -> None:
+        """Run the rules on ``doc``, then again on what they left, until they remove nothing more.
+
+        One pass can make a line removable by removing its neighbours (a
+        sentence that made a line too long, a copy that made a pair of
+        near duplicates a group of three). Running the rules again on the
+        clean text, as a fresh document, and mapping what they remove back
+        onto ``doc`` makes cleaning idempotent: cleaning the result again
+        changes nothing. At most ``[limits] max_rule_passes`` passes run;
+        a document that nothing was removed from takes one pass.
+        """
+        self.run_rules(doc)
+        for _ in range(self.max_passes - 1):
+            removals = _settle_whitespace(doc.text, doc.records)
+            if not removals:
+                return
+            kept = render(doc.text, removals)
+            again = Document(kept, doc.doc_id, doc.meta, detect_language(kept, self.config.languages))
+            self.run_rules(again)
+            if not again.records:
+                return
+            where = KeptMap(doc.text, removals)
+            for r in again.records:
+                for start, end in where.spans(r.start, r.end):
+                    doc.remove(r.rule, start, end, f"{r.reason} (on the text left by the first pass)")
+
     def finish(self, doc: Document, metadata: dict[str, Any] | None = None) -> Result:
         """Render the clean body and the audit records of a processed document."""
         removals = _settle_whitespace(doc.text, doc.records)
@@ -173,7 +227,7 @@ class Cleaner:
     def clean_text(self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None) -> Result:
         """Clean one text document."""
         doc = self.make_document(text, doc_id=doc_id, meta=meta)
-        self.run_rules(doc)
+        self.run_to_fixpoint(doc)
         return self.finish(doc)
 
     def clean_html(
@@ -189,9 +243,11 @@ class Cleaner:
         from cleaner.html import extract  # trafilatura is imported only when needed
 
         page = extract(html, url=url, cleaner=self)
-        meta = {**(meta or {}), **({"url": url} if url else {})}
+        meta = {**(meta or {}), **({"url": url} if url else {}), "main_content_extracted": page.main_content}
         doc = Document(page.text, doc_id, meta, detect_language(page.text, self.config.languages))
         for rule_name, d in page.decisions:
             doc.remove(rule_name, d.start, d.end, d.reason)
-        self.run_rules(doc)
+        for rule_name, d in page.notes:
+            doc.note(rule_name, d.start, d.end, d.reason)
+        self.run_to_fixpoint(doc)
         return self.finish(doc, page.metadata)

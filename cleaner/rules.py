@@ -9,8 +9,9 @@ imports the ``heuristics`` package, which registers its rules here with the
 Two kinds of rules exist:
 
 * ``text`` rules see a normalised text document (every input ends up as one);
-* ``html`` rules see a parsed page before main-content extraction and return
-  the DOM elements to drop.
+* ``html`` rules are called as ``func(tree, ctx)`` with the parsed page (an
+  lxml tree) and their :class:`RuleContext`, and yield ``(element, reason)``
+  for each element whose text is boilerplate (see :mod:`cleaner.html`).
 
 Every rule has a dotted name (``family.rule``), a one-sentence description
 (the first sentence of its docstring), a default on/off switch and default

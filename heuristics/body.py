@@ -301,9 +301,12 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     Blocks are classified from their own figures, then from their
     neighbours; the densest run of good blocks is the body. Only runs when
     the text looks like a full page (page-chrome labels or navigation runs,
-    see :func:`page_evidence`); already extracted text is left alone.
+    see :func:`page_evidence`); already extracted text, and HTML pages whose
+    main content was chosen by ``html.main_content``, are left alone.
     """
     p = ctx.params
+    if doc.meta.get("main_content_extracted"):  # HTML input: trafilatura already chose the body
+        return
     full, figures = page_evidence(doc, ctx)
     if not full:
         return

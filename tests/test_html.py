@@ -1,0 +1,338 @@
+"""HTML input: decoding, visible blocks, main content, DOM rules, audit completeness, bad pages.
+
+The fixtures are small hand-written pages in the shape of real news pages
+(navigation, article with figure, share bar, related list, newsletter box,
+footer) in English, German and French.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import cleaner
+from cleaner.config import Config
+from cleaner.html import HtmlError, align, decode, tokens
+from cleaner.normalize import normalize
+from cleaner.pipeline import rebuild
+
+EN_BODY = [
+    "The city council voted on Tuesday to expand the tram network to the northern suburbs, ending a debate "
+    "that had divided residents and business owners for more than a decade.",
+    "Supporters said the new line would cut commuting times by half for thousands of workers who now "
+    "depend on crowded buses, while opponents worried about the cost of the project and years of roadworks.",
+    "The mayor told reporters that construction would begin next spring and that the first trams should "
+    "run before the end of 2027, provided that the regional government confirms its share of the funding.",
+    "Shop owners along the planned route will be offered compensation for lost trade during the works, "
+    "the council said, and a public consultation on the exact position of the stops opens next month.",
+]
+DE_BODY = [
+    "Der Stadtrat hat am Dienstag beschlossen, das Straßenbahnnetz in die nördlichen Vororte zu verlängern, "
+    "und damit einen Streit beendet, der Anwohner und Geschäftsleute über zehn Jahre lang gespalten hatte.",
+    "Befürworter sagten, die neue Linie werde die Fahrzeiten für tausende Pendler halbieren, die heute auf "
+    "überfüllte Busse angewiesen sind, während Gegner die hohen Kosten und jahrelange Baustellen fürchten.",
+    "Der Bürgermeister erklärte, der Bau solle im nächsten Frühjahr beginnen und die ersten Bahnen sollten "
+    "noch vor Ende 2027 fahren, sofern die Landesregierung ihren Anteil an der Finanzierung bestätigt.",
+]
+FR_BODY = [
+    "Le conseil municipal a voté mardi l'extension du réseau de tramway vers les communes du nord, mettant "
+    "fin à un débat qui divisait habitants et commerçants depuis plus de dix ans.",
+    "Les partisans du projet estiment que la nouvelle ligne réduira de moitié le temps de trajet de milliers "
+    "de salariés qui dépendent aujourd'hui de bus bondés, tandis que les opposants s'inquiètent du coût.",
+    "Le maire a précisé que les travaux commenceraient au printemps prochain et que les premières rames "
+    "devraient circuler avant la fin de 2027, si la région confirme sa part du financement.",
+]
+
+WIDGETS = {
+    "en": {
+        "nav": ["Home", "World", "Politics", "Sport"],
+        "caption": "Workers inspect the old tram depot on Monday. John Smith / Reuters",
+        "share": ["Share on Facebook", "Share on Twitter", "Email this story"],
+        "related_title": "More stories",
+        "related": ["Bus fares to rise in January", "New cycle lanes open downtown", "Airport expansion delayed"],
+        "newsletter": "Sign up for our morning briefing and get the news in your inbox",
+        "footer": "Copyright 2024 The Daily Example. All rights reserved.",
+    },
+    "de": {
+        "nav": ["Startseite", "Politik", "Wirtschaft", "Sport"],
+        "caption": "Arbeiter im alten Straßenbahndepot am Montag. Foto: dpa",
+        "share": ["Auf Facebook teilen", "Auf Twitter teilen", "Per E-Mail senden"],
+        "related_title": "Mehr zum Thema",
+        "related": ["Busfahrpreise steigen im Januar", "Neue Radwege in der Innenstadt", "Flughafenausbau verzögert"],
+        "newsletter": "Abonnieren Sie unseren Newsletter und erhalten Sie die Nachrichten jeden Morgen",
+        "footer": "© 2024 Beispiel-Zeitung. Alle Rechte vorbehalten.",
+    },
+    "fr": {
+        "nav": ["Accueil", "Monde", "Politique", "Sport"],
+        "caption": "Des ouvriers inspectent l'ancien dépôt de tramway lundi. Photo AFP",
+        "share": ["Partager sur Facebook", "Partager sur Twitter", "Envoyer par e-mail"],
+        "related_title": "À lire aussi",
+        "related": ["Les tarifs des bus augmentent en janvier", "De nouvelles pistes cyclables", "Aéroport : retard"],
+        "newsletter": "Inscrivez-vous à notre lettre d'information pour recevoir l'essentiel chaque matin",
+        "footer": "© 2024 Le Journal Exemple. Tous droits réservés.",
+    },
+}
+BODIES = {"en": EN_BODY, "de": DE_BODY, "fr": FR_BODY}
+
+
+def make_page(lang: str, *, charset: str | None = "utf-8") -> str:
+    """A news page with navigation, article, figure, share bar, related list, newsletter box and footer."""
+    w = WIDGETS[lang]
+    meta = f'<meta charset="{charset}">' if charset else ""
+    nav = "".join(f'<li><a href="/{i}">{x}</a></li>' for i, x in enumerate(w["nav"]))
+    share = "".join(f'<li><a href="#s{i}">{x}</a></li>' for i, x in enumerate(w["share"]))
+    related = "".join(f'<li><a href="/r{i}">{x}</a></li>' for i, x in enumerate(w["related"]))
+    paras = [f"<p>{p}</p>" for p in BODIES[lang]]
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head>{meta}<title>Tram network to reach northern suburbs</title>
+<meta name="author" content="Jane Doe"><meta property="article:published_time" content="2024-03-05T10:00:00Z">
+<style>.x {{ color: red }}</style><script>var tracking = "never visible";</script></head>
+<body>
+<header class="site-header"><nav class="main-nav"><ul>{nav}</ul></nav></header>
+<main><article class="article">
+<h2 class="kicker">Transport</h2>
+{paras[0]}
+<figure class="article-image"><img src="depot.jpg" alt="depot">
+<figcaption class="image-caption">{w["caption"]}</figcaption></figure>
+{"".join(paras[1:])}
+<div class="share-tools"><ul>{share}</ul></div>
+<div class="newsletter-box"><p>{w["newsletter"]}</p><form><input type="email"><button>OK</button></form></div>
+</article>
+<section class="related-stories"><h3>{w["related_title"]}</h3><ul>{related}</ul></section>
+<div style="display:none">Hidden text nobody sees</div>
+</main>
+<footer class="site-footer"><p>{w["footer"]}</p></footer>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def html_cleaner() -> cleaner.Cleaner:
+    """The cleaner with only the HTML rules, so the tests see the HTML part alone."""
+    from cleaner.rules import all_rules
+
+    text_families = sorted({r.family for r in all_rules() if r.kind != "html"})
+    return cleaner.Cleaner(Config.load(disable=text_families))
+
+
+def _removed_by(result: cleaner.Result, text: str) -> str | None:
+    """The rule that removed the normalised-input span holding ``text`` (None if kept)."""
+    start = result.normalized.find(text)
+    assert start >= 0, f"{text!r} is not in the page text"
+    for r in result.removals:
+        if r.start <= start < r.end:
+            return r.rule
+    return None
+
+
+# -- main content and DOM rules --------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_body_kept_and_widgets_dropped(html_cleaner: cleaner.Cleaner, lang: str) -> None:
+    result = html_cleaner.clean_html(make_page(lang).encode("utf-8"))
+    for para in BODIES[lang]:
+        assert para in result.text
+    w = WIDGETS[lang]
+    for boilerplate in [w["caption"], *w["share"], *w["related"], w["newsletter"], w["footer"], *w["nav"]]:
+        assert boilerplate not in result.text
+        assert _removed_by(result, boilerplate) is not None
+
+
+def make_leaky_page(lang: str) -> str:
+    """A page whose widgets sit inside the article container, where trafilatura lets them through."""
+    w, body = WIDGETS[lang], BODIES[lang]
+    promo = "".join(f"<h3>{x}</h3>" for x in w["related"])
+    return f"""<html lang="{lang}"><head><meta charset="utf-8"><title>Tram</title></head>
+<body><div id="content"><div class="entry-content">
+<p>{body[0]}</p>
+<div class="wp-caption aligncenter"><img src="a.jpg"><p class="photoCredit">{w["caption"]}</p></div>
+<p>{body[1]}</p>
+<div class="Newsletter-stateNotSent"><h4>{w["newsletter"]}</h4></div>
+<div class="pushdown-promo">{promo}</div>
+<p>{body[2]}</p>
+</div></div></body></html>"""
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_dom_rules_catch_what_trafilatura_lets_through(html_cleaner: cleaner.Cleaner, lang: str) -> None:
+    result = html_cleaner.clean_html(make_leaky_page(lang))
+    for para in BODIES[lang][:3]:
+        assert para in result.text
+    w = WIDGETS[lang]
+    assert _removed_by(result, w["newsletter"]) == "dom.newsletter_widget"
+    for headline in w["related"]:
+        assert _removed_by(result, headline) == "dom.related_links"
+    assert _removed_by(result, w["caption"]) in {"dom.figure_caption", "html.main_content"}
+    reasons = {r.rule: r.reason for r in result.removals}
+    assert "Newsletter-stateNotSent" in reasons["dom.newsletter_widget"]
+    assert "pushdown-promo" in reasons["dom.related_links"]
+
+
+def test_caption_inside_main_content_is_named_by_the_dom_rule(html_cleaner: cleaner.Cleaner) -> None:
+    result = html_cleaner.clean_html(make_page("en"))
+    rule = _removed_by(result, WIDGETS["en"]["caption"])
+    assert rule in {"dom.figure_caption", "html.main_content"}
+    reasons = [r.reason for r in result.removals if r.rule.startswith("dom.")]
+    assert all("<" in reason for reason in reasons)  # each names the tag or class that gave it away
+
+
+def test_audit_accounts_for_every_visible_block(html_cleaner: cleaner.Cleaner) -> None:
+    result = html_cleaner.clean_html(make_page("en"))
+    assert normalize(result.normalized) == result.normalized
+    assert rebuild(result.text, result.removals) == result.normalized
+    for block in result.normalized.split("\n\n"):
+        assert block in result.text or any(block in r.text for r in result.removals)
+    # invisible text is not part of the page text at all
+    for invisible in ("never visible", "Hidden text nobody sees", "color: red"):
+        assert invisible not in result.normalized
+
+
+def test_disabling_dom_rules_keeps_what_trafilatura_kept() -> None:
+    page = make_page("en")
+    without = cleaner.Cleaner(Config.load(disable=["dom"])).clean_html(page)
+    assert not any(r.rule.startswith("dom.") for r in without.removals)
+
+
+def test_guard_keeps_a_large_element_with_a_widget_class(html_cleaner: cleaner.Cleaner) -> None:
+    """A class token on the article container itself must not remove the article."""
+    page = make_page("en").replace('<article class="article">', '<article class="article has-caption share">')
+    result = html_cleaner.clean_html(page)
+    for para in EN_BODY:
+        assert para in result.text
+
+
+def test_metadata(html_cleaner: cleaner.Cleaner) -> None:
+    result = html_cleaner.clean_html(make_page("en"), url="https://example.com/news/tram")
+    assert result.metadata["title"] == "Tram network to reach northern suburbs"
+    assert result.metadata["author"] == "Jane Doe"
+    assert result.metadata["date"] == "2024-03-05"
+    assert result.metadata["url"] == "https://example.com/news/tram"
+
+
+# -- decoding ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "encoding"), [("de", "cp1252"), ("fr", "latin-1"), ("de", "iso-8859-15")])
+def test_declared_single_byte_charsets(html_cleaner: cleaner.Cleaner, lang: str, encoding: str) -> None:
+    data = make_page(lang, charset=encoding).encode(encoding)
+    result = html_cleaner.clean_html(data)
+    assert BODIES[lang][0] in result.text
+
+
+def test_utf16_with_bom(html_cleaner: cleaner.Cleaner) -> None:
+    data = make_page("fr", charset=None).encode("utf-16")  # Python writes the BOM
+    assert BODIES["fr"][1] in html_cleaner.clean_html(data).text
+
+
+def test_utf8_bom_and_http_equiv() -> None:
+    page = make_page("de", charset=None).replace(
+        "<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+    )
+    assert "Straßenbahnnetz" in decode(page.encode("cp1252"))
+    assert "Straßenbahnnetz" in decode(b"\xef\xbb\xbf" + make_page("de").encode("utf-8"))
+
+
+def test_undeclared_and_misdeclared_encodings() -> None:
+    undeclared = make_page("fr", charset=None).encode("cp1252")
+    assert "réseau" in decode(undeclared)
+    misdeclared = make_page("de", charset="utf-8").encode("cp1252")  # says UTF-8, is not
+    assert "Bürgermeister" in decode(misdeclared)
+
+
+def test_mojibake_is_repaired_and_page_text_stays_canonical(html_cleaner: cleaner.Cleaner) -> None:
+    broken = make_page("fr").replace("réseau", "rÃ©seau")  # UTF-8 read as Latin-1 upstream
+    result = html_cleaner.clean_html(broken)
+    assert "réseau" in result.text
+    assert normalize(result.normalized) == result.normalized
+
+
+# -- bad pages -------------------------------------------------------------------
+
+
+def test_empty_pages_give_an_empty_result(html_cleaner: cleaner.Cleaner) -> None:
+    for page in ("", b"", "   \n", "<html><body></body></html>", "<html><head><title>x</title></head></html>"):
+        result = html_cleaner.clean_html(page)
+        assert result.text == ""
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40,
+        b"\x00\x01\x02\x03" * 5000,
+        bytes(range(256)) * 100,
+    ],
+)
+def test_binary_input_is_a_clear_error(html_cleaner: cleaner.Cleaner, data: bytes) -> None:
+    with pytest.raises(HtmlError, match=r"not an HTML page|cannot parse"):
+        html_cleaner.clean_html(data)
+
+
+def test_wrong_type_is_a_clear_error(html_cleaner: cleaner.Cleaner) -> None:
+    with pytest.raises(HtmlError, match="must be str or bytes"):
+        html_cleaner.clean_html(12345)  # type: ignore[arg-type]
+
+
+def test_too_large_is_a_clear_error() -> None:
+    small = cleaner.Cleaner(Config.load(overrides={"limits": {"max_document_bytes": 1000}}))
+    with pytest.raises(HtmlError, match="too large"):
+        small.clean_html(make_page("en"))
+
+
+@pytest.mark.parametrize("cut", [200, 900, 1500, 2500, -40])
+def test_truncated_pages(html_cleaner: cleaner.Cleaner, cut: int) -> None:
+    page = make_page("en")
+    result = html_cleaner.clean_html(page[:cut].encode("utf-8"))
+    assert rebuild(result.text, result.removals) == result.normalized
+
+
+def test_malformed_markup(html_cleaner: cleaner.Cleaner) -> None:
+    paras = "".join(f"<p>{p}<div><b><i>{p[:40]}</span></p></td>" for p in EN_BODY)
+    page = f"<html><body><div><table><tr><td>{paras}</tr></table>&nbsp;&bogus; <</</>><p>tail"
+    result = html_cleaner.clean_html(page)
+    assert EN_BODY[1][:60] in result.normalized
+    assert rebuild(result.text, result.removals) == result.normalized
+
+
+def test_fragment_without_html_element(html_cleaner: cleaner.Cleaner) -> None:
+    result = html_cleaner.clean_html("".join(f"<p>{p}</p>" for p in EN_BODY))
+    assert EN_BODY[2] in result.text
+
+
+def test_deep_nesting_and_control_characters(html_cleaner: cleaner.Cleaner) -> None:
+    deep = "<div>" * 5000 + "<p>" + EN_BODY[0] + "\x00\x07</p>" + "</div>" * 5000
+    result = html_cleaner.clean_html(f"<html><body>{deep}</body></html>")
+    assert rebuild(result.text, result.removals) == result.normalized
+    assert "\x00" not in result.normalized
+
+
+def test_huge_page_is_cleaned_in_reasonable_time(html_cleaner: cleaner.Cleaner) -> None:
+    related = "".join(f'<li><a href="/{i}">Other story number {i}</a></li>' for i in range(3000))
+    body = "".join(f"<p>{EN_BODY[i % 4]} Paragraph {i}.</p>" for i in range(2000))
+    page = f"<html><body><nav><ul>{related}</ul></nav><article>{body}</article></body></html>"
+    assert len(page) > 500_000
+    start = time.perf_counter()
+    result = html_cleaner.clean_html(page.encode("utf-8"))
+    assert time.perf_counter() - start < 60
+    assert "Paragraph 1999." in result.text
+    assert "Other story number 17" not in result.text
+
+
+# -- alignment ---------------------------------------------------------------------
+
+
+def test_align_marks_extracted_tokens_in_order() -> None:
+    page = tokens("Menu Home News. Teaser: the council voted. The council voted on Tuesday to expand. Footer")
+    out = tokens("The council voted on Tuesday to expand.")
+    marked = align(page, out)
+    kept = [t for t, m in zip(page, marked, strict=True) if m]
+    assert kept == out
+    # the teaser's copy of the first words is not taken for the body
+    assert page[marked.index(1)] == "the" and marked.index(1) > page.index("teaser") + 3
+
+
+def test_align_skips_output_tokens_not_on_the_page() -> None:
+    page = tokens("alpha beta gamma delta epsilon")
+    marked = align(page, tokens("alpha beta inserted gamma delta"))
+    assert list(marked) == [1, 1, 1, 1, 0]
