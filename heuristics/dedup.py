@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, RuleContext, rule
@@ -23,11 +24,14 @@ _WORD = re.compile(r"\w+")
 _DIGIT_TOKEN = re.compile(r"\S*\d\S*")
 
 
-def _tokens(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+@lru_cache(maxsize=1 << 15)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Case-folded words of a line or sentence (cached: three rules look at the same lines)."""
+    return tuple(_WORD.findall(text.casefold()))
 
 
-def _is_prose(tokens: list[str], min_words: int, max_digit_share: float) -> bool:
+@lru_cache(maxsize=1 << 15)
+def _is_prose(tokens: tuple[str, ...], min_words: int, max_digit_share: float) -> bool:
     """Enough words, and not a row of figures."""
     if len(tokens) < min_words:
         return False
@@ -66,8 +70,21 @@ class _Piece:
     shingles: set[tuple[str, ...]]
 
 
-def _shingles(tokens: list[str], n: int = 3) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1))}
+def _shingles(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """Word 3-grams (the whole piece when it is shorter)."""
+    if len(tokens) < 3:
+        return {tokens}
+    return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
+
+
+def _repeated_shingles(pieces: list[_Piece]) -> set[tuple[str, ...]]:
+    """3-grams found in more than one piece (set operations only: fast when nothing repeats)."""
+    seen: set[tuple[str, ...]] = set()
+    repeated: set[tuple[str, ...]] = set()
+    for piece in pieces:
+        repeated |= piece.shingles & seen
+        seen |= piece.shingles
+    return repeated
 
 
 def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Iterator[Decision]:
@@ -79,31 +96,36 @@ def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Itera
     copies belongs to a template and stays.
     """
     threshold, max_copies = ctx["threshold"], ctx["max_copies"]
+    repeated = _repeated_shingles(pieces)
+    if not repeated:
+        return
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    shared_by: dict[int, set[tuple[str, ...]]] = {}
     for i, piece in enumerate(pieces):
-        for sh in piece.shingles:
-            index[sh].append(i)
+        shared = piece.shingles & repeated
+        if shared:
+            shared_by[i] = shared
+            for sh in shared:
+                index[sh].append(i)
     partners: dict[int, set[int]] = defaultdict(set)
-    for i, piece in enumerate(pieces):
+    for i, shared in shared_by.items():
+        piece = pieces[i]
         overlap: dict[int, int] = defaultdict(int)
-        for sh in piece.shingles:
+        for sh in shared:
             holders = index[sh]
             if len(holders) > 4 * max_copies:  # a 3-gram shared by many pieces: a template, not a copy
                 continue
             for j in holders:
                 if j > i and pieces[j].line.index != piece.line.index:
                     overlap[j] += 1
-        for j, shared in overlap.items():
-            shorter = min(len(piece.shingles), len(pieces[j].shingles))
-            if shared / shorter >= threshold:
+        for j, count in overlap.items():
+            if count / min(len(piece.shingles), len(pieces[j].shingles)) >= threshold:
                 partners[i].add(j)
                 partners[j].add(i)
     removed: set[int] = set()
     for i in sorted(partners):
-        if i in removed:
-            continue
         group = partners[i]
-        if len(group) + 1 > max_copies:
+        if i in removed or len(group) + 1 > max_copies:
             continue
         j = next(iter(group))
         if j in removed:
@@ -111,11 +133,11 @@ def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Itera
         a, b = pieces[i], pieces[j]
         shorter, longer, k = (a, b, i) if len(a.shingles) <= len(b.shingles) else (b, a, j)
         removed.add(k)
-        shared = len(shorter.shingles & longer.shingles) / len(shorter.shingles)
+        share = len(shorter.shingles & longer.shingles) / len(shorter.shingles)
         yield Decision(
             shorter.span.start,
             shorter.span.end,
-            f"near-duplicate {what}: {shared:.0%} of its word 3-grams are in the fuller copy at line "
+            f"near-duplicate {what}: {share:.0%} of its word 3-grams are in the fuller copy at line "
             f"{longer.line.index + 1}",
         )
 
