@@ -16,6 +16,7 @@ pages often mix a local language with English widgets.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -57,11 +58,16 @@ def _first_word(text: str) -> str:
     return m.group(0).lower() if m else ""
 
 
+def _longest_first(entries: Iterable[str]) -> list[str]:
+    """Entries with longer ones first, so that "share this article" wins over "share"."""
+    return sorted(entries, key=len, reverse=True)
+
+
 def _compile(entries: list[str], name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The alternation of ``entries``, and the same anchored for whole-line matches."""
     if not entries:
         return _NEVER, _NEVER
-    alt = "|".join(f"(?:{_entry_pattern(e)})" for e in entries)
+    alt = "|".join(f"(?:{_entry_pattern(e)})" for e in _longest_first(entries))
     try:
         return re.compile(alt, re.IGNORECASE), re.compile(rf"(?:{alt})[\s\W]*", re.IGNORECASE)
     except re.error as exc:
@@ -84,7 +90,7 @@ class PhraseList:
         keyed = [e for e in self.entries if not e.startswith("re:") and _WORD.match(e.lower())]
         always = [e for e in self.entries if e not in set(keyed)]
         triggers = frozenset(_first_word(e) for e in keyed)
-        alt = "|".join(f"(?:{_entry_pattern(e)})" for e in self.entries) or r"(?!x)x"
+        alt = "|".join(f"(?:{_entry_pattern(e)})" for e in _longest_first(self.entries)) or r"(?!x)x"
         try:
             object.__setattr__(self, "_search", re.compile(alt, re.IGNORECASE))
             object.__setattr__(self, "_end", re.compile(rf"(?:{alt})[\s\W]*$", re.IGNORECASE))

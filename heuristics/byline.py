@@ -38,7 +38,7 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"byline: {m.group(0)!r} + names ({share:.0%} capitalised)")
 
 
-@rule("byline.dateline", order=161)
+@rule("byline.dateline", order=115)
 def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove datelines with no text after them: a line that is only a source or place and a dash ("CNN —")."""
     for line in doc.live_lines():

@@ -9,7 +9,7 @@ from cleaner.rules import Decision, RuleContext, rule
 from heuristics._lines import is_short
 
 
-@rule("comments.section", order=190)
+@rule("comments.section", order=135)
 def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a comment section: a comment heading in the last part of the text, and everything after it.
 

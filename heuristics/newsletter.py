@@ -13,13 +13,17 @@ from heuristics._lines import is_short, word_count
 def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove short lines that invite the reader to subscribe or sign up, and the headings of such widgets.
 
-    A line goes when it starts with a prompt phrase (``newsletter_start``
-    list), holds one anywhere (``newsletter`` list) or is all a widget
-    heading (``newsletter_headings`` list), and is at most ``max_words`` long.
+    A line of at most ``max_words`` words goes when it starts with a prompt
+    phrase (``newsletter_start`` list), is all a widget heading
+    (``newsletter_headings`` list), or holds a ``newsletter`` phrase and
+    addresses the reader (a ``second_person`` word) — "The newsletter first
+    reported the story" is reporting, "Get our newsletter in your inbox" is
+    a prompt.
     """
     start, anywhere, headings = ctx.phrases["newsletter_start"], ctx.phrases["newsletter"], ctx.phrases[
         "newsletter_headings"
     ]
+    you = ctx.phrases["second_person"]
     for line in doc.live_lines():
         words = word_count(line.text)
         if not is_short(line.text, ctx["max_words"]):
@@ -28,5 +32,5 @@ def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"starts with prompt phrase {m.group(0)!r}, {words} words")
         elif words <= ctx["max_heading_words"] and headings.fullmatch(line.text):
             yield Decision(line.start, line.end, f"newsletter widget heading, {words} words")
-        elif m := anywhere.search(line.text):
-            yield Decision(line.start, line.end, f"holds prompt phrase {m.group(0)!r}, {words} words")
+        elif (m := anywhere.search(line.text)) and (words <= ctx["max_heading_words"] or you.search(line.text)):
+            yield Decision(line.start, line.end, f"holds prompt phrase {m.group(0)!r} and addresses the reader")

@@ -1,0 +1,117 @@
+"""Each family of rules, on boilerplate that is not in the seeds, and on body text it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+import cleaner
+
+BODY = (
+    "The city council voted on Tuesday to expand the bus network, a decision that officials said would "
+    "cut commuting times for thousands of residents in the northern districts."
+)
+BODY2 = (
+    "Critics of the plan argued that the money would be better spent on repairing existing roads, "
+    "and several members said they would ask for a review next year."
+)
+
+
+def removed_by(text: str) -> dict[str, str]:
+    """Removed line text -> rule name (stripped)."""
+    result = cleaner.clean_text(text)
+    return {r.text.strip(): r.rule for r in result.removals}
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Sign up for our daily briefing newsletter", "newsletter.prompt"),
+        ("Morning Briefing Newsletter", "newsletter.prompt"),
+        ("Melden Sie sich jetzt für unseren Newsletter an", "newsletter.prompt"),
+        ("Was this article helpful?", "feedback.widget"),
+        ("A firefighter walks past the burning house on Monday. John Smith / Reuters", "captions.credit"),
+        ("Protesters gather outside the parliament. (AP Photo/Jane Doe)", "captions.credit"),
+        ("Foto: dpa", "captions.credit"),
+        ("02:15 - Source: BBC", "video.block"),
+        ("Read more: Council approves budget for next year", "related.link"),
+        ("Lesen Sie auch: Stadtrat beschließt neuen Haushalt", "related.link"),
+        ("À lire aussi : Le conseil municipal vote le budget", "related.link"),
+        ("Mayor faces fresh questions over contracts [VIDEO]", "related.teaser"),
+        ("Share this article: Facebook Twitter WhatsApp Email", "share.buttons"),
+        ("Follow us on Twitter", "share.buttons"),
+        ("By Maria Gonzalez and Peter Lee", "byline.author"),
+        ("Von Hans Müller", "byline.author"),
+        ("WASHINGTON (Reuters) -", "byline.dateline"),
+        ("Updated 10:42 AM ET, Tue March 3, 2020", "byline.timestamp"),
+        ("Reuters contributed to this report.", "byline.credit"),
+        ("Additional reporting by Tom Jones in London; editing by Ann Smith", "byline.credit"),
+        ("5 min read", "byline.reading_time"),
+        ("ADVERTISEMENT", "site.ads"),
+        ("Anzeige", "site.ads"),
+        ("We use cookies to improve your experience on our site.", "site.cookies"),
+        ("You have reached your limit of free articles this month.", "site.paywall"),
+        ("Tags: transport, council, buses", "site.tags"),
+        ("Disclaimer: The views expressed are the author's own.", "site.notice"),
+    ],
+)
+def test_family_fires_on_its_boilerplate(line: str, rule: str) -> None:
+    text = f"Council expands bus network\n\n{BODY}\n\n{line}\n\n{BODY2}"
+    assert removed_by(text).get(line) == rule
+    assert BODY in cleaner.clean_text(text).text and BODY2 in cleaner.clean_text(text).text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Subscribers to the service will pay more from January, the company said in a statement on Monday.",
+        "By the end of the year, the council expects to have hired forty new drivers for the routes.",
+        "The newsletter, which has 20,000 readers, first reported the story last week, according to the mayor.",
+        "Share prices of the bus operator rose 4% after the announcement.",
+        "Photographs taken by residents showed long queues at the main station on Monday morning.",
+        "Read the full report, the mayor told reporters, before you judge the plan.",
+        "Advertising revenue at the local paper fell sharply last year, its owners said.",
+        "4:14 p.m.",
+    ],
+)
+def test_body_lines_are_kept(line: str) -> None:
+    text = f"Council expands bus network\n\n{BODY}\n\n{line}\n\n{BODY2}"
+    assert line in cleaner.clean_text(text).text
+
+
+def test_story_highlights_block_goes_with_its_items() -> None:
+    text = (
+        "Story highlights\n\nCouncil votes to expand network\n\nCritics want money for roads\n\n"
+        f"{BODY}\n\n{BODY2}"
+    )
+    result = cleaner.clean_text(text)
+    assert result.text == f"{BODY}\n\n{BODY2}"
+    assert {r.rule for r in result.removals} == {"labelled.block"}
+
+
+def test_comment_section_at_the_end_goes() -> None:
+    text = f"{BODY}\n\n{BODY2}\n\n{BODY}x\n\n12 Comments\n\nGreat article!\n\nI disagree with the mayor entirely."
+    result = cleaner.clean_text(text)
+    assert "Great article!" not in result.text and "12 Comments" not in result.text
+    assert BODY2 in result.text
+
+
+def test_near_duplicate_keeps_the_fuller_copy() -> None:
+    full = 'The minister said "we will not accept any delay to the programme, whatever the cost," on Friday.'
+    short = 'The minister said "we will not accept any delay to the programme, whatever the cost."'
+    result = cleaner.clean_text(f"{BODY}\n\n{full}\n\n{BODY2}\n\n{short}")
+    assert full in result.text and short not in result.text
+    assert any(r.rule == "dedup.near_paragraph" for r in result.removals)
+
+
+def test_template_lines_repeated_many_times_are_kept() -> None:
+    q = "What inspired you to start cooking?"
+    answers = [f"Answer number {i} talks about a grandmother's kitchen and a first recipe book." for i in range(4)]
+    text = "Home cooks of the year\n\n" + "\n\n".join(f"{q}\n\n{a}" for a in answers)
+    result = cleaner.clean_text(text)
+    assert result.text.count(q) == 4
+    assert any(n.rule == "dedup.exact" and n.action == "keep" for n in result.notes)
+
+
+def test_contributor_list_goes() -> None:
+    text = f"{BODY}\n\n{BODY2}\n\n• Contributors\n• Jane Roe,\n• Reuters"
+    assert cleaner.clean_text(text).text == f"{BODY}\n\n{BODY2}"
