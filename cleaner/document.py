@@ -73,6 +73,7 @@ class Removal:
         }
 
 
+_WORD_RUN = re.compile(r"\w+")
 # A sentence ends with . ! ? or … (maybe followed by closing quotes or
 # brackets) before a space and what looks like the start of a new sentence.
 # Linear time: a match only starts at the first mark of a run (lookbehind),
@@ -126,6 +127,7 @@ class Document:
     def __post_init__(self) -> None:
         self._removed = bytearray(len(self.text))
         self._live: list[Line] | None = None  # live_lines() cache, reset by remove()
+        self._short: dict[int, list[Line]] = {}  # short_lines() cache, reset with _live
         self.records: list[Removal] = []
         self.notes: list[Removal] = []
 
@@ -183,7 +185,30 @@ class Document:
         """Lines that still have text that no rule removed."""
         if self._live is None:
             self._live = [ln for ln in self.lines if not self.is_removed(ln.start, ln.end)]
+            self._short = {}
         return self._live
+
+    def short_lines(self, max_words: int) -> list[Line]:
+        """Live lines of at most ``max_words`` words and at most 25 characters a word.
+
+        Most rules only judge short lines; asking for them here (cached per
+        ``max_words`` until the next removal) spares every rule a pass over
+        the long body paragraphs.
+        """
+        live = self.live_lines()
+        if max_words not in self._short:
+            limit = max(max_words, 1) * 25
+            self._short[max_words] = [
+                ln for ln in live if len(ln.text) <= limit and self.word_count(ln) <= max_words
+            ]
+        return self._short[max_words]
+
+    def word_count(self, line: Line) -> int:
+        """Number of words (runs of letters or digits) in ``line`` (cached)."""
+        counts = self.__dict__.setdefault("_word_counts", {})
+        if line.index not in counts:
+            counts[line.index] = len(_WORD_RUN.findall(line.text))
+        return counts[line.index]
 
     def live_text(self, start: int, end: int) -> str:
         """The text of ``[start, end)`` without removed characters."""

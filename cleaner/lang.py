@@ -61,7 +61,7 @@ def detect_language(text: str, candidates: list[str], sample_words: int = 600) -
     best, best_hits = candidates[0], 0
     for lang in candidates:
         sw = stopwords(lang)
-        hits = sum(n for w, n in counts.items() if w in sw)
+        hits = sum(counts[w] for w in counts.keys() & sw)
         if hits > best_hits:
             best, best_hits = lang, hits
     return best

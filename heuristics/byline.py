@@ -25,9 +25,9 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     ``min_cased_share`` of its words are capitalised.
     """
     starts, roles = ctx.phrases["byline_start"], ctx.phrases["byline_roles"]
-    for line in doc.live_lines():
+    for line in doc.short_lines(ctx["max_words"]):
         text = line.text
-        if not is_short(text, ctx["max_words"]) or ends_sentence(text):
+        if ends_sentence(text):
             continue
         m = starts.match(text)
         if not m:
@@ -41,8 +41,8 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 @rule("byline.dateline", order=115)
 def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove datelines with no text after them: a line that is only a source or place and a dash ("CNN —")."""
-    for line in doc.live_lines():
-        if is_short(line.text, ctx["max_words"]) and _DATELINE.fullmatch(line.text):
+    for line in doc.short_lines(ctx["max_words"]):
+        if _DATELINE.fullmatch(line.text):
             yield Decision(line.start, line.end, "dateline with no text")
 
 
@@ -55,11 +55,10 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     "Updated"): a bare time ("4:14 p.m.") may head an entry of a live blog.
     """
     dates, anchors = ctx.phrases["date_words"], ctx.phrases["date_anchors"]
-    for line in doc.live_lines():
+    for line in doc.short_lines(ctx["max_words"]):
         text = line.text
         if (
-            is_short(text, ctx["max_words"])
-            and any(c.isdigit() for c in text)
+            any(c.isdigit() for c in text)
             and anchors.search(text)
             and not _LETTER.search(dates.strip_all(_TRAILING_BY.sub("", text)))
         ):
@@ -70,8 +69,8 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contributor credits ("AP contributed to this report.", "Additional reporting by ...")."""
     credits = ctx.phrases["contributors"]
-    for line in doc.live_lines():
-        if is_short(line.text, ctx["max_words"]) and (m := credits.search(line.text)):
+    for line in doc.short_lines(ctx["max_words"]):
+        if (m := credits.search(line.text)):
             yield Decision(line.start, line.end, f"contributor credit {m.group(0)!r}")
 
 
@@ -103,8 +102,8 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove reading-time lines ("5 min read", "Lesezeit: 3 Minuten"): short lines holding a ``reading_time`` phrase."""
     phrases = ctx.phrases["reading_time"]
-    for line in doc.live_lines():
-        if is_short(line.text, ctx["max_words"]) and (m := phrases.search(line.text)):
+    for line in doc.short_lines(ctx["max_words"]):
+        if (m := phrases.search(line.text)):
             yield Decision(line.start, line.end, f"reading time {m.group(0)!r}")
 
 

@@ -29,12 +29,10 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     copyright sign near its end goes too.
     """
     markers, agencies = ctx.phrases["credit_markers"], ctx.phrases["credit_agencies"]
-    for line in doc.live_lines():
+    for line in doc.short_lines(ctx["max_words"]):
         text = line.text
         if is_short(text, ctx["max_marker_words"]) and (m := markers.match(text)):
             yield Decision(line.start, line.end, f"starts with credit marker {m.group(0).strip()!r}")
-            continue
-        if not is_short(text, ctx["max_words"]):
             continue
         tail = text[-ctx["tail_chars"] :]
         seps = list(_CREDIT_SEPARATOR.finditer(tail))

@@ -67,14 +67,15 @@ def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 class _Piece:
     span: Span
     line: Line
-    shingles: set[tuple[str, ...]]
+    shingles: frozenset[tuple[str, ...]]
 
 
-def _shingles(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=1 << 14)
+def _shingles(tokens: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
     """Word 3-grams (the whole piece when it is shorter)."""
     if len(tokens) < 3:
-        return {tokens}
-    return set(zip(tokens, tokens[1:], tokens[2:], strict=False))
+        return frozenset((tokens,))
+    return frozenset(zip(tokens, tokens[1:], tokens[2:], strict=False))
 
 
 def _repeated_shingles(pieces: list[_Piece]) -> set[tuple[str, ...]]:
@@ -163,10 +164,16 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a sentence that mostly repeats a sentence of another line; the fuller of the two stays.
 
     Only full sentences (ending with . ! ? or …) of at least ``min_words``
-    words are compared, like lines in ``dedup.near_paragraph``.
+    words are compared, like lines in ``dedup.near_paragraph``. Lines that
+    share no word 3-gram with another line cannot hold such a sentence and
+    are not split at all.
     """
+    lines = [(line, _shingles(_tokens(line.text))) for line in doc.live_lines()]
+    repeated = _repeated_shingles([_Piece(line.span, line, sh) for line, sh in lines])
     pieces = []
-    for line in doc.live_lines():
+    for line, line_shingles in lines:
+        if repeated.isdisjoint(line_shingles):
+            continue
         for s in doc.sentences(line):
             toks = _tokens(s.text)
             if (

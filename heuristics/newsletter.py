@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import is_short, word_count
 
 
 @rule("newsletter.prompt", order=100)
@@ -24,10 +23,8 @@ def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         "newsletter_headings"
     ]
     you = ctx.phrases["second_person"]
-    for line in doc.live_lines():
-        words = word_count(line.text)
-        if not is_short(line.text, ctx["max_words"]):
-            continue
+    for line in doc.short_lines(ctx["max_words"]):
+        words = doc.word_count(line)
         if m := start.match(line.text):
             yield Decision(line.start, line.end, f"starts with prompt phrase {m.group(0)!r}, {words} words")
         elif words <= ctx["max_heading_words"] and headings.fullmatch(line.text):

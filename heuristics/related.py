@@ -66,9 +66,7 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     sites mark links to their other stories inside an article.
     """
     tags = ctx.phrases["teaser_tags"]
-    for line in doc.live_lines():
-        if not is_short(line.text, ctx["max_words"]):
-            continue
+    for line in doc.short_lines(ctx["max_words"]):
         m = _BRACKET_TAG.search(line.text[-30:])
         if m and m.group(1).isupper() and tags.fullmatch(m.group(1)):
             yield Decision(line.start, line.end, f"headline marked {m.group(0).strip()!r}")
@@ -77,9 +75,9 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 @rule("related.bare_link", order=142)
 def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contact lines: e-mail addresses, @handles or social profile links with at most ``max_other_words`` words."""
-    for line in doc.live_lines():
+    for line in doc.short_lines(20):
         text = line.text
-        if not is_short(text, 20) or not _LINKISH.search(text):
+        if not _LINKISH.search(text):
             continue
         rest = _LINKISH.sub(" ", text)
         if word_count(rest) <= ctx["max_other_words"]:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import is_short
 
 _FOLLOW = re.compile(
     r"follow\b.{0,60}?\bon\s+(?:twitter|x|facebook|instagram|linkedin|threads|bluesky|tiktok|youtube|mastodon)\b",
@@ -26,10 +25,8 @@ def buttons(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     invites the reader to follow someone on a social network.
     """
     share = ctx.phrases["share"]
-    for line in doc.live_lines():
+    for line in doc.short_lines(ctx["max_words"]):
         text = line.text
-        if not is_short(text, ctx["max_words"]):
-            continue
         rest = share.strip_all(text)
         if _LETTER.search(text) and not _LETTER.search(rest):
             yield Decision(line.start, line.end, "only share/follow button words")

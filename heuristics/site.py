@@ -6,13 +6,12 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import is_short
 
 
 def _lines_with(doc: Document, ctx: RuleContext, list_name: str, what: str) -> Iterator[Decision]:
     phrases = ctx.phrases[list_name]
-    for line in doc.live_lines():
-        if is_short(line.text, ctx["max_words"]) and (m := phrases.search(line.text)):
+    for line in doc.short_lines(ctx["max_words"]):
+        if (m := phrases.search(line.text)):
             yield Decision(line.start, line.end, f"{what} phrase {m.group(0)!r}")
 
 
@@ -20,8 +19,8 @@ def _lines_with(doc: Document, ctx: RuleContext, list_name: str, what: str) -> I
 def ads(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove advertising markers: a line that is only "Advertisement", "Anzeige", "Sponsored content" and the like."""
     phrases = ctx.phrases["ads"]
-    for line in doc.live_lines():
-        if is_short(line.text, 8) and phrases.fullmatch(line.text):
+    for line in doc.short_lines(8):
+        if phrases.fullmatch(line.text):
             yield Decision(line.start, line.end, "advertising marker")
 
 
@@ -47,8 +46,8 @@ def legal(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 def tags(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove tag and category lines: short lines starting with a ``tags`` phrase ("Filed under:", "Tags:")."""
     phrases = ctx.phrases["tags"]
-    for line in doc.live_lines():
-        if is_short(line.text, ctx["max_words"]) and (m := phrases.match(line.text)):
+    for line in doc.short_lines(ctx["max_words"]):
+        if (m := phrases.match(line.text)):
             yield Decision(line.start, line.end, f"tag line {m.group(0)!r}")
 
 
@@ -62,8 +61,8 @@ def copyright_notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove site notices: lines starting with a ``notices`` phrase ("Disclaimer:", "Citation:")."""
     phrases = ctx.phrases["notices"]
-    for line in doc.live_lines():
-        if is_short(line.text, ctx["max_words"]) and (m := phrases.match(line.text)):
+    for line in doc.short_lines(ctx["max_words"]):
+        if (m := phrases.match(line.text)):
             yield Decision(line.start, line.end, f"site notice {m.group(0)!r}")
 
 
