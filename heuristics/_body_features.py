@@ -1,8 +1,9 @@
 """Block features for the body detector (``heuristics/body.py``).
 
 A block is one line of the document (full-page text holds one HTML block
-per line). Everything here is linear in the length of the text: a few
-precompiled regular expressions and set look-ups per block.
+per line). Everything here is linear in the length of the text and cheap
+per block: a handful of precompiled regular expressions, C-level string
+methods and set look-ups, no Python loop over characters or words.
 """
 
 from __future__ import annotations
@@ -11,38 +12,55 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from cleaner.lang import JUSTEXT_NAMES, stopwords, words
+from cleaner.lang import JUSTEXT_NAMES, WORD, stopwords
 
-# Sentence-final punctuation, also the CJK full stops, maybe followed by closing quotes or brackets.
-TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
+# Sentence-final punctuation (also the CJK full stops) and what may close a sentence after it.
+FINAL_MARKS = ".!?\u2026\u3002\uff01\uff1f"
+CLOSERS = "\"'\u201d\u2019\u00bb)]"
 # A sentence end inside a block: terminal punctuation followed by a space or the end of the block.
 SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*(?:\s|$)")
 # Link-like pieces: URLs, e-mail addresses, and the separators of menus and link lists.
-URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
-SEPARATOR = re.compile(r"(?<=\s)[|\u00bb\u00ab\u203a\u2039>/\u2022\u00b7]+(?=\s)|[|\u00bb\u203a]\s*$")
-# Characters that are neither letters, digits nor spaces, and digits.
-SYMBOL = re.compile(r"[^\w\s]|_")
-DIGIT = re.compile(r"\d")
+LINK_LIKE = re.compile(
+    r"https?://\S+|www\.\S+|\S+@\S+\.\w+"
+    r"|(?<=\s)[|\u00bb\u00ab\u203a\u2039>/\u2022\u00b7]+(?=\s)|[|\u00bb\u203a]\s*$"
+)
+# Lines without any of these characters have no link-like piece (a quick test before LINK_LIKE).
+LINK_HINT = re.compile(r"[|\u00bb\u00ab\u203a\u2039>/\u2022\u00b7@]|www\.")
 WORD_TOKEN = re.compile(r"\w+")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
-@dataclass
+def non_letters(text: str, tokens: list[str]) -> int:
+    """How many characters of ``text`` are digits, symbols or punctuation (``tokens``: its \\w+ tokens).
+
+    Normalised text has plain spaces only, so what is neither in a token
+    nor a space is a symbol; digits and underscores are counted in the tokens.
+    """
+    joined = "".join(tokens)
+    digits = len(joined) - len(joined.translate(_NO_DIGITS))
+    return len(text) - len(joined) - text.count(" ") + digits + joined.count("_")
+
+
+def is_terminal(text: str) -> bool:
+    """Whether ``text`` ends like a sentence (final punctuation, maybe closing quotes or brackets)."""
+    return text.rstrip(CLOSERS)[-1:] in FINAL_MARKS if text else False
+
+
+@dataclass(slots=True)
 class Block:
     """One line of the document with the figures the detector looks at."""
 
-    index: int  # position among the blocks the detector sees
+    index: int  # position among the lines of the document
     start: int
     end: int
-    text: str
+    text: str  # the live text of the line (all of it for a line an earlier rule removed)
+    live: bool  # False when an earlier rule removed the whole line: context only, never judged again
     chars: int
     n_words: int  # \w+ tokens (letters or digits)
-    stop_share: float  # share of words that are stop words (-1 when the language has no list)
-    sentences: int  # sentence ends inside the block
     terminal: bool  # ends like a sentence
     link_like: float  # URLs and menu separators per word
     symbol_share: float  # share of characters that are digits or symbols
-    title_case: float  # share of longer words (not the first) that start with a capital
-    repeated: bool  # the same text is another block of the document too
+    repeated: bool  # the same text is another line of the document too
     boundary: int = 0  # a section heading: 1 related links ("Read more"), 2 comments or footer ("Privacy policy")
     cls: str = ""  # initial class: good, neargood, short, bad
     why: str = ""  # the figures behind the initial class
@@ -51,69 +69,83 @@ class Block:
 
 def stopword_coverage(tokens: list[str], stop: frozenset[str]) -> float:
     """Share of ``tokens`` that are stop words."""
-    return sum(1 for w in tokens if w in stop) / len(tokens) if tokens else 0.0
+    return sum(map(stop.__contains__, tokens)) / len(tokens) if tokens else 0.0
 
 
 def choose_stoplist(
-    text: str, lang: str, min_coverage: float, good_coverage: float, sample_words: int = 2000
+    text: str, lang: str, min_coverage: float, good_coverage: float, margin: float, sample_words: int = 600
 ) -> tuple[str, frozenset[str]]:
     """The stop words to judge ``text`` with: ``lang``'s, or the best jusText list.
 
     The pipeline detects the language among the configured ones only. When
-    that list covers less than ``good_coverage`` of the words (running text
-    covers more in its own language), every jusText list is tried on a
-    sample and the one that covers most is used: a Portuguese page is not
-    judged with Spanish stop words. Returns ``("", frozenset())`` when none
-    covers ``min_coverage`` (e.g. Chinese or Japanese, written without
-    spaces): the detector then judges blocks by length and punctuation only.
+    that list covers less than ``good_coverage`` of the first
+    ``sample_words`` words (running text covers more in its own language),
+    every jusText list is tried and one that covers at least ``margin``
+    more is used: a Portuguese page is not judged with Spanish stop words,
+    but an English recipe (few stop words in its lists) is not judged with
+    a list that happens to share a few English words. Returns ``("",
+    frozenset())`` when none covers ``min_coverage`` (e.g. Chinese or
+    Japanese, written without spaces): the detector then judges blocks by
+    length and punctuation only.
     """
-    sample = words(text[: sample_words * 8])[:sample_words]
+    sample = WORD.findall(text[: sample_words * 8].lower())[:sample_words]
     if not sample:
         return "", frozenset()
     best, best_cov = lang, stopword_coverage(sample, stopwords(lang))
     if best_cov >= good_coverage:
         return lang, stopwords(lang)
+    counts = Counter(sample)
+    distinct = frozenset(counts)
+    bar = best_cov + margin
     for code in JUSTEXT_NAMES:
-        cov = stopword_coverage(sample, stopwords(code))
-        if cov > best_cov:
+        cov = sum(map(counts.__getitem__, distinct & stopwords(code))) / len(sample)  # set intersection in C
+        if cov >= bar and cov > best_cov:
             best, best_cov = code, cov
     if best_cov < min_coverage:
         return "", frozenset()
     return best, stopwords(best)
 
 
-def _title_case_share(tokens: list[str]) -> float:
-    """Share of the words of 4+ letters after the first that start with a capital."""
-    long_words = [w for w in tokens[1:] if len(w) >= 4 and w[0].isalpha()]
+def title_case_share(text: str) -> float:
+    """Share of the words of 4+ letters after the first that start with a capital (0 for fewer than 3)."""
+    long_words = [w for w in text.split()[1:] if len(w) >= 4 and w[0].isalpha()]
     if len(long_words) < 3:
         return 0.0
     return sum(1 for w in long_words if w[0].isupper()) / len(long_words)
 
 
-def block_features(pieces: list[tuple[int, int, str]], stop: frozenset[str]) -> list[Block]:
-    """Compute the features of each ``(start, end, text)`` block."""
-    counts = Counter(" ".join(text.lower().split()) for _, _, text in pieces)
+def stopword_share(text: str, stop: frozenset[str]) -> float:
+    """Share of the words of ``text`` that are stop words; -1 when there is no stop-word list."""
+    if not stop:
+        return -1.0
+    return stopword_coverage(WORD.findall(text.lower()), stop)
+
+
+def sentence_ends(text: str) -> int:
+    """The number of sentence ends in ``text``."""
+    return len(SENTENCE_END.findall(text))
+
+
+def block_features(pieces: list[tuple[int, int, str, bool]]) -> list[Block]:
+    """The features of each ``(start, end, text, live)`` line that every line needs, in order.
+
+    A line an earlier rule removed is context only: it gets its length,
+    words and repetition, not the figures the classifier looks at. Stop
+    words and sentences matter for long lines only: the classifier asks for
+    them (:func:`stopword_share`, :func:`sentence_ends`) when it gets that far.
+    """
+    keys = [text.lower() for _, _, text, _ in pieces]  # normalised text: spaces are canonical already
+    counts = Counter(keys)
     blocks: list[Block] = []
-    for i, (start, end, text) in enumerate(pieces):
-        tokens = WORD_TOKEN.findall(text)
-        lowered = words(text)
-        n = max(len(tokens), 1)
+    for i, (start, end, text, live) in enumerate(pieces):
+        words = WORD_TOKEN.findall(text)
+        n = len(words)
         chars = len(text)
-        blocks.append(
-            Block(
-                index=i,
-                start=start,
-                end=end,
-                text=text,
-                chars=chars,
-                n_words=len(tokens),
-                stop_share=stopword_coverage(lowered, stop) if stop else -1.0,
-                sentences=len(SENTENCE_END.findall(text)),
-                terminal=bool(TERMINAL.search(text)),
-                link_like=(len(URL.findall(text)) + len(SEPARATOR.findall(text))) / n,
-                symbol_share=(len(SYMBOL.findall(text)) + len(DIGIT.findall(text))) / max(chars, 1),
-                title_case=_title_case_share(WORD_TOKEN.findall(text)),
-                repeated=counts[" ".join(text.lower().split())] > 1,
-            )
-        )
+        block = Block(i, start, end, text, live, chars, n, False, 0.0, 0.0, counts[keys[i]] > 1)
+        if live:
+            block.terminal = is_terminal(text)
+            if LINK_HINT.search(text):
+                block.link_like = len(LINK_LIKE.findall(text)) / max(n, 1)
+            block.symbol_share = non_letters(text, words) / max(chars, 1)
+        blocks.append(block)
     return blocks

@@ -9,13 +9,22 @@ without markup, in three steps:
    document's language, sentence punctuation, title case, link-like
    separators, digits and symbols, repetition) and an initial class:
    ``good`` (long prose), ``neargood`` (shorter prose), ``short`` (too
-   short or heading-like to judge alone) or ``bad`` (boilerplate).
+   short or heading-like to judge alone) or ``bad`` (boilerplate). Lines
+   an earlier rule removed stay in view as boilerplate context (their
+   text still marks the page title and section labels); a list announced
+   by a lead-in ("Tour dates:") is unsure rather than boilerplate.
 2. **Context.** Short and near-good blocks take the class of their nearest
    sure neighbours: a subheading between body paragraphs is good, a teaser
    between menu lines is bad.
-3. **Region.** The body is one dense run of good blocks. Good blocks far
-   from it (teasers, comment threads, legal text in the footer) go, the
-   headline and dek just before it stay.
+3. **Region.** The body is one dense run of good blocks, preferably the
+   one right after the line repeating the page title. Nearby runs of
+   prose join it unless a section label (comments, footer, related links)
+   stands between; an embedded "Most read" box does not end it. Good
+   blocks far from it (teasers, comment threads, legal text in the footer)
+   go, the headline and dek just before it stay.
+
+Every step is linear in the number of lines, with a few precompiled
+regular expressions per line.
 
 All of this only runs on text that still looks like a whole page (many
 boilerplate blocks); on already extracted article text the detector keeps
@@ -24,6 +33,7 @@ everything, since there a wrong guess costs article text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,19 +41,29 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.document import Document
 from cleaner.rules import Decision, rule
-from heuristics._body_features import TERMINAL, WORD_TOKEN, Block, block_features, choose_stoplist
+from heuristics._body_features import (
+    Block,
+    block_features,
+    choose_stoplist,
+    is_terminal,
+    sentence_ends,
+    stopword_share,
+    title_case_share,
+)
 
 if TYPE_CHECKING:  # the pipeline imports the heuristics: import it for types only
     from cleaner.pipeline import RuleContext
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+REMOVED = "removed"  # a line an earlier rule removed: boilerplate context, a cheaper gap
+ITEM = "item"  # a lead-in ("Tour dates:") or an item of the list after it: unsure, follows its neighbours
 
 
 # -- step 1: blocks ------------------------------------------------------------
 
 
-def classify(b: Block, p: dict[str, Any]) -> tuple[str, str]:
-    """The initial class of a block and the figures behind it."""
+def classify(b: Block, stop: frozenset[str], p: dict[str, Any]) -> tuple[str, str]:
+    """The initial class of a block and the figures behind it (``stop``: the page's stop words)."""
     if b.link_like > p["max_link_like"]:
         return BAD, f"link-like {b.link_like:.2f} per word > {p['max_link_like']}"
     if b.symbol_share > p["max_symbol_share"]:
@@ -54,37 +74,77 @@ def classify(b: Block, p: dict[str, Any]) -> tuple[str, str]:
         return SHORT, f"repeated block of {b.n_words} words"
     if b.chars < p["length_low"]:
         return SHORT, f"{b.chars} chars < {p['length_low']}"
-    if b.sentences == 0:
+    if sentence_ends(b.text) == 0:
         return SHORT, f"no sentence punctuation, {b.n_words} words"
-    if not b.terminal and b.title_case >= p["min_title_case"]:
-        return SHORT, f"headline-like: title case {b.title_case:.2f}, no final punctuation"
-    if b.stop_share < 0:  # no stop-word list fits the language: prose is long and punctuated
+    if not b.terminal and (title := title_case_share(b.text)) >= p["min_title_case"]:
+        return SHORT, f"headline-like: title case {title:.2f}, no final punctuation"
+    share = stopword_share(b.text, stop)
+    if share < 0:  # no stop-word list fits the language: prose is long and punctuated
         if b.chars >= p["length_high"]:
-            return GOOD, f"{b.chars} chars, {b.sentences} sentences"
+            return GOOD, f"{b.chars} chars, {sentence_ends(b.text)} sentences"
         return NEARGOOD, f"{b.chars} chars < {p['length_high']}"
-    if b.stop_share < p["min_stopword_share"] and b.terminal and b.stop_share >= p["min_sentence_stopword_share"]:
-        return (
-            NEARGOOD,
-            f"stopword share {b.stop_share:.2f} < {p['min_stopword_share']} but a sentence, {b.chars} chars",
-        )
-    if b.stop_share < p["min_stopword_share"]:
-        return BAD, f"stopword share {b.stop_share:.2f} < {p['min_stopword_share']}, {b.n_words} words"
-    if b.stop_share >= p["good_stopword_share"] and b.chars >= p["length_high"]:
-        return GOOD, f"stopword share {b.stop_share:.2f}, {b.chars} chars"
-    return NEARGOOD, f"stopword share {b.stop_share:.2f}, {b.chars} chars"
+    if share < p["min_stopword_share"] and b.terminal and share >= p["min_sentence_stopword_share"]:
+        return NEARGOOD, f"stopword share {share:.2f} < {p['min_stopword_share']} but a sentence, {b.chars} chars"
+    if share < p["min_stopword_share"]:
+        return BAD, f"stopword share {share:.2f} < {p['min_stopword_share']}, {b.n_words} words"
+    if share >= p["good_stopword_share"] and b.chars >= p["length_high"]:
+        return GOOD, f"stopword share {share:.2f}, {b.chars} chars"
+    return NEARGOOD, f"stopword share {share:.2f}, {b.chars} chars"
 
 
 # -- step 2: context -----------------------------------------------------------
 
 
-def _neighbour(blocks: list[Block], i: int, step: int, skip: tuple[str, ...]) -> str:
-    """The initial class of the nearest block before (step -1) or after (+1) ``i`` not in ``skip``."""
-    j = i + step
-    while 0 <= j < len(blocks):
-        if blocks[j].cls not in skip:
-            return blocks[j].cls
-        j += step
-    return BAD  # the edges of the page count as boilerplate
+def _nearest(classes: list[str], skip: tuple[str, ...], step: int) -> list[str]:
+    """For each block, the initial class of the nearest block before (step -1) or after (+1) not in ``skip``.
+
+    One pass over the page; the edges of the page count as boilerplate.
+    """
+    out = [BAD] * len(classes)
+    seen = BAD
+    order = range(len(classes)) if step < 0 else range(len(classes) - 1, -1, -1)
+    for i in order:
+        out[i] = seen
+        if classes[i] not in skip:
+            seen = classes[i]
+    return out
+
+
+def _shape(text: str) -> tuple[str, bool]:
+    """What the items of one list share: the kind of the first character, and whether there are digits."""
+    first = text[:1]
+    kind = "digit" if first.isdigit() else "upper" if first.isupper() else "lower" if first.islower() else "other"
+    return kind, any(ch.isdigit() for ch in text)
+
+
+def mark_lists(blocks: list[Block], p: dict[str, Any]) -> None:
+    """Make lists introduced by a lead-in line unsure (``ITEM``) rather than boilerplate.
+
+    Structured content in an article (tour dates, ingredients, a stats
+    table) is short lines without sentences, like a menu; but the article
+    announces it with a lead-in that ends with a colon ("The 2020 tour
+    dates:"). The items are the following lines of one shape (see
+    :func:`_shape`), up to a line an earlier rule removed, a section label
+    or a line that repeats elsewhere on the page. Lead-in and items then
+    take the class of their context like near-good blocks: kept inside or
+    at the edge of the body, dropped between menus.
+    """
+    for i, lead in enumerate(blocks):
+        if not lead.live or not lead.text.endswith(":") or lead.n_words < p["min_lead_words"]:
+            continue
+        items: list[Block] = []
+        for j in range(i + 1, len(blocks)):
+            b = blocks[j]
+            if not b.live or b.boundary or b.repeated or b.text.endswith(":"):
+                break
+            if items and _shape(b.text) != _shape(items[0].text):
+                break
+            items.append(b)
+        if len(items) < p["min_list_items"]:
+            continue
+        for b in (lead, *items):
+            if b.cls in (SHORT, BAD):
+                b.cls, b.why = ITEM, f"{b.why}; in a list of {len(items)} items after the lead-in {lead.text[:40]!r}"
 
 
 def promote_runs(blocks: list[Block], p: dict[str, Any]) -> None:
@@ -93,38 +153,40 @@ def promote_runs(blocks: list[Block], p: dict[str, Any]) -> None:
     A run is at least ``min_run_blocks`` consecutive near-good or good
     blocks holding at least ``length_high`` characters together.
     """
-    i = 0
-    while i < len(blocks):
-        j = i
-        while j < len(blocks) and blocks[j].cls in (GOOD, NEARGOOD):
-            j += 1
-        run = blocks[i:j]
-        chars = sum(b.chars for b in run)
+    run: list[Block] = []
+    for b in [*blocks, None]:
+        if b is not None and b.cls in (GOOD, NEARGOOD):
+            run.append(b)
+            continue
+        chars = sum(r.chars for r in run)
         if len(run) >= p["min_run_blocks"] and chars >= p["length_high"]:
-            for b in run:
-                if b.cls == NEARGOOD:
-                    b.cls, b.why = GOOD, f"{b.why}; in a run of {len(run)} prose blocks ({chars} chars)"
-        i = j + 1
+            for r in run:
+                if r.cls == NEARGOOD:
+                    r.cls, r.why = GOOD, f"{r.why}; in a run of {len(run)} prose blocks ({chars} chars)"
+        run = []
 
 
 def smooth(blocks: list[Block]) -> None:
-    """Set ``final`` on every block: sure classes stay, unsure ones follow their neighbours (jusText's rules)."""
+    """Set ``final`` on every block: sure classes stay, unsure ones follow their neighbours (jusText's rules).
+
+    A line an earlier rule removed is a boilerplate neighbour.
+    """
+    as_class = {REMOVED: BAD, ITEM: NEARGOOD}
+    classes = [as_class.get(b.cls, b.cls) for b in blocks]
+    unsure = (SHORT, NEARGOOD)
+    prev_sure, next_sure = _nearest(classes, unsure, -1), _nearest(classes, unsure, 1)
+    prev_long, next_long = _nearest(classes, (SHORT,), -1), _nearest(classes, (SHORT,), 1)
     for i, b in enumerate(blocks):
-        if b.cls in (GOOD, BAD):
-            b.final = b.cls
-        elif b.cls == SHORT:
-            prev, nxt = _neighbour(blocks, i, -1, (SHORT, NEARGOOD)), _neighbour(blocks, i, 1, (SHORT, NEARGOOD))
-            if prev == nxt:
-                b.final = prev
-            else:  # between good and bad: good when a near-good block leads to the bad side
-                near = (prev == BAD and _neighbour(blocks, i, -1, (SHORT,)) == NEARGOOD) or (
-                    nxt == BAD and _neighbour(blocks, i, 1, (SHORT,)) == NEARGOOD
-                )
-                b.final = GOOD if near else BAD
-    for i, b in enumerate(blocks):
-        if b.cls == NEARGOOD:
-            prev, nxt = _neighbour(blocks, i, -1, (SHORT, NEARGOOD)), _neighbour(blocks, i, 1, (SHORT, NEARGOOD))
+        prev, nxt = prev_sure[i], next_sure[i]
+        if b.cls in (GOOD, BAD, REMOVED):
+            b.final = as_class.get(b.cls, b.cls)
+        elif b.cls in (NEARGOOD, ITEM):
             b.final = BAD if prev == nxt == BAD else GOOD
+        elif prev == nxt:
+            b.final = prev
+        else:  # a short block between good and bad: good when a near-good block leads to the bad side
+            near = (prev == BAD and prev_long[i] == NEARGOOD) or (nxt == BAD and next_long[i] == NEARGOOD)
+            b.final = GOOD if near else BAD
 
 
 # -- step 3: region --------------------------------------------------------------
@@ -139,10 +201,15 @@ class Region:
     weight: int  # characters of the good blocks that are prose on their own
     gap_before: float = 0.0  # cost of the boilerplate between this run and the previous one
     boundary_before: int = 0  # that boilerplate holds a section heading (1: related links, 2: comments, footer)
+    streak: int = 0  # the most prose blocks (good or near-good on their own figures) in a row
+    headings_before: int = 0  # section headings in the boilerplate before this run
+    after_heading: int = 0  # blocks between the last of them and this run
 
 
 def gap_cost(b: Block, p: dict[str, Any]) -> float:
-    """What a boilerplate block costs a gap: less for short unsure blocks (list items, labels)."""
+    """What a boilerplate block costs a gap: less for short unsure blocks (list items, labels) and removed lines."""
+    if b.cls == REMOVED:
+        return p["removed_gap_cost"]
     return p["short_gap_cost"] if b.cls == SHORT else 1.0
 
 
@@ -154,27 +221,45 @@ def regions(blocks: list[Block], p: dict[str, Any]) -> list[Region]:
     """
     out: list[Region] = []
     gap = 0.0
-    boundary = 0
+    boundary = headings = after = streak = 0
     for b in blocks:
+        prose = b.cls in (GOOD, NEARGOOD)
+        streak = streak + 1 if prose else 0
         if b.final != GOOD:
             gap += gap_cost(b, p)
             boundary = max(boundary, b.boundary)
+            headings += b.boundary > 0
+            after = 0 if b.boundary else after + 1
             continue
-        weight = b.chars if b.cls in (GOOD, NEARGOOD) else 0
+        weight = b.chars if prose else 0
         if out and gap <= p["max_gap"] and boundary < 2:
             out[-1].last = b.index
             out[-1].weight += weight
             out[-1].boundary_before = max(out[-1].boundary_before, boundary)
+            out[-1].streak = max(out[-1].streak, streak)
         else:
-            out.append(Region(b.index, b.index, weight, gap, boundary))
+            out.append(Region(b.index, b.index, weight, gap, boundary, streak, headings, after))
         gap = 0.0
-        boundary = 0
+        boundary = headings = after = 0
     return out
 
 
-def _joins(r: Region, p: dict[str, Any]) -> bool:
-    """Whether run ``r`` may join the run before it (moderate gap, no page-section boundary)."""
-    return r.gap_before <= p["merge_gap"] and not r.boundary_before
+def _joins(joining: Region, gap: Region, p: dict[str, Any]) -> bool:
+    """Whether run ``joining`` may join the body across the boilerplate before run ``gap``.
+
+    The run must be substantial prose and the gap moderate. A related-links
+    heading in the gap usually ends the article, unless it is the only
+    heading there and what follows it is several prose paragraphs in a row:
+    a "Most read" box embedded in the body, not a list of teasers (a title,
+    a one-paragraph summary, the next title ...) nor the page's bottom
+    sections. A comments or footer label always ends the article.
+    """
+    if joining.weight < p["merge_min_chars"] or gap.gap_before > p["merge_gap"]:
+        return False
+    if gap.boundary_before == 0:
+        return True
+    embedded_box = gap.boundary_before == 1 and gap.headings_before == 1 and gap.after_heading >= p["min_box_links"]
+    return embedded_box and joining.streak >= p["min_streak_after_section"]
 
 
 def grow(runs: list[Region], k: int, p: dict[str, Any]) -> Region:
@@ -188,10 +273,10 @@ def grow(runs: list[Region], k: int, p: dict[str, Any]) -> Region:
     stories", "Comments") stands between them.
     """
     first, last, weight = k, k, runs[k].weight
-    while last + 1 < len(runs) and _joins(runs[last + 1], p) and runs[last + 1].weight >= p["merge_min_chars"]:
+    while last + 1 < len(runs) and _joins(runs[last + 1], runs[last + 1], p):
         last += 1
         weight += runs[last].weight
-    while first > 0 and _joins(runs[first], p) and runs[first - 1].weight >= p["merge_min_chars"]:
+    while first > 0 and _joins(runs[first - 1], runs[first], p):
         first -= 1
         weight += runs[first].weight
     return Region(runs[first].first, runs[last].last, weight, runs[first].gap_before)
@@ -217,7 +302,19 @@ def headlines(blocks: list[Block]) -> list[int]:
     title = blocks[0].text
     keys = {_key(title)} | {_key(part) for part in _TITLE_SEPARATOR.split(title) if len(part.split()) >= 3}
     keys.discard("")
-    return [b.index for b in blocks[1:] if b.n_words >= 3 and _key(b.text) in keys]
+    longest = len(title) + 8  # a longer block cannot be the title or a part of it
+    return [b.index for b in blocks[1:] if b.n_words >= 3 and b.chars <= longest and _key(b.text) in keys]
+
+
+def title_runs(runs: list[Region], heads: list[int], distance: int) -> set[int]:
+    """The runs that open at or right after a line repeating the page title (only the first such run, if near)."""
+    starts = [r.first for r in runs]
+    out = set()
+    for h in heads:
+        k = bisect.bisect_left(starts, h)
+        if k < len(runs) and runs[k].first - h <= distance:
+            out.add(k)
+    return out
 
 
 def heading_before(blocks: list[Block], first: int, p: dict[str, Any]) -> int | None:
@@ -234,61 +331,117 @@ def heading_before(blocks: list[Block], first: int, p: dict[str, Any]) -> int | 
 
 def is_menu_like(text: str, max_words: int) -> bool:
     """A navigation label: a few words, no sentence punctuation, not a table cell."""
-    cell = text.startswith("|") or text.endswith("|")
-    return len(WORD_TOKEN.findall(text)) <= max_words and not TERMINAL.search(text) and not cell
+    if len(text) > 30 * max_words or text.startswith("|") or text.endswith("|"):
+        return False
+    return len(text.split()) <= max_words and not is_terminal(text)
 
 
 def page_evidence(doc: Document, ctx: RuleContext) -> tuple[bool, str]:
     """Whether ``doc`` still holds a whole page rather than an extracted article, with the figures.
 
     Evidence is counted on every line (also those earlier rules removed):
-    short lines that are page-chrome labels ("Log in", "Privacy policy",
-    "©2019 ..."; the ``page_chrome`` and ``page_sections`` phrase lists), and navigation runs (at
-    least ``menu_run`` consecutive lines of at most ``menu_words`` words
-    without sentence punctuation). Extracted article text has neither.
+    navigation runs (at least ``menu_run`` consecutive lines of at most
+    ``menu_words`` words without sentence punctuation), or else short
+    lines that are page-chrome labels ("Log in", "Privacy policy",
+    "©2019 ..."; the ``page_chrome`` and ``page_sections`` phrase lists).
+    Extracted article text has neither.
     """
     p = ctx.params
-    chrome, sections = ctx.phrases["page_chrome"], ctx.phrases["page_sections"]
-    labels: set[str] = set()
+    menu_like = [is_menu_like(line.text, p["menu_words"]) for line in doc.lines]
     menu = run = 0
-    for line in [*doc.lines, None]:
-        if line is not None and is_menu_like(line.text, p["menu_words"]):
+    for flag in [*menu_like, False]:
+        if flag:
             run += 1
-            if chrome.fullmatch(line.text) or sections.fullmatch(line.text):
-                labels.add(line.text.lower())
             continue
         if run >= p["menu_run"]:
             menu += run
         run = 0
     share = menu / max(len(doc.lines), 1)
-    figures = f"{len(labels)} page-chrome labels, {menu} lines in navigation runs ({share:.2f})"
-    full = len(labels) >= p["min_chrome_labels"] or (menu >= p["min_menu_lines"] and share >= p["min_menu_share"])
-    return full, figures
+    figures = f"{menu} lines in navigation runs ({share:.2f})"
+    if menu >= p["min_menu_lines"] and share >= p["min_menu_share"]:
+        return True, figures
+    chrome, sections = ctx.phrases["page_chrome"], ctx.phrases["page_sections"]
+    labels: set[str] = set()
+    for line, flag in zip(doc.lines, menu_like, strict=True):
+        if flag and line.text.lower() not in labels and (chrome.fullmatch(line.text) or sections.fullmatch(line.text)):
+            labels.add(line.text.lower())
+            if len(labels) >= p["min_chrome_labels"]:
+                break
+    return len(labels) >= p["min_chrome_labels"], f"{figures}, page-chrome labels {sorted(labels)}"
+
+
+def lines_with_state(doc: Document) -> list[tuple[int, int, str, bool]]:
+    """Every line of ``doc`` as ``(start, end, text, live)``.
+
+    A line an earlier rule removed entirely keeps its text but is not live:
+    it is context (a boundary, a repeated title, boilerplate between
+    blocks), not something to judge again. A partly removed line is its
+    remaining text.
+    """
+    pieces = []
+    for line in doc.lines:
+        if doc.is_live(line.start, line.end):
+            pieces.append((line.start, line.end, line.text.strip(), True))
+        elif doc.is_removed(line.start, line.end):
+            pieces.append((line.start, line.end, line.text.strip(), False))
+        else:
+            text = doc.live_text(line.start, line.end).strip()
+            pieces.append((line.start, line.end, text or line.text.strip(), bool(text)))
+    return pieces
+
+
+def page_stoplist(pieces: list[tuple[int, int, str, bool]], lang: str, p: dict[str, Any]) -> frozenset[str]:
+    """The stop words to judge the page with, measured on its first longer lines (menus hold few stop words)."""
+    prose = []
+    size = 0
+    for _, _, text, _ in pieces:
+        if len(text) >= p["length_low"]:
+            prose.append(text)
+            size += len(text)
+            if size > 8 * p["language_sample_words"]:
+                break
+    _, stop = choose_stoplist(
+        " ".join(prose),
+        lang,
+        p["min_language_coverage"],
+        p["good_language_coverage"],
+        p["language_switch_margin"],
+        p["language_sample_words"],
+    )
+    return stop
+
+
+def section_label(text: str, phrases: Any) -> int:
+    """2 for a comments or footer label (it ends the body), 1 for a related-links heading, else 0."""
+    if phrases["page_sections"].fullmatch(text):
+        return 2
+    return 1 if phrases["related"].match(text) else 0
 
 
 def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block]:
-    """Features, initial classes and smoothed classes of the live lines of ``doc``.
+    """Features, initial classes and smoothed classes of every line of ``doc``.
 
-    ``phrases`` (the run's phrase book) marks page-section boundaries: short
-    lines that are page-chrome labels or open a related-links section.
+    Lines earlier rules removed count as boilerplate context. ``phrases``
+    (the run's phrase book) marks page-section boundaries: short lines that
+    are page-chrome labels or open a related-links section.
     """
-    pieces = []
-    for line in doc.live_lines():
-        text = doc.live_text(line.start, line.end).strip()
-        if text:
-            pieces.append((line.start, line.end, text))
-    text = " ".join(t for _, _, t in pieces)
-    _, stop = choose_stoplist(text, doc.lang, p["min_language_coverage"], p["good_language_coverage"])
-    blocks = block_features(pieces, stop)
+    pieces = lines_with_state(doc)
+    stop = page_stoplist(pieces, doc.lang, p)
+    blocks = block_features(pieces)
+    labels: dict[str, int] = {}  # section label kind by text: menus repeat
     for b in blocks:
-        b.cls, b.why = classify(b, p)
-        if phrases is not None and b.n_words <= p["menu_words"] + 4:
-            # 2: a comments or footer label ends the body; 1: a related-links heading ends it unless the gap is small
-            b.boundary = (
-                2 if phrases["page_sections"].fullmatch(b.text) else int(bool(phrases["related"].match(b.text)))
-            )
-            if b.boundary == 2:
-                b.cls, b.why = BAD, f"comments or footer label, {b.n_words} words"
+        if b.live:
+            b.cls, b.why = classify(b, stop, p)
+        else:
+            b.cls, b.why = REMOVED, "removed by an earlier rule"
+        if phrases is not None and b.n_words <= p["max_label_words"]:
+            b.boundary = labels.get(b.text, -1)
+            if b.boundary < 0:
+                b.boundary = labels[b.text] = section_label(b.text, phrases)
+            if b.boundary and b.live:
+                kind = "comments or footer label" if b.boundary == 2 else "related-links heading"
+                b.cls, b.why = BAD, f"{kind}, {b.n_words} words"
+    mark_lists(blocks, p)
     promote_runs(blocks, p)
     smooth(blocks)
     return blocks
@@ -315,15 +468,14 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     if not runs:
         return
     heads = headlines(blocks)
-
-    def score(r: Region) -> float:
-        near_title = any(r.first - p["title_distance"] <= h <= r.first for h in heads)
-        return r.weight * (p["title_boost"] if near_title else 1.0)
-
-    body = grow(runs, max(range(len(runs)), key=lambda k: score(runs[k])), p)
+    titled_runs = title_runs(runs, heads, p["title_distance"])
+    weights = [r.weight * (p["title_boost"] if k in titled_runs else 1.0) for k, r in enumerate(runs)]
+    body = grow(runs, max(range(len(runs)), key=weights.__getitem__), p)
     titled = [h for h in heads if body.first - p["title_distance"] <= h < body.first]
     head = titled[-1] if titled else heading_before(blocks, body.first, p)
     for b in blocks:
+        if not b.live:
+            continue
         if body.first <= b.index <= body.last:
             if b.final == GOOD:
                 continue
