@@ -54,6 +54,12 @@ def _list_rules(config: Config) -> None:
 @click.option("--html", "stdin_html", is_flag=True, help="With '-': standard input is an HTML page.")
 @click.option("--no-metadata", is_flag=True, help="Do not add page metadata to JSONL output.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--corpus-pass/--no-corpus-pass", default=True, show_default=True,
+              help="Count lines per source over all inputs first, for the corpus.repeated_line rule "
+                   "(runs of more than one document).")
+@click.option("--resume", is_flag=True,
+              help="Skip inputs whose output is already complete (exists, newer than the input); "
+                   "the audit log is appended to.")
 @click.option("--list-rules", is_flag=True, help="List every rule with its description and exit.")
 @click.version_option(package_name="article-cleaner")
 def main(
@@ -68,6 +74,8 @@ def main(
     stdin_html: bool,
     no_metadata: bool,
     progress: bool | None,
+    corpus_pass: bool,
+    resume: bool,
     list_rules: bool,
 ) -> None:
     """Strip boilerplate from article texts and HTML pages, with an audit log.
@@ -108,9 +116,10 @@ def main(
         audit_path = base / "audit.jsonl"
     show = sys.stderr.isatty() if progress is None else progress
     n_jobs = cpu_count() if jobs == 0 else jobs
-    audit_stream = _open_audit(audit_path)
+    audit_stream = _open_audit(audit_path, append=resume)
     try:
-        runner = Runner(config, jobs=n_jobs, audit=audit_stream, progress=show, metadata=not no_metadata)
+        runner = Runner(config, jobs=n_jobs, audit=audit_stream, progress=show, metadata=not no_metadata,
+                        corpus_pass=corpus_pass, resume=resume)
         stats = runner.run(jobs_list)
     finally:
         if audit_stream is not sys.stdout:
@@ -118,12 +127,12 @@ def main(
     sys.exit(1 if stats.failed else 0)
 
 
-def _open_audit(path: Path) -> TextIO:
+def _open_audit(path: Path, append: bool = False) -> TextIO:
     if str(path) == "-":
         return sys.stdout
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("w", encoding="utf-8")
+        return path.open("a" if append else "w", encoding="utf-8")
     except OSError as exc:
         raise click.UsageError(f"{path}: cannot write the audit log ({exc.strerror})") from exc
 

@@ -133,6 +133,24 @@ class Config:
             raise ConfigError(f"unknown rule(s) in configuration: {', '.join(unknown)}")
         if not isinstance(self.data.get("languages", []), list):
             raise ConfigError("'languages' must be a list of language codes")
+        self._validate_phrases()
+
+    def _validate_phrases(self) -> None:
+        """Reject user phrase entries that do not compile or could take exponential time (now, not mid-run)."""
+        from cleaner.phrases import PhraseList, read_entries
+
+        for name in self.data.get("phrases", {}):
+            added, files = self.phrase_overrides(name)
+            entries = list(added)
+            for f in files:
+                try:
+                    entries.extend(read_entries(f.read_text(encoding="utf-8").splitlines()))
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise ConfigError(f"phrase file {f}: cannot read ({exc})") from exc
+            try:
+                PhraseList(name, tuple(entries))
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from exc
 
     # -- engine settings -----------------------------------------------------
 

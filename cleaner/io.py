@@ -18,7 +18,10 @@ import gzip
 import io
 import json
 import os
+import re
+import stat
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +33,19 @@ JSONL_SUFFIXES = {".jsonl"}
 
 
 class InputError(ValueError):
-    """A document or file that cannot be read; the message names the reason."""
+    """A document or file that cannot be read; the message names the file (and line) and the reason.
+
+    ``source``, ``line`` and ``doc_id``, when given, say which input failed;
+    they go into the audit log's error record.
+    """
+
+    def __init__(
+        self, message: str, *, source: str | None = None, line: int | None = None, doc_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.source = source
+        self.line = line
+        self.doc_id = doc_id
 
 
 @dataclass
@@ -53,6 +68,7 @@ class InputFile:
     path: Path
     rel: Path
     kind: str  # "text", "html" or "jsonl"
+    problem: str | None = None  # why the walk could not use it (an unreadable folder, a broken link, ...)
 
     @property
     def display(self) -> str:
@@ -86,125 +102,346 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
-def walk_inputs(root: Path, exclude: Path | None = None) -> Iterator[InputFile]:
-    """Every readable input file under ``root`` (a file or a folder), sorted.
+def walk_inputs(root: Path, exclude: Path | list[Path] | None = None) -> Iterator[InputFile]:
+    """Every input file under ``root`` (a file or a folder), sorted, with what could not be walked.
 
     Folders are walked without following symbolic links to folders (no
-    loops); ``exclude`` (the output folder) is skipped.
+    loops, nothing outside the tree is walked); the ``exclude`` folders (the
+    output folder) are skipped. A folder that cannot be listed is yielded as
+    an :class:`InputFile` with a ``problem``, so that it ends as a named
+    error instead of silently holding no documents.
     """
     if root.is_file():
         yield InputFile(root, Path(root.name), kind_of(root) or "text")
         return
-    excluded = exclude.resolve() if exclude else None
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    if not root.is_dir():
+        yield InputFile(root, Path(root.name), "text", problem="not a regular file or folder")
+        return
+    excluded = {p.resolve() for p in ([exclude] if isinstance(exclude, Path) else exclude or [])}
+    problems: list[InputFile] = []
+
+    def unreadable(err: OSError) -> None:
+        where = Path(err.filename) if err.filename else root
+        rel = where.relative_to(root) if where.is_relative_to(root) else Path(where.name)
+        problems.append(InputFile(where, rel, "text", problem=f"cannot read folder ({err.strerror or err})"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
+        yield from problems
+        problems.clear()
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if excluded is None or (here / d).resolve() != excluded)
+        dirnames[:] = sorted(d for d in dirnames if (here / d).resolve() not in excluded)
         for name in sorted(filenames):
             path = here / name
             kind = kind_of(path)
             if kind is not None:
                 yield InputFile(path, path.relative_to(root), kind)
+    yield from problems
+
+
+def open_regular(path: Path) -> IO[bytes]:
+    """Open ``path`` for reading, refusing anything but a regular file (a FIFO would block, a device never ends).
+
+    The check is made on the opened file (``fstat``), so it cannot be
+    raced; opening does not block, even on a FIFO.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError("not a regular file (a folder, FIFO, socket or device)")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_limited(fh: IO[bytes], limit: int, what: str) -> bytes:
+    """Read all of ``fh``, raising InputError as soon as it passes ``limit`` bytes."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = fh.read(min(1 << 20, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise InputError(what)
 
 
 def read_bytes(path: Path, max_bytes: int, max_expanded: int) -> bytes:
-    """The content of ``path``, decompressed if it ends in ``.gz``, within the size limits."""
+    """The content of ``path``, decompressed if it ends in ``.gz``, within the size limits.
+
+    Never holds more than the limit in memory: a file is refused from its
+    size before it is read, a ``.gz`` file as soon as its decompressed data
+    passes ``min(max_bytes, max_expanded)`` (a gzip bomb costs no memory).
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes and not path.name.endswith(".gz"):
-            raise InputError(f"too large ({size} bytes > limit {max_bytes})")
-        with path.open("rb") as fh:
-            if path.name.endswith(".gz"):
-                with gzip.GzipFile(fileobj=fh) as gz:
-                    data = gz.read(max_expanded + 1)
-                if len(data) > max_expanded:
-                    raise InputError(f"decompresses to more than {max_expanded} bytes")
-                return data
-            return fh.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        if isinstance(exc, InputError):
-            raise
+        with open_regular(path) as fh:
+            if not path.name.endswith(".gz"):
+                size = os.fstat(fh.fileno()).st_size
+                if size > max_bytes:
+                    raise InputError(f"too large ({size} bytes > max_document_bytes = {max_bytes})")
+                return _read_limited(fh, max_bytes, f"too large (more than max_document_bytes = {max_bytes})")
+            limit = min(max_bytes, max_expanded)
+            setting = "max_document_bytes" if max_bytes <= max_expanded else "max_expanded_bytes"
+            with gzip.GzipFile(fileobj=fh) as gz:
+                return _read_limited(gz, limit, f"decompresses to more than {setting} = {limit} bytes")
+    except InputError:
+        raise
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(f"cannot read ({getattr(exc, 'strerror', None) or exc})") from exc
 
 
+# Control characters that do not occur in text (tab, line feed, vertical tab,
+# form feed and carriage return do); plus the C1 block, which no real text uses.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BINARY_SHARE = 0.05  # more control characters than this share of a sample: binary data
+_SAMPLE = 65_536
+
+
+def is_binary(text: str) -> bool:
+    """True when a decoded sample of ``text`` holds too many control characters to be text."""
+    sample = text[:_SAMPLE]
+    return bool(sample) and len(_CONTROL.findall(sample)) > _BINARY_SHARE * len(sample)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The UTF-16 encoding of BOM-less ``data`` when its NUL bytes say so (ASCII-heavy text), else None."""
+    sample = data[:_SAMPLE] if len(data) % 2 == 0 else b""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.3 * len(sample) / 2 and even == 0:
+        return "utf-16-le"
+    if even > 0.3 * len(sample) / 2 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _looks_western(text: str) -> bool:
+    """True when ``text`` decoded as cp1252 reads like a Latin-script language.
+
+    In a Western text decoded right, accented letters sit inside words of
+    mostly plain letters; a Cyrillic, Greek or Asian text decoded as cp1252
+    turns into words made only of accented letters and symbols.
+    """
+    long_words = [w for w in _LETTERS.findall(text[:_SAMPLE]) if len(w) >= 3]
+    if not long_words:
+        return True
+    alien = sum(1 for w in long_words if not any(c.isascii() for c in w))
+    return alien <= 0.1 * len(long_words)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def decode_text(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else a detected encoding, else cp1252."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("binary file (NUL bytes), not text")
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+    """Decode a text file; raise InputError for binary data.
+
+    In order: a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without BOM
+    (told by its NUL bytes); strict UTF-8; Windows-1252 (a superset of the
+    printable Latin-1, what browsers read "latin-1" as) when the result reads
+    like a Latin-script text; else the encoding charset-normalizer detects;
+    else Latin-1, which decodes any bytes. Data with NUL bytes (other than
+    UTF-16/32) or many control characters is binary, not text.
+    """
+    for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(enc, errors="replace")
+            return _checked(data[len(bom) :].decode(enc, errors="replace"))
+    if b"\x00" in data[:_SAMPLE]:
+        enc16 = _utf16_without_bom(data)
+        if enc16 is None:
+            raise InputError("binary file (NUL bytes), not text")
+        return _checked(data.decode(enc16, errors="replace"))
     try:
-        return data.decode("utf-8")
+        return _checked(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        if _looks_western(text):
+            return _checked(text)
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding not in ("utf_8",):
+    if best is not None:
         try:
-            return data.decode(best.encoding)
+            return _checked(data.decode(best.encoding))
         except (UnicodeDecodeError, LookupError):
             pass
-    return data.decode("cp1252", errors="replace")
+    return _checked(data.decode("latin-1"))
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _checked(text: str) -> str:
+    """``text``, unless it is binary data (then InputError)."""
+    if is_binary(text):
+        raise InputError("binary file (control characters), not text")
+    return text
+
+
+def printable(text: str) -> str:
+    """``text`` safe to write as UTF-8: lone surrogates (undecodable file names, bad JSON escapes) become U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 class AtomicWriter:
     """Write a text file under a temporary name; rename it into place on commit.
 
-    The temporary file sits in the target's folder (same file system, so the
-    rename is atomic); a ``.gz`` target is gzip-compressed.
+    The temporary file (``.NAME.*.part``, which no run reads as input) sits
+    in the target's folder, so the rename is atomic: a reader sees the old
+    file or the whole new one, never a part; an aborted or killed run leaves
+    the target as it was. The temporary file is created at the first write
+    (or at commit, for an empty output), so the errors of a folder that
+    cannot be written surface as OSError from :meth:`write` or
+    :meth:`commit`. A ``.gz`` target is gzip-compressed.
+
+    Text is written as UTF-8. A lone surrogate, which UTF-8 cannot encode
+    (a JSONL field with a bad ``\\ud800`` escape), is written back as that
+    escape: inside a JSON string this keeps the field exactly as it was.
     """
 
     def __init__(self, target: Path) -> None:
         self.target = target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        self.tmp = Path(tmp)
-        self._file = os.fdopen(fd, "wb")
-        raw: IO[bytes] = self._file
-        if target.name.endswith(".gz"):
-            raw = gzip.GzipFile(filename="", fileobj=self._file, mode="wb")  # type: ignore[assignment]
-        self.stream = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        self.tmp: Path | None = None
+        self._file: IO[bytes] | None = None
+        self.stream: io.TextIOWrapper | None = None
+
+    def _start(self) -> io.TextIOWrapper:
+        if self.stream is None:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+            self.tmp = Path(tmp)
+            self._file = os.fdopen(fd, "wb")
+            raw: IO[bytes] = self._file
+            if self.target.name.endswith(".gz"):
+                raw = gzip.GzipFile(filename="", fileobj=self._file, mode="wb")  # type: ignore[assignment]
+            self.stream = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", newline="\n")
+        return self.stream
 
     def write(self, text: str) -> None:
         """Write ``text`` to the temporary file."""
-        self.stream.write(text)
+        self._start().write(text)
 
     def commit(self) -> None:
-        """Flush, close and move the file into place."""
-        self.stream.close()
-        self._file.close()
-        os.replace(self.tmp, self.target)
+        """Flush, close and move the file into place (the temporary file is removed if that fails)."""
+        stream = self._start()
+        try:
+            stream.close()
+            assert self._file is not None and self.tmp is not None
+            self._file.close()
+            os.replace(self.tmp, self.target)
+        except BaseException:
+            self.abort()
+            raise
 
     def abort(self) -> None:
-        """Close and delete the temporary file."""
+        """Close and delete the temporary file (nothing happens when none was created)."""
         try:
-            self.stream.close()
-            self._file.close()
+            if self.stream is not None:
+                self.stream.close()
+            if self._file is not None:
+                self._file.close()
+        except OSError:
+            pass
         finally:
-            self.tmp.unlink(missing_ok=True)
+            if self.tmp is not None:
+                self.tmp.unlink(missing_ok=True)
 
 
 def jsonl_tasks(data: bytes, inp: InputFile) -> Iterator[Task | InputError]:
-    """The documents of a JSONL file; a bad line gives an InputError naming it."""
+    """The documents of JSONL content held in memory; a bad line gives an InputError naming it."""
     for lineno, raw in enumerate(data.splitlines(), 1):
-        if not raw.strip():
-            continue
-        where = f"{inp.display}:{lineno}"
-        try:
-            rec = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield InputError(f"{where}: not a JSON object ({exc.__class__.__name__}: {exc})")
-            continue
-        if not isinstance(rec, dict):
-            yield InputError(f"{where}: not a JSON object")
-            continue
-        doc_id = rec.get("id", f"{inp.rel}:{lineno}")
-        doc_id = doc_id if isinstance(doc_id, str) else json.dumps(doc_id)
-        if isinstance(rec.get("text"), str):
-            yield Task(doc_id, "text", rec["text"], inp.display, lineno, rec)
-        elif isinstance(rec.get("html"), str):
-            url = rec.get("url") if isinstance(rec.get("url"), str) else None
-            yield Task(doc_id, "html", rec["html"], inp.display, lineno, rec, url)
-        else:
-            yield InputError(f"{where}: no string 'text' or 'html' field")
+        yield from _jsonl_line(raw, lineno, inp)
+
+
+def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterator[Task | InputError]:
+    """Stream the documents of a JSONL file (``.gz`` too) line by line, in constant memory.
+
+    At most ``max_line_bytes`` of a line are held at once: a longer line is
+    skipped with an InputError naming it; a ``.gz`` file stops with an
+    InputError once it has decompressed to more than ``max_expanded`` bytes.
+    Unreadable files and truncated or corrupt archives also end in an
+    InputError naming the file and line, after the documents read so far.
+    """
+    lineno = 0
+    try:
+        with open_regular(inp.path) as raw_fh:
+            fh: IO[bytes] = gzip.GzipFile(fileobj=raw_fh) if inp.path.name.endswith(".gz") else raw_fh
+            expanded = 0
+            while True:
+                raw = fh.readline(max_line_bytes + 1)
+                if not raw:
+                    return
+                lineno += 1
+                expanded += len(raw)
+                if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+                    expanded += _skip_line(fh)
+                    yield InputError(
+                        f"{inp.display}:{lineno}: too large (line > max_document_bytes = {max_line_bytes} bytes)"
+                    )
+                elif expanded > max_expanded and inp.path.name.endswith(".gz"):
+                    yield InputError(
+                        f"{inp.display}:{lineno}: decompresses to more than max_expanded_bytes = {max_expanded} "
+                        "bytes (the rest of the file is not read)"
+                    )
+                    return
+                else:
+                    yield from _jsonl_line(raw, lineno, inp)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        where = f"{inp.display}:{lineno + 1}" if lineno else inp.display
+        yield InputError(f"{where}: cannot read ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _skip_line(fh: IO[bytes], chunk: int = 1 << 20) -> int:
+    """Read past the rest of the current line; return the number of bytes skipped."""
+    skipped = 0
+    while True:
+        part = fh.readline(chunk)
+        skipped += len(part)
+        if not part or part.endswith(b"\n"):
+            return skipped
+
+
+def _parse_json_line(raw: bytes) -> Any:
+    """Parse one JSONL line: UTF-8 (as JSON requires), else decoded like a text file (cp1252 ...)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = decode_text(raw)
+    return json.loads(text)
+
+
+def _jsonl_line(raw: bytes, lineno: int, inp: InputFile) -> Iterator[Task | InputError]:
+    """The document of one JSONL line (nothing for a blank line); an InputError naming a bad one."""
+    if not raw.strip():
+        return
+    where = f"{inp.display}:{lineno}"
+    try:
+        rec = _parse_json_line(raw)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, InputError; RecursionError: nested too deep
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc.__class__.__name__}: {exc}"
+        yield InputError(f"{where}: not a JSON object ({reason})", source=inp.display, line=lineno)
+        return
+    if not isinstance(rec, dict):
+        yield InputError(f"{where}: not a JSON object")
+        return
+    doc_id = rec.get("id", f"{inp.rel}:{lineno}")
+    doc_id = doc_id if isinstance(doc_id, str) else json.dumps(doc_id)
+    if isinstance(rec.get("text"), str):
+        yield Task(doc_id, "text", rec["text"], inp.display, lineno, rec)
+    elif isinstance(rec.get("html"), str):
+        url = rec.get("url") if isinstance(rec.get("url"), str) else None
+        yield Task(doc_id, "html", rec["html"], inp.display, lineno, rec, url)
+    else:
+        yield InputError(f"{where}: no string 'text' or 'html' field")

@@ -20,7 +20,7 @@ import re
 import unicodedata
 
 import ftfy
-from ftfy import badness, fixes
+from ftfy import badness, chardata, fixes
 
 # Unicode line and paragraph separators and other vertical breaks.
 _BREAKS = re.compile(r"\r\n?|[\v\f\x85\u2028]")
@@ -31,6 +31,10 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\u180e]")
 # Horizontal whitespace other than the plain space.
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Whitespace other than the plain space and the line break (what _SPACES has to replace).
+_ODD_SPACE = re.compile(
+    "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")) + "]"
+)
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",
@@ -45,6 +49,70 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
+def _expand(spec: str) -> set[str]:
+    """The characters of a regex class body made of plain characters and ``a-z`` ranges."""
+    chars: set[str] = set()
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            chars.update(map(chr, range(ord(spec[i]), ord(spec[i + 2]) + 1)))
+            i += 3
+        else:
+            chars.add(spec[i])
+            i += 1
+    return chars
+
+
+def _suspect_chars() -> re.Pattern[str]:
+    """Runs of the characters that ftfy's badness patterns require.
+
+    Every alternative of ``badness.BADNESS_RE`` has a position that only a
+    character of its mojibake categories (or a literal of the pattern) can
+    fill and that accepts none of the *benign* characters: ASCII, the
+    "common" category (dashes, ellipsis, no-break space, right single
+    quote), curly double and left single quotes, and the Greek and Cyrillic
+    letters except the capitals that start the patterns of Windows-1251 and
+    -1253 mojibake (В Г Р С Ђ, Β Γ Ξ Ο). So every match holds a suspect
+    character: one of the categories' or pattern's characters that is not
+    benign. (Checked against ``is_bad`` itself in tests/test_speedups.py.)
+    """
+    cats = badness.MOJIBAKE_CATEGORIES
+    known: set[str] = set().union(*(_expand(v) for v in cats.values()))
+    known |= {c for c in badness.BADNESS_RE.pattern if ord(c) > 127}
+    letters = _expand(cats["lower_common"]) | _expand(cats["upper_common"])
+    benign = _expand(cats["common"]) | {"\u2018", "\u201c", "\u201d"} | (letters - set("ВГРСЂΒΓΞΟ"))
+    suspect = sorted(c for c in known if ord(c) > 127 and c not in benign)
+    return re.compile("[" + "".join(re.escape(c) for c in suspect) + "]+")
+
+
+_SUSPECT = _suspect_chars()
+# Characters ftfy's fix_latin_ligatures and fix_character_width replace.
+_WIDE_OR_LIGATURE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted({*chardata.LIGATURES, *chardata.WIDTH_MAP})) + "]"
+)
+_REACH = 6  # a badness match spans at most 7 characters
+
+
+def looks_bad(text: str) -> bool:
+    """``ftfy.badness.is_bad(text)``, searched only around suspect characters: the same answer, much faster.
+
+    A match holds a suspect character (see :func:`_suspect_chars`) and is at
+    most ``_REACH + 1`` characters long, so it lies within ``_REACH`` of a run
+    of them; ``search(text, pos, endpos)`` keeps ``^`` at the real start.
+    """
+    search = badness.BADNESS_RE.search
+    n = len(text)
+    lo = hi = -1
+    for m in _SUSPECT.finditer(text):
+        start, end = m.start() - _REACH, m.end() + _REACH
+        if start > hi:
+            if hi >= 0 and search(text, max(0, lo), min(n, hi)):
+                return True
+            lo = start
+        hi = end
+    return hi >= 0 and search(text, max(0, lo), min(n, hi)) is not None
+
+
 def repair(text: str) -> str:
     """Fix mojibake, entities and control characters with ftfy.
 
@@ -55,7 +123,7 @@ def repair(text: str) -> str:
     """
     if text.isascii() and "&" not in text and not _CONTROL.search(text):
         return text
-    if badness.is_bad(text):
+    if looks_bad(text):
         return ftfy.fix_text(text, _FTFY_CONFIG)
     if "&" in text:  # ftfy's unescape_html="auto": only lines without "<"
         text = "\n".join(
@@ -66,17 +134,39 @@ def repair(text: str) -> str:
     if _CONTROL.search(text):
         text = fixes.fix_c1_controls(text)
         text = fixes.remove_control_chars(text)
-    text = fixes.fix_character_width(fixes.fix_latin_ligatures(text))
+    if _WIDE_OR_LIGATURE.search(text):  # str.translate with a dict is slow: only when it has work
+        text = fixes.fix_character_width(fixes.fix_latin_ligatures(text))
     text = fixes.fix_surrogates(text)
     return unicodedata.normalize("NFC", text)
 
 
 def normalize(text: str) -> str:
-    """Return the canonical, repaired form of ``text`` (see module doc)."""
+    """Return the canonical, repaired form of ``text`` (see module doc).
+
+    Normalising normalised text changes nothing: removing a control or
+    invisible character can bring together two characters that ftfy reads
+    as mojibake (``"÷\\x1fÑ"`` becomes ``"÷Ñ"``, which ftfy repairs on the
+    next call), so the steps repeat until the text is stable (at most
+    ``_MAX_ROUNDS`` times; a second round is rare and cheap).
+    """
+    for _ in range(_MAX_ROUNDS):
+        once = _normalize_once(text)
+        if once == text:
+            break
+        text = once
+    return text
+
+
+_MAX_ROUNDS = 4
+
+
+def _normalize_once(text: str) -> str:
+    """One round of repair and whitespace canonicalisation."""
     text = repair(text)
     text = _BREAKS.sub("\n", text).replace(_PARAGRAPH_SEP, "\n\n")
     text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
+    if "  " in text or _ODD_SPACE.search(text):  # else every run of spaces is one plain space already
+        text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip(" ") for line in text.split("\n"))
     text = _BLANK_LINES.sub("\n\n", text)
     return text.strip("\n")

@@ -5,7 +5,8 @@ A list lives in ``heuristics/data/<lang>/<list>.txt``. Each line is one entry:
 * a plain phrase (``sign up for our newsletter``) matches case-insensitively
   at word boundaries, any run of spaces matching any run of spaces;
 * ``re:`` followed by a Python regular expression, for the few entries that
-  need one (keep them linear: no nested repetition);
+  need one (keep them linear: a repetition inside an unbounded repetition,
+  which can take exponential time, is refused);
 * ``#`` starts a comment line.
 
 Users add entries with ``[phrases.<list>] add = [...]`` or ``files = [...]``
@@ -16,6 +17,8 @@ pages often mix a local language with English widgets.
 from __future__ import annotations
 
 import re
+import re._constants as _c  # the parsed form of a pattern, to check it for nested repetition
+import re._parser as _sre_parser
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,12 +33,60 @@ if TYPE_CHECKING:
 
 def _entry_pattern(entry: str) -> str:
     if entry.startswith("re:"):
-        return entry[3:].strip()
+        pattern = entry[3:].strip()
+        problem = backtracking_risk(pattern)
+        if problem:
+            raise ValueError(f"phrase entry {entry!r}: {problem}")
+        return pattern
     words = [re.escape(w) for w in entry.split()]
     body = r"\s+".join(words)
     lead = r"\b" if entry[:1].isalnum() else ""
     tail = r"\b" if entry[-1:].isalnum() else ""
     return f"{lead}{body}{tail}"
+
+
+def backtracking_risk(pattern: str) -> str | None:
+    """Why ``pattern`` may take exponential time, or None.
+
+    Python's ``re`` backtracks: a repetition inside an unbounded repetition
+    (``(a+)+``, ``(\\w+\\s?)*``) can try exponentially many ways to split a
+    line before it fails. Such patterns are refused. (A bounded outer
+    repetition, ``(?:\\w+ ){0,3}``, is fine; possessive and atomic groups
+    never backtrack.) A pattern that does not compile is left to
+    ``re.compile``, which names the error.
+    """
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except (re.error, AttributeError):
+        return None
+    if _nested_repeat(list(parsed), inside_unbounded=False):
+        return "a repetition inside an unbounded repetition can take exponential time; rewrite it"
+    return None
+
+
+def _nested_repeat(items: list, inside_unbounded: bool) -> bool:  # type: ignore[type-arg]
+    """True when a variable repetition sits inside an unbounded one (see :func:`backtracking_risk`)."""
+    for op, av in items:
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            lo, hi, body = av
+            if inside_unbounded and hi != lo:
+                return True
+            if _nested_repeat(list(body), inside_unbounded or hi == _c.MAXREPEAT):
+                return True
+        elif any(_nested_repeat(list(part), inside_unbounded) for part in _parts(op, av)):
+            return True
+    return False
+
+
+def _parts(op: object, av: object) -> list:  # type: ignore[type-arg]
+    """The sub-patterns of a group, an alternation or a lookaround (possessive and atomic ones never backtrack)."""
+    if op == _c.SUBPATTERN:
+        return [av[-1]]  # type: ignore[index]
+    if op == _c.BRANCH:
+        return list(av[1])  # type: ignore[index]
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
+        return [av[1]]  # type: ignore[index]
+    return []
 
 
 def read_entries(lines: list[str]) -> list[str]:

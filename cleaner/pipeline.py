@@ -155,6 +155,8 @@ class Cleaner:
         self.rules = [r for r in all_rules() if self.config.rule_enabled(r)]
         self.text_rules = [r for r in self.rules if r.kind in ("text", "corpus")]
         self.html_rules = [r for r in self.rules if r.kind == "html"]
+        # Each rule's parameters, merged once (Config.rule_params builds a new dict per call).
+        self.params = {r.name: self.config.rule_params(r) for r in self.rules}
         self._phrases: dict[str, PhraseBook] = {}
         self.corpus: Any = None
         self.max_passes = max(1, int(self.config.section("limits").get("max_rule_passes", 4)))
@@ -176,7 +178,7 @@ class Cleaner:
         for rule in self.text_rules:
             if rule.kind == "corpus" and self.corpus is None:
                 continue
-            ctx = RuleContext(rule, self.config.rule_params(rule), phrases, self.config, self.corpus)
+            ctx = RuleContext(rule, self.params[rule.name], phrases, self.config, self.corpus)
             for d in rule.func(doc, ctx) or ():
                 if not isinstance(d, Decision):
                     raise TypeError(f"rule {rule.name} yielded {type(d).__name__}, not Decision")

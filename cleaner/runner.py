@@ -1,32 +1,65 @@
 """The batch runner: read inputs, clean documents (in worker processes), write outputs and the audit log.
 
-Documents flow in batches through a process pool with a bounded number of
-batches in flight, so memory stays flat however large the corpus; results
-come back in input order, so JSONL outputs keep the order of their inputs.
-Every document ends either in an output file or as a named error (on stderr
-and in the audit log); a failed document never stops the run.
+A run has up to two passes over the inputs, both streamed:
+
+1. the *corpus pass* (when the ``corpus.repeated_line`` rule is on and the
+   run may hold more than one document): every document's source and line
+   keys are counted into a bounded :class:`~cleaner.corpus.CorpusCounter`,
+   frozen into the small :class:`~cleaner.corpus.CorpusModel` the rule reads;
+2. the *cleaning pass*: documents are cleaned and written.
+
+Documents flow in batches of about ``BATCH_BYTES`` of text (batches may span
+files, so many small files spread as evenly over the workers as one big
+JSONL file) through a process pool with a bounded number of batches in
+flight, so memory stays flat however large the corpus. Results come back in
+input order, so JSONL outputs keep the order of their inputs. Every output
+file is written atomically (a temporary file, then a rename), so an output
+that exists is complete: ``--resume`` skips the inputs whose output exists
+and is newer than the input. Every document ends either in an output file
+or as a named error (on stderr and in the audit log); a failed document
+never stops the run.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
+
+import click
 
 from cleaner.config import Config
-from cleaner.io import AtomicWriter, InputError, InputFile, Task, decode_text, jsonl_tasks, read_bytes, walk_inputs
+from cleaner.corpus import CorpusCounter, CorpusModel, keys_of_lines, source_of
+from cleaner.document import Document
+from cleaner.io import (
+    AtomicWriter,
+    InputError,
+    InputFile,
+    Task,
+    decode_text,
+    iter_jsonl,
+    printable,
+    read_bytes,
+    walk_inputs,
+)
+from cleaner.normalize import normalize
 from cleaner.pipeline import Cleaner
+from cleaner.rules import Rule, all_rules
 
-BATCH_DOCS = 32
-BATCH_BYTES = 2_000_000
+BATCH_DOCS = 64  # documents per batch, at most
+BATCH_BYTES = 256_000  # characters of input per batch, about (a bigger document is a batch of its own)
+IN_FLIGHT_PER_WORKER = 3  # batches queued per worker: enough to keep it busy, few enough to bound memory
+CORPUS_RULE = "corpus.repeated_line"
+
+R = TypeVar("R")
+Item = Task | InputError | None  # None marks the start of a job (an input file)
 
 
 @dataclass
@@ -50,15 +83,22 @@ class Stats:
     chars_in: int = 0
     chars_removed: int = 0
     rules: Counter[str] = field(default_factory=Counter)
+    skipped_files: int = 0  # --resume: inputs whose output was already complete
+    corpus_docs: int = 0  # documents counted by the corpus pass
+    corpus_sources: int = 0
 
     def summary(self, seconds: float) -> str:
         """One line: documents, characters removed, per-rule counts."""
         share = self.chars_removed / self.chars_in if self.chars_in else 0.0
         top = ", ".join(f"{r} {n}" for r, n in self.rules.most_common())
         failed = f", {self.failed} failed" if self.failed else ""
+        skipped = f", {self.skipped_files} files skipped (output already complete)" if self.skipped_files else ""
+        corpus = (
+            f"; corpus pass: {self.corpus_docs} documents of {self.corpus_sources} sources" if self.corpus_docs else ""
+        )
         return (
-            f"cleaned {self.docs} documents{failed} in {seconds:.1f}s; removed {self.chars_removed} of "
-            f"{self.chars_in} characters ({share:.1%}); by rule: {top or 'none'}"
+            f"cleaned {self.docs} documents{failed}{skipped} in {seconds:.1f}s; removed {self.chars_removed} of "
+            f"{self.chars_in} characters ({share:.1%}); by rule: {top or 'none'}{corpus}"
         )
 
 
@@ -67,19 +107,26 @@ class Stats:
 _WORKER: Cleaner | None = None
 
 
-def _init_worker(config_data: dict[str, Any], base_dir: str) -> None:
+def _init_worker(config_data: dict[str, Any], base_dir: str, corpus: CorpusModel | None = None) -> None:
     global _WORKER
     _WORKER = Cleaner(Config(config_data, Path(base_dir)))
+    _WORKER.corpus = corpus
+
+
+def task_source(task: Task) -> str:
+    """The corpus source of a task: JSONL fields, its URL, or its file's folder."""
+    return source_of(task.record if task.line is not None else None, task.url, task.source)
 
 
 def clean_task(cleaner: Cleaner, task: Task) -> Outcome:
     """Clean one task; any failure becomes an Outcome with an error message."""
+    meta = {"source": task_source(task)} if cleaner.corpus is not None else None
     try:
         if task.kind == "html":
-            result = cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id)
+            result = cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, meta=meta)
         else:
             text = task.content if isinstance(task.content, str) else decode_text(task.content)
-            result = cleaner.clean_text(text, doc_id=task.doc_id)
+            result = cleaner.clean_text(text, doc_id=task.doc_id, meta=meta)
     except (InputError, ValueError) as exc:
         return Outcome(task, error=str(exc))
     except RecursionError:
@@ -90,9 +137,34 @@ def clean_task(cleaner: Cleaner, task: Task) -> Outcome:
     return Outcome(task, result.text, audit, result.metadata, len(result.normalized))
 
 
+def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
+    """The corpus pass on one task: its source and distinct line keys (None when it cannot be read).
+
+    Lines are those the text rules will see: the normalised text, or for an
+    HTML page the visible text its extraction yields.
+    """
+    sentence_words = int(cleaner.config.section("corpus").get("sentence_words", 8))
+    try:
+        if task.kind == "html":
+            from cleaner.html import extract
+
+            text = extract(task.content, url=task.url, cleaner=cleaner).text
+        else:
+            raw = task.content if isinstance(task.content, str) else decode_text(task.content)
+            text = normalize(raw)
+    except Exception:  # the cleaning pass reports the error
+        return None
+    return task_source(task), keys_of_lines((ln.text for ln in Document(text).lines), sentence_words)
+
+
 def _work_batch(batch: list[Task]) -> list[Outcome]:
     assert _WORKER is not None
     return [clean_task(_WORKER, t) for t in batch]
+
+
+def _count_batch(batch: list[Task]) -> list[tuple[str, set[int]] | None]:
+    assert _WORKER is not None
+    return [count_task(_WORKER, t) for t in batch]
 
 
 # -- parent side -------------------------------------------------------------------
@@ -106,6 +178,73 @@ class Job:
     out_path: Path | None  # None: write to stdout
 
 
+def is_complete(job: Job) -> bool:
+    """Whether the job's output exists and is at least as new as its input (``--resume``).
+
+    Outputs are renamed into place only when complete (see
+    :class:`~cleaner.io.AtomicWriter`), so an existing output is a whole one;
+    an input changed since is cleaned again.
+    """
+    if job.out_path is None:
+        return False
+    try:
+        return job.out_path.stat().st_mtime >= job.inp.path.stat().st_mtime
+    except OSError:
+        return False
+
+
+def input_size(path: Path) -> int:
+    """Bytes of input a file holds: its size, or for ``.gz`` its uncompressed size (mod 4 GiB)."""
+    try:
+        size = path.stat().st_size
+        if path.name.endswith(".gz") and size >= 18:
+            with path.open("rb") as fh:
+                fh.seek(-4, os.SEEK_END)
+                return int.from_bytes(fh.read(4), "little")
+        return size
+    except OSError:
+        return 0
+
+
+class Progress:
+    """A progress bar on stderr (tqdm): input bytes with MB/s and ETA, and documents done."""
+
+    def __init__(self, jobs: list[Job], desc: str) -> None:
+        from tqdm import tqdm
+
+        self.ends: list[int] = []
+        total = 0
+        for job in jobs:
+            total += input_size(job.inp.path)
+            self.ends.append(total)
+        self.bar = tqdm(total=total, unit="B", unit_scale=True, desc=desc, file=sys.stderr, smoothing=0.1)
+        self.docs = 0
+        self.start = time.monotonic()
+
+    def advance(self, job: int, task: Task | None) -> None:
+        """One document of job ``job`` done."""
+        self.docs += 1
+        if task is not None:
+            room = self.ends[job] - self.bar.n
+            self.bar.update(max(0, min(len(task.content), room)))
+        if self.docs % 64 == 0:
+            self._postfix()
+
+    def finish_job(self, job: int) -> None:
+        """Job ``job`` is done: the bar jumps to its exact end."""
+        if self.ends[job] > self.bar.n:
+            self.bar.update(self.ends[job] - self.bar.n)
+
+    def _postfix(self) -> None:
+        rate = self.docs / max(time.monotonic() - self.start, 1e-9)
+        self.bar.set_postfix_str(f"{self.docs} docs, {rate:.0f} docs/s", refresh=False)
+
+    def close(self) -> None:
+        """Show the final counts and close the bar."""
+        self._postfix()
+        self.bar.close()
+
+
 class Runner:
     """Clean a set of input files into output files with an audit log."""
 
@@ -117,118 +256,219 @@ class Runner:
         audit: TextIO | None = None,
         progress: bool = False,
         metadata: bool = True,
+        corpus_pass: bool = True,
+        resume: bool = False,
     ) -> None:
         self.config = config
         self.jobs = max(1, jobs)
         self.audit = audit
         self.progress = progress
         self.metadata = metadata
+        self.corpus_pass = corpus_pass
+        self.resume = resume
         self.stats = Stats()
         limits = config.section("limits")
         self.max_bytes = int(limits.get("max_document_bytes", 50_000_000))
         self.max_expanded = int(limits.get("max_expanded_bytes", 1_000_000_000))
+        self.corpus: CorpusModel | None = None
+        self._input_errors: dict[str, InputError] = {}  # message -> error with file and line, until emitted
 
     # -- reading ---------------------------------------------------------------
 
     def _tasks(self, job: Job) -> Iterator[Task | InputError]:
+        """The documents of one input file, or the named errors that stand for them.
+
+        Never raises: whatever goes wrong with the file (unreadable, too
+        large, binary, a gzip bomb, a bad JSONL line, an unsafe output path,
+        even a bug in a reader) ends as an InputError naming the file, and
+        the JSONL line, so that the run goes on.
+        """
         inp = job.inp
         try:
-            data = read_bytes(inp.path, self.max_bytes if inp.kind != "jsonl" else 1 << 62, self.max_expanded)
-        except InputError as exc:
-            yield InputError(f"{inp.display}: {exc}")
-            return
+            for item in self._read_job(job):
+                yield self._named(item, inp) if isinstance(item, InputError) else item
+        except InputError as exc:  # the whole file is refused
+            yield self._named(exc, inp)
+        except Exception as exc:  # a reader or library failure must not stop the run
+            yield self._named(InputError(f"cannot read ({exc.__class__.__name__}: {exc})"), inp)
+
+    def _read_job(self, job: Job) -> Iterator[Task | InputError]:
+        """The documents of ``job``'s input (may raise InputError for the whole file)."""
+        inp = job.inp
+        if inp.problem is not None:
+            raise InputError(inp.problem)
         if inp.kind == "jsonl":
-            yield from jsonl_tasks(data, inp)
+            yield from iter_jsonl(inp, self.max_bytes, self.max_expanded)
             return
-        if len(data) > self.max_bytes:
-            yield InputError(f"{inp.display}: too large ({len(data)} bytes > limit {self.max_bytes})")
-            return
+        data = read_bytes(inp.path, self.max_bytes, self.max_expanded)
         if inp.kind == "html":
             yield Task(str(inp.rel), "html", data, inp.display)
-            return
-        try:
-            text = decode_text(data)
-        except InputError as exc:
-            yield InputError(f"{inp.display}: {exc}")
-            return
-        yield Task(str(inp.rel), "text", text, inp.display)
+        else:
+            yield Task(str(inp.rel), "text", decode_text(data), inp.display)
 
-    def _batches(self, jobs: list[Job]) -> Iterator[tuple[int, list[Task | InputError]]]:
-        """(job index, batch) pairs; every job yields at least one (maybe empty) batch."""
+    def _named(self, err: InputError, inp: InputFile) -> InputError:
+        """``err`` with the file (and JSONL line) in its message and attributes, remembered for the audit log."""
+        msg = str(err)
+        line = err.line
+        prefix = f"{inp.display}:"
+        if msg.startswith(prefix):
+            head = msg[len(prefix) :].partition(":")[0]
+            line = line if line is not None or not head.isdigit() else int(head)
+        else:
+            msg = f"{inp.display}: {msg}"
+        doc = err.doc_id or (f"{inp.rel}:{line}" if line is not None else str(inp.rel))
+        named = InputError(msg, source=err.source or inp.display, line=line, doc_id=doc)
+        self._input_errors[msg] = named
+        return named
+
+    def _items(self, jobs: list[Job]) -> Iterator[tuple[int, Item]]:
+        """(job index, item) pairs in input order; each job starts with a ``None`` marker."""
         for j, job in enumerate(jobs):
-            batch: list[Task | InputError] = []
-            size = 0
-            for task in self._tasks(job):
-                batch.append(task)
-                size += len(task.content) if isinstance(task, Task) else 0
-                if len(batch) >= BATCH_DOCS or size >= BATCH_BYTES:
-                    yield j, batch
-                    batch, size = [], 0
-            yield j, batch
+            yield j, None
+            for item in self._tasks(job):
+                yield j, item
+
+    @staticmethod
+    def _batches(items: Iterable[tuple[int, Item]]) -> Iterator[list[tuple[int, Item]]]:
+        """Cut the item stream into batches of about BATCH_BYTES characters or BATCH_DOCS documents."""
+        batch: list[tuple[int, Item]] = []
+        size = docs = 0
+        for j, item in items:
+            batch.append((j, item))
+            if isinstance(item, Task):
+                size += len(item.content)
+                docs += 1
+                if docs >= BATCH_DOCS or size >= BATCH_BYTES:
+                    yield batch
+                    batch, size, docs = [], 0, 0
+        if batch:
+            yield batch
+
+    def _map(
+        self,
+        jobs: list[Job],
+        local: Callable[[Cleaner, Task], R],
+        remote: Callable[[list[Task]], list[R]],
+        corpus: CorpusModel | None = None,
+    ) -> Iterator[tuple[int, Item, R | None]]:
+        """Run ``local`` (one process) or ``remote`` (a pool of workers) on every task, in input order.
+
+        Yields ``(job index, item, result)``; markers and InputErrors pass
+        through with a None result.
+        """
+        batches = self._batches(self._items(jobs))
+        if self.jobs == 1:
+            cleaner = Cleaner(self.config)
+            cleaner.corpus = corpus
+            for batch in batches:
+                for j, item in batch:
+                    yield j, item, local(cleaner, item) if isinstance(item, Task) else None
+            return
+        pending: deque[tuple[list[tuple[int, Item]], Future[list[R]]]] = deque()
+        initargs = (self.config.data, str(self.config.base_dir), corpus)
+        with ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs) as pool:
+            for batch in batches:
+                pending.append((batch, pool.submit(remote, [t for _, t in batch if isinstance(t, Task)])))
+                while len(pending) > IN_FLIGHT_PER_WORKER * self.jobs:
+                    yield from self._merge(*pending.popleft())
+            while pending:
+                yield from self._merge(*pending.popleft())
+
+    @staticmethod
+    def _merge(batch: list[tuple[int, Item]], future: Future[list[R]]) -> Iterator[tuple[int, Item, R | None]]:
+        """A batch's items with their results (in order)."""
+        results = iter(future.result())
+        for j, item in batch:
+            yield j, item, next(results) if isinstance(item, Task) else None
+
+    # -- the corpus pass -------------------------------------------------------------
+
+    def wants_corpus_pass(self, jobs: list[Job]) -> bool:
+        """The corpus rule is on, the pass is wanted, and the run may hold more than one document."""
+        if not self.corpus_pass or not self.config.section("corpus").get("enabled", True):
+            return False
+        if self._corpus_rule() is None:
+            return False
+        return len(jobs) > 1 or any(job.inp.kind == "jsonl" for job in jobs)
+
+    def _corpus_rule(self) -> Rule | None:
+        """The corpus rule, when this configuration enables it."""
+        return next((r for r in all_rules() if r.name == CORPUS_RULE and self.config.rule_enabled(r)), None)
+
+    def count_corpus(self, jobs: list[Job]) -> CorpusModel | None:
+        """The corpus pass over every input (also those ``--resume`` skips); None for fewer than 2 documents."""
+        counter = CorpusCounter(self.config.section("corpus"))
+        progress = Progress(jobs, "counting") if self.progress else None
+        try:
+            for j, item, found in self._map(jobs, count_task, _count_batch):
+                if progress is not None:
+                    if item is None and j > 0:
+                        progress.finish_job(j - 1)
+                    elif item is not None:
+                        progress.advance(j, item if isinstance(item, Task) else None)
+                if found is not None:
+                    counter.add_keys(*found)
+            if progress is not None and jobs:
+                progress.finish_job(len(jobs) - 1)
+        finally:
+            if progress is not None:
+                progress.close()
+        self.stats.corpus_docs = counter.documents
+        self.stats.corpus_sources = len(counter.sources)
+        if counter.documents < 2:
+            return None
+        rule = self._corpus_rule()
+        assert rule is not None
+        p = self.config.rule_params(rule)
+        return counter.freeze(
+            min(int(p["min_docs"]), int(p["sentence_min_docs"])), min(float(p["min_share"]), float(p["sentence_share"]))
+        )
 
     # -- running ---------------------------------------------------------------
 
     def run(self, jobs: list[Job]) -> Stats:
-        """Clean every job; return the statistics."""
+        """Clean every job (after the corpus pass, when it applies); return the statistics."""
         start = time.monotonic()
-        bar = self._progress_bar(jobs)
-        writers: dict[int, AtomicWriter | None] = {}
-        failed_jobs: set[int] = set()
+        if self.wants_corpus_pass(jobs):
+            self.corpus = self.count_corpus(jobs)
+        if self.resume:
+            todo = [job for job in jobs if not is_complete(job)]
+            self.stats.skipped_files = len(jobs) - len(todo)
+            jobs = todo
+        progress = Progress(jobs, "cleaning") if self.progress else None
+        writer: AtomicWriter | None = None
         current = -1
+        failed = False
         try:
-            for j, outcomes in self._results(jobs):
-                if j != current:
+            for j, item, outcome in self._map(jobs, clean_task, _work_batch, self.corpus):
+                if item is None:  # a new job begins
                     if current >= 0:
-                        self._close(jobs[current], writers.pop(current, None), current in failed_jobs)
-                    current = j
-                    writers[j] = self._open(jobs[j])
-                for outcome in outcomes:
-                    if not self._emit(jobs[j], writers[j], outcome):
-                        failed_jobs.add(j)
-                    if bar is not None and outcome.task is not None:
-                        bar.update(len(outcome.task.content))
+                        self._finish_job(jobs, current, writer, failed, progress)
+                    current, writer, failed = j, self._open(jobs[j]), False
+                    continue
+                if outcome is None:  # an input error
+                    outcome = Outcome(None, error=str(item))
+                if not self._emit(jobs[j], writer, outcome):
+                    failed = True
+                if progress is not None:
+                    progress.advance(j, outcome.task)
             if current >= 0:
-                self._close(jobs[current], writers.pop(current, None), current in failed_jobs)
+                job_writer, writer = writer, None
+                self._finish_job(jobs, current, job_writer, failed, progress)
         finally:
-            for w in writers.values():
-                if w is not None:
-                    w.abort()
-            if bar is not None:
-                bar.close()
+            if writer is not None:
+                writer.abort()
+            if progress is not None:
+                progress.close()
         print(self.stats.summary(time.monotonic() - start), file=sys.stderr)
         return self.stats
 
-    def _results(self, jobs: list[Job]) -> Iterator[tuple[int, list[Outcome]]]:
-        """Cleaned batches in input order, from this process or a bounded pool."""
-
-        def split(batch: list[Task | InputError]) -> tuple[list[Task], list[Outcome | None]]:
-            tasks = [t for t in batch if isinstance(t, Task)]
-            slots = [None if isinstance(t, Task) else Outcome(None, error=str(t)) for t in batch]
-            return tasks, slots
-
-        def merge(slots: list[Outcome | None], done: list[Outcome]) -> list[Outcome]:
-            it = iter(done)
-            return [s if s is not None else next(it) for s in slots]
-
-        if self.jobs == 1:
-            cleaner = Cleaner(self.config)
-            for j, batch in self._batches(jobs):
-                tasks, slots = split(batch)
-                yield j, merge(slots, [clean_task(cleaner, t) for t in tasks])
-            return
-        pending: deque[tuple[int, list[Outcome | None], Future[list[Outcome]]]] = deque()
-        with ProcessPoolExecutor(
-            self.jobs, initializer=_init_worker, initargs=(self.config.data, str(self.config.base_dir))
-        ) as pool:
-            for j, batch in self._batches(jobs):
-                tasks, slots = split(batch)
-                pending.append((j, slots, pool.submit(_work_batch, tasks)))
-                while len(pending) > 2 * self.jobs:
-                    pj, pslots, fut = pending.popleft()
-                    yield pj, merge(pslots, fut.result())
-            while pending:
-                pj, pslots, fut = pending.popleft()
-                yield pj, merge(pslots, fut.result())
+    def _finish_job(
+        self, jobs: list[Job], j: int, writer: AtomicWriter | None, failed: bool, progress: Progress | None
+    ) -> None:
+        self._close(jobs[j], writer, failed)
+        if progress is not None:
+            progress.finish_job(j)
 
     # -- writing ---------------------------------------------------------------
 
@@ -244,29 +484,45 @@ class Runner:
             writer.commit()
 
     def _emit(self, job: Job, writer: AtomicWriter | None, outcome: Outcome) -> bool:
-        """Write one outcome; return False when it is an error."""
+        """Write one outcome; return False when it is an error (named on stderr and in the audit log)."""
         task = outcome.task
         if outcome.error is not None:
-            self.stats.failed += 1
-            where = task.source + (f":{task.line}" if task and task.line else "") if task else ""
-            msg = outcome.error if not where or outcome.error.startswith(where) else f"{where}: {outcome.error}"
-            print(f"error: {msg}", file=sys.stderr)
-            self._audit({"doc": task.doc_id if task else None, "action": "error", "rule": None, "reason": msg})
+            self._error(job, task, outcome.error)
             return False
         assert task is not None
+        out = self._format(job, outcome)
+        try:
+            if writer is None:
+                sys.stdout.write(out)
+            else:
+                writer.write(out)
+        except OSError as exc:
+            self._error(job, task, f"cannot write the output {job.out_path} ({exc.strerror or exc})")
+            return False
         self.stats.docs += 1
         self.stats.chars_in += outcome.chars_in
         for rec in outcome.audit:
             if rec["action"] == "remove":
                 self.stats.rules[rec["rule"]] += 1
                 self.stats.chars_removed += len(rec["text"])
-            self._audit({**rec, "file": task.source})
-        out = self._format(job, outcome)
-        if writer is None:
-            sys.stdout.write(out)
-        else:
-            writer.write(out)
+            self._audit({**rec, "doc": printable(str(rec.get("doc", task.doc_id))), "file": printable(task.source)})
         return True
+
+    def _error(self, job: Job, task: Task | None, error: str) -> None:
+        """Count a failed document and name it: file (and JSONL line) and reason, on stderr and in the audit log."""
+        self.stats.failed += 1
+        named = self._input_errors.pop(error, None) if task is None else None
+        if task is not None:
+            source, line, doc = task.source, task.line, task.doc_id
+        elif named is not None:
+            source, line, doc = named.source, named.line, named.doc_id
+        else:
+            source, line, doc = job.inp.display, None, str(job.inp.rel)
+        where = f"{source}:{line}" if line is not None else (source or "")
+        msg = error if not where or error.startswith(where) else f"{where}: {error}"
+        print(f"error: {printable(msg)}", file=sys.stderr)
+        record = {"doc": doc, "action": "error", "rule": None, "file": source, "line": line, "reason": msg}
+        self._audit({k: printable(v) if isinstance(v, str) else v for k, v in record.items()})
 
     def _format(self, job: Job, outcome: Outcome) -> str:
         task = outcome.task
@@ -283,34 +539,94 @@ class Runner:
         if self.audit is not None:
             self.audit.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    def _progress_bar(self, jobs: list[Job]) -> Any:
-        if not self.progress:
-            return None
-        from tqdm import tqdm
-
-        total = 0
-        for job in jobs:
-            with contextlib.suppress(OSError):
-                total += job.inp.path.stat().st_size
-        return tqdm(total=total, unit="B", unit_scale=True, desc="cleaning", file=sys.stderr, smoothing=0.1)
-
 
 def plan_jobs(inputs: list[Path], outdir: Path | None) -> list[Job]:
-    """Pair every input file with its output path (see SPEC: mirror the tree, never in place)."""
+    """Pair every input file with its output path (see SPEC: mirror the tree, never in place).
+
+    Path safety, decided here before anything is read or written:
+
+    * cleaning a folder into itself is a usage error (``click.UsageError``);
+    * an output folder inside an input folder is never walked as input;
+    * every output path stays inside the output folder: relative paths from
+      the walk have no ``..``, and a path that would lead out of the folder
+      through an existing symbolic link is refused;
+    * two inputs that would write the same output (``a.txt`` and
+      ``a.html``) both get one: the later ones keep their full name
+      (``a.html.txt``);
+    * an output path that is an input file of the run is refused.
+
+    A refused job has no output path (nothing is written for it) and a
+    ``problem`` that the run reports as a named error.
+    """
     jobs: list[Job] = []
     for root in inputs:
         if root.is_dir():
             out_root = outdir if outdir is not None else root.resolve().parent / f"{root.resolve().name}.clean"
-            for inp in walk_inputs(root, exclude=out_root):
-                jobs.append(Job(inp, out_root / inp.out_rel))
+            if out_root.resolve() == root.resolve():
+                raise click.UsageError(f"{out_root}: the output folder is the input folder (never cleaned in place)")
+            jobs.extend(_job(inp, out_root, inp.out_rel) for inp in walk_inputs(root, exclude=out_root))
         else:
-            inp = next(walk_inputs(root))
-            if outdir is not None:
-                jobs.append(Job(inp, outdir / inp.out_rel))
-            else:
-                out = inp.out_rel
-                jobs.append(Job(inp, root.parent / f"{out.stem}.clean{out.suffix}"))
+            for inp in walk_inputs(root):
+                if outdir is not None:
+                    jobs.append(_job(inp, outdir, inp.out_rel))
+                else:
+                    out = inp.out_rel
+                    jobs.append(_job(inp, root.parent, Path(f"{out.stem}.clean{out.suffix}")))
+    _separate_clashing_outputs(jobs)
+    _refuse_overwriting_inputs(jobs)
     return jobs
+
+
+def _job(inp: InputFile, out_root: Path, rel: Path) -> Job:
+    """The job for ``inp`` writing ``out_root / rel``, or a refused job when that path is unsafe."""
+    if inp.problem is not None:
+        return Job(inp, None)
+    problem = _outside(out_root, rel)
+    if problem is not None:
+        return Job(replace(inp, problem=problem), None)
+    return Job(inp, out_root / rel)
+
+
+def _outside(out_root: Path, rel: Path) -> str | None:
+    """Why ``out_root / rel`` is not a safe output path (None when it is)."""
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        return f"unsafe output path {rel} (absolute or with '..')"
+    target = (out_root / rel).resolve()
+    if not target.is_relative_to(out_root.resolve()):
+        return f"output path {out_root / rel} leads outside the output folder (a symbolic link)"
+    if target.is_dir():
+        return f"output path {out_root / rel} is a folder"
+    return None
+
+
+def _separate_clashing_outputs(jobs: list[Job]) -> None:
+    """Give every job its own output: of inputs that map to one path, later ones keep their full file name."""
+    owners: dict[Path, Job] = {}
+    for job in jobs:
+        if job.out_path is not None:
+            owners.setdefault(job.out_path, job)
+            if job.inp.rel.name == job.out_path.name:  # a.txt keeps a.txt over a.html
+                owners[job.out_path] = job
+    for job in jobs:
+        if job.out_path is None or owners[job.out_path] is job:
+            continue
+        suffix = ".jsonl" if job.inp.kind == "jsonl" else ".txt"
+        alt = job.out_path.with_name(job.inp.rel.name + suffix)
+        if alt in owners:
+            job.inp = replace(job.inp, problem=f"its output {job.out_path} is also another input's output")
+            job.out_path = None
+        else:
+            owners[alt] = job
+            job.out_path = alt
+
+
+def _refuse_overwriting_inputs(jobs: list[Job]) -> None:
+    """Refuse any job whose output path is one of the run's input files (the inputs are never modified)."""
+    inputs = {job.inp.path.resolve() for job in jobs}
+    for job in jobs:
+        if job.out_path is not None and job.out_path.resolve() in inputs:
+            job.inp = replace(job.inp, problem=f"its output {job.out_path} would overwrite an input file")
+            job.out_path = None
 
 
 def cpu_count() -> int:

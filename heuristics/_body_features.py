@@ -21,8 +21,8 @@ CLOSERS = "\"'\u201d\u2019\u00bb)]"
 SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*(?:\s|$)")
 # Link-like pieces: URLs, e-mail addresses, and the separators of menus and link lists.
 LINK_LIKE = re.compile(
-    r"https?://\S+|www\.\S+|\S+@\S+\.\w+"
-    r"|(?<=\s)[|\u00bb\u00ab\u203a\u2039>/\u2022\u00b7]+(?=\s)|[|\u00bb\u203a]\s*$"
+    r"https?://\S+|www\.\S+|(?<!\S)[^\s@]{1,64}@[^\s@]{1,255}\.\w+"
+    r"|(?<=\s)[|\u00bb\u00ab\u203a\u2039>/\u2022\u00b7]{1,8}(?=\s)|[|\u00bb\u203a]\s*$"
 )
 # Lines without any of these characters have no link-like piece (a quick test before LINK_LIKE).
 LINK_HINT = re.compile(r"[|\u00bb\u00ab\u203a\u2039>/\u2022\u00b7@]|www\.")

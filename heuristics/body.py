@@ -283,7 +283,8 @@ def grow(runs: list[Region], k: int, p: dict[str, Any]) -> Region:
 
 
 _NON_WORD = re.compile(r"\W+")
-_TITLE_SEPARATOR = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022]+\s+")
+# Starts only where a run of spaces starts, and the separator is short: linear on any input.
+_TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022]{1,3}\s+")
 
 
 def _key(text: str) -> str:

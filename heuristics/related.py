@@ -53,7 +53,7 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 _BRACKET_TAG = re.compile(r"[\[(]\s*([A-Za-z]+)\s*[\])]\W*$")
 # E-mail addresses, @handles and social-network profile links (plain URLs may be cited sources: they stay).
 _LINKISH = re.compile(
-    r"\b[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@\w+"
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@\w+"  # an address starts where its run starts: linear
     r"|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|threads)\.(?:com|net)/\S*"
 )
 

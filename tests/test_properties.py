@@ -40,11 +40,12 @@ def phrase_lines() -> tuple[str, ...]:
     return tuple(entries)
 
 
-WORDS = (
+_WORD_LIST = (
     "the a of and to in said officials government minister strike Syria Russia forces city people "
     "report week year told news attack council security water school Zürich café naïve São Ελλάδα "
     "Москва 東京 مرحبا emoji🙂 e\u0301 data-driven U.S. Dr. 5 2016 10:30 p.m."
-).split()
+)
+WORDS = tuple(_WORD_LIST.split(" "))
 SPACES = (" ", "  ", "\t", "\u00a0", "\u2003", " \u200b", "\u3000")
 TEMPLATES = (
     "By {N} and {N}",

@@ -1,0 +1,73 @@
+"""``make bench`` (``python -m bench``): every benchmark table, side by side with its anchors, in one run.
+
+Sections (each a module of ``bench/`` with a ``run_*`` function and its own
+``__main__``):
+
+* text quality: ``text_bench`` (``run_text``) — F1 before/after cleaning;
+* HTML quality and speed: ``html_bench`` (``run_html``) — against trafilatura;
+* speed at corpus scale: ``speed_bench`` (``run_speed``) — docs/s against
+  trafilatura, ``-j 2`` against ``-j 1``, peak memory for N and 10N documents.
+
+``python -m bench speed`` (or ``text``, ``html``) runs only the sections named.
+A section that fails is reported and the others still run; the exit status
+is then 1.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+
+def _text() -> None:
+    import text_bench
+
+    text_bench.main([])
+
+
+def _html() -> None:
+    import html_bench
+
+    html_bench.main([])
+
+
+def _speed() -> None:
+    import speed_bench
+
+    speed_bench.print_rows(speed_bench.run_speed())
+
+
+# Add a section here: a name and a function that prints its table.
+SECTIONS: dict[str, Callable[[], None]] = {
+    "text": _text,
+    "html": _html,
+    "speed": _speed,
+}
+
+
+def main(argv: list[str]) -> int:
+    """Run the named sections (all by default); 1 when one of them failed."""
+    names = argv or list(SECTIONS)
+    unknown = [n for n in names if n not in SECTIONS]
+    if unknown:
+        print(f"unknown section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
+    status = 0
+    for name in names:
+        print(f"\n== {name} ==", flush=True)
+        try:
+            SECTIONS[name]()
+        except Exception:
+            traceback.print_exc()
+            status = 1
+        sys.stdout.flush()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Speed benchmark: throughput of the cleaner side by side with trafilatura, in one run.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/speed_bench.py [--quick]
+
+Rows, all measured in the same run on the pages of ``bench/data/aeb-dev``
+(the machine is noisy: read the ratios, not the absolute figures):
+
+* ``trafilatura.extract``: documents per second on the HTML pages
+  (``html/*.html.gz``, decompressed in memory first), trafilatura's defaults;
+* ``clean_text``: documents per second on the *same pages' text* as
+  trafilatura extracted it (``inputs/trafilatura.json``), and its ratio to
+  trafilatura (acceptance: >= 10x);
+* ``clean_html``: documents per second on the same HTML pages, and its ratio
+  (acceptance: >= 0.8x);
+* ``clean -j 1`` / ``clean -j 2``: the CLI, wall time as a user sees it
+  (process start, corpus pass, cleaning, writing), on a JSONL of 2,000
+  documents made from those texts; the ratio (acceptance: >= 1.6x);
+* ``peak RSS``: the maximum resident memory (VmHWM) of a ``clean -j 1``
+  process (reader, corpus pass, worker and writer in one) on N and 10N
+  documents (acceptance: flat).
+
+Each in-process timing is the best of ``repeat`` interleaved passes after a
+warm-up pass (imports, phrase lists, caches); the two CLI runs are
+interleaved too, best of ``cli_repeat``. Other work on the machine (2 cores)
+still moves the figures: compare ratios of one run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+DATA = HERE / "data" / "aeb-dev"
+TEXT_INPUT = "trafilatura"  # inputs/<name>.json: the text trafilatura extracted from the same pages
+Row = dict[str, Any]
+
+
+def load_pages() -> dict[str, bytes]:
+    """The HTML pages of the development benchmark, ``{id: bytes}``."""
+    paths = sorted((DATA / "html").glob("*.html.gz"))
+    return {p.name[: -len(".html.gz")]: gzip.decompress(p.read_bytes()) for p in paths}
+
+
+def load_texts(name: str = TEXT_INPUT) -> dict[str, str]:
+    """The text input ``inputs/<name>.json``, ``{id: text}``."""
+    data = json.loads((DATA / "inputs" / f"{name}.json").read_text(encoding="utf-8"))
+    return {k: v if isinstance(v, str) else (v or {}).get("articleBody", "") or "" for k, v in data.items()}
+
+
+def docs_per_second(systems: dict[str, tuple[Callable[[Any], Any], list[Any]]], repeat: int) -> dict[str, float]:
+    """Best documents per second of each system, ``{name: (fn, items)}``.
+
+    One warm-up pass each, then ``repeat`` rounds in which every system runs
+    one timed pass in turn (interleaved, so a busy moment of the machine
+    hits all of them alike). A system that raises gets NaN.
+    """
+    best = {name: float("inf") for name in systems}
+    for name, (fn, items) in systems.items():
+        try:
+            for item in items:
+                fn(item)
+        except Exception as exc:  # e.g. cleaner/html.py is another issue's work in progress
+            print(f"{name}: not measured ({exc.__class__.__name__}: {exc})", file=sys.stderr)
+            best[name] = float("nan")
+    for _ in range(repeat):
+        for name, (fn, items) in systems.items():
+            if best[name] != best[name]:  # NaN: failed
+                continue
+            t0 = time.perf_counter()
+            for item in items:
+                fn(item)
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return {name: len(systems[name][1]) / secs for name, secs in best.items()}
+
+
+def make_jsonl(path: Path, texts: list[str], n: int) -> Path:
+    """A JSONL file of ``n`` documents cycling through ``texts``, with ids and a source per document."""
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            rec = {"id": f"doc{i}", "source": f"site{i % 7}.example", "text": texts[i % len(texts)]}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+# Runs the CLI and reports its peak resident memory (VmHWM: this process only, counted from its own exec).
+_CLI = """
+import atexit, sys
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            print("peak-rss-kib:", line.split()[1], file=sys.stderr)
+atexit.register(_peak)
+from cleaner.cli import main
+sys.argv[0] = "clean"
+main()
+"""
+
+
+def run_cli(src: Path, out: Path, jobs: int, docs: int) -> tuple[float, int]:
+    """Run ``clean SRC -o OUT -j JOBS`` in a fresh process; its wall seconds and peak RSS (KiB).
+
+    Raises when the run did not clean all ``docs`` documents (a timing of failures means nothing).
+    """
+    cmd = [sys.executable, "-c", _CLI, str(src), "-o", str(out), "-j", str(jobs), "--no-progress"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0 or f"cleaned {docs} documents" not in proc.stderr:
+        raise RuntimeError(f"clean failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    peak = [int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("peak-rss-kib:")]
+    return seconds, peak[-1] if peak else 0
+
+
+def run_speed(*, repeat: int = 3, cli_docs: int = 2000, cli_repeat: int = 2, mem_docs: int = 500) -> list[Row]:
+    """Measure every row in one run; returns ``[{"row", "value", "unit", "ratio", "note"}]``."""
+    import trafilatura
+
+    import cleaner
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    pages = load_pages()
+    texts = load_texts()
+    ids = [k for k in pages if k in texts]
+    html = [pages[k] for k in ids]
+    text = [texts[k] for k in ids]
+    rows: list[Row] = []
+
+    cln = cleaner.Cleaner()
+    speed = docs_per_second(
+        {
+            "traf": (lambda page: trafilatura.extract(page), html),
+            "text": (lambda t: cln.clean_text(t), text),
+            "html": (lambda page: cln.clean_html(page), html),
+        },
+        repeat,
+    )
+    traf = speed["traf"]
+    rows.append({"row": "trafilatura.extract (HTML)", "value": traf, "unit": "docs/s", "ratio": 1.0,
+                 "note": f"{len(html)} pages"})
+    rows.append({"row": f"clean_text ({TEXT_INPUT}.json text)", "value": speed["text"], "unit": "docs/s",
+                 "ratio": speed["text"] / traf, "note": "target >= 10x"})
+    rows.append({"row": "clean_html (HTML)", "value": speed["html"], "unit": "docs/s", "ratio": speed["html"] / traf,
+                 "note": "target >= 0.8x" if speed["html"] == speed["html"] else "not ready (see stderr)"})
+
+    with tempfile.TemporaryDirectory(prefix="speed-bench-") as tmp:
+        tmpdir = Path(tmp)
+        src = make_jsonl(tmpdir / "docs.jsonl", text, cli_docs)
+        j1 = j2 = float("inf")
+        for i in range(cli_repeat):  # interleaved, best of each
+            j1 = min(j1, run_cli(src, tmpdir / f"out1-{i}", 1, cli_docs)[0])
+            j2 = min(j2, run_cli(src, tmpdir / f"out2-{i}", 2, cli_docs)[0])
+        rows.append({"row": f"clean -j 1 ({cli_docs} docs)", "value": cli_docs / j1, "unit": "docs/s", "ratio": 1.0,
+                     "note": f"{j1:.1f}s wall"})
+        rows.append({"row": f"clean -j 2 ({cli_docs} docs)", "value": cli_docs / j2, "unit": "docs/s",
+                     "ratio": j1 / j2, "note": f"{j2:.1f}s wall; target >= 1.6x"})
+        small = make_jsonl(tmpdir / "small.jsonl", text, mem_docs)
+        big = make_jsonl(tmpdir / "big.jsonl", text, 10 * mem_docs)
+        _, rss_n = run_cli(small, tmpdir / "outs", 1, mem_docs)
+        _, rss_10n = run_cli(big, tmpdir / "outb", 1, 10 * mem_docs)
+        rows.append({"row": f"peak RSS clean -j 1, N={mem_docs}", "value": rss_n / 1024, "unit": "MiB",
+                     "ratio": 1.0, "note": f"{small.stat().st_size / 1e6:.0f} MB input"})
+        rows.append({"row": f"peak RSS clean -j 1, 10N={10 * mem_docs}", "value": rss_10n / 1024, "unit": "MiB",
+                     "ratio": rss_10n / rss_n, "note": f"{big.stat().st_size / 1e6:.0f} MB input; target flat"})
+    return rows
+
+
+def print_rows(rows: list[Row]) -> None:
+    """Print the rows as a table."""
+    print(f"{'speed':42s} {'value':>10s} {'unit':7s} {'ratio':>7s}  note")
+    for r in rows:
+        print(f"{r['row']:42s} {r['value']:10.1f} {r['unit']:7s} {r['ratio']:6.2f}x  {r['note']}")
+
+
+def main(argv: list[str]) -> int:
+    """Run the speed benchmark and print it (``--quick``: fewer documents, one timed pass)."""
+    quick = "--quick" in argv
+    rows = run_speed(repeat=1 if quick else 3, cli_docs=400 if quick else 2000, cli_repeat=1 if quick else 2,
+                     mem_docs=100 if quick else 500)
+    print_rows(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,296 @@
+"""Corpus statistics: which lines repeat across the documents of one source.
+
+Site boilerplate ("Breaking News Emails", "Get breaking news alerts...")
+repeats in nearly every page of one outlet. A first pass over the corpus
+counts, per *source* (a site, a JSONL ``source`` field, a folder), in how
+many documents each line occurs; the ``corpus.repeated_line`` rule
+(``heuristics/corpus.py``) then removes lines that most documents of their
+source share, with guards for news content that documents share too.
+
+How a line is counted
+    The text is normalised exactly as the text rules see it
+    (:func:`cleaner.normalize.normalize`, then :attr:`Document.lines`); a
+    line's key is a 64-bit hash of its case-folded words with digit runs
+    folded to ``0`` (so "Updated 3:45 PM" and "Updated 9:10 AM" count as one
+    line). A key counts once per document.
+
+Bounded memory (the budget, set in ``[corpus]`` of ``cleaner/settings.toml``)
+    * per source, a heavy-hitter table of at most ``2 * capacity`` keys: when
+      it fills up it is pruned to the ``capacity`` most frequent keys. Counts
+      are exact while a key stays in the table and are lower bounds after a
+      prune (a pruned key that comes back starts again at 1), so pruning can
+      only make the rule keep more. Any line held by more than
+      ``1 / capacity`` of a source's documents survives a prune in practice;
+      boilerplate is held by far more. About 100 bytes per key;
+    * at most ``max_sources`` sources get a table (the first ones seen);
+      documents of further sources are counted but never judged;
+    * one count-min sketch of ``sketch_depth x sketch_width`` 32-bit
+      counters, shared by all sources, holds in how many documents each
+      sentence-like line occurs over the whole corpus. Its estimates can
+      only be too high, so "this sentence also occurs in other sources" can
+      be wrongly true (the rule keeps the line), never wrongly false.
+
+    With the defaults (1,024 keys, 1,024 sources, 4 x 2^20 counters) the
+    worst case is about 16 MB for the sketch plus 2 x 1,024 x 1,024 x 100 B
+    for the tables; a corpus of a few hundred sites uses a fraction of that,
+    and memory does not grow with the number of documents.
+
+After the pass, :meth:`CorpusCounter.freeze` keeps only what the rule needs
+(the keys frequent enough to be judged, with their counts): a
+:class:`CorpusModel`, small enough to send to every worker process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import urlsplit
+
+from cleaner.document import Document
+from cleaner.normalize import normalize
+
+_WORD = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
+_TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
+_QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")
+
+DEFAULTS: dict[str, Any] = {
+    "capacity": 1024,
+    "max_sources": 1024,
+    "sketch_width": 1 << 20,
+    "sketch_depth": 4,
+    "sentence_words": 8,
+}
+
+
+# -- keys and line features ------------------------------------------------------
+
+
+def line_words(text: str) -> list[str]:
+    """The case-folded words of a line, digit runs folded to ``0``."""
+    return _WORD.findall(_DIGITS.sub("0", text.casefold()))
+
+
+def key_of(words: list[str], sentence: bool = False) -> int:
+    """A stable 64-bit key for a line's words (the same in every process).
+
+    The lowest bit says whether the line is sentence-like (see
+    :func:`is_sentence_like`), so the tables and the rule agree on it.
+    """
+    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
+    return (int.from_bytes(digest, "little") & ~1) | int(sentence)
+
+
+def is_sentence_key(key: int) -> bool:
+    """Whether a key was made from a sentence-like line."""
+    return bool(key & 1)
+
+
+def is_sentence_like(text: str, n_words: int, sentence_words: int) -> bool:
+    """A line that reads like reporting: long enough, and a full sentence or a quote."""
+    if n_words < sentence_words:
+        return False
+    return bool(_TERMINAL.search(text[-8:])) or any(q in text for q in _QUOTE_MARKS)
+
+
+def line_key(text: str, sentence_words: int = DEFAULTS["sentence_words"]) -> int | None:
+    """The key of one normalised line, or None when it has no words."""
+    words = line_words(text)
+    if not words:
+        return None
+    return key_of(words, is_sentence_like(text, len(words), sentence_words))
+
+
+def document_keys(text: str, sentence_words: int = DEFAULTS["sentence_words"]) -> set[int]:
+    """The distinct line keys of a raw text, normalised the way the text rules see it."""
+    return keys_of_lines((line.text for line in Document(normalize(text)).lines), sentence_words)
+
+
+def keys_of_lines(lines: Iterable[str], sentence_words: int = DEFAULTS["sentence_words"]) -> set[int]:
+    """The distinct keys of already-normalised lines (lines without words are skipped)."""
+    keys = {line_key(text, sentence_words) for text in lines}
+    keys.discard(None)
+    return keys  # type: ignore[return-value]
+
+
+# -- sources ---------------------------------------------------------------------------
+
+
+def site_of(url: str) -> str | None:
+    """The site of a URL: its host name, lower-cased, without ``www.`` and port."""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def source_of(record: Mapping[str, Any] | None, url: str | None, path: str) -> str:
+    """The source of a document: a ``source``/``site`` field, the site of its URL, or its file's folder.
+
+    ``record`` is the JSONL record (None for files), ``path`` the input file;
+    a JSONL record with none of the fields belongs to its file.
+    """
+    rec = record or {}
+    for name in ("source", "site"):
+        value = rec.get(name)
+        if isinstance(value, str) and value.strip():
+            return (site_of(value) if "://" in value else None) or value.strip().lower()
+    for value in (rec.get("url"), url):
+        if isinstance(value, str) and (site := site_of(value)):
+            return site
+    if record is not None:
+        return path
+    return str(PurePath(path).parent)
+
+
+# -- counting structures -----------------------------------------------------------------
+
+
+class HeavyHitters:
+    """Document counts of the most frequent keys of one source, in at most ``2 * capacity`` entries."""
+
+    __slots__ = ("capacity", "counts", "pruned")
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(1, capacity)
+        self.counts: dict[int, int] = {}
+        self.pruned = 0  # how many times the table was cut back
+
+    def add(self, key: int, n: int = 1) -> None:
+        """Count ``n`` more documents holding ``key``."""
+        counts = self.counts
+        counts[key] = counts.get(key, 0) + n
+        if len(counts) > 2 * self.capacity:
+            self._prune()
+
+    def _prune(self) -> None:
+        keep = sorted(self.counts.items(), key=lambda kv: kv[1], reverse=True)[: self.capacity]
+        self.counts = dict(keep)
+        self.pruned += 1
+
+    def get(self, key: int) -> int:
+        """The (lower-bound) number of documents holding ``key``."""
+        return self.counts.get(key, 0)
+
+
+class CountMinSketch:
+    """A conservative-update count-min sketch: estimates are never below the true counts."""
+
+    __slots__ = ("depth", "rows", "width")
+
+    _SALTS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+              0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9)
+
+    def __init__(self, width: int, depth: int) -> None:
+        self.width = max(1, width)
+        self.depth = max(1, min(depth, len(self._SALTS)))
+        self.rows = [array("I", bytes(4 * self.width)) for _ in range(self.depth)]
+
+    def _cells(self, key: int) -> list[int]:
+        mask = (1 << 64) - 1
+        return [(((key ^ salt) * 0x2545F4914F6CDD1D) & mask) >> 11 for salt in self._SALTS[: self.depth]]
+
+    def add(self, key: int) -> None:
+        """Count one more occurrence of ``key`` (only the cells at the minimum grow)."""
+        cells = [c % self.width for c in self._cells(key)]
+        current = min(row[c] for row, c in zip(self.rows, cells, strict=True))
+        if current >= 0xFFFFFFFF:
+            return
+        for row, c in zip(self.rows, cells, strict=True):
+            if row[c] == current:
+                row[c] = current + 1
+
+    def estimate(self, key: int) -> int:
+        """An upper bound of the number of occurrences of ``key``."""
+        cells = [c % self.width for c in self._cells(key)]
+        return min(row[c] for row, c in zip(self.rows, cells, strict=True))
+
+
+@dataclass
+class SourceStats:
+    """What is known about one source after the pass."""
+
+    docs: int = 0
+    lines: HeavyHitters | None = None
+
+
+@dataclass(frozen=True)
+class KeyStats:
+    """One candidate line of one source: in how many of its documents, and elsewhere."""
+
+    docs: int  # documents of this source holding the line (a lower bound)
+    other_docs: int  # documents of other sources holding it (an upper bound; sentence-like lines only)
+
+
+@dataclass
+class CorpusModel:
+    """The frozen result of the corpus pass: what ``corpus.repeated_line`` looks up.
+
+    ``sources`` maps a source to its document count and its candidate keys
+    (keys held by at least ``min_docs`` documents and ``min_share`` of the
+    source's documents, the lowest bar the rule uses).
+    """
+
+    sources: dict[str, tuple[int, dict[int, KeyStats]]] = field(default_factory=dict)
+    documents: int = 0
+    sentence_words: int = DEFAULTS["sentence_words"]
+
+    def lookup(self, source: str, key: int) -> tuple[int, KeyStats | None]:
+        """The source's document count and the key's statistics (None when not a candidate)."""
+        docs, keys = self.sources.get(source, (0, {}))
+        return docs, keys.get(key)
+
+
+class CorpusCounter:
+    """The first pass: feed it every document's source and line keys, then :meth:`freeze` it."""
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        s = {**DEFAULTS, **(settings or {})}
+        self.capacity = int(s["capacity"])
+        self.max_sources = int(s["max_sources"])
+        self.sentence_words = int(s["sentence_words"])
+        self.sources: dict[str, SourceStats] = {}
+        self.sketch = CountMinSketch(int(s["sketch_width"]), int(s["sketch_depth"]))
+        self.documents = 0
+        self.unjudged_sources = 0  # sources past max_sources
+
+    def add_text(self, source: str, text: str) -> None:
+        """Count one raw text document."""
+        self.add_keys(source, document_keys(text, self.sentence_words))
+
+    def add_keys(self, source: str, keys: Iterable[int]) -> None:
+        """Count one document given its distinct line keys (see :func:`document_keys`)."""
+        self.documents += 1
+        stats = self.sources.get(source)
+        if stats is None:
+            table = HeavyHitters(self.capacity) if len(self.sources) < self.max_sources else None
+            self.unjudged_sources += table is None
+            stats = self.sources[source] = SourceStats(0, table)
+        stats.docs += 1
+        for key in keys:
+            if stats.lines is not None:
+                stats.lines.add(key)
+            if is_sentence_key(key):
+                self.sketch.add(key)
+
+    def freeze(self, min_docs: int, min_share: float) -> CorpusModel:
+        """Keep the keys held by at least ``min_docs`` and ``min_share`` of their source's documents."""
+        model = CorpusModel(documents=self.documents, sentence_words=self.sentence_words)
+        for name, stats in self.sources.items():
+            keys: dict[int, KeyStats] = {}
+            if stats.lines is not None:
+                bar = max(min_docs, min_share * stats.docs)
+                for key, n in stats.lines.counts.items():
+                    if n >= bar:
+                        other = max(0, self.sketch.estimate(key) - n) if is_sentence_key(key) else 0
+                        keys[key] = KeyStats(n, other)
+            model.sources[name] = (stats.docs, keys)
+        return model

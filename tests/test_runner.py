@@ -1,0 +1,173 @@
+"""The batch runner and CLI at scale: JSONL streaming (gzip too), resume, parallel workers, progress, batching."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cleaner.config import Config
+from cleaner.io import InputError, InputFile, Task, iter_jsonl
+from cleaner.runner import BATCH_BYTES, BATCH_DOCS, Runner
+from tests.conftest import CORPUS
+
+SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+
+
+def _records(n: int) -> list[dict]:
+    return [{"id": f"d{i}", "text": SEED_TEXTS[i % len(SEED_TEXTS)], "lang_hint": i} for i in range(n)]
+
+
+def _write_jsonl(path: Path, records: list[dict], extra_lines: tuple[str, ...] = ()) -> Path:
+    lines = [json.dumps(r) for r in records] + list(extra_lines)
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.name.endswith(".gz") else data)
+    return path
+
+
+def _clean(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cleaner.cli", *args], capture_output=True, text=True)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+# -- streaming -----------------------------------------------------------------------
+
+
+def test_iter_jsonl_streams_gzip_and_names_bad_lines(tmp_path: Path) -> None:
+    path = _write_jsonl(tmp_path / "in.jsonl.gz", _records(3), ("not json", '{"id": "x"}', "", "[1]"))
+    items = list(iter_jsonl(InputFile(path, Path(path.name), "jsonl"), 1_000_000, 10_000_000))
+    tasks = [t for t in items if isinstance(t, Task)]
+    errors = [str(e) for e in items if isinstance(e, InputError)]
+    assert [t.doc_id for t in tasks] == ["d0", "d1", "d2"] and [t.line for t in tasks] == [1, 2, 3]
+    assert [e.split(": ")[0] for e in errors] == [f"{path}:4", f"{path}:5", f"{path}:7"]
+    assert "no string 'text' or 'html' field" in errors[1]
+
+
+def test_iter_jsonl_refuses_overlong_lines_and_truncated_archives(tmp_path: Path) -> None:
+    small = [{"id": f"d{i}", "text": "A short text."} for i in range(2)]
+    big = {"id": "big", "text": "x" * 5000}
+    path = _write_jsonl(tmp_path / "in.jsonl", [small[0], big, *small])
+    items = list(iter_jsonl(InputFile(path, Path(path.name), "jsonl"), 2000, 10_000_000))
+    assert [t.doc_id if isinstance(t, Task) else str(t)[: len(str(path)) + 13] for t in items] == [
+        "d0", f"{path}:2: too large", "d0", "d1"
+    ]
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(path.read_bytes())[:-30])
+    items = list(iter_jsonl(InputFile(broken, Path(broken.name), "jsonl"), 1_000_000, 10_000_000))
+    assert isinstance(items[-1], InputError) and "cannot read" in str(items[-1])
+    assert str(broken) in str(items[-1])
+
+
+def test_cli_jsonl_gz_roundtrip_keeps_order_and_fields(tmp_path: Path) -> None:
+    records = _records(12)
+    src = _write_jsonl(tmp_path / "in" / "docs.jsonl.gz", records) if (tmp_path / "in").mkdir() is None else None
+    assert src is not None
+    proc = _clean(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-corpus-pass")
+    assert proc.returncode == 0, proc.stderr
+    out = _read_jsonl(tmp_path / "out" / "docs.jsonl")  # io.InputFile.out_rel: .jsonl.gz gives .jsonl
+    assert [r["id"] for r in out] == [r["id"] for r in records]
+    assert [r["lang_hint"] for r in out] == list(range(12))
+    assert "Subscribe to Breaking News emails" not in out[0]["text"]
+    assert not list((tmp_path / "out").glob(".*.part"))  # no temporary file left behind
+
+
+def test_cli_bad_lines_fail_the_run_but_the_rest_is_written(tmp_path: Path) -> None:
+    src = _write_jsonl(tmp_path / "docs.jsonl", _records(3), ("{oops",))
+    proc = _clean(str(src), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 1
+    assert f"{src}:4" in proc.stderr
+    assert len(_read_jsonl(tmp_path / "out" / "docs.jsonl")) == 3
+
+
+# -- batching and parallel workers ------------------------------------------------------------
+
+
+def test_batches_are_cut_by_bytes_and_count() -> None:
+    small = [(0, Task(f"s{i}", "text", "x" * 100, "f")) for i in range(BATCH_DOCS * 2 + 5)]
+    big = [(1, Task(f"b{i}", "text", "y" * (BATCH_BYTES // 3 + 1), "g")) for i in range(7)]
+    batches = list(Runner._batches([(0, None), *small, (1, None), *big]))
+    sizes = [sum(isinstance(t, Task) for _, t in b) for b in batches]
+    assert sizes[:2] == [BATCH_DOCS, BATCH_DOCS]
+    assert max(sum(len(t.content) for _, t in b if isinstance(t, Task)) for b in batches) < BATCH_BYTES * 1.4
+    assert sum(sizes) == len(small) + len(big)
+    assert [j for b in batches for j, _ in b] == [0] * (len(small) + 1) + [1] * (len(big) + 1)
+
+
+def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
+    inp = tmp_path / "in"
+    (inp / "texts").mkdir(parents=True)
+    for i, text in enumerate(SEED_TEXTS * 3):
+        (inp / "texts" / f"t{i:02d}.txt").write_text(text, encoding="utf-8")
+    _write_jsonl(inp / "a.jsonl", _records(40))
+    _write_jsonl(inp / "b.jsonl.gz", _records(25))
+    for jobs in ("1", "2", "0"):
+        proc = _clean(str(inp), "-o", str(tmp_path / f"out{jobs}"), "-j", jobs)
+        assert proc.returncode == 0, proc.stderr
+        assert "cleaned 80 documents" in proc.stderr
+    for rel in ["a.jsonl", "b.jsonl", *(f"texts/t{i:02d}.txt" for i in range(15))]:
+        serial = (tmp_path / "out1" / rel).read_bytes()
+        assert (tmp_path / "out2" / rel).read_bytes() == serial
+        assert (tmp_path / "out0" / rel).read_bytes() == serial
+    audit = [(tmp_path / f"out{j}" / "audit.jsonl").read_text(encoding="utf-8") for j in ("1", "2")]
+    assert audit[0] == audit[1]
+
+
+# -- resume ----------------------------------------------------------------------------------
+
+
+def test_resume_skips_complete_outputs_and_redoes_changed_inputs(tmp_path: Path) -> None:
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for i, text in enumerate(SEED_TEXTS[:3]):
+        (inp / f"t{i}.txt").write_text(text, encoding="utf-8")
+    _write_jsonl(inp / "docs.jsonl", _records(4))
+    out = tmp_path / "out"
+    assert _clean(str(inp), "-o", str(out)).returncode == 0
+    first_audit = (out / "audit.jsonl").read_text(encoding="utf-8")
+
+    (out / "t1.txt").unlink()  # an interrupted run: one output missing
+    later = time.time() + 5
+    os.utime(inp / "t2.txt", (later, later))  # an input changed since its output
+    stamp = (out / "docs.jsonl").stat().st_mtime_ns
+    proc = _clean(str(inp), "-o", str(out), "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert "cleaned 2 documents, 2 files skipped" in proc.stderr
+    assert (out / "t1.txt").is_file()
+    assert (out / "docs.jsonl").stat().st_mtime_ns == stamp  # complete: untouched
+    audit = (out / "audit.jsonl").read_text(encoding="utf-8")
+    assert audit.startswith(first_audit) and len(audit) > len(first_audit)  # appended to
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+def test_progress_bar_shows_documents_and_throughput(tmp_path: Path) -> None:
+    src = _write_jsonl(tmp_path / "docs.jsonl", _records(70))
+    proc = _clean(str(src), "-o", str(tmp_path / "out"), "--progress")
+    assert proc.returncode == 0, proc.stderr
+    assert "cleaning" in proc.stderr and "70 docs" in proc.stderr and "B/s" in proc.stderr
+    assert "counting" in proc.stderr  # the corpus pass has its own bar
+    quiet = _clean(str(src), "-o", str(tmp_path / "out2"))
+    assert "docs/s" not in quiet.stderr  # stderr is not a terminal here
+
+
+@pytest.mark.parametrize("corpus_pass", [True, False])
+def test_runner_library_use(tmp_path: Path, corpus_pass: bool) -> None:
+    from cleaner.runner import plan_jobs
+
+    src = _write_jsonl(tmp_path / "docs.jsonl", _records(6))
+    runner = Runner(Config.load(), corpus_pass=corpus_pass)
+    stats = runner.run(plan_jobs([src], tmp_path / "out"))
+    assert stats.docs == 6 and stats.failed == 0
+    assert (stats.corpus_docs == 6) is corpus_pass
