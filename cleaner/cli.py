@@ -114,6 +114,7 @@ def main(
         if outdir is None and inputs[0].is_dir():
             base = inputs[0].resolve().parent / f"{inputs[0].resolve().name}.clean"
         audit_path = base / "audit.jsonl"
+    _refuse_audit_among_inputs(audit_path, inputs, outdir)
     show = sys.stderr.isatty() if progress is None else progress
     n_jobs = cpu_count() if jobs == 0 else jobs
     audit_stream = _open_audit(audit_path, append=resume)
@@ -125,6 +126,21 @@ def main(
         if audit_stream is not sys.stdout:
             audit_stream.close()
     sys.exit(1 if stats.failed else 0)
+
+
+def _refuse_audit_among_inputs(audit: Path, inputs: tuple[Path, ...], outdir: Path | None) -> None:
+    """The audit log must not overwrite an input, nor sit in an input folder where a later run would read it."""
+    if str(audit) == "-":
+        return
+    target = audit.resolve()
+    out = outdir.resolve() if outdir is not None else None
+    for p in inputs:
+        root = p.resolve()
+        if target == root:
+            raise click.UsageError(f"{audit}: the audit log would overwrite an input file")
+        inside_output = out is not None and out in target.parents
+        if root.is_dir() and root in target.parents and not inside_output:
+            raise click.UsageError(f"{audit}: the audit log must not be written inside the input folder {p}")
 
 
 def _open_audit(path: Path, append: bool = False) -> TextIO:
@@ -143,7 +159,11 @@ def _run_stdin(config: Config, audit_path: Path | None, html: bool) -> int:
     from cleaner.pipeline import Cleaner
     from cleaner.runner import clean_task
 
-    data = sys.stdin.buffer.read()
+    limit = int(config.section("limits").get("max_document_bytes", 20_000_000))
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        click.echo(f"error: <stdin>: too large (more than {limit} bytes; see [limits] max_document_bytes)", err=True)
+        return 1
     task = Task("-", "html" if html else "text", data if html else "", "<stdin>")
     if not html:
         try:

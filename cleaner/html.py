@@ -133,16 +133,28 @@ def _refuse_binary(text: str) -> None:
 # --------------------------------------------------------------------------
 
 
+def _refuse_truncated(parser: Any) -> None:
+    """Refuse a page libxml2 stopped parsing (nested deeper than its limit): its text would be lost silently."""
+    for entry in parser.error_log:
+        if "Excessive depth" in entry.message:
+            raise HtmlError("page nested deeper than the HTML parser's limit of 255 elements; its text would be lost")
+
+
 def parse(text: str) -> HtmlElement:
     """Parse a decoded page with trafilatura's loader; fragments are wrapped in a body."""
     from trafilatura import load_html
+    from trafilatura.utils import HTML_PARSER
 
     text = _CONTROL.sub("", text)
     tree = None
     try:
         tree = load_html(text)
+        _refuse_truncated(HTML_PARSER)
         if tree is None or tree.find("body") is None:
             tree = load_html(f"<html><body>{text}</body></html>")
+            _refuse_truncated(HTML_PARSER)
+    except HtmlError:
+        raise
     except (ValueError, etree.LxmlError) as exc:  # lxml's own complaints, e.g. a document with no elements
         raise HtmlError(f"cannot parse the page as HTML ({exc})") from exc
     if tree is None:

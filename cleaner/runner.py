@@ -29,6 +29,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -165,6 +166,17 @@ def _work_batch(batch: list[Task]) -> list[Outcome]:
 def _count_batch(batch: list[Task]) -> list[tuple[str, set[int]] | None]:
     assert _WORKER is not None
     return [count_task(_WORKER, t) for t in batch]
+
+
+def _retry_alone(remote: Callable[[list[Task]], list[R]], task: Task, initargs: tuple) -> Any:
+    """Run one task in a process of its own; an Outcome naming the failure when that process dies."""
+    with ProcessPoolExecutor(1, initializer=_init_worker, initargs=initargs) as solo:
+        try:
+            return solo.submit(remote, [task]).result()[0]
+        except BrokenProcessPool:
+            if remote is _count_batch:
+                return None  # the corpus pass skips it; the cleaning pass names the failure
+            return Outcome(task, error="the worker process died while cleaning this document")
 
 
 # -- parent side -------------------------------------------------------------------
@@ -366,18 +378,36 @@ class Runner:
             return
         pending: deque[tuple[list[tuple[int, Item]], Future[list[R]]]] = deque()
         initargs = (self.config.data, str(self.config.base_dir), corpus)
-        with ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs) as pool:
+        pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs)
+        try:
             for batch in batches:
+                if getattr(pool, "_broken", False):  # a worker died: later batches get a fresh pool
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs)
                 pending.append((batch, pool.submit(remote, [t for _, t in batch if isinstance(t, Task)])))
                 while len(pending) > IN_FLIGHT_PER_WORKER * self.jobs:
-                    yield from self._merge(*pending.popleft())
+                    yield from self._merge(*pending.popleft(), remote, initargs)
             while pending:
-                yield from self._merge(*pending.popleft())
+                yield from self._merge(*pending.popleft(), remote, initargs)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     @staticmethod
-    def _merge(batch: list[tuple[int, Item]], future: Future[list[R]]) -> Iterator[tuple[int, Item, R | None]]:
-        """A batch's items with their results (in order)."""
-        results = iter(future.result())
+    def _merge(
+        batch: list[tuple[int, Item]], future: Future[list[R]], remote: Callable[[list[Task]], list[R]], initargs: tuple
+    ) -> Iterator[tuple[int, Item, R | None]]:
+        """A batch's items with their results (in order).
+
+        When a worker process died (a crash in a C library, the kernel's
+        out-of-memory killer), every batch in flight fails with it; each of
+        their documents is then retried alone in a fresh process, so that
+        only the document that kills its process fails, by name.
+        """
+        tasks = [t for _, t in batch if isinstance(t, Task)]
+        try:
+            results: Iterator[Any] = iter(future.result())
+        except BrokenProcessPool:
+            results = iter([_retry_alone(remote, task, initargs) for task in tasks])
         for j, item in batch:
             yield j, item, next(results) if isinstance(item, Task) else None
 
@@ -480,8 +510,11 @@ class Runner:
             return
         if failed and job.inp.kind != "jsonl":
             writer.abort()  # a failed single-document file gets no output
-        else:
+            return
+        try:
             writer.commit()
+        except OSError as exc:  # disk full, folder removed...: the file's output is lost, so say so
+            self._error(job, None, f"cannot write the output {job.out_path} ({exc.strerror or exc})")
 
     def _emit(self, job: Job, writer: AtomicWriter | None, outcome: Outcome) -> bool:
         """Write one outcome; return False when it is an error (named on stderr and in the audit log)."""

@@ -100,7 +100,7 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 @rule("byline.reading_time", order=165)
 def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove reading-time lines ("5 min read", "Lesezeit: 3 Minuten"): short lines holding a ``reading_time`` phrase."""
+    """Remove reading-time lines ("5 min read", "Lesezeit: 3 Minuten"): short lines with a ``reading_time`` phrase."""
     phrases = ctx.phrases["reading_time"]
     for line in doc.short_lines(ctx["max_words"]):
         if (m := phrases.search(line.text)):
@@ -109,7 +109,7 @@ def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 @rule("byline.bio", order=166)
 def bio(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove author biographies: one of the last ``last_lines`` lines that holds a ``bio`` phrase ("is a staff writer").
+    """Remove author biographies: one of the last ``last_lines`` lines with a ``bio`` phrase ("is a staff writer").
 
     Only lines of at most ``max_words`` words at the very end of the text
     qualify: the same words in the body are reporting.

@@ -27,5 +27,5 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             position = line.start / total
             yield Decision(line.start, line.end, f"comment section heading at {position:.0%} of the text")
             for later in lines[i + 1 :]:
-                yield Decision(later.start, later.end, f"inside the comment section that starts at line {line.index + 1}")
+                yield Decision(later.start, later.end, f"in the comment section that starts at line {line.index + 1}")
             return

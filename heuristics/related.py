@@ -60,7 +60,7 @@ _LINKISH = re.compile(
 
 @rule("related.teaser", order=141)
 def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove teaser headlines: short lines that end with an upper-case bracketed label such as "[VIDEO]" or "[INSIGHT]".
+    """Remove teaser headlines: short lines that end with an upper-case bracketed label such as "[VIDEO]".
 
     The label must be a ``teaser_tags`` entry written in capitals, the way
     sites mark links to their other stories inside an article.
@@ -74,7 +74,7 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 @rule("related.bare_link", order=142)
 def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove contact lines: e-mail addresses, @handles or social profile links with at most ``max_other_words`` words."""
+    """Remove contact lines: e-mail addresses, @handles or social profile links, and at most a couple of words."""
     for line in doc.short_lines(20):
         text = line.text
         if not _LINKISH.search(text):

@@ -53,7 +53,7 @@ def tags(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 @rule("site.copyright", order=185)
 def copyright_notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove copyright and reuse notices: lines holding a ``copyright`` phrase ("This document is subject to copyright")."""
+    """Remove copyright and reuse notices: lines with a ``copyright`` phrase ("All rights reserved")."""
     yield from _lines_with(doc, ctx, "copyright", "copyright notice")
 
 
@@ -68,5 +68,5 @@ def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 @rule("site.promo", order=187)
 def promo(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove promotions for the site's own products: lines holding a ``promo`` phrase ("If you enjoyed this article")."""
+    """Remove promotions for the site's own products: lines with a ``promo`` phrase ("If you enjoyed this article")."""
     yield from _lines_with(doc, ctx, "promo", "promotion")

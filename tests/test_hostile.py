@@ -502,3 +502,62 @@ def test_decode_text(text: str, encoding: str) -> None:
 def test_decode_text_refuses_binary(data: bytes) -> None:
     with pytest.raises(InputError, match="binary"):
         decode_text(data)
+
+
+_CRASHING_RUN = """
+import os, sys
+import cleaner.runner as runner
+original = runner.clean_task
+def crash_on_d3(cleaner, task):
+    if task.doc_id == "d3":
+        os._exit(9)  # the worker dies as in a segfault or an out-of-memory kill
+    return original(cleaner, task)
+runner.clean_task = crash_on_d3
+from cleaner.cli import main
+sys.argv = ["clean", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_dead_worker_fails_only_its_document(tmp_path: Path) -> None:
+    src = tmp_path / "docs.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(8)),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-c", _CRASHING_RUN, str(src), "-o", str(out), "-j", "2", "--no-corpus-pass"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "docs.jsonl:4: the worker process died" in proc.stderr
+    ids = [json.loads(line)["id"] for line in (out / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert ids == [f"d{i}" for i in range(8) if i != 3]
+
+
+def test_an_audit_log_inside_the_input_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jsonl").write_text(json.dumps({"id": "a", "text": "Body text, said one."}) + "\n", encoding="utf-8")
+    before = (src / "a.jsonl").read_bytes()
+    for audit in (src / "a.jsonl", src / "new-audit.jsonl"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "cleaner.cli", str(src), "-o", str(tmp_path / "out"), "--audit", str(audit)],
+            capture_output=True,
+            text=True,
+        )
+        assert proc.returncode == 2 and "audit log" in proc.stderr
+    assert (src / "a.jsonl").read_bytes() == before
+    assert not (src / "new-audit.jsonl").exists()
+
+
+def test_a_page_nested_beyond_the_parser_limit_is_a_named_error() -> None:
+    import cleaner
+    from cleaner.html import HtmlError
+
+    deep = "<html><body>" + "<div>" * 300 + "deep text" + "</div>" * 300 + "<p>Text outside.</p></body></html>"
+    with pytest.raises(HtmlError, match="nested deeper"):
+        cleaner.clean_html(deep)
