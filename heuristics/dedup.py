@@ -164,15 +164,17 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a sentence that mostly repeats a sentence of another line; the fuller of the two stays.
 
     Only full sentences (ending with . ! ? or …) of at least ``min_words``
-    words are compared, like lines in ``dedup.near_paragraph``. Lines that
-    share no word 3-gram with another line cannot hold such a sentence and
-    are not split at all.
+    words are compared, like lines in ``dedup.near_paragraph``. A line that
+    shares fewer word 3-grams with the rest of the text than such a copy
+    needs cannot hold one and is not split at all.
     """
     lines = [(line, _shingles(_tokens(line.text))) for line in doc.live_lines()]
     repeated = _repeated_shingles([_Piece(line.span, line, sh) for line, sh in lines])
+    # A near copy of a sentence of n >= min_words words shares >= threshold of its n - 2 3-grams.
+    needed = max(1, int(ctx["threshold"] * (ctx["min_words"] - 2)))
     pieces = []
     for line, line_shingles in lines:
-        if repeated.isdisjoint(line_shingles):
+        if len(repeated & line_shingles) < needed:
             continue
         for s in doc.sentences(line):
             toks = _tokens(s.text)

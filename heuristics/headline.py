@@ -27,6 +27,10 @@ def repeated(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     if isinstance(title, str) and title.strip():
         heads.add(_key(title))
     heads.discard("")
+    if not heads:
+        return
+    # A copy is about as long as the headline (punctuation aside): compare only lines of a close length.
+    lo, hi = min(map(len, heads)) // 2, 2 * max(map(len, heads)) + 8
     for line in lines[1:]:
-        if is_short(line.text, ctx["max_words"]) and _key(line.text) in heads:
+        if lo <= len(line.text) <= hi and _key(line.text) in heads:
             yield Decision(line.start, line.end, "repeats the headline")
