@@ -172,11 +172,11 @@ class Cleaner:
         norm = normalize(text)
         return Document(norm, doc_id, dict(meta or {}), detect_language(norm, self.config.languages))
 
-    def run_rules(self, doc: Document) -> None:
-        """Run every enabled text rule on ``doc``, applying its decisions."""
+    def run_rules(self, doc: Document, *, skip_local: bool = False) -> None:
+        """Run every enabled text rule on ``doc``, applying its decisions (``skip_local``: not the local ones)."""
         phrases = self.phrases_for(doc.lang)
         for rule in self.text_rules:
-            if rule.kind == "corpus" and self.corpus is None:
+            if (rule.kind == "corpus" and self.corpus is None) or (skip_local and rule.local):
                 continue
             ctx = RuleContext(rule, self.params[rule.name], phrases, self.config, self.corpus)
             for d in rule.func(doc, ctx) or ():
@@ -196,16 +196,22 @@ class Cleaner:
         clean text, as a fresh document, and mapping what they remove back
         onto ``doc`` makes cleaning idempotent: cleaning the result again
         changes nothing. At most ``[limits] max_rule_passes`` passes run;
-        a document that nothing was removed from takes one pass.
+        a document that nothing was removed from takes one pass. Local rules
+        (which judge a line by its own text) already judged every line whose
+        text is unchanged, so a later pass runs them only when some line was
+        cut short.
         """
         self.run_rules(doc)
+        judged = {ln.text for ln in doc.lines}
         for _ in range(self.max_passes - 1):
             removals = _settle_whitespace(doc.text, doc.records)
             if not removals:
                 return
             kept = render(doc.text, removals)
             again = Document(kept, doc.doc_id, doc.meta, detect_language(kept, self.config.languages))
-            self.run_rules(again)
+            unchanged = all(ln.text in judged for ln in again.lines)
+            self.run_rules(again, skip_local=unchanged)
+            judged = {ln.text for ln in again.lines}
             if not again.records:
                 return
             where = KeptMap(doc.text, removals)

@@ -57,6 +57,7 @@ class Rule:
     order: int = 500
     enabled: bool = True
     params: dict[str, Any] = field(default_factory=dict)
+    local: bool = False  # judges each line from that line's text alone (see rule())
 
     @property
     def family(self) -> str:
@@ -94,13 +95,17 @@ def rule(
     kind: Literal["text", "html", "corpus"] = "text",
     order: int = 500,
     enabled: bool = True,
+    local: bool = False,
     **params: Any,
 ) -> Callable[[Callable[..., Iterable[Any]]], Callable[..., Iterable[Any]]]:
     """Register a heuristic under ``name``.
 
     ``order`` sets when it runs (lower first); ``enabled`` is the default
-    switch; keyword ``params`` are its tunable defaults, overridable from the
-    configuration under ``[rules."<name>"]``.
+    switch; ``local`` declares that the rule judges each line from that
+    line's text alone (not its neighbours, position or repeats), which lets
+    the engine skip it when it re-runs the rules on text whose lines it has
+    already judged; keyword ``params`` are its tunable defaults, overridable
+    from the configuration under ``[rules."<name>"]``.
     """
 
     def register(func: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
@@ -108,7 +113,7 @@ def rule(
             raise ValueError(f"rule {name!r} is registered twice")
         if not (func.__doc__ or "").strip():
             raise ValueError(f"rule {name!r} needs a docstring (its description)")
-        _REGISTRY[name] = Rule(name, func, kind, order, enabled, dict(params))
+        _REGISTRY[name] = Rule(name, func, kind, order, enabled, dict(params), local)
         return func
 
     return register

@@ -16,7 +16,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _TRAILING_BY = re.compile(r"\s(?:by|von|par|por)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}$")
 
 
-@rule("byline.author", order=160)
+@rule("byline.author", order=160, local=True)
 def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove bylines: short lines that start with "By"/"Von"/"Par"/"Por" followed by capitalised names.
 
@@ -38,7 +38,7 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"byline: {m.group(0)!r} + names ({share:.0%} capitalised)")
 
 
-@rule("byline.dateline", order=115)
+@rule("byline.dateline", order=115, local=True)
 def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove datelines with no text after them: a line that is only a source or place and a dash ("CNN —")."""
     for line in doc.short_lines(ctx["max_words"]):
@@ -46,7 +46,7 @@ def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, "dateline with no text")
 
 
-@rule("byline.timestamp", order=162)
+@rule("byline.timestamp", order=162, local=True)
 def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove lines that are only a date or time ("Updated 5:50 PM ET, Sat September 17, 2016").
 
@@ -65,7 +65,7 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, "only a date or time")
 
 
-@rule("byline.credit", order=163)
+@rule("byline.credit", order=163, local=True)
 def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contributor credits ("AP contributed to this report.", "Additional reporting by ...")."""
     credits = ctx.phrases["contributors"]
@@ -98,7 +98,7 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             i += 1
 
 
-@rule("byline.reading_time", order=165)
+@rule("byline.reading_time", order=165, local=True)
 def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove reading-time lines ("5 min read", "Lesezeit: 3 Minuten"): short lines with a ``reading_time`` phrase."""
     phrases = ctx.phrases["reading_time"]

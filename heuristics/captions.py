@@ -15,7 +15,7 @@ _CREDIT_SEPARATOR = re.compile(r"[/|\u00a9(]|(?<=[a-z)])\.(?=[A-Z])")
 _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s", re.IGNORECASE)
 
 
-@rule("captions.credit", order=120)
+@rule("captions.credit", order=120, local=True)
 def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove photo captions and credit lines: lines that start with a credit marker or end with a photo agency credit.
 

@@ -36,6 +36,7 @@ def _verdict(stats: KeyStats, docs: int, sentence: bool, ctx: RuleContext) -> tu
     "corpus.repeated_line",
     kind="corpus",
     order=650,
+    local=True,
     min_docs=10,
     min_share=0.5,
     sentence_min_docs=50,

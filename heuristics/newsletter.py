@@ -8,7 +8,7 @@ from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
 
 
-@rule("newsletter.prompt", order=100)
+@rule("newsletter.prompt", order=100, local=True)
 def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove short lines that invite the reader to subscribe or sign up, and the headings of such widgets.
 

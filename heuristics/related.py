@@ -58,7 +58,7 @@ _LINKISH = re.compile(
 )
 
 
-@rule("related.teaser", order=141)
+@rule("related.teaser", order=141, local=True)
 def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove teaser headlines: short lines that end with an upper-case bracketed label such as "[VIDEO]".
 
@@ -72,7 +72,7 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"headline marked {m.group(0).strip()!r}")
 
 
-@rule("related.bare_link", order=142)
+@rule("related.bare_link", order=142, local=True)
 def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contact lines: e-mail addresses, @handles or social profile links, and at most a couple of words."""
     for line in doc.short_lines(20):

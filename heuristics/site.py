@@ -15,7 +15,7 @@ def _lines_with(doc: Document, ctx: RuleContext, list_name: str, what: str) -> I
             yield Decision(line.start, line.end, f"{what} phrase {m.group(0)!r}")
 
 
-@rule("site.ads", order=180)
+@rule("site.ads", order=180, local=True)
 def ads(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove advertising markers: a line that is only "Advertisement", "Anzeige", "Sponsored content" and the like."""
     phrases = ctx.phrases["ads"]
@@ -24,25 +24,25 @@ def ads(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, "advertising marker")
 
 
-@rule("site.cookies", order=181)
+@rule("site.cookies", order=181, local=True)
 def cookies(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove cookie and consent notices: short lines holding a ``cookies`` phrase ("We use cookies")."""
     yield from _lines_with(doc, ctx, "cookies", "cookie notice")
 
 
-@rule("site.paywall", order=182)
+@rule("site.paywall", order=182, local=True)
 def paywall(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove paywall and log-in notices: short lines holding a ``paywall`` phrase ("Subscribe to continue reading")."""
     yield from _lines_with(doc, ctx, "paywall", "paywall notice")
 
 
-@rule("site.legal", order=183)
+@rule("site.legal", order=183, local=True)
 def legal(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove legal footers: very short lines holding a ``legal`` phrase ("All rights reserved", "Privacy Policy")."""
     yield from _lines_with(doc, ctx, "legal", "legal footer")
 
 
-@rule("site.tags", order=184)
+@rule("site.tags", order=184, local=True)
 def tags(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove tag and category lines: short lines starting with a ``tags`` phrase ("Filed under:", "Tags:")."""
     phrases = ctx.phrases["tags"]
@@ -51,13 +51,13 @@ def tags(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"tag line {m.group(0)!r}")
 
 
-@rule("site.copyright", order=185)
+@rule("site.copyright", order=185, local=True)
 def copyright_notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove copyright and reuse notices: lines with a ``copyright`` phrase ("All rights reserved")."""
     yield from _lines_with(doc, ctx, "copyright", "copyright notice")
 
 
-@rule("site.notice", order=186)
+@rule("site.notice", order=186, local=True)
 def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove site notices: lines starting with a ``notices`` phrase ("Disclaimer:", "Citation:")."""
     phrases = ctx.phrases["notices"]
@@ -66,7 +66,7 @@ def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"site notice {m.group(0)!r}")
 
 
-@rule("site.promo", order=187)
+@rule("site.promo", order=187, local=True)
 def promo(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove promotions for the site's own products: lines with a ``promo`` phrase ("If you enjoyed this article")."""
     yield from _lines_with(doc, ctx, "promo", "promotion")
