@@ -6,7 +6,9 @@ Sections (each a module of ``bench/`` with a ``run_*`` function and its own
 * text quality: ``text_bench`` (``run_text``) — F1 before/after cleaning;
 * HTML quality and speed: ``html_bench`` (``run_html``) — against trafilatura;
 * speed at corpus scale: ``speed_bench`` (``run_speed``) — docs/s against
-  trafilatura, ``-j 2`` against ``-j 1``, peak memory for N and 10N documents.
+  trafilatura, ``-j 2`` against ``-j 1``, peak memory for N and 10N documents;
+* hostile input: ``trust_bench`` (``run_worst_case``) — worst-case MB/s on
+  adversarial text, next to the MB/s on the sample corpus.
 
 ``python -m bench speed`` (or ``text``, ``html``) runs only the sections named.
 A section that fails is reported and the others still run; the exit status
@@ -42,11 +44,18 @@ def _speed() -> None:
     speed_bench.print_rows(speed_bench.run_speed())
 
 
+def _trust() -> None:
+    import trust_bench
+
+    trust_bench.main([])
+
+
 # Add a section here: a name and a function that prints its table.
 SECTIONS: dict[str, Callable[[], None]] = {
     "text": _text,
     "html": _html,
     "speed": _speed,
+    "trust": _trust,
 }
 
 

@@ -77,14 +77,13 @@ class InputFile:
 
     @property
     def out_rel(self) -> Path:
-        """Output path relative to the output folder."""
+        """Output path relative to the output folder: the same name for JSONL (gzipped stays gzipped), ``.txt`` else."""
+        if self.kind == "jsonl":
+            return self.rel
         name = self.rel.name
         if name.endswith(".gz"):
             name = name[:-3]
-        stem = name.rpartition(".")[0]
-        if self.kind == "jsonl":
-            return self.rel.with_name(name)
-        return self.rel.with_name(f"{stem}.txt")
+        return self.rel.with_name(f"{name.rpartition('.')[0]}.txt")
 
 
 def kind_of(path: Path) -> str | None:
@@ -325,7 +324,7 @@ class AtomicWriter:
             self._file = os.fdopen(fd, "wb")
             raw: IO[bytes] = self._file
             if self.target.name.endswith(".gz"):
-                raw = gzip.GzipFile(filename="", fileobj=self._file, mode="wb")  # type: ignore[assignment]
+                raw = gzip.GzipFile(filename="", fileobj=self._file, mode="wb", mtime=0)  # type: ignore[assignment]
             self.stream = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", newline="\n")
         return self.stream
 

@@ -4,7 +4,7 @@ One run cleans a tree holding every kind of bad input next to good ones
 (binary files, non-UTF-8 text, empty files, files over the size limit, gzip
 bombs, corrupt archives, deeply nested and malformed HTML, bad JSONL lines,
 symbolic-link loops, links out of the tree, a FIFO, clashing output names)
-and the tests check the contract of ``SPEC.md`` and ``docs/guarantees.md``:
+and the tests check the contract of ``SPEC.md`` and the README's "Guarantees and limits":
 
 * every input document ends as an output or as a named error (file, and
   line for JSONL, and the reason) on stderr and in the audit log; the rest

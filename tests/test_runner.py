@@ -75,7 +75,7 @@ def test_cli_jsonl_gz_roundtrip_keeps_order_and_fields(tmp_path: Path) -> None:
     assert src is not None
     proc = _clean(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-corpus-pass")
     assert proc.returncode == 0, proc.stderr
-    out = _read_jsonl(tmp_path / "out" / "docs.jsonl")  # io.InputFile.out_rel: .jsonl.gz gives .jsonl
+    out = _read_jsonl(tmp_path / "out" / "docs.jsonl.gz")  # a gzipped corpus gives a gzipped output
     assert [r["id"] for r in out] == [r["id"] for r in records]
     assert [r["lang_hint"] for r in out] == list(range(12))
     assert "Subscribe to Breaking News emails" not in out[0]["text"]
@@ -115,7 +115,7 @@ def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
         proc = _clean(str(inp), "-o", str(tmp_path / f"out{jobs}"), "-j", jobs)
         assert proc.returncode == 0, proc.stderr
         assert "cleaned 80 documents" in proc.stderr
-    for rel in ["a.jsonl", "b.jsonl", *(f"texts/t{i:02d}.txt" for i in range(15))]:
+    for rel in ["a.jsonl", "b.jsonl.gz", *(f"texts/t{i:02d}.txt" for i in range(15))]:
         serial = (tmp_path / "out1" / rel).read_bytes()
         assert (tmp_path / "out2" / rel).read_bytes() == serial
         assert (tmp_path / "out0" / rel).read_bytes() == serial
