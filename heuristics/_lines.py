@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Literal
 
+from cleaner.document import Document
 from cleaner.lang import words
+from cleaner.rules import Decision, RuleContext
 
 TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 _WORD = re.compile(r"\w+")
@@ -48,12 +52,27 @@ def cased_share(text: str) -> float:
     return sum(w[0].isupper() for w in ws) / len(ws) if ws else 0.0
 
 
+def lines_with_phrase(
+    doc: Document, ctx: RuleContext, list_name: str, what: str, how: Literal["search", "match"] = "search"
+) -> Iterator[Decision]:
+    """Remove every short line (the rule's ``max_words``) holding (``search``) or starting with (``match``) an entry.
+
+    The common shape of the phrase rules; the reason names ``what`` and the entry found.
+    """
+    phrases = ctx.phrases[list_name]
+    find = phrases.search if how == "search" else phrases.match
+    for line in doc.short_lines(ctx["max_words"]):
+        if m := find(line.text):
+            yield Decision(line.start, line.end, f"{what} {m.group(0).strip()!r}")
+
+
 __all__ = [
     "TERMINAL",
     "cased_share",
     "ends_sentence",
     "is_short",
     "is_title_like",
+    "lines_with_phrase",
     "strip_bullet",
     "word_count",
     "words",

@@ -7,7 +7,15 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import cased_share, ends_sentence, is_short, is_title_like, strip_bullet, word_count
+from heuristics._lines import (
+    cased_share,
+    ends_sentence,
+    is_short,
+    is_title_like,
+    lines_with_phrase,
+    strip_bullet,
+    word_count,
+)
 
 # "CNN —", "WASHINGTON (AP) —", "(Reuters) -": a few words, then a dash, and nothing else.
 _DATELINE = re.compile(r"[\w(][\w().,'&/ ]{0,40}?\s*[\u2014\u2013-]+")
@@ -68,10 +76,7 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 @rule("byline.credit", order=163, local=True)
 def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contributor credits ("AP contributed to this report.", "Additional reporting by ...")."""
-    credits = ctx.phrases["contributors"]
-    for line in doc.short_lines(ctx["max_words"]):
-        if (m := credits.search(line.text)):
-            yield Decision(line.start, line.end, f"contributor credit {m.group(0)!r}")
+    yield from lines_with_phrase(doc, ctx, "contributors", "contributor credit")
 
 
 @rule("byline.contributors", order=164)
@@ -101,10 +106,7 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 @rule("byline.reading_time", order=165, local=True)
 def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove reading-time lines ("5 min read", "Lesezeit: 3 Minuten"): short lines with a ``reading_time`` phrase."""
-    phrases = ctx.phrases["reading_time"]
-    for line in doc.short_lines(ctx["max_words"]):
-        if (m := phrases.search(line.text)):
-            yield Decision(line.start, line.end, f"reading time {m.group(0)!r}")
+    yield from lines_with_phrase(doc, ctx, "reading_time", "reading time")
 
 
 @rule("byline.bio", order=166)

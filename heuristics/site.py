@@ -6,13 +6,7 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-
-
-def _lines_with(doc: Document, ctx: RuleContext, list_name: str, what: str) -> Iterator[Decision]:
-    phrases = ctx.phrases[list_name]
-    for line in doc.short_lines(ctx["max_words"]):
-        if (m := phrases.search(line.text)):
-            yield Decision(line.start, line.end, f"{what} phrase {m.group(0)!r}")
+from heuristics._lines import lines_with_phrase
 
 
 @rule("site.ads", order=180, local=True)
@@ -27,46 +21,40 @@ def ads(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 @rule("site.cookies", order=181, local=True)
 def cookies(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove cookie and consent notices: short lines holding a ``cookies`` phrase ("We use cookies")."""
-    yield from _lines_with(doc, ctx, "cookies", "cookie notice")
+    yield from lines_with_phrase(doc, ctx, "cookies", "cookie notice phrase")
 
 
 @rule("site.paywall", order=182, local=True)
 def paywall(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove paywall and log-in notices: short lines holding a ``paywall`` phrase ("Subscribe to continue reading")."""
-    yield from _lines_with(doc, ctx, "paywall", "paywall notice")
+    yield from lines_with_phrase(doc, ctx, "paywall", "paywall notice phrase")
 
 
 @rule("site.legal", order=183, local=True)
 def legal(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove legal footers: very short lines holding a ``legal`` phrase ("All rights reserved", "Privacy Policy")."""
-    yield from _lines_with(doc, ctx, "legal", "legal footer")
+    yield from lines_with_phrase(doc, ctx, "legal", "legal footer phrase")
 
 
 @rule("site.tags", order=184, local=True)
 def tags(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove tag and category lines: short lines starting with a ``tags`` phrase ("Filed under:", "Tags:")."""
-    phrases = ctx.phrases["tags"]
-    for line in doc.short_lines(ctx["max_words"]):
-        if (m := phrases.match(line.text)):
-            yield Decision(line.start, line.end, f"tag line {m.group(0)!r}")
+    yield from lines_with_phrase(doc, ctx, "tags", "tag line", "match")
 
 
 @rule("site.copyright", order=185, local=True)
 def copyright_notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove copyright and reuse notices: lines with a ``copyright`` phrase ("All rights reserved")."""
-    yield from _lines_with(doc, ctx, "copyright", "copyright notice")
+    yield from lines_with_phrase(doc, ctx, "copyright", "copyright notice phrase")
 
 
 @rule("site.notice", order=186, local=True)
 def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove site notices: lines starting with a ``notices`` phrase ("Disclaimer:", "Citation:")."""
-    phrases = ctx.phrases["notices"]
-    for line in doc.short_lines(ctx["max_words"]):
-        if (m := phrases.match(line.text)):
-            yield Decision(line.start, line.end, f"site notice {m.group(0)!r}")
+    yield from lines_with_phrase(doc, ctx, "notices", "site notice", "match")
 
 
 @rule("site.promo", order=187, local=True)
 def promo(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove promotions for the site's own products: lines with a ``promo`` phrase ("If you enjoyed this article")."""
-    yield from _lines_with(doc, ctx, "promo", "promotion")
+    yield from lines_with_phrase(doc, ctx, "promo", "promotion phrase")
