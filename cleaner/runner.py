@@ -95,7 +95,10 @@ class Stats:
         failed = f", {self.failed} failed" if self.failed else ""
         skipped = f", {self.skipped_files} files skipped (output already complete)" if self.skipped_files else ""
         corpus = (
-            f"; corpus pass: {self.corpus_docs} documents of {self.corpus_sources} sources" if self.corpus_docs else ""
+            f"; corpus pass: {self.corpus_docs} documents of {self.corpus_sources} source"
+            + ("s" if self.corpus_sources != 1 else "")
+            if self.corpus_docs
+            else ""
         )
         return (
             f"cleaned {self.docs} documents{failed}{skipped} in {seconds:.1f}s; removed {self.chars_removed} of "
