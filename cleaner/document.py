@@ -126,8 +126,13 @@ class Document:
 
     def __post_init__(self) -> None:
         self._removed = bytearray(len(self.text))
-        self._live: list[Line] | None = None  # live_lines() cache, reset by remove()
-        self._short: dict[int, list[Line]] = {}  # short_lines() cache, reset with _live
+        # Removals only ever add, so a line list computed earlier holds every line still live: the caches
+        # below are refreshed by filtering their last value, not rebuilt. ``_version`` counts removals.
+        self._version = 0
+        self._live: list[Line] | None = None  # live_lines(), as of removal _live_version
+        self._live_version = -1
+        self._short: dict[int, tuple[int, list[Line]]] = {}  # short_lines(n): (version, lines)
+        self._word_counts: dict[int, int] = {}  # word_count() by line index
         self.records: list[Removal] = []
         self.notes: list[Removal] = []
 
@@ -183,29 +188,47 @@ class Document:
 
     def live_lines(self) -> list[Line]:
         """Lines that still have text that no rule removed."""
-        if self._live is None:
-            self._live = [ln for ln in self.lines if not self.is_removed(ln.start, ln.end)]
-            self._short = {}
+        if self._live_version != self._version:
+            self._live = self._still_live(self.lines if self._live is None else self._live)
+            self._live_version = self._version
+        assert self._live is not None
         return self._live
+
+    def _still_live(self, lines: list[Line]) -> list[Line]:
+        """The lines of ``lines`` (non-empty, in order) that keep a character no rule removed."""
+        find = self._removed.find
+        return [ln for ln in lines if find(0, ln.start, ln.end) >= 0]
 
     def short_lines(self, max_words: int) -> list[Line]:
         """Live lines of at most ``max_words`` words and at most 25 characters a word.
 
         Most rules only judge short lines; asking for them here (cached per
-        ``max_words`` until the next removal) spares every rule a pass over
-        the long body paragraphs.
+        ``max_words``) spares every rule a pass over the long body
+        paragraphs. After a removal, the cached list is only filtered:
+        the short lines now live are the earlier short lines still live.
         """
-        live = self.live_lines()
-        if max_words not in self._short:
+        cached = self._short.get(max_words)
+        if cached is not None and cached[0] == self._version:
+            return cached[1]
+        if cached is not None:
+            short = self._still_live(cached[1])
+        else:
             limit = max(max_words, 1) * 25
-            self._short[max_words] = [
-                ln for ln in live if len(ln.text) <= limit and self.word_count(ln) <= max_words
-            ]
-        return self._short[max_words]
+            counts = self._word_counts
+            short = []
+            for ln in self.live_lines():
+                if len(ln.text) <= limit:
+                    n = counts.get(ln.index)
+                    if n is None:  # word_count(ln), inlined: this loop runs for every rule's max_words
+                        n = counts[ln.index] = len(_WORD_RUN.findall(ln.text))
+                    if n <= max_words:
+                        short.append(ln)
+        self._short[max_words] = (self._version, short)
+        return short
 
     def word_count(self, line: Line) -> int:
         """Number of words (runs of letters or digits) in ``line`` (cached)."""
-        counts = self.__dict__.setdefault("_word_counts", {})
+        counts = self._word_counts
         if line.index not in counts:
             counts[line.index] = len(_WORD_RUN.findall(line.text))
         return counts[line.index]
@@ -236,7 +259,7 @@ class Document:
             hi = stop - (len(piece) - len(piece.rstrip()))
             if hi > lo:
                 self._removed[lo:hi] = b"\x01" * (hi - lo)
-                self._live = None
+                self._version += 1
                 self.records.append(Removal(rule, lo, hi, self.text[lo:hi], reason))
                 added += hi - lo
             pos = stop

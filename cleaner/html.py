@@ -432,7 +432,7 @@ def _run_dom_rules(tree: HtmlElement, cleaner: Cleaner) -> dict[Any, Flag]:
     """Run the enabled html rules; the first rule (in order) to flag an element names it."""
     flags: dict[Any, Flag] = {}
     for rule in cleaner.html_rules:
-        ctx = RuleContext(rule, cleaner.config.rule_params(rule), cleaner.phrases_for("en"), cleaner.config)
+        ctx = RuleContext(rule, cleaner.params[rule.name], cleaner.phrases_for("en"), cleaner.config)
         for element, reason in rule.func(tree, ctx) or ():
             flags.setdefault(element, Flag(rule.name, reason, element))
     return flags

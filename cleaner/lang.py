@@ -61,7 +61,7 @@ def detect_language(text: str, candidates: list[str], sample_words: int = 600) -
     best, best_hits = candidates[0], 0
     for lang in candidates:
         sw = stopwords(lang)
-        hits = sum(counts[w] for w in counts.keys() & sw)
+        hits = sum(map(counts.__getitem__, counts.keys() & sw))  # the same sum, without a Python loop
         if hits > best_hits:
             best, best_hits = lang, hits
     return best

@@ -24,6 +24,7 @@ from ftfy import badness, chardata, fixes
 
 # Unicode line and paragraph separators and other vertical breaks.
 _BREAKS = re.compile(r"\r\n?|[\v\f\x85\u2028]")
+_ANY_BREAK = re.compile(r"[\r\v\f\x85\u2028]")  # a character _BREAKS needs (one class: a faster scan)
 _PARAGRAPH_SEP = "\u2029"
 # Characters that carry no text: zero-width spaces and joiners used as
 # separators, the BOM, soft hyphens, word joiners.
@@ -91,6 +92,9 @@ _WIDE_OR_LIGATURE = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in sorted({*chardata.LIGATURES, *chardata.WIDTH_MAP})) + "]"
 )
 _REACH = 6  # a badness match spans at most 7 characters
+# Any character the last fixes of repair() act on (controls, wide forms and ligatures, surrogates):
+# one scan that, when it finds none, lets repair skip their three separate checks.
+_RARE = re.compile("[" + _CONTROL.pattern[1:-1] + _WIDE_OR_LIGATURE.pattern[1:-1] + "\ud800-\udfff]")
 
 
 def looks_bad(text: str) -> bool:
@@ -131,12 +135,13 @@ def repair(text: str) -> str:
         )
     if "\x1b" in text:
         text = fixes.remove_terminal_escapes(text)
-    if _CONTROL.search(text):
-        text = fixes.fix_c1_controls(text)
-        text = fixes.remove_control_chars(text)
-    if _WIDE_OR_LIGATURE.search(text):  # str.translate with a dict is slow: only when it has work
-        text = fixes.fix_character_width(fixes.fix_latin_ligatures(text))
-    text = fixes.fix_surrogates(text)
+    if _RARE.search(text):  # else each of the three steps below would leave the text as it is
+        if _CONTROL.search(text):
+            text = fixes.fix_c1_controls(text)
+            text = fixes.remove_control_chars(text)
+        if _WIDE_OR_LIGATURE.search(text):  # str.translate with a dict is slow: only when it has work
+            text = fixes.fix_character_width(fixes.fix_latin_ligatures(text))
+        text = fixes.fix_surrogates(text)
     return unicodedata.normalize("NFC", text)
 
 
@@ -149,8 +154,12 @@ def normalize(text: str) -> str:
     next call), so the steps repeat until the text is stable (at most
     ``_MAX_ROUNDS`` times; a second round is rare and cheap).
     """
-    for _ in range(_MAX_ROUNDS):
-        once = _normalize_once(text)
+    text = _normalize_once(text)
+    for _ in range(_MAX_ROUNDS - 1):
+        repaired = repair(text)
+        if repaired == text:  # then the round would change nothing: see _canonical_spaces
+            break
+        once = _canonical_spaces(repaired)
         if once == text:
             break
         text = once
@@ -162,11 +171,30 @@ _MAX_ROUNDS = 4
 
 def _normalize_once(text: str) -> str:
     """One round of repair and whitespace canonicalisation."""
-    text = repair(text)
-    text = _BREAKS.sub("\n", text).replace(_PARAGRAPH_SEP, "\n\n")
+    return _canonical_spaces(repair(text))
+
+
+def _padded(text: str) -> bool:
+    """Whether some line of ``text`` starts or ends with a space (else stripping its lines changes nothing)."""
+    return text.startswith(" ") or text.endswith(" ") or " \n" in text or "\n " in text
+
+
+def _canonical_spaces(text: str) -> str:
+    """The whitespace canonicalisation of a round.
+
+    It is idempotent: its output holds no character an earlier step of it
+    rewrites (breaks, invisible and odd spaces are gone, no double space,
+    no padded line, no run of blank lines), so a later round whose repair
+    changed nothing changes nothing either and need not run it.
+    """
+    if _ANY_BREAK.search(text):
+        text = _BREAKS.sub("\n", text)
+    text = text.replace(_PARAGRAPH_SEP, "\n\n")
     text = _INVISIBLE.sub("", text)
     if "  " in text or _ODD_SPACE.search(text):  # else every run of spaces is one plain space already
         text = _SPACES.sub(" ", text)
-    text = "\n".join(line.strip(" ") for line in text.split("\n"))
-    text = _BLANK_LINES.sub("\n\n", text)
+    if _padded(text):
+        text = "\n".join(line.strip(" ") for line in text.split("\n"))
+    if "\n\n\n" in text:  # what _BLANK_LINES needs
+        text = _BLANK_LINES.sub("\n\n", text)
     return text.strip("\n")

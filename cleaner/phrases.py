@@ -104,9 +104,47 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
+@lru_cache(maxsize=1 << 15)
 def _first_word(text: str) -> str:
+    """The first word of a line, lower-cased (cached: every list's match and fullmatch asks for it)."""
     m = _WORD.search(text, 0, 200)
     return m.group(0).lower() if m else ""
+
+
+# Characters of a text that IGNORECASE matches to an ASCII letter although their lower case is not that
+# letter (dotted and dotless I, long s, Kelvin sign; checked in tests/test_speedups.py).
+_FOLD_RISK = re.compile("[\u0130\u0131\u017f\u212a]")
+# Lower-case characters that IGNORECASE matches to other characters as well (ß and ẞ, σ and ς, ...).
+# The table is private to the re module (3.11, 3.12); without it, no first word counts as simple and
+# every list falls back to the full search: slower, same results.
+try:
+    from re._casefix import _EXTRA_CASES
+
+    _MULTI_FOLD: frozenset[str] | None = frozenset(map(chr, _EXTRA_CASES))
+except ImportError:  # pragma: no cover - a Python whose re module moved the table
+    _MULTI_FOLD = None
+
+
+def _groupable(entry: str) -> bool:
+    """Whether a keyed ``entry`` can only match where its first word is a whole word of the text.
+
+    True when its first word is letters and digits and that word and the
+    character after it fold simply (one lower-case character each, none
+    that IGNORECASE matches to other characters but ASCII letters, whose
+    odd partners :data:`_FOLD_RISK` keeps out of the text). Then, on a text
+    without :data:`_FOLD_RISK` characters, a match starts at a word boundary
+    with the text's word lower-cased to the entry's first word, which ends
+    there (a space, a punctuation mark or a word boundary follows).
+    """
+    if _MULTI_FOLD is None:
+        return False
+    word = _first_word(entry)
+    head = entry[: len(word) + 1]
+    return (
+        word.isalnum()
+        and len(head.lower()) == len(head)
+        and all(c.isascii() or c not in _MULTI_FOLD for c in head.lower())
+    )
 
 
 def _longest_first(entries: Iterable[str]) -> list[str]:
@@ -131,7 +169,13 @@ class PhraseList:
 
     Plain phrases are only tried on lines that contain their first word (a
     set look-up), so the many short lines of a page cost little; ``re:``
-    entries and phrases that start with a symbol are always tried.
+    entries and phrases that start with a symbol are always tried. When
+    every plain phrase of the list is :func:`_groupable`, a line is only
+    searched for the phrases whose first word it holds (one small pattern
+    per first word): any match needs its first word in the line, the
+    leftmost match of the whole alternation is the leftmost of these, and
+    at one position only one first word can start, so the answer is the
+    same.
     """
 
     name: str
@@ -148,36 +192,68 @@ class PhraseList:
         except re.error as exc:
             raise ValueError(f"phrase list {self.name!r}: bad regular expression ({exc})") from exc
         object.__setattr__(self, "_triggers", triggers)
+        # Without such entries _always is _NEVER, whose search still tries every position of the line: skip it.
+        object.__setattr__(self, "_has_always", bool(always))
         object.__setattr__(self, "_keyed", _compile(keyed, self.name))
+        groups: dict[str, list[str]] | None = None
+        if all(_groupable(e) for e in keyed):
+            groups = {}
+            for e in _longest_first(keyed):  # the alternation's order, within each group
+                groups.setdefault(_first_word(e), []).append(e)
+        object.__setattr__(self, "_groups", groups)
+        object.__setattr__(self, "_group_patterns", {})
         object.__setattr__(self, "_always", _compile(always, self.name))
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
+    def _keyed_for(self, text: str, word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The keyed patterns to try on ``text`` at a place where ``word`` starts: its group's, or all."""
+        if self._groups is None or _FOLD_RISK.search(text):  # type: ignore[attr-defined]
+            return self._keyed  # type: ignore[attr-defined,no-any-return]
+        patterns = self._group_patterns.get(word)  # type: ignore[attr-defined]
+        if patterns is None:
+            patterns = self._group_patterns[word] = _compile(self._groups[word], self.name)  # type: ignore[attr-defined]
+        return patterns  # type: ignore[no-any-return]
+
+    def _search_keyed(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
+        """The leftmost keyed entry in ``text``, whose words are ``words``."""
+        if self._groups is None or _FOLD_RISK.search(text):  # type: ignore[attr-defined]
+            return self._keyed[0].search(text)  # type: ignore[attr-defined,no-any-return]
+        best = None
+        for word in self._triggers & words:  # type: ignore[attr-defined]
+            m = self._keyed_for(text, word)[0].search(text)
+            if m and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
     def search(self, text: str) -> re.Match[str] | None:
         """The first entry found anywhere in ``text``."""
-        found = self._always[0].search(text)  # type: ignore[attr-defined]
-        if not self._triggers.isdisjoint(_word_set(text)):  # type: ignore[attr-defined]
-            keyed = self._keyed[0].search(text)  # type: ignore[attr-defined]
+        found = self._always[0].search(text) if self._has_always else None  # type: ignore[attr-defined]
+        words = _word_set(text)
+        if not self._triggers.isdisjoint(words):  # type: ignore[attr-defined]
+            keyed = self._search_keyed(text, words)
             if keyed and (found is None or keyed.start() < found.start()):
                 return keyed
         return found
 
     def match(self, text: str) -> re.Match[str] | None:
         """An entry that starts ``text``."""
-        if _first_word(text) in self._triggers:  # type: ignore[attr-defined]
-            m = self._keyed[0].match(text)  # type: ignore[attr-defined]
+        word = _first_word(text)
+        if word in self._triggers:  # type: ignore[attr-defined]
+            m = self._keyed_for(text, word)[0].match(text)
             if m:
                 return m
-        return self._always[0].match(text)  # type: ignore[attr-defined]
+        return self._always[0].match(text) if self._has_always else None  # type: ignore[attr-defined]
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """An entry that is all of ``text`` (trailing punctuation allowed)."""
-        if _first_word(text) in self._triggers:  # type: ignore[attr-defined]
-            m = self._keyed[1].fullmatch(text)  # type: ignore[attr-defined]
+        word = _first_word(text)
+        if word in self._triggers:  # type: ignore[attr-defined]
+            m = self._keyed_for(text, word)[1].fullmatch(text)
             if m:
                 return m
-        return self._always[1].fullmatch(text)  # type: ignore[attr-defined]
+        return self._always[1].fullmatch(text) if self._has_always else None  # type: ignore[attr-defined]
 
     def endswith(self, text: str) -> re.Match[str] | None:
         """An entry that ends ``text`` (trailing punctuation allowed)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from cleaner.config import Config
@@ -147,6 +148,26 @@ def rebuild(clean: str, removals: Iterable[Removal]) -> str:
     return "".join(out)
 
 
+class _Remainder(Document):
+    """The text a pass left, as a fresh document whose language is detected only when a rule asks.
+
+    Few rules read ``lang`` (``body.detector``, on text that still looks like a
+    whole page), so most later passes of :meth:`Cleaner.run_to_fixpoint` never
+    pay for detection; when asked, it is the same ``detect_language`` call on
+    the same text, so the answer is the one an eager detection would give.
+    """
+
+    def __init__(self, text: str, doc_id: str, meta: dict[str, Any], languages: list[str]) -> None:
+        super().__init__(text, doc_id, meta)
+        del self.__dict__["lang"]  # the dataclass default; the cached property below answers instead
+        self._languages = languages
+
+    @cached_property
+    def lang(self) -> str:  # type: ignore[override]
+        """The document's language, detected on first use."""
+        return detect_language(self.text, self._languages)
+
+
 class Cleaner:
     """A configured, reusable cleaner: ``Cleaner(config).clean_text(text)``."""
 
@@ -174,7 +195,7 @@ class Cleaner:
 
     def run_rules(self, doc: Document, *, skip_local: bool = False) -> None:
         """Run every enabled text rule on ``doc``, applying its decisions (``skip_local``: not the local ones)."""
-        phrases = self.phrases_for(doc.lang)
+        phrases = self.phrases_for()  # every language's lists, whatever doc.lang (not read: it may be lazy)
         for rule in self.text_rules:
             if (rule.kind == "corpus" and self.corpus is None) or (skip_local and rule.local):
                 continue
@@ -208,7 +229,7 @@ class Cleaner:
             if not removals:
                 return
             kept = render(doc.text, removals)
-            again = Document(kept, doc.doc_id, doc.meta, detect_language(kept, self.config.languages))
+            again = _Remainder(kept, doc.doc_id, doc.meta, self.config.languages)
             unchanged = all(ln.text in judged for ln in again.lines)
             self.run_rules(again, skip_local=unchanged)
             judged = {ln.text for ln in again.lines}

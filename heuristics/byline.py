@@ -66,7 +66,7 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
         if (
-            any(c.isdigit() for c in text)
+            any(map(str.isdigit, text))  # has a digit (str.isdigit per character, without a Python loop)
             and anchors.search(text)
             and not _LETTER.search(dates.strip_all(_TRAILING_BY.sub("", text)))
         ):

@@ -29,12 +29,13 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     copyright sign near its end goes too.
     """
     markers, agencies = ctx.phrases["credit_markers"], ctx.phrases["credit_agencies"]
+    max_marker_words, tail_chars = ctx["max_marker_words"], ctx["tail_chars"]
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
-        if is_short(text, ctx["max_marker_words"]) and (m := markers.match(text)):
+        if is_short(text, max_marker_words) and (m := markers.match(text)):
             yield Decision(line.start, line.end, f"starts with credit marker {m.group(0).strip()!r}")
             continue
-        tail = text[-ctx["tail_chars"] :]
+        tail = text[-tail_chars:]
         seps = list(_CREDIT_SEPARATOR.finditer(tail))
         paren = tail.rfind("(")
         if seps and agencies.endswith(tail[seps[-1].end() :]):
@@ -43,5 +44,5 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             markers.match(tail[paren + 1 :]) or agencies.match(tail[paren + 1 :])
         ):
             yield Decision(line.start, line.end, f"ends with photo credit {tail[paren:].strip()!r}")
-        elif is_short(text, ctx["max_marker_words"]) and _COPYRIGHT.search(text[-ctx["tail_chars"] :]):
+        elif is_short(text, max_marker_words) and _COPYRIGHT.search(text[-tail_chars:]):
             yield Decision(line.start, line.end, "copyright sign near the end of a short line: a photo credit")

@@ -11,10 +11,11 @@ numbers, is kept, and the audit log says so.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, RuleContext, rule
@@ -48,9 +49,10 @@ def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     ``max_copies`` copies is a template line and stays (noted in the audit).
     """
     groups: dict[str, list[Line]] = defaultdict(list)
+    min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
     for line in doc.live_lines():
         toks = _tokens(line.text)
-        if _is_prose(toks, ctx["min_words"], ctx["max_digit_share"]):
+        if _is_prose(toks, min_words, max_digit_share):
             groups[" ".join(toks)].append(line)
     for copies in groups.values():
         if len(copies) < 2:
@@ -67,25 +69,50 @@ def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 class _Piece:
     span: Span
     line: Line
-    shingles: frozenset[tuple[str, ...]]
+    shingles: frozenset[str]
 
 
 @lru_cache(maxsize=1 << 14)
-def _shingles(tokens: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
-    """Word 3-grams (the whole piece when it is shorter)."""
+def _shingles(tokens: tuple[str, ...]) -> frozenset[str]:
+    """Word 3-grams (the whole piece when it is shorter), each as its words joined by spaces.
+
+    A token never holds a space, so the joined form names the same 3-gram
+    (or short piece) and no other: every set operation counts the same, but
+    a string keeps its hash where a tuple of words computes it on every
+    look-up.
+    """
     if len(tokens) < 3:
-        return frozenset((tokens,))
-    return frozenset(zip(tokens, tokens[1:], tokens[2:], strict=False))
+        return frozenset((" ".join(tokens),))
+    return frozenset(map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False)))
 
 
-def _repeated_shingles(pieces: list[_Piece]) -> set[tuple[str, ...]]:
-    """3-grams found in more than one piece (set operations only: fast when nothing repeats)."""
-    seen: set[tuple[str, ...]] = set()
-    repeated: set[tuple[str, ...]] = set()
-    for piece in pieces:
-        repeated |= piece.shingles & seen
-        seen |= piece.shingles
+def _repeated_shingles(shingle_sets: Iterable[frozenset[str]]) -> set[str]:
+    """3-grams found in more than one of the pieces' ``shingle_sets`` (set operations only: fast)."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for shingles in shingle_sets:
+        repeated |= shingles & seen
+        seen |= shingles
     return repeated
+
+
+def _candidates(
+    pieces: list[_Piece], shared_by: list[frozenset[str]], threshold: float
+) -> dict[int, frozenset[str]]:
+    """The pieces that may be near copies, by index, with their repeated 3-grams ``shared_by`` (in piece order).
+
+    A piece's overlap with another counts 3-grams both hold, so it is at
+    most either one's number of repeated 3-grams; and the shorter of two
+    pieces has at least the fewest 3-grams of any piece. A piece whose
+    repeated 3-grams fall short of ``threshold`` of that bound can thus be
+    a near copy of none, in either role.
+    """
+    fewest = min(len(p.shingles) for p in pieces)
+    found = {}
+    for i, (piece, shared) in enumerate(zip(pieces, shared_by, strict=True)):
+        if shared and len(shared) / min(len(piece.shingles), fewest) >= threshold:
+            found[i] = shared
+    return found
 
 
 def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Iterator[Decision]:
@@ -97,26 +124,24 @@ def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Itera
     copies belongs to a template and stays.
     """
     threshold, max_copies = ctx["threshold"], ctx["max_copies"]
-    repeated = _repeated_shingles(pieces)
+    repeated = _repeated_shingles(p.shingles for p in pieces)
     if not repeated:
         return
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    shared_by: dict[int, set[tuple[str, ...]]] = {}
-    for i, piece in enumerate(pieces):
-        shared = piece.shingles & repeated
-        if shared:
-            shared_by[i] = shared
-            for sh in shared:
-                index[sh].append(i)
+    shared_all = [p.shingles & repeated for p in pieces]
+    holder_counts = Counter(chain.from_iterable(shared_all))  # pieces holding each repeated 3-gram
+    shared_by = _candidates(pieces, shared_all, threshold)
+    index: dict[str, list[int]] = defaultdict(list)  # candidate pieces holding each 3-gram
+    for i, shared in shared_by.items():
+        for sh in shared:
+            index[sh].append(i)
     partners: dict[int, set[int]] = defaultdict(set)
     for i, shared in shared_by.items():
         piece = pieces[i]
         overlap: dict[int, int] = defaultdict(int)
         for sh in shared:
-            holders = index[sh]
-            if len(holders) > 4 * max_copies:  # a 3-gram shared by many pieces: a template, not a copy
+            if holder_counts[sh] > 4 * max_copies:  # a 3-gram shared by many pieces: a template, not a copy
                 continue
-            for j in holders:
+            for j in index[sh]:
                 if j > i and pieces[j].line.index != piece.line.index:
                     overlap[j] += 1
         for j, count in overlap.items():
@@ -151,10 +176,11 @@ def near_paragraph(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     compared by word 3-grams; ``threshold`` is the share of the shorter
     line's 3-grams found in the longer.
     """
+    min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
     pieces = []
     for line in doc.live_lines():
         toks = _tokens(line.text)
-        if _is_prose(toks, ctx["min_words"], ctx["max_digit_share"]):
+        if _is_prose(toks, min_words, max_digit_share):
             pieces.append(_Piece(line.span, line, _shingles(toks)))
     yield from _near_duplicates(pieces, ctx, "paragraph")
 
@@ -169,19 +195,16 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     needs cannot hold one and is not split at all.
     """
     lines = [(line, _shingles(_tokens(line.text))) for line in doc.live_lines()]
-    repeated = _repeated_shingles([_Piece(line.span, line, sh) for line, sh in lines])
+    repeated = _repeated_shingles(sh for _, sh in lines)
     # A near copy of a sentence of n >= min_words words shares >= threshold of its n - 2 3-grams.
-    needed = max(1, int(ctx["threshold"] * (ctx["min_words"] - 2)))
+    min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
+    needed = max(1, int(ctx["threshold"] * (min_words - 2)))
     pieces = []
     for line, line_shingles in lines:
         if len(repeated & line_shingles) < needed:
             continue
         for s in doc.sentences(line):
             toks = _tokens(s.text)
-            if (
-                ends_sentence(s.text)
-                and _is_prose(toks, ctx["min_words"], ctx["max_digit_share"])
-                and doc.is_live(s.start, s.end)
-            ):
+            if ends_sentence(s.text) and _is_prose(toks, min_words, max_digit_share) and doc.is_live(s.start, s.end):
                 pieces.append(_Piece(s, line, _shingles(toks)))
     yield from _near_duplicates(pieces, ctx, "sentence")

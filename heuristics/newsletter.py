@@ -23,11 +23,12 @@ def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         "newsletter_headings"
     ]
     you = ctx.phrases["second_person"]
+    max_heading_words = ctx["max_heading_words"]
     for line in doc.short_lines(ctx["max_words"]):
         words = doc.word_count(line)
         if m := start.match(line.text):
             yield Decision(line.start, line.end, f"starts with prompt phrase {m.group(0)!r}, {words} words")
-        elif words <= ctx["max_heading_words"] and headings.fullmatch(line.text):
+        elif words <= max_heading_words and headings.fullmatch(line.text):
             yield Decision(line.start, line.end, f"newsletter widget heading, {words} words")
-        elif (m := anywhere.search(line.text)) and (words <= ctx["max_heading_words"] or you.search(line.text)):
+        elif (m := anywhere.search(line.text)) and (words <= max_heading_words or you.search(line.text)):
             yield Decision(line.start, line.end, f"holds prompt phrase {m.group(0)!r} and addresses the reader")

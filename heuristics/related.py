@@ -26,10 +26,11 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """
     phrases = ctx.phrases["related"]
     lines = doc.live_lines()
+    max_words = ctx["max_words"]
     in_list = 0
     for line in lines:
         text = _OPENING.sub("", strip_bullet(line.text))
-        if not is_short(text, ctx["max_words"]):
+        if not is_short(text, max_words):
             in_list = 0
             continue
         m = phrases.match(text)
@@ -42,7 +43,7 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         elif _READ_HEADLINE.match(text) and not ends_sentence(text):
             in_list = 0
             yield Decision(line.start, line.end, "'Read' followed by a headline")
-        elif in_list and is_title_like(text, ctx["max_words"]):
+        elif in_list and is_title_like(text, max_words):
             in_list -= 1
             yield Decision(line.start, line.end, "headline in a related-links list")
         else:

@@ -52,3 +52,120 @@ def test_normalize_space_fast_path_matches_the_substitution(text: str) -> None:
     slow = nm._SPACES.sub(" ", nm._INVISIBLE.sub("", nm._BREAKS.sub("\n", nm.repair(text)).replace("\u2029", "\n\n")))
     slow = nm._BLANK_LINES.sub("\n\n", "\n".join(line.strip(" ") for line in slow.split("\n"))).strip("\n")
     assert nm.normalize(text) == slow
+
+
+def _plain(phrases):  # type: ignore[no-untyped-def]
+    """The same list without the per-first-word groups (the whole alternation is tried)."""
+    from cleaner.phrases import PhraseList
+
+    plain = PhraseList(phrases.name, phrases.entries)
+    object.__setattr__(plain, "_groups", None)
+    return plain
+
+
+def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
+    return (a and (a.span(), a.group(0))) == (b and (b.span(), b.group(0)))
+
+
+_WORDS = ["sign", "up", "Sign", "sïgn", "us", "ıs", "ſign", "straße", "STRASSE", "ok", "k", "\u212a", "İs", "is", "a_b"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=6),
+    st.lists(st.sampled_from([*_WORDS, " ", "-", ",", ": ", "  "]), max_size=12).map("".join),
+)
+def test_grouped_phrase_search_is_the_whole_alternation(entries: list[str], text: str) -> None:
+    from cleaner.phrases import PhraseList
+
+    phrases = PhraseList("t", tuple(dict.fromkeys(entries)))
+    plain = _plain(phrases)
+    for method in ("search", "match", "fullmatch"):
+        assert _same(getattr(phrases, method)(text), getattr(plain, method)(text)), method
+
+
+def test_grouped_phrase_search_on_the_shipped_lists() -> None:
+    import cleaner
+
+    book = cleaner.Cleaner().phrases_for()
+    path = Path(__file__).resolve().parent.parent / "bench" / "data" / "aeb-dev" / "inputs" / "trafilatura.json"
+    lines = {ln for v in json.loads(path.read_text(encoding="utf-8")).values() for ln in (v or "").split("\n") if ln}
+    lines = sorted(ln for ln in lines if len(ln) < 400)
+    for name in ("promo", "cookies", "newsletter", "related", "paywall", "page_chrome", "credit_markers", "share"):
+        phrases = book[name]
+        plain = _plain(phrases)
+        for line in lines:
+            for method in ("search", "match", "fullmatch"):
+                assert _same(getattr(phrases, method)(line), getattr(plain, method)(line)), (name, method, line)
+
+
+def test_fold_risk_is_every_odd_partner_of_ascii() -> None:
+    import re
+    import string
+    import sys
+
+    from cleaner.phrases import _FOLD_RISK
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    alt = re.compile("|".join(string.ascii_letters + string.digits), re.IGNORECASE)
+    partners = {c for c in alt.findall(every) if not c.isascii()}
+    changes_length = {c for c in every if len(c.lower()) != 1}  # lower() would shift the words of the line
+    assert partners | changes_length == set(_FOLD_RISK.pattern[1:-1])
+
+
+def test_rare_covers_the_characters_of_the_last_repair_steps() -> None:
+    import sys
+
+    from cleaner.normalize import _CONTROL, _RARE, _WIDE_OR_LIGATURE
+
+    for c in map(chr, range(sys.maxunicode + 1)):
+        if _CONTROL.match(c) or _WIDE_OR_LIGATURE.match(c) or "\ud800" <= c <= "\udfff":
+            assert _RARE.match(c), hex(ord(c))
+
+
+def _normalize_by_rounds(text: str) -> str:
+    """normalize() as plain rounds of _normalize_once until nothing changes (what the fast loop stands for)."""
+    from cleaner.normalize import _MAX_ROUNDS, _normalize_once
+
+    for _ in range(_MAX_ROUNDS):
+        once = _normalize_once(text)
+        if once == text:
+            break
+        text = once
+    return text
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=ALPHABET + "\x1f\x0b\r\u2028\u2029\u200b\ufeff&amp;lt;\u3000  ", max_size=40))
+def test_normalize_skips_only_rounds_that_change_nothing(text: str) -> None:
+    from cleaner.normalize import normalize
+
+    assert normalize(text) == _normalize_by_rounds(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["one two", "a b c d e f g h i j", "x", "Sign up now", "w " * 30]), max_size=12),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(0, 60)), max_size=8),
+    st.lists(st.sampled_from([1, 2, 4, 8, 30]), min_size=1, max_size=6),
+)
+def test_line_caches_follow_removals(lines: list[str], cuts: list[tuple[int, int]], sizes: list[int]) -> None:
+    from cleaner.document import Document
+
+    doc = Document("\n".join(lines))
+    for (start, length), n in zip(cuts, sizes * 8, strict=False):
+        doc.short_lines(n)
+        doc.remove("t", start, start + length, "test")
+        fresh = Document(doc.text)
+        fresh._removed[:] = doc._removed
+        assert doc.live_lines() == fresh.live_lines()
+        for m in sizes:
+            assert doc.short_lines(m) == fresh.short_lines(m)
+
+
+def test_remainder_detects_its_language_when_asked() -> None:
+    from cleaner.lang import detect_language
+    from cleaner.pipeline import _Remainder
+
+    text = "Der Hund und die Katze sind nicht in dem Haus."
+    assert _Remainder(text, "", {}, ["en", "de"]).lang == detect_language(text, ["en", "de"]) == "de"
