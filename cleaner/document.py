@@ -172,12 +172,6 @@ class Document:
 
     # -- state -------------------------------------------------------------
 
-    def removed_share(self, start: int, end: int) -> float:
-        """Share of the characters in ``[start, end)`` already removed."""
-        if end <= start:
-            return 0.0
-        return (end - start - self._removed[start:end].count(0)) / (end - start)
-
     def is_removed(self, start: int, end: int) -> bool:
         """True when every character of ``[start, end)`` is removed."""
         return end > start and self._removed.find(0, start, end) < 0

@@ -358,12 +358,6 @@ class AtomicWriter:
                 self.tmp.unlink(missing_ok=True)
 
 
-def jsonl_tasks(data: bytes, inp: InputFile) -> Iterator[Task | InputError]:
-    """The documents of JSONL content held in memory; a bad line gives an InputError naming it."""
-    for lineno, raw in enumerate(data.splitlines(), 1):
-        yield from _jsonl_line(raw, lineno, inp)
-
-
 def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterator[Task | InputError]:
     """Stream the documents of a JSONL file (``.gz`` too) line by line, in constant memory.
 
