@@ -74,6 +74,14 @@ class Removal:
 
 
 _WORD_RUN = re.compile(r"\w+")
+# Characters per word above which a line is not "short", whatever its word count
+# (keeps phrase matching away from huge lines of symbols). Shared with heuristics._lines.is_short.
+CHARS_PER_WORD = 25
+
+
+def count_words(text: str) -> int:
+    """Number of words (runs of letters or digits) in ``text``: the count every "short line" test uses."""
+    return len(_WORD_RUN.findall(text))
 # A sentence ends with . ! ? or … (maybe followed by closing quotes or
 # brackets) before a space and what looks like the start of a new sentence.
 # Linear time: a match only starts at the first mark of a run (lookbehind),
@@ -194,7 +202,7 @@ class Document:
         return [ln for ln in lines if find(0, ln.start, ln.end) >= 0]
 
     def short_lines(self, max_words: int) -> list[Line]:
-        """Live lines of at most ``max_words`` words and at most 25 characters a word.
+        """Live lines of at most ``max_words`` words and at most ``CHARS_PER_WORD`` characters a word.
 
         Most rules only judge short lines; asking for them here (cached per
         ``max_words``) spares every rule a pass over the long body
@@ -207,14 +215,14 @@ class Document:
         if cached is not None:
             short = self._still_live(cached[1])
         else:
-            limit = max(max_words, 1) * 25
+            limit = max(max_words, 1) * CHARS_PER_WORD
             counts = self._word_counts
             short = []
             for ln in self.live_lines():
                 if len(ln.text) <= limit:
                     n = counts.get(ln.index)
                     if n is None:  # word_count(ln), inlined: this loop runs for every rule's max_words
-                        n = counts[ln.index] = len(_WORD_RUN.findall(ln.text))
+                        n = counts[ln.index] = count_words(ln.text)
                     if n <= max_words:
                         short.append(ln)
         self._short[max_words] = (self._version, short)
@@ -224,7 +232,7 @@ class Document:
         """Number of words (runs of letters or digits) in ``line`` (cached)."""
         counts = self._word_counts
         if line.index not in counts:
-            counts[line.index] = len(_WORD_RUN.findall(line.text))
+            counts[line.index] = count_words(line.text)
         return counts[line.index]
 
     def live_text(self, start: int, end: int) -> str:

@@ -7,28 +7,24 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Literal
 
-from cleaner.document import Document
+from cleaner.document import CHARS_PER_WORD, Document, count_words
 from cleaner.lang import words
 from cleaner.rules import Decision, RuleContext
 
-TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 _WORD = re.compile(r"\w+")
+TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014-]+\s*")
-# Characters per word above which a line is not "short", whatever its word count
-# (keeps phrase matching away from huge lines of symbols).
-_CHARS_PER_WORD = 25
-
 
 @lru_cache(maxsize=1 << 16)
 def word_count(text: str) -> int:
-    """Number of words (runs of letters or digits) in ``text``."""
-    return len(_WORD.findall(text))
+    """Number of words (runs of letters or digits) in ``text`` (cached: rules ask about the same lines)."""
+    return count_words(text)
 
 
 @lru_cache(maxsize=1 << 16)
 def is_short(text: str, max_words: int) -> bool:
     """At most ``max_words`` words and not abnormally long in characters."""
-    return len(text) <= max(max_words, 1) * _CHARS_PER_WORD and word_count(text) <= max_words
+    return len(text) <= max(max_words, 1) * CHARS_PER_WORD and word_count(text) <= max_words
 
 
 def ends_sentence(text: str) -> bool:
