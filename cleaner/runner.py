@@ -122,6 +122,11 @@ def task_source(task: Task) -> str:
     return source_of(task.record if task.line is not None else None, task.url, task.source)
 
 
+def _text_of(task: Task) -> str:
+    """A text task's content as a string (readers decode files; raw bytes are decoded here)."""
+    return task.content if isinstance(task.content, str) else decode_text(task.content)
+
+
 def clean_task(cleaner: Cleaner, task: Task) -> Outcome:
     """Clean one task; any failure becomes an Outcome with an error message."""
     meta = {"source": task_source(task)} if cleaner.corpus is not None else None
@@ -129,7 +134,7 @@ def clean_task(cleaner: Cleaner, task: Task) -> Outcome:
         if task.kind == "html":
             result = cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, meta=meta)
         else:
-            text = task.content if isinstance(task.content, str) else decode_text(task.content)
+            text = _text_of(task)
             result = cleaner.clean_text(text, doc_id=task.doc_id, meta=meta)
     except (InputError, ValueError) as exc:
         return Outcome(task, error=str(exc))
@@ -154,7 +159,7 @@ def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
 
             text = extract(task.content, url=task.url, cleaner=cleaner).text
         else:
-            raw = task.content if isinstance(task.content, str) else decode_text(task.content)
+            raw = _text_of(task)
             text = normalize(raw)
     except Exception:  # the cleaning pass reports the error
         return None
