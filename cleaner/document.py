@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 
@@ -79,8 +79,14 @@ _WORD_RUN = re.compile(r"\w+")
 CHARS_PER_WORD = 25
 
 
+@lru_cache(maxsize=1 << 16)
 def count_words(text: str) -> int:
-    """Number of words (runs of letters or digits) in ``text``: the count every "short line" test uses."""
+    """Number of words (runs of letters or digits) in ``text``: the count every "short line" test uses.
+
+    Cached by text: the rules of one pass, the later passes of the same
+    document and the lines a site repeats on every page ask about the same
+    lines again.
+    """
     return len(_WORD_RUN.findall(text))
 # A sentence ends with . ! ? or … (maybe followed by closing quotes or
 # brackets) before a space and what looks like the start of a new sentence.
@@ -105,22 +111,31 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     is followed by a space and an upper-case letter, a digit or an opening
     quote, unless the word before is a known abbreviation or an initial.
     """
-    spans: list[Span] = []
+    return [Span(offset + start, offset + end, text[start:end]) for start, end in _sentence_bounds(text)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """The ``(start, end)`` of each sentence of ``text``, stripped (cached: later passes split the same lines)."""
+    bounds: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
         end = m.end()
         if _ABBREVIATION.search(text, max(start, end - 8), end):
             continue
-        piece = text[start:end]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            spans.append(Span(offset + start + lead, offset + end, piece.strip()))
+        _add_stripped(bounds, text, start, end)
         start = end
-    piece = text[start:]
-    if piece.strip():
-        lead = len(piece) - len(piece.lstrip())
-        spans.append(Span(offset + start + lead, offset + start + lead + len(piece.strip()), piece.strip()))
-    return spans
+    _add_stripped(bounds, text, start, len(text))
+    return tuple(bounds)
+
+
+def _add_stripped(bounds: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Append ``text[start:end]`` without surrounding whitespace to ``bounds``, unless it is blank."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        lead = start + len(piece) - len(piece.lstrip())
+        bounds.append((lead, lead + len(stripped)))
 
 
 @dataclass
@@ -140,7 +155,6 @@ class Document:
         self._live: list[Line] | None = None  # live_lines(), as of removal _live_version
         self._live_version = -1
         self._short: dict[int, tuple[int, list[Line]]] = {}  # short_lines(n): (version, lines)
-        self._word_counts: dict[int, int] = {}  # word_count() by line index
         self.records: list[Removal] = []
         self.notes: list[Removal] = []
 
@@ -201,6 +215,11 @@ class Document:
         find = self._removed.find
         return [ln for ln in lines if find(0, ln.start, ln.end) >= 0]
 
+    @cached_property
+    def line_words(self) -> list[int]:
+        """Number of words (runs of letters or digits) of each line, by line index: counted once."""
+        return [count_words(ln.text) for ln in self.lines]
+
     def short_lines(self, max_words: int) -> list[Line]:
         """Live lines of at most ``max_words`` words and at most ``CHARS_PER_WORD`` characters a word.
 
@@ -216,24 +235,18 @@ class Document:
             short = self._still_live(cached[1])
         else:
             limit = max(max_words, 1) * CHARS_PER_WORD
-            counts = self._word_counts
-            short = []
-            for ln in self.live_lines():
-                if len(ln.text) <= limit:
-                    n = counts.get(ln.index)
-                    if n is None:  # word_count(ln), inlined: this loop runs for every rule's max_words
-                        n = counts[ln.index] = count_words(ln.text)
-                    if n <= max_words:
-                        short.append(ln)
+            words = self.line_words
+            short = [ln for ln in self.live_lines() if words[ln.index] <= max_words and len(ln.text) <= limit]
         self._short[max_words] = (self._version, short)
         return short
 
+    def is_short(self, line: Line, max_words: int) -> bool:
+        """Whether ``line`` has at most ``max_words`` words and ``CHARS_PER_WORD`` characters a word."""
+        return self.line_words[line.index] <= max_words and len(line.text) <= max(max_words, 1) * CHARS_PER_WORD
+
     def word_count(self, line: Line) -> int:
-        """Number of words (runs of letters or digits) in ``line`` (cached)."""
-        counts = self._word_counts
-        if line.index not in counts:
-            counts[line.index] = count_words(line.text)
-        return counts[line.index]
+        """Number of words (runs of letters or digits) in ``line`` (counted once per document)."""
+        return self.line_words[line.index]
 
     def live_text(self, start: int, end: int) -> str:
         """The text of ``[start, end)`` without removed characters."""

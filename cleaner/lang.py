@@ -46,22 +46,32 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
+@cache
+def _stopword_table(candidates: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """For each stop word of any candidate language, the positions of the candidates it belongs to."""
+    table: dict[str, list[int]] = {}
+    for i, lang in enumerate(candidates):
+        for w in stopwords(lang):
+            table.setdefault(w, []).append(i)
+    return {w: tuple(langs) for w, langs in table.items()}
+
+
 def detect_language(text: str, candidates: list[str], sample_words: int = 600) -> str:
     """The candidate language whose stop words cover most of ``text``'s words.
 
     Only the first ``sample_words`` words are looked at. Falls back to the
-    first candidate when nothing is recognised.
+    first candidate when nothing is recognised; a tie goes to the earlier
+    candidate.
     """
     if not candidates:
         return "en"
     sample = words(text[: sample_words * 8])[:sample_words]
     if not sample:
         return candidates[0]
-    counts = Counter(sample)
-    best, best_hits = candidates[0], 0
-    for lang in candidates:
-        sw = stopwords(lang)
-        hits = sum(map(counts.__getitem__, counts.keys() & sw))  # the same sum, without a Python loop
-        if hits > best_hits:
-            best, best_hits = lang, hits
-    return best
+    table = _stopword_table(tuple(candidates))
+    hits = [0] * len(candidates)
+    for word, n in Counter(sample).items():  # one look-up per distinct word, for every language at once
+        for i in table.get(word, ()):
+            hits[i] += n
+    best = max(range(len(candidates)), key=lambda i: (hits[i], -i))
+    return candidates[best] if hits[best] else candidates[0]

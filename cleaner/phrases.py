@@ -89,6 +89,65 @@ def _parts(op: object, av: object) -> list:  # type: ignore[type-arg]
     return []
 
 
+def required_needles(pattern: str) -> frozenset[str] | None:
+    """Lower-case strings of which every match of ``pattern`` holds at least one, or None if unknown.
+
+    Read off the parsed pattern: a run of literal characters is needed by
+    the sequence that holds it, a group or a repetition of at least one
+    needs what its body needs, an alternation needs one of what its
+    branches need. Only ASCII characters and caseless symbols such as ``©``
+    make a needle: on a text without :data:`_FOLD_RISK` characters (the odd
+    partners IGNORECASE gives some ASCII letters), such a character only
+    matches its own lower and upper case, so ``needle in text.lower()`` is
+    a sound test.
+    """
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except (re.error, AttributeError):
+        return None
+    return _needs(list(parsed))
+
+
+def _plain_char(code: int) -> bool:
+    """Whether IGNORECASE matches character ``code`` only to its own lower and upper case."""
+    if _MULTI_FOLD is None:
+        return False
+    c = chr(code)
+    if c.isascii():
+        return True
+    return c.lower() == c == c.upper() and c not in _MULTI_FOLD
+
+
+def _needs(items: list) -> frozenset[str] | None:  # type: ignore[type-arg]
+    """What a parsed sequence needs (see :func:`required_needles`): its best-scoring requirement."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op == _c.LITERAL and _plain_char(av):
+            run.append(chr(av).lower())
+            continue
+        if run:
+            options.append(frozenset(("".join(run),)))
+            run = []
+        sub: frozenset[str] | None = None
+        if op == _c.SUBPATTERN:
+            sub = _needs(list(av[-1]))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            sub = _needs(list(av[2]))
+        elif op == getattr(_c, "ATOMIC_GROUP", None):
+            sub = _needs(list(av))
+        elif op == _c.BRANCH:
+            branches = [_needs(list(b)) for b in av[1]]
+            if all(b is not None for b in branches):
+                sub = frozenset().union(*branches)  # type: ignore[arg-type]
+        if sub:
+            options.append(sub)
+    if not options:
+        return None
+    # The most selective requirement: the longest shortest needle, then the fewest needles.
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)))
+
+
 def read_entries(lines: list[str]) -> list[str]:
     """The entries of a phrase file's lines (comments and blanks skipped)."""
     return [s for s in (ln.strip() for ln in lines) if s and not s.startswith("#")]
@@ -102,6 +161,12 @@ _NEVER = re.compile(r"(?!x)x")
 def _word_set(text: str) -> frozenset[str]:
     """The lower-cased words of a line (cached: many lists look at the same line)."""
     return frozenset(_WORD.findall(text.lower()))
+
+
+@lru_cache(maxsize=1 << 15)
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` for needle tests, or None when the text holds a :data:`_FOLD_RISK` character."""
+    return None if _FOLD_RISK.search(text) else text.lower()
 
 
 @lru_cache(maxsize=1 << 15)
@@ -203,9 +268,28 @@ class PhraseList:
         object.__setattr__(self, "_groups", groups)
         object.__setattr__(self, "_group_patterns", {})
         object.__setattr__(self, "_always", _compile(always, self.name))
+        needles: set[str] | None = set()
+        for e in always:
+            found = required_needles(_entry_pattern(e))
+            if found is None or needles is None:
+                needles = None
+            else:
+                needles |= found
+        # Few enough needles that testing them is cheaper than the search (else None: always search).
+        object.__setattr__(self, "_needles", tuple(sorted(needles)) if needles and len(needles) <= 12 else None)
 
     def __bool__(self) -> bool:
         return bool(self.entries)
+
+    def _may_hold_always(self, text: str) -> bool:
+        """Whether an ``re:`` or symbol entry may match in ``text``: it has one, and ``text`` one of its needles."""
+        if not self._has_always:  # type: ignore[attr-defined]
+            return False
+        needles = self._needles  # type: ignore[attr-defined]
+        if needles is None:
+            return True
+        low = _lowered(text)
+        return low is None or any(n in low for n in needles)
 
     def _keyed_for(self, text: str, word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The keyed patterns to try on ``text`` at a place where ``word`` starts: its group's, or all."""
@@ -229,7 +313,7 @@ class PhraseList:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first entry found anywhere in ``text``."""
-        found = self._always[0].search(text) if self._has_always else None  # type: ignore[attr-defined]
+        found = self._always[0].search(text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
         words = _word_set(text)
         if not self._triggers.isdisjoint(words):  # type: ignore[attr-defined]
             keyed = self._search_keyed(text, words)
@@ -244,7 +328,7 @@ class PhraseList:
             m = self._keyed_for(text, word)[0].match(text)
             if m:
                 return m
-        return self._always[0].match(text) if self._has_always else None  # type: ignore[attr-defined]
+        return self._always[0].match(text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """An entry that is all of ``text`` (trailing punctuation allowed)."""
@@ -253,15 +337,21 @@ class PhraseList:
             m = self._keyed_for(text, word)[1].fullmatch(text)
             if m:
                 return m
-        return self._always[1].fullmatch(text) if self._has_always else None  # type: ignore[attr-defined]
+        return self._always[1].fullmatch(text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
+
+    def _may_hold(self, text: str) -> bool:
+        """False when no entry can occur in ``text``: no needle of an ``re:`` entry, no first word of a phrase."""
+        if self._may_hold_always(text) or self._groups is None or _FOLD_RISK.search(text):  # type: ignore[attr-defined]
+            return True
+        return not self._triggers.isdisjoint(_word_set(text))  # type: ignore[attr-defined]
 
     def endswith(self, text: str) -> re.Match[str] | None:
         """An entry that ends ``text`` (trailing punctuation allowed)."""
-        return self._end.search(text)  # type: ignore[attr-defined]
+        return self._end.search(text) if self._may_hold(text) else None  # type: ignore[attr-defined]
 
     def strip_all(self, text: str) -> str:
         """``text`` with every occurrence of every entry taken out."""
-        return self._search.sub(" ", text)  # type: ignore[attr-defined]
+        return self._search.sub(" ", text) if self._may_hold(text) else text  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=256)

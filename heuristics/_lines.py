@@ -15,10 +15,7 @@ _WORD = re.compile(r"\w+")
 TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014-]+\s*")
 
-@lru_cache(maxsize=1 << 16)
-def word_count(text: str) -> int:
-    """Number of words (runs of letters or digits) in ``text`` (cached: rules ask about the same lines)."""
-    return count_words(text)
+word_count = count_words  # number of words (runs of letters or digits) in a text, cached
 
 
 @lru_cache(maxsize=1 << 16)

@@ -10,7 +10,6 @@ from cleaner.rules import Decision, RuleContext, rule
 from heuristics._lines import (
     cased_share,
     ends_sentence,
-    is_short,
     is_title_like,
     lines_with_phrase,
     strip_bullet,
@@ -92,7 +91,7 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if is_short(line.text, 4) and headings.fullmatch(strip_bullet(line.text)):
+        if doc.is_short(line, 4) and headings.fullmatch(strip_bullet(line.text)):
             yield Decision(line.start, line.end, "contributor list heading")
             j = i + 1
             while j < len(lines) and j - i <= ctx["max_names"] and is_title_like(lines[j].text, ctx["max_name_words"]):
@@ -119,5 +118,5 @@ def bio(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     phrases = ctx.phrases["bio"]
     lines = doc.live_lines()
     for line in lines[-ctx["last_lines"] :]:
-        if is_short(line.text, ctx["max_words"]) and (m := phrases.search(line.text)):
+        if doc.is_short(line, ctx["max_words"]) and (m := phrases.search(line.text)):
             yield Decision(line.start, line.end, f"author biography {m.group(0)!r} in the last lines")

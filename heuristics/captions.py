@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import is_short
 
 # A credit tail starts after the last slash, pipe, copyright sign or opening
 # parenthesis of the line ("... Sunday. Karam Al-Masri / AFP - Getty Images").
@@ -32,7 +31,7 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     max_marker_words, tail_chars = ctx["max_marker_words"], ctx["tail_chars"]
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
-        if is_short(text, max_marker_words) and (m := markers.match(text)):
+        if doc.is_short(line, max_marker_words) and (m := markers.match(text)):
             yield Decision(line.start, line.end, f"starts with credit marker {m.group(0).strip()!r}")
             continue
         tail = text[-tail_chars:]
@@ -44,5 +43,5 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             markers.match(tail[paren + 1 :]) or agencies.match(tail[paren + 1 :])
         ):
             yield Decision(line.start, line.end, f"ends with photo credit {tail[paren:].strip()!r}")
-        elif is_short(text, max_marker_words) and _COPYRIGHT.search(text[-tail_chars:]):
+        elif doc.is_short(line, max_marker_words) and _COPYRIGHT.search(text[-tail_chars:]):
             yield Decision(line.start, line.end, "copyright sign near the end of a short line: a photo credit")

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import is_short
 
 
 @rule("comments.section", order=135)
@@ -21,7 +20,7 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     lines = doc.live_lines()
     total = len(doc.text) or 1
     for i, line in enumerate(lines):
-        if line.start / total < ctx["min_position"] or not is_short(line.text, 6):
+        if line.start / total < ctx["min_position"] or not doc.is_short(line, 6):
             continue
         if headings.fullmatch(line.text):
             position = line.start / total

@@ -11,11 +11,10 @@ numbers, is kept, and the audit log says so.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, RuleContext, rule
@@ -27,7 +26,7 @@ _DIGIT = re.compile(r"\d")  # a token holding a digit is a figure (searched toke
 
 @lru_cache(maxsize=1 << 15)
 def _tokens(text: str) -> tuple[str, ...]:
-    """Case-folded words of a line or sentence (cached: three rules look at the same lines)."""
+    """Case-folded words of a line or sentence (cached: three rules, and later passes, look at the same lines)."""
     return tuple(_WORD.findall(text.casefold()))
 
 
@@ -36,7 +35,7 @@ def _is_prose(tokens: tuple[str, ...], min_words: int, max_digit_share: float) -
     """Enough words, and not a row of figures."""
     if len(tokens) < min_words:
         return False
-    digits = sum(1 for t in tokens if _DIGIT.search(t))
+    digits = sum(1 for t in tokens if not t.isalpha() and _DIGIT.search(t))  # letters only: no digit
     return digits / len(tokens) <= max_digit_share
 
 
@@ -96,64 +95,60 @@ def _repeated_shingles(shingle_sets: Iterable[frozenset[str]]) -> set[str]:
     return repeated
 
 
-def _candidates(
-    pieces: list[_Piece], shared_by: list[frozenset[str]], threshold: float
-) -> dict[int, frozenset[str]]:
-    """The pieces that may be near copies, by index, with their repeated 3-grams ``shared_by`` (in piece order).
+def _near_pairs(pieces: list[_Piece], threshold: float, max_holders: int) -> dict[int, set[int]]:
+    """Pairs of pieces of different lines that are near copies, as ``{piece: {partners}}``.
 
-    A piece's overlap with another counts 3-grams both hold, so it is at
-    most either one's number of repeated 3-grams; and the shorter of two
-    pieces has at least the fewest 3-grams of any piece. A piece whose
-    repeated 3-grams fall short of ``threshold`` of that bound can thus be
-    a near copy of none, in either role.
+    Two pieces are near copies when the 3-grams they share (leaving out
+    3-grams held by more than ``max_holders`` pieces: template phrases)
+    make at least ``threshold`` of the shorter one's 3-grams. Those shared
+    3-grams are all repeated ones, so the shorter piece has at least
+    ``threshold`` of its own 3-grams repeated somewhere: only such pieces
+    (anchors) need their overlaps counted, and a text without one (most
+    texts) costs a few set operations.
     """
-    fewest = min(len(p.shingles) for p in pieces)
-    found = {}
-    for i, (piece, shared) in enumerate(zip(pieces, shared_by, strict=True)):
-        if shared and len(shared) / min(len(piece.shingles), fewest) >= threshold:
-            found[i] = shared
-    return found
-
-
-def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Iterator[Decision]:
-    """Decide on pieces that are near copies of another piece of a different line.
-
-    Two pieces are near copies when at least ``threshold`` of the shorter
-    one's word 3-grams occur in the longer one. A piece with one near copy
-    is removed when it is the shorter of the two; a piece with more near
-    copies belongs to a template and stays.
-    """
-    threshold, max_copies = ctx["threshold"], ctx["max_copies"]
     repeated = _repeated_shingles(p.shingles for p in pieces)
     if not repeated:
-        return
-    shared_all = [p.shingles & repeated for p in pieces]
-    holder_counts = Counter(chain.from_iterable(shared_all))  # pieces holding each repeated 3-gram
-    shared_by = _candidates(pieces, shared_all, threshold)
-    index: dict[str, list[int]] = defaultdict(list)  # candidate pieces holding each 3-gram
-    for i, shared in shared_by.items():
-        for sh in shared:
-            index[sh].append(i)
+        return {}
+    shared = [p.shingles & repeated for p in pieces]
+    anchors = [i for i, p in enumerate(pieces) if len(shared[i]) / len(p.shingles) >= threshold]
+    if not anchors:
+        return {}
+    holders: dict[str, list[int]] = defaultdict(list)  # pieces holding each repeated 3-gram
+    for i, sh in enumerate(shared):
+        for g in sh:
+            holders[g].append(i)
     partners: dict[int, set[int]] = defaultdict(set)
-    for i, shared in shared_by.items():
+    for i in anchors:
         piece = pieces[i]
         overlap: dict[int, int] = defaultdict(int)
-        for sh in shared:
-            if holder_counts[sh] > 4 * max_copies:  # a 3-gram shared by many pieces: a template, not a copy
+        for g in shared[i]:
+            held = holders[g]
+            if len(held) > max_holders:  # a 3-gram shared by many pieces: a template, not a copy
                 continue
-            for j in index[sh]:
-                if j > i and pieces[j].line.index != piece.line.index:
+            for j in held:
+                if j != i and pieces[j].line.index != piece.line.index:
                     overlap[j] += 1
         for j, count in overlap.items():
             if count / min(len(piece.shingles), len(pieces[j].shingles)) >= threshold:
                 partners[i].add(j)
                 partners[j].add(i)
+    return partners
+
+
+def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Iterator[Decision]:
+    """Decide on pieces that are near copies of another piece of a different line (see :func:`_near_pairs`).
+
+    A piece with one near copy is removed when it is the shorter of the
+    two; a piece with more near copies belongs to a template and stays.
+    """
+    max_copies = ctx["max_copies"]
+    partners = _near_pairs(pieces, ctx["threshold"], 4 * max_copies)
     removed: set[int] = set()
     for i in sorted(partners):
         group = partners[i]
         if i in removed or len(group) + 1 > max_copies:
             continue
-        j = next(iter(group))
+        j = min(group)
         if j in removed:
             continue
         a, b = pieces[i], pieces[j]

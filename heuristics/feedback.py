@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import is_short
 
 
 @rule("feedback.widget", order=110)
@@ -22,10 +21,10 @@ def widget(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     max_words, max_gap, max_item_words = ctx["max_words"], ctx["max_gap"], ctx["max_item_words"]
     last_anchor = -10**9
     for i, line in enumerate(lines):
-        if is_short(line.text, max_words) and (m := phrases.search(line.text)):
+        if doc.is_short(line, max_words) and (m := phrases.search(line.text)):
             last_anchor = i
             yield Decision(line.start, line.end, f"feedback widget phrase {m.group(0)!r}")
-        elif i - last_anchor <= max_gap and is_short(line.text, max_item_words):
+        elif i - last_anchor <= max_gap and doc.is_short(line, max_item_words):
             yield Decision(line.start, line.end, f"short line in a feedback widget, {i - last_anchor} after its phrase")
         else:
             last_anchor = -10**9

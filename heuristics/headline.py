@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import is_short
 
 _NON_WORD = re.compile(r"\W+")
 
@@ -22,7 +21,7 @@ def repeated(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     lines = doc.live_lines()
     if not lines:
         return
-    heads = {_key(lines[0].text)} if is_short(lines[0].text, ctx["max_words"]) else set()
+    heads = {_key(lines[0].text)} if doc.is_short(lines[0], ctx["max_words"]) else set()
     title = doc.meta.get("title")
     if isinstance(title, str) and title.strip():
         heads.add(_key(title))

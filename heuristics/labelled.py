@@ -22,7 +22,7 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if not (is_short(line.text, 6) and labels.fullmatch(strip_bullet(line.text))):
+        if not (doc.is_short(line, 6) and labels.fullmatch(strip_bullet(line.text))):
             i += 1
             continue
         yield Decision(line.start, line.end, f"summary block label {line.text!r}")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import is_short, is_title_like
+from heuristics._lines import is_title_like
 
 # A token ending in a media extension. It starts only where a token starts (the lookbehind), so a
 # long token is scanned once, not once per character (linear time).
@@ -30,7 +30,7 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     taken: set[int] = set()
     for i, line in enumerate(lines):
         text = line.text
-        if is_short(text, 12) and (DURATION.fullmatch(text) or SOURCE_ONLY.fullmatch(text)):
+        if doc.is_short(line, 12) and (DURATION.fullmatch(text) or SOURCE_ONLY.fullmatch(text)):
             taken.add(i)
             yield Decision(line.start, line.end, "video duration/source line")
             j = i - 1
@@ -41,6 +41,6 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
                 taken.add(j)
                 yield Decision(lines[j].start, lines[j].end, f"video title or slug {i - j} line(s) before its duration")
                 j -= 1
-        elif i not in taken and is_short(text, ctx["max_title_words"]) and MEDIA_FILE.search(text):
+        elif i not in taken and doc.is_short(line, ctx["max_title_words"]) and MEDIA_FILE.search(text):
             taken.add(i)
             yield Decision(line.start, line.end, f"names a media file {MEDIA_FILE.search(text).group(0)!r}")

@@ -55,12 +55,23 @@ def test_normalize_space_fast_path_matches_the_substitution(text: str) -> None:
 
 
 def _plain(phrases):  # type: ignore[no-untyped-def]
-    """The same list without the per-first-word groups (the whole alternation is tried)."""
+    """The same list without the per-first-word groups and needles (the whole alternation is tried)."""
     from cleaner.phrases import PhraseList
 
     plain = PhraseList(phrases.name, phrases.entries)
     object.__setattr__(plain, "_groups", None)
+    object.__setattr__(plain, "_needles", None)
     return plain
+
+
+_METHODS = ("search", "match", "fullmatch", "endswith")
+
+
+def _agree(phrases, plain, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Every method of ``phrases`` answers on ``text`` as the plain list does."""
+    for method in _METHODS:
+        assert _same(getattr(phrases, method)(text), getattr(plain, method)(text)), (phrases.name, method, text)
+    assert phrases.strip_all(text) == plain.strip_all(text), (phrases.name, text)
 
 
 def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
@@ -68,20 +79,33 @@ def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
 
 
 _WORDS = ["sign", "up", "Sign", "sïgn", "us", "ıs", "ſign", "straße", "STRASSE", "ok", "k", "\u212a", "İs", "is", "a_b"]
+# Entries that are always tried (patterns, symbols), each with needles or without.
+_ALWAYS = ["re:si(?:gn|ck) up", "re:\\bus\\b", "re:(?:ok|\\d+ k)s?", "re:^is\\w*", "re:\\w+ up", "©", "(c)", "re:(?:©|up)+"]
 
 
 @settings(max_examples=1500, deadline=None)
 @given(
-    st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=6),
-    st.lists(st.sampled_from([*_WORDS, " ", "-", ",", ": ", "  "]), max_size=12).map("".join),
+    st.lists(
+        st.one_of(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join), st.sampled_from(_ALWAYS)),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.sampled_from([*_WORDS, " ", "-", ",", ": ", "  ", "©", "(c)", "12"]), max_size=12).map("".join),
 )
 def test_grouped_phrase_search_is_the_whole_alternation(entries: list[str], text: str) -> None:
     from cleaner.phrases import PhraseList
 
     phrases = PhraseList("t", tuple(dict.fromkeys(entries)))
-    plain = _plain(phrases)
-    for method in ("search", "match", "fullmatch"):
-        assert _same(getattr(phrases, method)(text), getattr(plain, method)(text)), method
+    _agree(phrases, _plain(phrases), text)
+
+
+def test_needles_are_what_every_match_holds() -> None:
+    from cleaner.phrases import required_needles
+
+    assert required_needles("was this (?:article|page) helpful") == {"was this "}
+    assert required_needles(r"\b(?:\w+ ){0,2}(?:e-?mails?|alerts)") == {"mail", "alerts"}
+    assert required_needles(r"(?:Ab)?\d+") is None  # nothing every match must hold
+    assert required_needles(r"x+|\d") is None  # one branch needs nothing
 
 
 def test_grouped_phrase_search_on_the_shipped_lists() -> None:
@@ -91,12 +115,12 @@ def test_grouped_phrase_search_on_the_shipped_lists() -> None:
     path = Path(__file__).resolve().parent.parent / "bench" / "data" / "aeb-dev" / "inputs" / "trafilatura.json"
     lines = {ln for v in json.loads(path.read_text(encoding="utf-8")).values() for ln in (v or "").split("\n") if ln}
     lines = sorted(ln for ln in lines if len(ln) < 400)
-    for name in ("promo", "cookies", "newsletter", "related", "paywall", "page_chrome", "credit_markers", "share"):
+    shipped = sorted({p.stem for p in (Path(__file__).resolve().parent.parent / "heuristics" / "data").glob("*/*.txt")})
+    for name in shipped:
         phrases = book[name]
         plain = _plain(phrases)
         for line in lines:
-            for method in ("search", "match", "fullmatch"):
-                assert _same(getattr(phrases, method)(line), getattr(plain, method)(line)), (name, method, line)
+            _agree(phrases, plain, line)
 
 
 def test_fold_risk_is_every_odd_partner_of_ascii() -> None:
