@@ -157,6 +157,8 @@ class Document:
         self._short: dict[int, tuple[int, list[Line]]] = {}  # short_lines(n): (version, lines)
         self.records: list[Removal] = []
         self.notes: list[Removal] = []
+        # Each rule's RuleContext.memo, by rule name; the engine hands it on to the passes after the first.
+        self.memo: dict[str, dict[str, Any]] = {}
 
     # -- segmentation ------------------------------------------------------
 

@@ -48,6 +48,10 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 
 # C0/C1 control characters other than tab and line breaks, and ANSI escapes.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Every character the whitespace canonicalisation rewrites or drops, but the plain space and line break.
+_ODD_CHAR = re.compile(
+    "[" + _ANY_BREAK.pattern[1:-1] + _PARAGRAPH_SEP + _INVISIBLE.pattern[1:-1] + _ODD_SPACE.pattern[1:-1] + "]"
+)
 
 
 def _expand(spec: str) -> set[str]:
@@ -154,7 +158,10 @@ def normalize(text: str) -> str:
     next call), so the steps repeat until the text is stable (at most
     ``_MAX_ROUNDS`` times; a second round is rare and cheap).
     """
-    text = _normalize_once(text)
+    once = _normalize_once(text)
+    if once == text:  # already normal: the loop below would stop at once and return it
+        return once
+    text = once
     for _ in range(_MAX_ROUNDS - 1):
         repaired = repair(text)
         if repaired == text:  # then the round would change nothing: see _canonical_spaces
@@ -187,11 +194,13 @@ def _canonical_spaces(text: str) -> str:
     no padded line, no run of blank lines), so a later round whose repair
     changed nothing changes nothing either and need not run it.
     """
-    if _ANY_BREAK.search(text):
-        text = _BREAKS.sub("\n", text)
-    text = text.replace(_PARAGRAPH_SEP, "\n\n")
-    text = _INVISIBLE.sub("", text)
-    if "  " in text or _ODD_SPACE.search(text):  # else every run of spaces is one plain space already
+    odd = _ODD_CHAR.search(text) is not None  # one scan; without such characters three steps have nothing to do
+    if odd:
+        if _ANY_BREAK.search(text):
+            text = _BREAKS.sub("\n", text)
+        text = text.replace(_PARAGRAPH_SEP, "\n\n")
+        text = _INVISIBLE.sub("", text)
+    if "  " in text or (odd and _ODD_SPACE.search(text)):  # else every run of spaces is one plain space already
         text = _SPACES.sub(" ", text)
     if _padded(text):
         text = "\n".join(line.strip(" ") for line in text.split("\n"))

@@ -282,9 +282,7 @@ class PhraseList:
         return bool(self.entries)
 
     def _may_hold_always(self, text: str) -> bool:
-        """Whether an ``re:`` or symbol entry may match in ``text``: it has one, and ``text`` one of its needles."""
-        if not self._has_always:  # type: ignore[attr-defined]
-            return False
+        """Whether one of the list's ``re:`` or symbol entries may match in ``text``: it holds a needle."""
         needles = self._needles  # type: ignore[attr-defined]
         if needles is None:
             return True
@@ -313,7 +311,7 @@ class PhraseList:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first entry found anywhere in ``text``."""
-        found = self._always[0].search(text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
+        found = self._always[0].search(text) if self._has_always and self._may_hold_always(text) else None  # type: ignore[attr-defined]
         words = _word_set(text)
         if not self._triggers.isdisjoint(words):  # type: ignore[attr-defined]
             keyed = self._search_keyed(text, words)
@@ -328,7 +326,7 @@ class PhraseList:
             m = self._keyed_for(text, word)[0].match(text)
             if m:
                 return m
-        return self._always[0].match(text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
+        return self._always[0].match(text) if self._has_always and self._may_hold_always(text) else None  # type: ignore[attr-defined]
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """An entry that is all of ``text`` (trailing punctuation allowed)."""
@@ -337,11 +335,11 @@ class PhraseList:
             m = self._keyed_for(text, word)[1].fullmatch(text)
             if m:
                 return m
-        return self._always[1].fullmatch(text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
+        return self._always[1].fullmatch(text) if self._has_always and self._may_hold_always(text) else None  # type: ignore[attr-defined]
 
     def _may_hold(self, text: str) -> bool:
         """False when no entry can occur in ``text``: no needle of an ``re:`` entry, no first word of a phrase."""
-        if self._may_hold_always(text) or self._groups is None or _FOLD_RISK.search(text):  # type: ignore[attr-defined]
+        if (self._has_always and self._may_hold_always(text)) or self._groups is None or _FOLD_RISK.search(text):  # type: ignore[attr-defined]
             return True
         return not self._triggers.isdisjoint(_word_set(text))  # type: ignore[attr-defined]
 

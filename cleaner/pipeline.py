@@ -199,7 +199,8 @@ class Cleaner:
         for rule in self.text_rules:
             if (rule.kind == "corpus" and self.corpus is None) or (skip_local and rule.local):
                 continue
-            ctx = RuleContext(rule, self.params[rule.name], phrases, self.config, self.corpus)
+            memo = doc.memo.setdefault(rule.name, {})
+            ctx = RuleContext(rule, self.params[rule.name], phrases, self.config, self.corpus, memo)
             for d in rule.func(doc, ctx) or ():
                 if not isinstance(d, Decision):
                     raise TypeError(f"rule {rule.name} yielded {type(d).__name__}, not Decision")
@@ -230,6 +231,7 @@ class Cleaner:
                 return
             kept = render(doc.text, removals)
             again = _Remainder(kept, doc.doc_id, doc.meta, self.config.languages)
+            again.memo = doc.memo  # what rules remember about this document carries over
             unchanged = all(ln.text in judged for ln in again.lines)
             self.run_rules(again, skip_local=unchanged)
             judged = {ln.text for ln in again.lines}

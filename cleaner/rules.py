@@ -74,13 +74,20 @@ class Rule:
 
 @dataclass
 class RuleContext:
-    """What a rule gets besides the document: its settings and data."""
+    """What a rule gets besides the document: its settings and data.
+
+    ``memo`` is the rule's own scratch space for one document: it lives
+    through the passes the engine makes over that document (see
+    :meth:`cleaner.pipeline.Cleaner.run_to_fixpoint`), so a rule can remember
+    a fact from the pass before, such as "these lines hold nothing for me".
+    """
 
     rule: Rule
     params: dict[str, Any]
     phrases: PhraseBook
     config: Config
     corpus: Any = None
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]

@@ -11,7 +11,7 @@ numbers, is kept, and the audit log says so.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,8 +95,8 @@ def _repeated_shingles(shingle_sets: Iterable[frozenset[str]]) -> set[str]:
     return repeated
 
 
-def _near_pairs(pieces: list[_Piece], threshold: float, max_holders: int) -> dict[int, set[int]]:
-    """Pairs of pieces of different lines that are near copies, as ``{piece: {partners}}``.
+def _near_pairs(pieces: list[_Piece], threshold: float, max_holders: int) -> dict[int, set[int]] | None:
+    """Pairs of pieces of different lines that are near copies, as ``{piece: {partners}}``; None without anchors.
 
     Two pieces are near copies when the 3-grams they share (leaving out
     3-grams held by more than ``max_holders`` pieces: template phrases)
@@ -108,11 +108,11 @@ def _near_pairs(pieces: list[_Piece], threshold: float, max_holders: int) -> dic
     """
     repeated = _repeated_shingles(p.shingles for p in pieces)
     if not repeated:
-        return {}
+        return None
     shared = [p.shingles & repeated for p in pieces]
     anchors = [i for i, p in enumerate(pieces) if len(shared[i]) / len(p.shingles) >= threshold]
     if not anchors:
-        return {}
+        return None
     holders: dict[str, list[int]] = defaultdict(list)  # pieces holding each repeated 3-gram
     for i, sh in enumerate(shared):
         for g in sh:
@@ -135,14 +135,29 @@ def _near_pairs(pieces: list[_Piece], threshold: float, max_holders: int) -> dic
     return partners
 
 
-def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str) -> Iterator[Decision]:
-    """Decide on pieces that are near copies of another piece of a different line (see :func:`_near_pairs`).
+def _quiet_before(ctx: RuleContext, lines: list[Line]) -> bool:
+    """Whether a pass before found no anchor among lines that include ``lines`` (as a multiset of texts).
+
+    Pieces come from lines by their text alone, and fewer pieces repeat
+    fewer 3-grams, so a part of lines without an anchor has none either:
+    the later passes over a document skip the rule when they only lost
+    lines.
+    """
+    quiet = ctx.memo.get("quiet")
+    return quiet is not None and not Counter(ln.text for ln in lines) - quiet
+
+
+def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str, lines: list[Line]) -> Iterator[Decision]:
+    """Decide on pieces, taken from ``lines``, that are near copies of a piece of another line (:func:`_near_pairs`).
 
     A piece with one near copy is removed when it is the shorter of the
     two; a piece with more near copies belongs to a template and stays.
     """
     max_copies = ctx["max_copies"]
     partners = _near_pairs(pieces, ctx["threshold"], 4 * max_copies)
+    if partners is None:
+        ctx.memo["quiet"] = Counter(ln.text for ln in lines)
+        return
     removed: set[int] = set()
     for i in sorted(partners):
         group = partners[i]
@@ -172,12 +187,15 @@ def near_paragraph(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     line's 3-grams found in the longer.
     """
     min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
+    live = doc.live_lines()
+    if _quiet_before(ctx, live):
+        return
     pieces = []
-    for line in doc.live_lines():
+    for line in live:
         toks = _tokens(line.text)
         if _is_prose(toks, min_words, max_digit_share):
             pieces.append(_Piece(line.span, line, _shingles(toks)))
-    yield from _near_duplicates(pieces, ctx, "paragraph")
+    yield from _near_duplicates(pieces, ctx, "paragraph", live)
 
 
 @rule("dedup.near_sentence", order=620)
@@ -189,7 +207,10 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     shares fewer word 3-grams with the rest of the text than such a copy
     needs cannot hold one and is not split at all.
     """
-    lines = [(line, _shingles(_tokens(line.text))) for line in doc.live_lines()]
+    live = doc.live_lines()
+    if _quiet_before(ctx, live):
+        return
+    lines = [(line, _shingles(_tokens(line.text))) for line in live]
     repeated = _repeated_shingles(sh for _, sh in lines)
     # A near copy of a sentence of n >= min_words words shares >= threshold of its n - 2 3-grams.
     min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
@@ -202,4 +223,4 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             toks = _tokens(s.text)
             if ends_sentence(s.text) and _is_prose(toks, min_words, max_digit_share) and doc.is_live(s.start, s.end):
                 pieces.append(_Piece(s, line, _shingles(toks)))
-    yield from _near_duplicates(pieces, ctx, "sentence")
+    yield from _near_duplicates(pieces, ctx, "sentence", live)

@@ -44,8 +44,18 @@ def test_odd_space_covers_all_whitespace_but_space_and_newline() -> None:
     assert all(_ODD_SPACE.fullmatch(c) for c in odd)
 
 
+def test_odd_char_covers_every_character_the_whitespace_steps_touch() -> None:
+    import sys
+
+    from cleaner import normalize as nm
+
+    for c in map(chr, range(sys.maxunicode + 1)):
+        if nm._BREAKS.match(c) or nm._INVISIBLE.match(c) or nm._ODD_SPACE.match(c) or c == nm._PARAGRAPH_SEP:
+            assert nm._ODD_CHAR.match(c), hex(ord(c))
+
+
 @settings(max_examples=2000, deadline=None)
-@given(st.text(alphabet="ab. \t\n\r\u00a0\u2003\u3000\u200b\u2028", max_size=30))
+@given(st.text(alphabet="ab. \t\n\r\u00a0\u2003\u3000\u200b\u2028\u2029\u00ad", max_size=30))
 def test_normalize_space_fast_path_matches_the_substitution(text: str) -> None:
     from cleaner import normalize as nm
 
