@@ -101,6 +101,14 @@ _REACH = 6  # a badness match spans at most 7 characters
 _RARE = re.compile("[" + _CONTROL.pattern[1:-1] + _WIDE_OR_LIGATURE.pattern[1:-1] + "\ud800-\udfff]")
 
 
+_ASCII_BYTES = bytes(range(128))
+
+
+def _non_ascii(text: str) -> str:
+    """The non-ASCII characters of ``text``, in order (ASCII bytes never occur inside a UTF-8 sequence)."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+
+
 def looks_bad(text: str) -> bool:
     """``ftfy.badness.is_bad(text)``, searched only around suspect characters: the same answer, much faster.
 
@@ -108,6 +116,8 @@ def looks_bad(text: str) -> bool:
     most ``_REACH + 1`` characters long, so it lies within ``_REACH`` of a run
     of them; ``search(text, pos, endpos)`` keeps ``^`` at the real start.
     """
+    if not _SUSPECT.search(_non_ascii(text)):  # most texts: a short scan of their few non-ASCII characters
+        return False
     search = badness.BADNESS_RE.search
     n = len(text)
     lo = hi = -1

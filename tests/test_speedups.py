@@ -90,7 +90,9 @@ def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
 
 _WORDS = ["sign", "up", "Sign", "sïgn", "us", "ıs", "ſign", "straße", "STRASSE", "ok", "k", "\u212a", "İs", "is", "a_b"]
 # Entries that are always tried (patterns, symbols), each with needles or without.
-_ALWAYS = ["re:si(?:gn|ck) up", "re:\\bus\\b", "re:(?:ok|\\d+ k)s?", "re:^is\\w*", "re:\\w+ up", "©", "(c)", "re:(?:©|up)+"]
+_ALWAYS = [
+    "re:si(?:gn|ck) up", "re:\\bus\\b", "re:(?:ok|\\d+ k)s?", "re:^is\\w*", "re:\\w+ up", "©", "(c)", "re:(?:©|up)+",
+]
 
 
 @settings(max_examples=1500, deadline=None)
@@ -203,3 +205,11 @@ def test_remainder_detects_its_language_when_asked() -> None:
 
     text = "Der Hund und die Katze sind nicht in dem Haus."
     assert _Remainder(text, "", {}, ["en", "de"]).lang == detect_language(text, ["en", "de"]) == "de"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab'\u2019 .1é", max_size=60), st.integers(min_value=1, max_value=6))
+def test_language_sample_is_the_first_words_of_the_first_characters(text: str, n: int) -> None:
+    from cleaner.lang import sample_of, words
+
+    assert sample_of(text, n) == words(text[: n * 8])[:n]
