@@ -46,18 +46,6 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-def sample_of(text: str, n: int) -> list[str]:
-    """``words(text[: n * 8])[:n]``: the first ``n`` words of the first ``8 n`` characters.
-
-    A shorter prefix usually holds more than ``n`` words, and then its first
-    ``n`` are the same (a cut can only split a later word): it is tried first.
-    """
-    sample = words(text[: n * 5])
-    if len(sample) <= n and len(text) > n * 5:
-        sample = words(text[: n * 8])
-    return sample[:n]
-
-
 @cache
 def _stopword_table(candidates: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     """For each stop word of any candidate language, the positions of the candidates it belongs to."""
@@ -77,7 +65,7 @@ def detect_language(text: str, candidates: list[str], sample_words: int = 600) -
     """
     if not candidates:
         return "en"
-    sample = sample_of(text, sample_words)
+    sample = words(text[: sample_words * 8])[:sample_words]
     if not sample:
         return candidates[0]
     table = _stopword_table(tuple(candidates))

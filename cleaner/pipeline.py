@@ -9,9 +9,9 @@ renders the clean body and the audit records.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from cleaner.config import Config
@@ -36,9 +36,16 @@ class Result:
     removals: list[Removal]
     normalized: str
     doc_id: str = ""
-    lang: str = ""
     notes: list[Removal] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    language: str | Callable[[], str] = field(default="", repr=False)  # the code, or how to detect it
+
+    @property
+    def lang(self) -> str:
+        """The document's language (ISO code), detected on first use if no rule needed it."""
+        if callable(self.language):
+            self.language = self.language()
+        return self.language
 
     def audit_records(self) -> list[dict[str, Any]]:
         """Removals and notes as JSON-ready dicts, with the document id."""
@@ -148,13 +155,14 @@ def rebuild(clean: str, removals: Iterable[Removal]) -> str:
     return "".join(out)
 
 
-class _Remainder(Document):
-    """The text a pass left, as a fresh document whose language is detected only when a rule asks.
+class _LazyLang(Document):
+    """A document whose language is detected only when a rule or the caller asks.
 
     Few rules read ``lang`` (``body.detector``, on text that still looks like a
-    whole page), so most later passes of :meth:`Cleaner.run_to_fixpoint` never
-    pay for detection; when asked, it is the same ``detect_language`` call on
-    the same text, so the answer is the one an eager detection would give.
+    whole page) and the command line never does, so most documents and most
+    later passes of :meth:`Cleaner.run_to_fixpoint` never pay for detection;
+    when asked, it is the same ``detect_language`` call on the same text, so
+    the answer is the one an eager detection would give.
     """
 
     def __init__(self, text: str, doc_id: str, meta: dict[str, Any], languages: list[str]) -> None:
@@ -190,8 +198,7 @@ class Cleaner:
 
     def make_document(self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None) -> Document:
         """Normalise ``text`` and wrap it as a document with its language."""
-        norm = normalize(text)
-        return Document(norm, doc_id, dict(meta or {}), detect_language(norm, self.config.languages))
+        return _LazyLang(normalize(text), doc_id, dict(meta or {}), self.config.languages)
 
     def run_rules(self, doc: Document, *, skip_local: bool = False) -> None:
         """Run every enabled text rule on ``doc``, applying its decisions (``skip_local``: not the local ones)."""
@@ -230,7 +237,7 @@ class Cleaner:
             if not removals:
                 return
             kept = render(doc.text, removals)
-            again = _Remainder(kept, doc.doc_id, doc.meta, self.config.languages)
+            again = _LazyLang(kept, doc.doc_id, doc.meta, self.config.languages)
             again.memo = doc.memo  # what rules remember about this document carries over
             unchanged = all(ln.text in judged for ln in again.lines)
             self.run_rules(again, skip_local=unchanged)
@@ -250,7 +257,7 @@ class Cleaner:
             removals=removals,
             normalized=doc.text,
             doc_id=doc.doc_id,
-            lang=doc.lang,
+            language=doc.lang if "lang" in doc.__dict__ else partial(detect_language, doc.text, self.config.languages),
             notes=sorted(doc.notes, key=lambda r: r.start),
             metadata=dict(metadata or {}),
         )
@@ -275,7 +282,7 @@ class Cleaner:
 
         page = extract(html, url=url, cleaner=self)
         meta = {**(meta or {}), **({"url": url} if url else {}), "main_content_extracted": page.main_content}
-        doc = Document(page.text, doc_id, meta, detect_language(page.text, self.config.languages))
+        doc = _LazyLang(page.text, doc_id, meta, self.config.languages)
         for rule_name, d in page.decisions:
             doc.remove(rule_name, d.start, d.end, d.reason)
         for rule_name, d in page.notes:
