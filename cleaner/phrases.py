@@ -90,16 +90,14 @@ def _parts(op: object, av: object) -> list:  # type: ignore[type-arg]
 
 
 def required_needles(pattern: str) -> frozenset[str] | None:
-    """Lower-case strings of which every match of ``pattern`` holds at least one, or None if unknown.
+    """Strings of which every match of ``pattern`` holds at least one, or None if unknown.
 
     Read off the parsed pattern: a run of literal characters is needed by
     the sequence that holds it, a group or a repetition of at least one
     needs what its body needs, an alternation needs one of what its
-    branches need. Only ASCII characters and caseless symbols such as ``©``
-    make a needle: on a text without :data:`_FOLD_RISK` characters (the odd
-    partners IGNORECASE gives some ASCII letters), such a character only
-    matches its own lower and upper case, so ``needle in text.lower()`` is
-    a sound test.
+    branches need. Searched for with the flags the pattern is compiled
+    with (IGNORECASE), a needle matches wherever the pattern's own literal
+    characters do, so a text without any needle cannot hold a match.
     """
     try:
         parsed = _sre_parser.parse(pattern)
@@ -108,14 +106,16 @@ def required_needles(pattern: str) -> frozenset[str] | None:
     return _needs(list(parsed))
 
 
-def _plain_char(code: int) -> bool:
-    """Whether IGNORECASE matches character ``code`` only to its own lower and upper case."""
-    if _MULTI_FOLD is None:
-        return False
-    c = chr(code)
-    if c.isascii():
-        return True
-    return c.lower() == c == c.upper() and c not in _MULTI_FOLD
+def _plain(needle: str) -> bool:
+    """Whether IGNORECASE matches each character of ``needle`` only to its own lower and upper case.
+
+    ASCII characters do so on texts without :data:`_FOLD_RISK` characters
+    (their odd partners), caseless symbols such as ``©`` always: for such a
+    needle, ``needle.lower() in text.lower()`` is a sound test.
+    """
+    return _MULTI_FOLD is not None and all(
+        c.isascii() or (c.lower() == c == c.upper() and c not in _MULTI_FOLD) for c in needle
+    )
 
 
 def _needs(items: list) -> frozenset[str] | None:  # type: ignore[type-arg]
@@ -123,8 +123,8 @@ def _needs(items: list) -> frozenset[str] | None:  # type: ignore[type-arg]
     options: list[frozenset[str]] = []
     run: list[str] = []
     for op, av in [*items, (None, None)]:
-        if op == _c.LITERAL and _plain_char(av):
-            run.append(chr(av).lower())
+        if op == _c.LITERAL:
+            run.append(chr(av))
             continue
         if run:
             options.append(frozenset(("".join(run),)))
@@ -148,6 +148,116 @@ def _needs(items: list) -> frozenset[str] | None:  # type: ignore[type-arg]
     return max(options, key=lambda o: (min(map(len, o)), -len(o)))
 
 
+_EDGES = {_c.AT_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING, _c.AT_END, _c.AT_END_STRING}
+_WORD_CHAR = re.compile(r"\w")
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Lower-case words of which every match of ``pattern`` holds one as a whole word of the text, or None.
+
+    Like :func:`required_needles`, but only words a match must hold whole:
+    inside a run of literal characters, or at its end where the pattern
+    puts a word boundary (``\\b``, ``^``, ``$``) or a non-word character.
+    Such a word is then in a text's word set (its lower-cased ``\\w+``
+    runs), a set look-up instead of a scan. Only words that fold simply
+    count (see :func:`_simple_word`), and texts with :data:`_FOLD_RISK`
+    characters are never filtered.
+    """
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except (re.error, AttributeError):
+        return None
+    return _words_needed(list(parsed), edge_before=False, edge_after=False)
+
+
+def _simple_word(word: str) -> bool:
+    """Letters and digits that lower-case one to one, none that IGNORECASE matches to odd partners."""
+    low = word.lower()
+    return (
+        _MULTI_FOLD is not None
+        and word.isalnum()
+        and len(low) == len(word)
+        and all(c.isascii() or c not in _MULTI_FOLD for c in low)
+    )
+
+
+def _whole_words(run: str, edge_before: bool, edge_after: bool) -> list[str]:
+    """The words of a literal ``run`` that a match holds whole (edges: a word boundary before / after it)."""
+    pieces = re.split(r"(\W+)", run)  # words at even positions, non-word runs at odd ones
+    words = []
+    for i in range(0, len(pieces), 2):
+        word = pieces[i]
+        whole_left = i > 0 or edge_before
+        whole_right = i < len(pieces) - 1 or edge_after
+        if word and whole_left and whole_right and _simple_word(word):
+            words.append(word.lower())
+    return words
+
+
+def _is_edge(item: tuple | None) -> bool:  # type: ignore[type-arg]
+    """Whether a parsed item only matches where a word cannot go on: a boundary, or non-word characters."""
+    if item is None:
+        return False
+    op, av = item
+    if op == _c.AT:
+        return av in _EDGES
+    if op == _c.LITERAL:
+        return not _WORD_CHAR.match(chr(av))
+    if op == _c.IN:
+        return all(
+            (kind == _c.LITERAL and not _WORD_CHAR.match(chr(arg)))
+            or (kind == _c.CATEGORY and arg in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD))
+            for kind, arg in av
+        )
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        body = list(av[2])
+        return av[0] >= 1 and len(body) == 1 and _is_edge(body[0])
+    return False
+
+
+def _words_needed(items: list, edge_before: bool, edge_after: bool) -> frozenset[str] | None:  # type: ignore[type-arg]
+    """What a parsed sequence needs as whole words (see :func:`required_words`): its most selective requirement.
+
+    ``edge_before`` / ``edge_after``: whether the sequence is set off from
+    any word before / after it (a boundary or a non-word character).
+    """
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+    run_edge = edge_before
+
+    def edge(k: int) -> bool:
+        """Whether item ``k`` (or what lies beyond the sequence) sets off a word."""
+        if k < 0:
+            return edge_before
+        if k >= len(items):
+            return edge_after
+        return _is_edge(items[k])
+
+    for k, (op, av) in enumerate([*items, (None, None)]):
+        if op == _c.LITERAL:
+            if not run:
+                run_edge = edge(k - 1)
+            run.append(chr(av))
+            continue
+        if run:
+            options.extend(frozenset((w,)) for w in _whole_words("".join(run), run_edge, edge(k)))
+            run = []
+        sub: frozenset[str] | None = None
+        if op == _c.SUBPATTERN:
+            sub = _words_needed(list(av[-1]), edge(k - 1), edge(k + 1))
+        elif op == _c.BRANCH:
+            branches = [_words_needed(list(b), edge(k - 1), edge(k + 1)) for b in av[1]]
+            if all(b is not None for b in branches):
+                sub = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            sub = _words_needed(list(av[2]), False, False)  # later rounds start elsewhere
+        if sub:
+            options.append(sub)
+    if not options:
+        return None
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)))
+
+
 def read_entries(lines: list[str]) -> list[str]:
     """The entries of a phrase file's lines (comments and blanks skipped)."""
     return [s for s in (ln.strip() for ln in lines) if s and not s.startswith("#")]
@@ -164,9 +274,9 @@ def _word_set(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1 << 15)
-def _lowered(text: str) -> str | None:
-    """``text.lower()`` for needle tests, or None when the text holds a :data:`_FOLD_RISK` character."""
-    return None if _FOLD_RISK.search(text) else text.lower()
+def _fold_risk(text: str) -> bool:
+    """Whether ``text`` holds a :data:`_FOLD_RISK` character (cached: every list asks about the same lines)."""
+    return _FOLD_RISK.search(text) is not None
 
 
 @lru_cache(maxsize=1 << 15)
@@ -268,30 +378,43 @@ class PhraseList:
         object.__setattr__(self, "_groups", groups)
         object.__setattr__(self, "_group_patterns", {})
         object.__setattr__(self, "_always", _compile(always, self.name))
-        needles: set[str] | None = set()
+        # What an re: or symbol entry needs, to skip its search on lines without it: whole words (a set
+        # look-up) where the pattern shows some, else literal strings (a scan); an entry with neither is "open".
+        words: set[str] = set()
+        strings: set[str] = set()
+        is_open = False
         for e in always:
-            found = required_needles(_entry_pattern(e))
-            if found is None or needles is None:
-                needles = None
+            pattern = _entry_pattern(e)
+            needed_words = required_words(pattern)
+            needles = None if needed_words else required_needles(pattern)
+            if needed_words:
+                words |= needed_words
+            elif needles and all(map(_plain, needles)):
+                strings |= {n.lower() for n in needles}
             else:
-                needles |= found
-        # Few enough needles that testing them is cheaper than the search (else None: always search).
-        object.__setattr__(self, "_needles", tuple(sorted(needles)) if needles and len(needles) <= 12 else None)
+                is_open = True
+        object.__setattr__(self, "_always_words", frozenset(words))
+        object.__setattr__(self, "_always_strings", tuple(sorted(strings)))
+        object.__setattr__(self, "_always_open", is_open)
 
     def __bool__(self) -> bool:
         return bool(self.entries)
 
     def _may_hold_always(self, text: str) -> bool:
-        """Whether one of the list's ``re:`` or symbol entries may match in ``text``: it holds a needle."""
-        needles = self._needles  # type: ignore[attr-defined]
-        if needles is None:
+        """Whether one of the list's ``re:`` or symbol entries may match in ``text``: it holds what one needs."""
+        if self._always_open or _fold_risk(text):  # type: ignore[attr-defined]
             return True
-        low = _lowered(text)
-        return low is None or any(n in low for n in needles)
+        if not self._always_words.isdisjoint(_word_set(text)):  # type: ignore[attr-defined]
+            return True
+        strings = self._always_strings  # type: ignore[attr-defined]
+        if not strings:
+            return False
+        low = text.lower()
+        return any(n in low for n in strings)
 
     def _keyed_for(self, text: str, word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The keyed patterns to try on ``text`` at a place where ``word`` starts: its group's, or all."""
-        if self._groups is None or _FOLD_RISK.search(text):  # type: ignore[attr-defined]
+        if self._groups is None or _fold_risk(text):  # type: ignore[attr-defined]
             return self._keyed  # type: ignore[attr-defined,no-any-return]
         patterns = self._group_patterns.get(word)  # type: ignore[attr-defined]
         if patterns is None:
@@ -300,7 +423,7 @@ class PhraseList:
 
     def _search_keyed(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
         """The leftmost keyed entry in ``text``, whose words are ``words``."""
-        if self._groups is None or _FOLD_RISK.search(text):  # type: ignore[attr-defined]
+        if self._groups is None or _fold_risk(text):  # type: ignore[attr-defined]
             return self._keyed[0].search(text)  # type: ignore[attr-defined,no-any-return]
         best = None
         for word in self._triggers & words:  # type: ignore[attr-defined]
@@ -339,7 +462,7 @@ class PhraseList:
 
     def _may_hold(self, text: str) -> bool:
         """False when no entry can occur in ``text``: no needle of an ``re:`` entry, no first word of a phrase."""
-        if (self._has_always and self._may_hold_always(text)) or self._groups is None or _FOLD_RISK.search(text):  # type: ignore[attr-defined]
+        if (self._has_always and self._may_hold_always(text)) or self._groups is None or _fold_risk(text):  # type: ignore[attr-defined]
             return True
         return not self._triggers.isdisjoint(_word_set(text))  # type: ignore[attr-defined]
 

@@ -70,7 +70,7 @@ def _plain(phrases):  # type: ignore[no-untyped-def]
 
     plain = PhraseList(phrases.name, phrases.entries)
     object.__setattr__(plain, "_groups", None)
-    object.__setattr__(plain, "_needles", None)
+    object.__setattr__(plain, "_always_open", True)
     return plain
 
 
@@ -92,6 +92,7 @@ _WORDS = ["sign", "up", "Sign", "sïgn", "us", "ıs", "ſign", "straße", "STRAS
 # Entries that are always tried (patterns, symbols), each with needles or without.
 _ALWAYS = [
     "re:si(?:gn|ck) up", "re:\\bus\\b", "re:(?:ok|\\d+ k)s?", "re:^is\\w*", "re:\\w+ up", "©", "(c)", "re:(?:©|up)+",
+    "re:\\bsign up\\b", "re:(?:sign|us) up(?: ok)?", "re:\\b(?:up|is)\\b", "re:straße ok", "re:sign(?: up)+ ok$",
 ]
 
 
@@ -112,7 +113,12 @@ def test_grouped_phrase_search_is_the_whole_alternation(entries: list[str], text
 
 
 def test_needles_are_what_every_match_holds() -> None:
-    from cleaner.phrases import required_needles
+    from cleaner.phrases import required_needles, required_words
+
+    assert required_words("was this (?:article|page) helpful") == {"this"}  # "was", "helpful": maybe inside words
+    assert required_words(r"\b(?:sign|log) in\b") == {"sign", "log"}
+    assert required_words(r"^copyright\b") == {"copyright"}
+    assert required_words(r"(?:\w+ )+up") is None
 
     assert required_needles("was this (?:article|page) helpful") == {"was this "}
     assert required_needles(r"\b(?:\w+ ){0,2}(?:e-?mails?|alerts)") == {"mail", "alerts"}
@@ -205,3 +211,12 @@ def test_remainder_detects_its_language_when_asked() -> None:
 
     text = "Der Hund und die Katze sind nicht in dem Haus."
     assert _LazyLang(text, "", {}, ["en", "de"]).lang == detect_language(text, ["en", "de"]) == "de"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab@.x/comnet:_- twiter", max_size=40))
+def test_bare_link_precheck_holds_for_every_link(text: str) -> None:
+    from heuristics.related import _LINKISH
+
+    if _LINKISH.search(text):
+        assert "@" in text or ".com/" in text or ".net/" in text
