@@ -9,9 +9,12 @@ only what is still there.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +160,7 @@ class Document:
         self._short: dict[int, tuple[int, list[Line]]] = {}  # short_lines(n): (version, lines)
         self.records: list[Removal] = []
         self.notes: list[Removal] = []
+        self._cached: dict[str, tuple[int, Any]] = {}  # cached(): (version, value)
         # Each rule's RuleContext.memo, by rule name; the engine hands it on to the passes after the first.
         self.memo: dict[str, dict[str, Any]] = {}
 
@@ -241,6 +245,13 @@ class Document:
             short = [ln for ln in self.live_lines() if words[ln.index] <= max_words and len(ln.text) <= limit]
         self._short[max_words] = (self._version, short)
         return short
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, kept until the next removal: for what several rules derive from the live lines."""
+        hit = self._cached.get(key)
+        if hit is None or hit[0] != self._version:
+            hit = self._cached[key] = (self._version, compute())
+        return hit[1]  # type: ignore[no-any-return]
 
     def is_short(self, line: Line, max_words: int) -> bool:
         """Whether ``line`` has at most ``max_words`` words and ``CHARS_PER_WORD`` characters a word."""

@@ -25,18 +25,17 @@ _DIGIT = re.compile(r"\d")  # a token holding a digit is a figure (searched toke
 
 
 @lru_cache(maxsize=1 << 15)
-def _tokens(text: str) -> tuple[str, ...]:
-    """Case-folded words of a line or sentence (cached: three rules, and later passes, look at the same lines)."""
-    return tuple(_WORD.findall(text.casefold()))
-
-
-@lru_cache(maxsize=1 << 15)
-def _is_prose(tokens: tuple[str, ...], min_words: int, max_digit_share: float) -> bool:
-    """Enough words, and not a row of figures."""
-    if len(tokens) < min_words:
-        return False
+def _features(text: str) -> tuple[str, int, float, frozenset[str]]:
+    """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are
+    figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines)."""
+    tokens = tuple(_WORD.findall(text.casefold()))
     digits = sum(1 for t in tokens if not t.isalpha() and _DIGIT.search(t))  # letters only: no digit
-    return digits / len(tokens) <= max_digit_share
+    return " ".join(tokens), len(tokens), digits / len(tokens) if tokens else 0.0, _shingles(tokens)
+
+
+def _is_prose(features: tuple[str, int, float, frozenset[str]], min_words: int, max_digit_share: float) -> bool:
+    """Enough words, and not a row of figures."""
+    return features[1] >= min_words and features[2] <= max_digit_share
 
 
 @rule("dedup.exact", order=600)
@@ -50,9 +49,9 @@ def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     groups: dict[str, list[Line]] = defaultdict(list)
     min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
     for line in doc.live_lines():
-        toks = _tokens(line.text)
-        if _is_prose(toks, min_words, max_digit_share):
-            groups[" ".join(toks)].append(line)
+        features = _features(line.text)
+        if _is_prose(features, min_words, max_digit_share):
+            groups[features[0]].append(line)
     for copies in groups.values():
         if len(copies) < 2:
             continue
@@ -71,7 +70,6 @@ class _Piece:
     shingles: frozenset[str]
 
 
-@lru_cache(maxsize=1 << 14)
 def _shingles(tokens: tuple[str, ...]) -> frozenset[str]:
     """Word 3-grams (the whole piece when it is shorter), each as its words joined by spaces.
 
@@ -95,7 +93,9 @@ def _repeated_shingles(shingle_sets: Iterable[frozenset[str]]) -> set[str]:
     return repeated
 
 
-def _near_pairs(pieces: list[_Piece], threshold: float, max_holders: int) -> dict[int, set[int]] | None:
+def _near_pairs(
+    pieces: list[_Piece], threshold: float, max_holders: int, repeated: set[str] | None = None
+) -> dict[int, set[int]] | None:
     """Pairs of pieces of different lines that are near copies, as ``{piece: {partners}}``; None without anchors.
 
     Two pieces are near copies when the 3-grams they share (leaving out
@@ -104,9 +104,12 @@ def _near_pairs(pieces: list[_Piece], threshold: float, max_holders: int) -> dic
     3-grams are all repeated ones, so the shorter piece has at least
     ``threshold`` of its own 3-grams repeated somewhere: only such pieces
     (anchors) need their overlaps counted, and a text without one (most
-    texts) costs a few set operations.
+    texts) costs a few set operations. ``repeated`` may be given: any set
+    that holds every 3-gram two pieces share (more only adds anchors that
+    find no pair).
     """
-    repeated = _repeated_shingles(p.shingles for p in pieces)
+    if repeated is None:
+        repeated = _repeated_shingles(p.shingles for p in pieces)
     if not repeated:
         return None
     shared = [p.shingles & repeated for p in pieces]
@@ -147,14 +150,16 @@ def _quiet_before(ctx: RuleContext, lines: list[Line]) -> bool:
     return quiet is not None and not Counter(ln.text for ln in lines) - quiet
 
 
-def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str, lines: list[Line]) -> Iterator[Decision]:
+def _near_duplicates(
+    pieces: list[_Piece], ctx: RuleContext, what: str, lines: list[Line], repeated: set[str] | None = None
+) -> Iterator[Decision]:
     """Decide on pieces, taken from ``lines``, that are near copies of a piece of another line (:func:`_near_pairs`).
 
     A piece with one near copy is removed when it is the shorter of the
     two; a piece with more near copies belongs to a template and stays.
     """
     max_copies = ctx["max_copies"]
-    partners = _near_pairs(pieces, ctx["threshold"], 4 * max_copies)
+    partners = _near_pairs(pieces, ctx["threshold"], 4 * max_copies, repeated)
     if partners is None:
         ctx.memo["quiet"] = Counter(ln.text for ln in lines)
         return
@@ -178,6 +183,16 @@ def _near_duplicates(pieces: list[_Piece], ctx: RuleContext, what: str, lines: l
         )
 
 
+def _line_shingles(doc: Document) -> tuple[list[tuple[Line, frozenset[str]]], set[str]]:
+    """The live lines with their 3-grams, and the 3-grams found in more than one of them (kept until a removal)."""
+
+    def compute() -> tuple[list[tuple[Line, frozenset[str]]], set[str]]:
+        lines = [(line, _features(line.text)[3]) for line in doc.live_lines()]
+        return lines, _repeated_shingles(sh for _, sh in lines)
+
+    return doc.cached("dedup.line_shingles", compute)
+
+
 @rule("dedup.near_paragraph", order=610)
 def near_paragraph(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a line whose words mostly repeat another line's; the fuller of the two stays.
@@ -190,12 +205,13 @@ def near_paragraph(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     live = doc.live_lines()
     if _quiet_before(ctx, live):
         return
-    pieces = []
-    for line in live:
-        toks = _tokens(line.text)
-        if _is_prose(toks, min_words, max_digit_share):
-            pieces.append(_Piece(line.span, line, _shingles(toks)))
-    yield from _near_duplicates(pieces, ctx, "paragraph", live)
+    lines, repeated = _line_shingles(doc)
+    pieces = [
+        _Piece(line.span, line, shingles)
+        for line, shingles in lines
+        if _is_prose(_features(line.text), min_words, max_digit_share)
+    ]
+    yield from _near_duplicates(pieces, ctx, "paragraph", live, repeated)
 
 
 @rule("dedup.near_sentence", order=620)
@@ -210,8 +226,7 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     live = doc.live_lines()
     if _quiet_before(ctx, live):
         return
-    lines = [(line, _shingles(_tokens(line.text))) for line in live]
-    repeated = _repeated_shingles(sh for _, sh in lines)
+    lines, repeated = _line_shingles(doc)
     # A near copy of a sentence of n >= min_words words shares >= threshold of its n - 2 3-grams.
     min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
     needed = max(1, int(ctx["threshold"] * (min_words - 2)))
@@ -220,7 +235,7 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         if len(repeated & line_shingles) < needed:
             continue
         for s in doc.sentences(line):
-            toks = _tokens(s.text)
-            if ends_sentence(s.text) and _is_prose(toks, min_words, max_digit_share) and doc.is_live(s.start, s.end):
-                pieces.append(_Piece(s, line, _shingles(toks)))
+            feats = _features(s.text)
+            if ends_sentence(s.text) and _is_prose(feats, min_words, max_digit_share) and doc.is_live(s.start, s.end):
+                pieces.append(_Piece(s, line, feats[3]))
     yield from _near_duplicates(pieces, ctx, "sentence", live)
