@@ -223,8 +223,17 @@ class Document:
 
     @cached_property
     def line_words(self) -> list[int]:
-        """Number of words (runs of letters or digits) of each line, by line index: counted once."""
-        return [count_words(ln.text) for ln in self.lines]
+        """Number of words (runs of letters or digits) of each line, by line index.
+
+        Counted once, for the lines live when first asked (removals only
+        shrink that set; a page's text arrives with its non-content blocks
+        already removed, and they are never counted); -1 for the others
+        until :meth:`word_count` asks.
+        """
+        counts = [-1] * len(self.lines)
+        for ln in self.live_lines():
+            counts[ln.index] = count_words(ln.text)
+        return counts
 
     def short_lines(self, max_words: int) -> list[Line]:
         """Live lines of at most ``max_words`` words and at most ``CHARS_PER_WORD`` characters a word.
@@ -255,11 +264,17 @@ class Document:
 
     def is_short(self, line: Line, max_words: int) -> bool:
         """Whether ``line`` has at most ``max_words`` words and ``CHARS_PER_WORD`` characters a word."""
-        return self.line_words[line.index] <= max_words and len(line.text) <= max(max_words, 1) * CHARS_PER_WORD
+        n = self.line_words[line.index]
+        if n < 0:
+            n = self.word_count(line)
+        return n <= max_words and len(line.text) <= max(max_words, 1) * CHARS_PER_WORD
 
     def word_count(self, line: Line) -> int:
         """Number of words (runs of letters or digits) in ``line`` (counted once per document)."""
-        return self.line_words[line.index]
+        n = self.line_words[line.index]
+        if n < 0:
+            n = self.line_words[line.index] = count_words(line.text)
+        return n
 
     def live_text(self, start: int, end: int) -> str:
         """The text of ``[start, end)`` without removed characters."""
