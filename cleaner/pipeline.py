@@ -233,7 +233,7 @@ class Cleaner:
         self.run_rules(doc)
         judged = {ln.text for ln in doc.lines}
         for _ in range(self.max_passes - 1):
-            removals = _settle_whitespace(doc.text, doc.records)
+            removals = self.settled(doc)
             if not removals:
                 return
             kept = render(doc.text, removals)
@@ -249,9 +249,15 @@ class Cleaner:
                 for start, end in where.spans(r.start, r.end):
                     doc.remove(r.rule, start, end, f"{r.reason} (on the text left by the first pass)")
 
+    @staticmethod
+    def settled(doc: Document) -> list[Removal]:
+        """``doc``'s removals with the whitespace that goes with them (see :func:`_settle_whitespace`), kept
+        until the next removal: the last pass and the rendering ask for the same."""
+        return doc.cached("engine.settled", lambda: _settle_whitespace(doc.text, doc.records))
+
     def finish(self, doc: Document, metadata: dict[str, Any] | None = None) -> Result:
         """Render the clean body and the audit records of a processed document."""
-        removals = _settle_whitespace(doc.text, doc.records)
+        removals = self.settled(doc)
         return Result(
             text=render(doc.text, removals),
             removals=removals,
