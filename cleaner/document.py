@@ -12,13 +12,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+# Span, Line and Removal are named tuples: immutable like frozen dataclasses, and a document makes many of
+# them (every line, sentence and removal), which a tuple builds several times faster.
+class Span(NamedTuple):
     """A piece of the normalised text: ``text == doc.text[start:end]``."""
 
     start: int
@@ -26,8 +27,7 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One non-empty line (a block) of the document."""
 
     index: int
@@ -53,8 +53,7 @@ class Paragraph:
     lines: tuple[Line, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(NamedTuple):
     """One audit record: a span removed (or knowingly kept) by a rule."""
 
     rule: str
