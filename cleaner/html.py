@@ -8,6 +8,7 @@ The steps, for one page:
    :class:`HtmlError`.
 2. **Parse once** (:func:`parse`) with trafilatura's own loader, so that the
    tree we walk is the tree trafilatura extracts from (it works on a copy).
+   A page the loader would not repair goes straight to its parser (:func:`_load`).
 3. **DOM rules** (``html`` rules in ``heuristics/dom.py``) flag elements that
    are boilerplate whatever trafilatura thinks: figure captions, share and
    newsletter widgets, related-story lists, asides. An html rule is called
@@ -40,6 +41,8 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import charset_normalizer
@@ -99,10 +102,16 @@ def decode(data: bytes, *, sniff_bytes: int = 4096) -> str:
     A declared charset that does not decode the bytes is ignored. Raises
     :class:`HtmlError` for binary data (many control characters).
     """
+    return _decode(data, sniff_bytes=sniff_bytes)[0]
+
+
+def _decode(data: bytes, *, sniff_bytes: int = 4096) -> tuple[str, str]:
+    """:func:`decode`, which also tells the encoding it used (Python's name for it)."""
     text: str | None = None
+    used = "utf-8"
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom) :].decode(encoding, "replace")
+            text, used = data[len(bom) :].decode(encoding, "replace"), encoding
             break
     if text is None:
         declared = _meta_charset(data[:sniff_bytes])
@@ -110,15 +119,16 @@ def decode(data: bytes, *, sniff_bytes: int = 4096) -> str:
             if encoding is None:
                 continue
             try:
-                text = data.decode(encoding)
+                text, used = data.decode(encoding), encoding
                 break
             except UnicodeDecodeError:
                 continue
     if text is None:
         best = charset_normalizer.from_bytes(data[:200_000]).best()
-        text = data.decode(best.encoding if best else "utf-8", "replace")
+        used = best.encoding if best else "utf-8"
+        text = data.decode(used, "replace")
     _refuse_binary(text)
-    return text
+    return text, used
 
 
 def _refuse_binary(text: str) -> None:
@@ -140,18 +150,112 @@ def _refuse_truncated(parser: Any) -> None:
             raise HtmlError("page nested deeper than the HTML parser's limit of 255 elements; its text would be lost")
 
 
-def parse(text: str) -> HtmlElement:
-    """Parse a decoded page with trafilatura's loader; fragments are wrapped in a body."""
+# What trafilatura's loader (``load_html``) drops from a page before parsing it (its
+# INVALID_XML_CHARS): the control characters XML does not allow, and two non-characters.
+_LOADER_DROPS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The control characters among them, as bytes (in UTF-8 as in ASCII). The non-characters
+# are b"\xef\xbf\xbe" and b"\xef\xbf\xbf" in UTF-8.
+_LOADER_DROPS_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+@lru_cache(maxsize=1)
+def _loader_doctype() -> re.Pattern[str] | None:
+    """The doctype pattern of trafilatura's loader; None unless the loader drops ``_LOADER_DROPS``.
+
+    The shortcuts of :func:`_drop_control` and :func:`_load` rely on what the
+    loader does; with a loader that does something else, they are not taken.
+    """
+    try:
+        from trafilatura.utils import DOCTYPE_TAG, INVALID_XML_CHARS
+    except ImportError:
+        return None
+    return DOCTYPE_TAG if INVALID_XML_CHARS.pattern == _LOADER_DROPS.pattern else None
+
+
+def _utf8_without_loader_drops(data: bytes) -> bool:
+    """True when UTF-8 ``data`` holds nothing of ``_LOADER_DROPS`` (a byte scan, much faster than a text scan)."""
+    return (
+        len(data.translate(None, _LOADER_DROPS_BYTES)) == len(data)
+        and b"\xef\xbf\xbe" not in data
+        and b"\xef\xbf\xbf" not in data
+    )
+
+
+def _drop_control(text: str, *, head: int = 50) -> str:
+    """``text`` ready for trafilatura's loader: without the control characters of ``_CONTROL``.
+
+    The loader drops most of them itself (``_LOADER_DROPS``), so that
+    scanning the whole page here would be wasted: only U+007F is dropped
+    everywhere, and the others from the start of the page, whose first
+    ``head`` characters the loader reads before it drops them.
+    """
+    if "\x7f" in text:
+        text = text.replace("\x7f", "")
+    if _loader_doctype() is None:
+        return _CONTROL.sub("", text)
+    cut = 4 * head
+    while True:
+        start = _CONTROL.sub("", text[:cut])
+        if len(start) >= head or cut >= len(text):
+            return start + text[cut:]
+        cut *= 4
+
+
+def _loader_keeps(text: str) -> bool:
+    """True when trafilatura's loader would parse ``text`` as it is, given that it holds nothing of ``_LOADER_DROPS``.
+
+    Besides dropping those characters, the loader repairs two faulty
+    starts of a page: a doctype with a slash, and a self-closing ``<html/>``.
+    """
+    doctype = _loader_doctype()
+    if doctype is None:
+        return False
+    if "doctype" in text[:50].lower():  # the loader rebuilds the page from its first line and the rest
+        end = text.find("\n")
+        if end < 0 or doctype.search(text, 0, end):
+            return False
+    return not any("<html" in line and line.endswith("/>") for line in text[:4096].splitlines()[:4])
+
+
+def _load(text: str, *, clean: bool) -> HtmlElement | None:
+    """trafilatura's ``load_html(text)``, without its repair when it would change nothing.
+
+    The repair scans the whole page for ``_LOADER_DROPS`` (a third of the
+    loader's time). A ``clean`` page holds none of them (the caller checked
+    it faster, see :func:`_utf8_without_loader_drops`): if :func:`_loader_keeps`
+    it, it goes straight to the parser trafilatura uses. When that gives an
+    unusual tree (fewer than two children, for which the loader has
+    fallbacks) or fails, the loader does it all.
+    """
     from trafilatura import load_html
+
+    if clean and _loader_keeps(text):
+        from lxml.html import fromstring
+        from trafilatura.utils import HTML_PARSER
+
+        try:
+            tree = fromstring(text, parser=HTML_PARSER)
+        except Exception:  # whatever it is, the loader's own handling decides
+            tree = None
+        if tree is not None and len(tree) >= 2:
+            return tree
+    return load_html(text)
+
+
+def parse(text: str, *, clean: bool = False) -> HtmlElement:
+    """Parse a decoded page with trafilatura's loader; fragments are wrapped in a body.
+
+    ``clean``: the text is known to hold nothing of ``_LOADER_DROPS`` (see :func:`_load`).
+    """
     from trafilatura.utils import HTML_PARSER
 
-    text = _CONTROL.sub("", text)
+    text = _drop_control(text)
     tree = None
     try:
-        tree = load_html(text)
+        tree = _load(text, clean=clean)
         _refuse_truncated(HTML_PARSER)
         if tree is None or tree.find("body") is None:
-            tree = load_html(f"<html><body>{text}</body></html>")
+            tree = _load(f"<html><body>{text}</body></html>", clean=clean)
             _refuse_truncated(HTML_PARSER)
     except HtmlError:
         raise
@@ -206,58 +310,57 @@ class Block:
     element: Any = None  # the innermost block-level element around the text
 
 
-def _is_hidden(el: HtmlElement) -> bool:
-    """True when the element is not rendered (``hidden`` attribute or an inline style that hides it)."""
-    if el.get("hidden") is not None:
-        return True
-    style = el.get("style")
-    return bool(style) and bool(_HIDDEN_STYLE.search(style))
-
-
 RawBlock = tuple[str, "Flag | None", Any]
 
 
 def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
-    """Walk the tree once; return each block's visible text, innermost flag and innermost block element."""
+    """Walk the tree once; return each block's visible text, innermost flag and innermost block element.
+
+    Invisible elements are skipped with their content (not their tail): the
+    ``INVISIBLE_TAGS``, and elements that are not rendered (a ``hidden``
+    attribute, or an inline style that hides them).
+    """
     blocks: list[RawBlock] = []
     pieces: list[str] = []
-    flag_stack: list[Flag | None] = [None]
-    element_stack: list[Any] = [tree]
+    flag: Flag | None = None  # the innermost flag around the current text
+    element: Any = tree  # the innermost block element around it
+    outer: list[tuple[Flag | None, Any]] = []  # the flag and element around the current block element
+    hides = _HIDDEN_STYLE.search
 
     def flush() -> None:
         if pieces:
             text = " ".join("".join(pieces).split())
             if text:
-                blocks.append((text, flag_stack[-1], element_stack[-1]))
+                blocks.append((text, flag, element))
             pieces.clear()
 
     walker = etree.iterwalk(tree, events=("start", "end"))
-    skipped: Any = None  # the invisible element whose subtree is being skipped
     for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
-            if not tag or tag in INVISIBLE_TAGS or _is_hidden(el):
+            tag = el.tag
+            if (
+                tag.__class__ is not str  # a comment or processing instruction
+                or tag in INVISIBLE_TAGS
+                or el.get("hidden") is not None
+                or ((style := el.get("style")) and hides(style))
+            ):
                 walker.skip_subtree()  # lxml still sends this element's "end" event
-                skipped = el
                 continue
-            flag = flags.get(el)
-            if tag in BLOCK_TAGS or flag is not None:
+            own = flags.get(el)
+            if own is not None or tag in BLOCK_TAGS:
                 flush()
-                element_stack.append(el)
-            if flag is not None:
-                flag_stack.append(flag)
-            if el.text:
-                pieces.append(el.text)
+                outer.append((flag, element))
+                if own is not None:
+                    flag = own
+                element = el
+            if text := el.text:
+                pieces.append(text)
             continue
-        if el is skipped:
-            skipped = None
-        elif tag in BLOCK_TAGS or el in flags:
+        if el is element and outer:  # the end of a block element
             flush()
-            element_stack.pop()
-            if el in flags:
-                flag_stack.pop()
-        if el.tail and el is not tree:  # the tail follows the element, in its parent's flow
-            pieces.append(el.tail)
+            flag, element = outer.pop()
+        if (tail := el.tail) and el is not tree:  # the tail follows the element, in its parent's flow
+            pieces.append(tail)
     flush()
     return blocks
 
@@ -295,8 +398,13 @@ def _normalise_blocks(texts: list[str]) -> list[str]:
     normalised together as one line, joined by U+2029 (which normalisation
     turns into a line break) and cut apart again. Either way
     ``normalize(block) == block`` for every result.
+
+    Each text is a line with single spaces (as :func:`_raw_blocks` gives them).
     """
-    parts = [" ".join(_INVISIBLE.sub("", t).split()) for t in texts]
+    if _INVISIBLE.search("\n".join(texts)):
+        parts = [" ".join(_INVISIBLE.sub("", t).split()) for t in texts]
+    else:
+        parts = list(texts)
     suspect = [n for n, t in enumerate(parts) if _needs_repair(t)]
     if suspect:
         repaired = normalize("\u2029".join(parts[n] for n in suspect)).split("\n")
@@ -349,9 +457,7 @@ def align(page: list[str], out: list[str], *, anchor: int = 3, window: int = 40,
     Output tokens found nowhere are skipped. Cost: linear in the two lengths
     times a small constant, never quadratic.
     """
-    where: dict[str, list[int]] = {}
-    for k, tok in enumerate(page):
-        where.setdefault(tok, []).append(k)
+    where = _Occurrences(page)
     matched = bytearray(len(page))
     i = j = 0
     n, m = len(out), len(page)
@@ -361,12 +467,48 @@ def align(page: list[str], out: list[str], *, anchor: int = 3, window: int = 40,
             i += 1
             j += 1
             continue
-        k = _resync(page, out, i, j, where.get(out[i], ()), anchor, window, max_candidates)
+        k = _resync(page, out, i, j, where.of(out[i]), anchor, window, max_candidates)
         if k < 0:
             i += 1
         else:
             j = k
     return matched
+
+
+class _Occurrences:
+    """Where each token occurs in a token list, in increasing order.
+
+    An alignment needs this for the few tokens where it resyncs (about three
+    a page): they are looked up one by one, and the whole list is indexed
+    only when many are asked for, which keeps the cost linear.
+    """
+
+    LOOKUPS = 8  # tokens looked up one by one (a scan of the list each) before the whole list is indexed
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.where: dict[str, list[int]] = {}
+        self.indexed = False
+
+    def of(self, token: str) -> list[int]:
+        """The positions of ``token`` (an empty list when it does not occur)."""
+        found = self.where.get(token)
+        if found is not None or self.indexed:
+            return found or []
+        if len(self.where) < self.LOOKUPS:
+            found = self.where[token] = []
+            k = -1
+            try:
+                while True:
+                    k = self.tokens.index(token, k + 1)
+                    found.append(k)
+            except ValueError:
+                return found
+        self.where = {}
+        for k, tok in enumerate(self.tokens):
+            self.where.setdefault(tok, []).append(k)
+        self.indexed = True
+        return self.where.get(token, [])
 
 
 def _resync(
@@ -413,18 +555,19 @@ class Page:
 METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
 
 
-def _to_text(html: str | bytes, max_bytes: int | None) -> str:
-    """Check the input's type and size and decode it."""
+def _to_text(html: str | bytes, max_bytes: int | None) -> tuple[str, bool]:
+    """Check the input's type and size and decode it; tell whether the text is clean (see :func:`parse`)."""
     if isinstance(html, (bytes, bytearray, memoryview)):
         data = bytes(html)
         if max_bytes and len(data) > max_bytes:
             raise HtmlError(f"page too large: {len(data)} bytes (limit {max_bytes})")
-        return decode(data)
+        text, encoding = _decode(data)
+        return text, encoding == "utf-8" and _utf8_without_loader_drops(data)
     if isinstance(html, str):
         if max_bytes and len(html) > max_bytes:
             raise HtmlError(f"page too large: {len(html)} characters (limit {max_bytes})")
         _refuse_binary(html)
-        return html
+        return html, False
     raise HtmlError(f"an HTML page must be str or bytes, not {type(html).__name__}")
 
 
@@ -518,12 +661,12 @@ def _decide(page: Page, out_text: str, cleaner: Cleaner) -> None:
     min_share = float(params.get("min_kept_share", 0.5))
     toks, firsts = _block_tokens(page.text, page.blocks)
     matched = align(toks, tokens(out_text))
-    kept = [False] * len(page.blocks)
     extracting = any(rule.name == MAIN_CONTENT_RULE for rule in cleaner.html_rules)
     page.main_content = extracting
-    for n in range(len(page.blocks)):
-        a, b = firsts[n], firsts[n + 1]
-        kept[n] = not extracting or (b > a and matched[a:b].count(1) >= min_share * (b - a))
+    kept = [
+        not extracting or (b > a and matched.count(1, a, b) >= min_share * (b - a))
+        for a, b in pairwise(firsts)
+    ]
     _keep_wordless_inside(kept, firsts)
     flagged_words = _flagged_kept_words(page.blocks, kept, firsts)
     total_kept = sum(firsts[n + 1] - firsts[n] for n in range(len(kept)) if kept[n]) or 1
@@ -582,10 +725,10 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     """
     settings = cleaner.config.section("html")
     limits = cleaner.config.section("limits")
-    text = _to_text(html, limits.get("max_document_bytes"))
+    text, clean = _to_text(html, limits.get("max_document_bytes"))
     if not text.strip():
         return Page("")
-    tree = parse(text)
+    tree = parse(text, clean=clean)
     flags = _run_dom_rules(tree, cleaner)
     page_text, blocks = visible_blocks(tree, flags)
     page = Page(page_text, blocks=blocks)

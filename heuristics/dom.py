@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+from lxml import etree
 
 from cleaner.phrases import read_entries
 from cleaner.rules import RuleContext, rule
@@ -33,7 +36,7 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 @lru_cache(maxsize=65536)
 def attribute_hits(value: str, vocabulary: frozenset[str]) -> frozenset[str]:
     """The words of a class or id value that are in ``vocabulary`` (cached: pages repeat their classes)."""
-    return frozenset(w.lower() for w in _WORD.findall(value)) & vocabulary
+    return vocabulary.intersection(map(str.lower, _WORD.findall(value)))
 
 
 @lru_cache(maxsize=64)
@@ -51,43 +54,105 @@ def _vocabulary(extra: frozenset[str]) -> frozenset[str]:
     return frozenset().union(*(token_list(n) for n in names)) | extra
 
 
-class _Index:
-    """The elements of one page whose class or id has a wanted word: found once, shared by all DOM rules."""
+# What a DOM rule can look for besides class and id words: these tags and ``role`` values.
+# They are found with the class and id hits, once a page (see :class:`_Index`).
+INDEXED_TAGS = ("figcaption", "form", "button", "aside", "nav", "footer", "h1")
+INDEXED_ROLES = frozenset(["complementary", "navigation", "contentinfo", "search"])
 
-    _last: tuple[Any, frozenset[str], list[tuple[Any, str, frozenset[str]]]] | None = None
+# The class, id and role values, as "smart strings" (``.attrname``, ``.getparent()``), in document order.
+_ATTRIBUTES = etree.XPath("//@class | //@id | //@role")
+
+Marked = tuple[Any, str, frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PageIndex:
+    """What the DOM rules look for in one page, each list in document order."""
+
+    tagged: list[tuple[Any, str]]  # (element, tag) for the elements with an indexed tag
+    roles: list[tuple[Any, str]]  # (element, role) for the elements with an indexed role
+    marked: list[Marked]  # (element, "class" or "id", words of the vocabulary in its class and id)
+
+
+class _Index:
+    """The elements of one page that some DOM rule looks for: found once, shared by all DOM rules.
+
+    Two walks over the page, both in lxml: one for the indexed tags, one for
+    the class, id and role values. Python sees only the elements found and
+    the values (an element object costs a Python call with lxml.html trees;
+    an XPath predicate that picks elements by tag or role costs more).
+    """
+
+    _last: tuple[Any, frozenset[str], PageIndex] | None = None
 
     @classmethod
-    def of(cls, tree: Any, vocabulary: frozenset[str]) -> list[tuple[Any, str, frozenset[str]]]:
-        """``(element, "class" or "id", words of the vocabulary in it)``, in document order."""
+    def of(cls, tree: Any, vocabulary: frozenset[str]) -> PageIndex:
+        """The page's index for ``vocabulary`` (the last one is cached: the rules run one after the other)."""
         last = cls._last
         if last is None or last[0] is not tree or last[1] is not vocabulary:
-            found: dict[Any, tuple[Any, str, frozenset[str]]] = {}
-            # attribute values as "smart strings": an element object is made only for the hits
-            for value in tree.xpath("//@class | //@id"):
-                if hits := attribute_hits(str(value), vocabulary):
-                    el = value.getparent()
-                    _, attr, before = found.get(el, (el, value.attrname, frozenset()))
-                    found[el] = (el, attr, before | hits)
-            cls._last = last = (tree, vocabulary, list(found.values()))
+            cls._last = last = (tree, vocabulary, cls._build(tree, vocabulary))
         return last[2]
+
+    @staticmethod
+    def _build(tree: Any, vocabulary: frozenset[str]) -> PageIndex:
+        """Walk the page for its indexed tags, roles and class or id hits."""
+        tagged = [(el, el.tag) for el in tree.iter(*INDEXED_TAGS)]
+        roles: list[tuple[Any, str]] = []
+        found: dict[Any, Marked] = {}
+        for value in _ATTRIBUTES(tree):
+            name = value.attrname
+            if name == "role":
+                if value in INDEXED_ROLES:
+                    roles.append((value.getparent(), str(value)))
+            elif hits := attribute_hits(str(value), vocabulary):
+                el = value.getparent()
+                before = found.get(el)  # the element's class and id: the first one with a hit names it
+                found[el] = (el, name, hits) if before is None else (el, before[1], before[2] | hits)
+        return PageIndex(tagged, roles, list(found.values()))
+
+
+def _extra_tokens(ctx: RuleContext) -> frozenset[str]:
+    """The ``extra_tokens`` of every DOM rule in the configuration (they join the vocabulary)."""
+    return frozenset(
+        t.lower() for name, table in ctx.config.data.get("rules", {}).items() if name.startswith("dom.")
+        for t in table.get("extra_tokens", [])
+    )
+
+
+def _page_index(tree: Any, ctx: RuleContext) -> PageIndex:
+    """The page's :class:`PageIndex` for the configured vocabulary."""
+    return _Index.of(tree, _vocabulary(_extra_tokens(ctx)))
 
 
 def marked(tree: Any, ctx: RuleContext, list_name: str) -> Iterator[Flagged]:
     """Elements whose class or id has a word of the token list ``list_name`` (or the rule's ``extra_tokens``)."""
-    extra = frozenset(
-        t.lower() for name, table in ctx.config.data.get("rules", {}).items() if name.startswith("dom.")
-        for t in table.get("extra_tokens", [])
-    )
     wanted = token_list(list_name) | {t.lower() for t in ctx.params.get("extra_tokens", [])}
-    for el, attr, hits in _Index.of(tree, _vocabulary(extra)):
+    for el, attr, hits in _page_index(tree, ctx).marked:
         if hit := hits & wanted:
             yield el, f'<{el.tag} {attr}="{el.get(attr)[:60]}"> ({min(hit)})'
 
 
-def _tags(tree: Any, tags: Iterable[str], why: str) -> Iterator[Flagged]:
+def _tags(tree: Any, ctx: RuleContext, tags: Iterable[str], why: str) -> Iterator[Flagged]:
     """Every element with one of ``tags``."""
-    for el in tree.iter(*tags):
+    tags = tuple(tags)
+    if all(tag in INDEXED_TAGS for tag in tags):
+        found: Iterable[Any] = [el for el, tag in _page_index(tree, ctx).tagged if tag in tags]
+    else:
+        found = tree.iter(*tags)
+    for el in found:
         yield el, f"<{el.tag}> {why}"
+
+
+def _roles(tree: Any, ctx: RuleContext, roles: Iterable[str]) -> Iterator[Flagged]:
+    """Every element whose ``role`` attribute is one of ``roles``."""
+    roles = tuple(roles)
+    if all(role in INDEXED_ROLES for role in roles):
+        found: Iterable[tuple[Any, str]] = _page_index(tree, ctx).roles
+    else:
+        found = ((el, el.get("role")) for el in tree.xpath("//*[@role]"))
+    for el, role in found:
+        if role in roles:
+            yield el, f'<{el.tag} role="{role}">'
 
 
 @rule("dom.figure_caption", kind="html", order=10, max_words=80, extra_tokens=[])
@@ -96,7 +161,7 @@ def figure_caption(tree: Any, ctx: RuleContext) -> Iterator[Flagged]:
 
     Tokens: ``data/html/caption.txt``.
     """
-    yield from _tags(tree, ["figcaption"], "is a figure caption")
+    yield from _tags(tree, ctx, ["figcaption"], "is a figure caption")
     yield from marked(tree, ctx, "caption")
 
 
@@ -115,8 +180,8 @@ def newsletter_widget(tree: Any, ctx: RuleContext) -> Iterator[Flagged]:
 
     Tokens: ``data/html/newsletter.txt``.
     """
-    yield from _tags(tree, ["form"], "is a form (sign-up, search or comment box)")
-    yield from _tags(tree, ["button"], "is a button")
+    yield from _tags(tree, ctx, ["form"], "is a form (sign-up, search or comment box)")
+    yield from _tags(tree, ctx, ["button"], "is a button")
     yield from marked(tree, ctx, "newsletter")
 
 
@@ -135,9 +200,8 @@ def aside(tree: Any, ctx: RuleContext) -> Iterator[Flagged]:
 
     Side boxes, fact boxes and pull quotes that repeat the body.
     """
-    yield from _tags(tree, ["aside"], "is an aside")
-    for el in tree.xpath("//*[@role='complementary']"):
-        yield el, f"<{el.tag} role=\"complementary\">"
+    yield from _tags(tree, ctx, ["aside"], "is an aside")
+    yield from _roles(tree, ctx, ["complementary"])
 
 
 @rule("dom.page_chrome", kind="html", order=15, max_words=80, extra_tokens=[])
@@ -148,9 +212,8 @@ def page_chrome(tree: Any, ctx: RuleContext) -> Iterator[Flagged]:
 
     Tokens: ``data/html/chrome.txt``.
     """
-    yield from _tags(tree, ["nav", "footer"], "is page navigation or a footer")
-    for el in tree.xpath("//*[@role='navigation' or @role='contentinfo' or @role='search']"):
-        yield el, f"<{el.tag} role=\"{el.get('role')}\">"
+    yield from _tags(tree, ctx, ["nav", "footer"], "is page navigation or a footer")
+    yield from _roles(tree, ctx, ["navigation", "contentinfo", "search"])
     yield from marked(tree, ctx, "chrome")
 
 
@@ -162,4 +225,4 @@ def headline(tree: Any, ctx: RuleContext) -> Iterator[Flagged]:
     on when the JSONL ``title`` field is used instead (the article-extraction
     benchmark's ground truth has no headline: F1 +0.003 on bench/).
     """
-    yield from _tags(tree, ["h1"], "is the page headline (delivered as the title metadata)")
+    yield from _tags(tree, ctx, ["h1"], "is the page headline (delivered as the title metadata)")

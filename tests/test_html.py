@@ -338,3 +338,107 @@ def test_align_skips_output_tokens_not_on_the_page() -> None:
     page = tokens("alpha beta gamma delta epsilon")
     marked = align(page, tokens("alpha beta inserted gamma delta"))
     assert list(marked) == [1, 1, 1, 1, 0]
+
+
+def test_align_looks_tokens_up_one_by_one_or_indexes_them_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The positions an alignment resyncs at do not depend on how they are found."""
+    import random
+
+    from cleaner import html
+
+    rng = random.Random(3)
+    cases = []
+    for _ in range(300):
+        page = [str(rng.randint(0, 9)) for _ in range(rng.randint(0, 60))]
+        start = rng.randint(0, len(page))
+        out = page[start : start + rng.randint(0, 40)] + [str(rng.randint(0, 12)) for _ in range(rng.randint(0, 20))]
+        if rng.random() < 0.3:
+            rng.shuffle(out)
+        cases.append((page, out))
+    one_by_one = [align(page, out) for page, out in cases]
+    monkeypatch.setattr(html._Occurrences, "LOOKUPS", 0)  # the whole page indexed at once
+    assert [align(page, out) for page, out in cases] == one_by_one
+
+
+def test_align_stays_linear_when_nothing_matches() -> None:
+    page = [f"p{i}" for i in range(20_000)]
+    start = time.perf_counter()
+    assert not any(align(page, [f"o{i}" for i in range(20_000)]))
+    assert time.perf_counter() - start < 5
+
+
+# -- parsing shortcuts ---------------------------------------------------------------
+
+
+def _tree_or_none(tree: object) -> str | None:
+    from lxml import etree
+
+    return None if tree is None else etree.tostring(tree, encoding="unicode")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<!DOCTYPE html>\n<html><head><title>T</title></head><body><p>Text.</p></body></html>",
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/xhtml1/DTD/x.dtd">\n<html><body>'
+        "<p>Text.</p></body></html>",
+        "<!doctype html><html><body><p>No line break after the doctype.</p></body></html>",
+        '<html lang="en"/>\n<body><p>Self-closing html.</p></body>',
+        "<p>A fragment.</p>",
+        "Just text, no markup.",
+        "<html><body><p>Text \x7f with delete.</p></body></html>",
+        "\r\n<html>\u2028<body><p>Odd line breaks.</p></body></html>",
+    ],
+)
+def test_parser_shortcut_gives_the_loaders_tree(page: str) -> None:
+    """A clean page that trafilatura's loader would not repair may skip it: the tree is the same."""
+    from trafilatura import load_html
+
+    from cleaner import html
+
+    assert not html._LOADER_DROPS.search(page)
+    assert _tree_or_none(html._load(page, clean=True)) == _tree_or_none(load_html(page))
+    assert _tree_or_none(html.parse(page, clean=True)) == _tree_or_none(html.parse(page))
+
+
+def test_control_characters_left_to_the_loader_are_dropped_all_the_same() -> None:
+    from cleaner import html
+
+    page = "\x01\x02" * 100 + "<html><body><p>Bell\x07 and nul\x00 and delete\x7f.</p></body></html>"
+    tree = html.parse(page)
+    assert _tree_or_none(tree) == _tree_or_none(html.parse(html._CONTROL.sub("", page)))
+    assert "Bell and nul and delete." in tree.text_content()
+
+
+def test_utf8_byte_scan_agrees_with_the_loaders_text_scan() -> None:
+    from cleaner import html
+
+    for code in [*range(0x80), 0xFFFD, 0xFFFE, 0xFFFF, 0xFEFF, 0x10FFFF, 0xE9]:
+        text = f"a{chr(code)}b"
+        assert html._utf8_without_loader_drops(text.encode("utf-8")) == (not html._LOADER_DROPS.search(text))
+
+
+# -- DOM index -----------------------------------------------------------------------
+
+
+def test_dom_rules_name_tags_roles_and_the_first_attribute_with_a_hit(html_cleaner: cleaner.Cleaner) -> None:
+    from cleaner import html
+
+    body = " ".join(EN_BODY)
+    page = (
+        f"<html><body><article><p>{body}</p>"
+        '<div id="share-tools" class="caption-box"><p>Share this story on the networks now.</p></div>'
+        '<div class="x" id="photo-caption"><p>A caption with its photographer credit.</p></div>'
+        '<div role="complementary"><p>A fact box beside the story text.</p></div>'
+        '<div role="search"><p>Search the site for more stories.</p></div>'
+        f"<figcaption>Figure caption text here.</figcaption><nav>Home News Sport</nav></article></body></html>"
+    )
+    tree = html.parse(page)
+    flags = html._run_dom_rules(tree, html_cleaner)
+    reasons = {(f.rule, f.reason) for f in flags.values()}
+    assert ("dom.figure_caption", '<div id="share-tools"> (caption)') in reasons  # id comes first in the element
+    assert ("dom.figure_caption", '<div id="photo-caption"> (caption)') in reasons  # class has no hit
+    assert ("dom.aside", '<div role="complementary">') in reasons
+    assert ("dom.page_chrome", '<div role="search">') in reasons
+    assert ("dom.figure_caption", "<figcaption> is a figure caption") in reasons
+    assert ("dom.page_chrome", "<nav> is page navigation or a footer") in reasons
