@@ -288,6 +288,14 @@ class Document:
         rest becomes one record per contiguous piece, trimmed of surrounding
         whitespace. Returns the number of characters newly removed.
         """
+        text, removed = self.text, self._removed
+        whole = 0 <= start < end <= len(text) and not text[start].isspace() and not text[end - 1].isspace()
+        if whole and removed.find(1, start, end) < 0:
+            # The common case (a whole block or line, trimmed, nothing of it removed yet): one record as it is.
+            removed[start:end] = b"\x01" * (end - start)
+            self._version += 1
+            self.records.append(Removal(rule, start, end, text[start:end], reason))
+            return end - start
         added = 0
         pos = start
         while pos < end:

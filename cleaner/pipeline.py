@@ -255,15 +255,24 @@ class Cleaner:
         until the next removal: the last pass and the rendering ask for the same."""
         return doc.cached("engine.settled", lambda: _settle_whitespace(doc.text, doc.records))
 
-    def finish(self, doc: Document, metadata: dict[str, Any] | None = None) -> Result:
-        """Render the clean body and the audit records of a processed document."""
+    def finish(
+        self, doc: Document, metadata: dict[str, Any] | None = None, *, language_of: Document | None = None
+    ) -> Result:
+        """Render the clean body and the audit records of a processed document.
+
+        ``language_of``: the document whose language the result reports (a page's content), if not ``doc``.
+        """
+        source = language_of or doc
+        lang = source.lang if "lang" in source.__dict__ else partial(
+            detect_language, source.text, self.config.languages
+        )
         removals = self.settled(doc)
         return Result(
             text=render(doc.text, removals),
             removals=removals,
             normalized=doc.text,
             doc_id=doc.doc_id,
-            language=doc.lang if "lang" in doc.__dict__ else partial(detect_language, doc.text, self.config.languages),
+            language=lang,
             notes=sorted(doc.notes, key=lambda r: r.start),
             metadata=dict(metadata or {}),
         )
@@ -282,16 +291,30 @@ class Cleaner:
         The page's visible text, one block per line, is the normalised input:
         blocks outside the main content (trafilatura's choice) and blocks the
         ``html`` rules drop are removed first, then the text rules run on
-        what is left, so the audit log accounts for every visible block.
+        what is left (the content, as a document of its own: positions and
+        neighbours are those of the article, not of the page), so the audit
+        log accounts for every visible block. ``Result.lang`` is the
+        content's language.
         """
         from cleaner.html import extract  # trafilatura is imported only when needed
 
         page = extract(html, url=url, cleaner=self)
         meta = {**(meta or {}), **({"url": url} if url else {}), "main_content_extracted": page.main_content}
-        doc = _LazyLang(page.text, doc_id, meta, self.config.languages)
+        doc = Document(page.text, doc_id, meta)
         for rule_name, d in page.decisions:
             doc.remove(rule_name, d.start, d.end, d.reason)
         for rule_name, d in page.notes:
             doc.note(rule_name, d.start, d.end, d.reason)
-        self.run_to_fixpoint(doc)
-        return self.finish(doc, page.metadata)
+        # The text rules judge the content alone, as a document of its own (the same text as a later
+        # pass, so no pass over the whole page's blocks); what they decide maps back onto the page.
+        removals = self.settled(doc)
+        content = _LazyLang(render(doc.text, removals), doc_id, meta, self.config.languages)
+        self.run_to_fixpoint(content)
+        where = KeptMap(doc.text, removals)
+        for r in content.records:
+            for start, end in where.spans(r.start, r.end):
+                doc.remove(r.rule, start, end, r.reason)
+        for r in content.notes:
+            for start, end in where.spans(r.start, r.end):
+                doc.note(r.rule, start, end, r.reason)
+        return self.finish(doc, page.metadata, language_of=content)
