@@ -11,12 +11,15 @@ Sections (each a module of ``bench/`` with a ``run_*`` function and its own
   adversarial text, next to the MB/s on the sample corpus.
 
 ``python -m bench speed`` (or ``text``, ``html``) runs only the sections named.
-A section that fails is reported and the others still run; the exit status
-is then 1.
+With several sections, each runs in a fresh Python process, so that no
+section's figures depend on what an earlier one left in memory (warm
+caches, garbage). A section that fails is reported and the others still
+run; the exit status is then 1.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import traceback
 from collections.abc import Callable
@@ -66,16 +69,17 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
-    status = 0
-    for name in names:
-        print(f"\n== {name} ==", flush=True)
-        try:
-            SECTIONS[name]()
-        except Exception:
-            traceback.print_exc()
-            status = 1
-        sys.stdout.flush()
-    return status
+    if len(names) > 1:
+        codes = [subprocess.run([sys.executable, "-m", "bench", name], cwd=HERE.parent).returncode for name in names]
+        return 1 if any(codes) else 0
+    name = names[0]
+    print(f"\n== {name} ==", flush=True)
+    try:
+        SECTIONS[name]()
+    except Exception:
+        traceback.print_exc()
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ import re
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
@@ -98,8 +99,13 @@ def is_sentence_like(text: str, n_words: int, sentence_words: int) -> bool:
     return bool(_TERMINAL.search(text[-8:])) or any(q in text for q in _QUOTE_MARKS)
 
 
+@lru_cache(maxsize=1 << 16)
 def line_key(text: str, sentence_words: int = DEFAULTS["sentence_words"]) -> int | None:
-    """The key of one normalised line, or None when it has no words."""
+    """The key of one normalised line, or None when it has no words.
+
+    Cached: the counting pass and the rule ask about the same lines, and a
+    site repeats its boilerplate lines in document after document.
+    """
     words = line_words(text)
     if not words:
         return None

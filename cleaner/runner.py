@@ -473,6 +473,8 @@ class Runner:
             todo = [job for job in jobs if not is_complete(job)]
             self.stats.skipped_files = len(jobs) - len(todo)
             jobs = todo
+        if self.jobs != 1:  # compiled once here, the phrase lists come with every forked worker
+            Cleaner(self.config).phrases_for().warm()
         progress = Progress(jobs, "cleaning") if self.progress else None
         writer: AtomicWriter | None = None
         current = -1
