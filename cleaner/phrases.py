@@ -99,11 +99,30 @@ def required_needles(pattern: str) -> frozenset[str] | None:
     with (IGNORECASE), a needle matches wherever the pattern's own literal
     characters do, so a text without any needle cannot hold a match.
     """
+    return _required(pattern, whole_words=False)
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Lower-case words of which every match of ``pattern`` holds one as a whole word of the text, or None.
+
+    Like :func:`required_needles`, but only words a match must hold whole:
+    inside a run of literal characters, or at its end where the pattern
+    puts a word boundary (``\\b``, ``^``, ``$``) or a non-word character.
+    Such a word is then in a text's word set (its lower-cased ``\\w+``
+    runs), a set look-up instead of a scan. Only words that fold simply
+    count (see :func:`_simple_word`), and texts with :data:`_FOLD_RISK`
+    characters are never filtered.
+    """
+    return _required(pattern, whole_words=True)
+
+
+def _required(pattern: str, *, whole_words: bool) -> frozenset[str] | None:
+    """:func:`required_words` or :func:`required_needles` of ``pattern`` (None when it does not parse)."""
     try:
         parsed = _sre_parser.parse(pattern)
     except (re.error, AttributeError):
         return None
-    return _needs(list(parsed))
+    return _needs(list(parsed), whole_words, edge_before=False, edge_after=False)
 
 
 def _plain(needle: str) -> bool:
@@ -118,56 +137,10 @@ def _plain(needle: str) -> bool:
     )
 
 
-def _needs(items: list) -> frozenset[str] | None:  # type: ignore[type-arg]
-    """What a parsed sequence needs (see :func:`required_needles`): its best-scoring requirement."""
-    options: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, av in [*items, (None, None)]:
-        if op == _c.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            options.append(frozenset(("".join(run),)))
-            run = []
-        sub: frozenset[str] | None = None
-        if op == _c.SUBPATTERN:
-            sub = _needs(list(av[-1]))
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            sub = _needs(list(av[2]))
-        elif op == getattr(_c, "ATOMIC_GROUP", None):
-            sub = _needs(list(av))
-        elif op == _c.BRANCH:
-            branches = [_needs(list(b)) for b in av[1]]
-            if all(b is not None for b in branches):
-                sub = frozenset().union(*branches)  # type: ignore[arg-type]
-        if sub:
-            options.append(sub)
-    if not options:
-        return None
-    # The most selective requirement: the longest shortest needle, then the fewest needles.
-    return max(options, key=lambda o: (min(map(len, o)), -len(o)))
-
-
 _EDGES = {_c.AT_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING, _c.AT_END, _c.AT_END_STRING}
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
+_ATOMIC = getattr(_c, "ATOMIC_GROUP", object())  # Python 3.11+; a marker no item has before
 _WORD_CHAR = re.compile(r"\w")
-
-
-def required_words(pattern: str) -> frozenset[str] | None:
-    """Lower-case words of which every match of ``pattern`` holds one as a whole word of the text, or None.
-
-    Like :func:`required_needles`, but only words a match must hold whole:
-    inside a run of literal characters, or at its end where the pattern
-    puts a word boundary (``\\b``, ``^``, ``$``) or a non-word character.
-    Such a word is then in a text's word set (its lower-cased ``\\w+``
-    runs), a set look-up instead of a scan. Only words that fold simply
-    count (see :func:`_simple_word`), and texts with :data:`_FOLD_RISK`
-    characters are never filtered.
-    """
-    try:
-        parsed = _sre_parser.parse(pattern)
-    except (re.error, AttributeError):
-        return None
-    return _words_needed(list(parsed), edge_before=False, edge_after=False)
 
 
 def _simple_word(word: str) -> bool:
@@ -209,16 +182,17 @@ def _is_edge(item: tuple | None) -> bool:  # type: ignore[type-arg]
             or (kind == _c.CATEGORY and arg in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD))
             for kind, arg in av
         )
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+    if op in _REPEATS:
         body = list(av[2])
         return av[0] >= 1 and len(body) == 1 and _is_edge(body[0])
     return False
 
 
-def _words_needed(items: list, edge_before: bool, edge_after: bool) -> frozenset[str] | None:  # type: ignore[type-arg]
-    """What a parsed sequence needs as whole words (see :func:`required_words`): its most selective requirement.
+def _needs(items: list, whole_words: bool, edge_before: bool, edge_after: bool) -> frozenset[str] | None:  # type: ignore[type-arg]
+    """What a parsed sequence needs (see :func:`_required`): its most selective requirement.
 
-    ``edge_before`` / ``edge_after``: whether the sequence is set off from
+    A run of literal characters needs itself (needles) or its whole words;
+    ``edge_before`` / ``edge_after`` say whether the sequence is set off from
     any word before / after it (a boundary or a non-word character).
     """
     options: list[frozenset[str]] = []
@@ -240,21 +214,28 @@ def _words_needed(items: list, edge_before: bool, edge_after: bool) -> frozenset
             run.append(chr(av))
             continue
         if run:
-            options.extend(frozenset((w,)) for w in _whole_words("".join(run), run_edge, edge(k)))
+            text = "".join(run)
+            if whole_words:
+                options.extend(frozenset((w,)) for w in _whole_words(text, run_edge, edge(k)))
+            else:
+                options.append(frozenset((text,)))
             run = []
         sub: frozenset[str] | None = None
         if op == _c.SUBPATTERN:
-            sub = _words_needed(list(av[-1]), edge(k - 1), edge(k + 1))
+            sub = _needs(list(av[-1]), whole_words, edge(k - 1), edge(k + 1))
+        elif op == _ATOMIC:
+            sub = _needs(list(av), whole_words, edge(k - 1), edge(k + 1))
         elif op == _c.BRANCH:
-            branches = [_words_needed(list(b), edge(k - 1), edge(k + 1)) for b in av[1]]
+            branches = [_needs(list(b), whole_words, edge(k - 1), edge(k + 1)) for b in av[1]]
             if all(b is not None for b in branches):
                 sub = frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            sub = _words_needed(list(av[2]), False, False)  # later rounds start elsewhere
+        elif op in _REPEATS and av[0] >= 1:
+            sub = _needs(list(av[2]), whole_words, False, False)  # later rounds start elsewhere
         if sub:
             options.append(sub)
     if not options:
         return None
+    # The most selective requirement: the longest shortest needle, then the fewest needles.
     return max(options, key=lambda o: (min(map(len, o)), -len(o)))
 
 
