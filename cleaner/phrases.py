@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import re._constants as _c  # the parsed form of a pattern, to check it for nested repetition
 import re._parser as _sre_parser
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -382,7 +382,10 @@ class PhraseList:
         return bool(self.entries)
 
     def _may_hold_always(self, text: str) -> bool:
-        """Whether one of the list's ``re:`` or symbol entries may match in ``text``: it holds what one needs."""
+        """Whether one of the list's ``re:`` or symbol entries may match in ``text``: it has some, and ``text``
+        holds what one needs."""
+        if not self._has_always:  # type: ignore[attr-defined]
+            return False
         if self._always_open or _fold_risk(text):  # type: ignore[attr-defined]
             return True
         if not self._always_words.isdisjoint(_word_set(text)):  # type: ignore[attr-defined]
@@ -415,7 +418,7 @@ class PhraseList:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first entry found anywhere in ``text``."""
-        found = self._always[0].search(text) if self._has_always and self._may_hold_always(text) else None  # type: ignore[attr-defined]
+        found = self._always[0].search(text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
         words = _word_set(text)
         if not self._triggers.isdisjoint(words):  # type: ignore[attr-defined]
             keyed = self._search_keyed(text, words)
@@ -425,25 +428,29 @@ class PhraseList:
 
     def match(self, text: str) -> re.Match[str] | None:
         """An entry that starts ``text``."""
-        word = _first_word(text)
-        if word in self._triggers:  # type: ignore[attr-defined]
-            m = self._keyed_for(text, word)[0].match(text)
-            if m:
-                return m
-        return self._always[0].match(text) if self._has_always and self._may_hold_always(text) else None  # type: ignore[attr-defined]
+        return self._anchored(text, 0, re.Pattern.match)
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """An entry that is all of ``text`` (trailing punctuation allowed)."""
+        return self._anchored(text, 1, re.Pattern.fullmatch)
+
+    def _anchored(
+        self, text: str, form: int, how: Callable[[re.Pattern[str], str], re.Match[str] | None]
+    ) -> re.Match[str] | None:
+        """``how`` (match or fullmatch) with the patterns' ``form`` (0: the entries, 1: the whole line).
+
+        The keyed entries are tried first (only the group of ``text``'s first word), then the others.
+        """
         word = _first_word(text)
         if word in self._triggers:  # type: ignore[attr-defined]
-            m = self._keyed_for(text, word)[1].fullmatch(text)
+            m = how(self._keyed_for(text, word)[form], text)
             if m:
                 return m
-        return self._always[1].fullmatch(text) if self._has_always and self._may_hold_always(text) else None  # type: ignore[attr-defined]
+        return how(self._always[form], text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
 
     def _may_hold(self, text: str) -> bool:
         """False when no entry can occur in ``text``: no needle of an ``re:`` entry, no first word of a phrase."""
-        if (self._has_always and self._may_hold_always(text)) or self._groups is None or _fold_risk(text):  # type: ignore[attr-defined]
+        if self._may_hold_always(text) or self._groups is None or _fold_risk(text):  # type: ignore[attr-defined]
             return True
         return not self._triggers.isdisjoint(_word_set(text))  # type: ignore[attr-defined]
 
