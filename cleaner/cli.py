@@ -175,11 +175,10 @@ def _run_stdin(config: Config, audit_path: Path | None, html: bool) -> int:
     if outcome.error:
         click.echo(f"error: <stdin>: {outcome.error}", err=True)
         return 1
-    sys.stdout.write(outcome.text + ("\n" if outcome.text else ""))
+    sys.stdout.write(outcome.output)
     if audit_path is not None:
         stream = _open_audit(audit_path)
-        for rec in outcome.audit:
-            stream.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        stream.write(outcome.audit)
         if stream is not sys.stdout:
             stream.close()
     return 0

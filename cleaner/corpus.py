@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -187,37 +188,61 @@ class HeavyHitters:
         return self.counts.get(key, 0)
 
 
+_SALTS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+          0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9)
+_MIX = 0x2545F4914F6CDD1D
+_MASK = (1 << 64) - 1
+
+
+def _clamped(width: int, depth: int) -> tuple[int, int]:
+    return max(1, width), max(1, min(depth, len(_SALTS)))
+
+
+def sketch_shape(settings: Mapping[str, Any] | None = None) -> tuple[int, int]:
+    """The (width, depth) of the corpus sketch that ``[corpus]`` settings ask for."""
+    s = {**DEFAULTS, **(settings or {})}
+    return _clamped(int(s["sketch_width"]), int(s["sketch_depth"]))
+
+
+def sketch_cells(key: int, shape: tuple[int, int]) -> tuple[int, ...]:
+    """The cell of ``key`` in each row of a count-min sketch of ``shape`` (the same in every process)."""
+    width, depth = shape
+    return tuple(((((key ^ salt) * _MIX) & _MASK) >> 11) % width for salt in _SALTS[:depth])
+
+
 class CountMinSketch:
     """A conservative-update count-min sketch: estimates are never below the true counts."""
 
-    __slots__ = ("depth", "rows", "width")
+    __slots__ = ("rows", "shape")
 
-    _SALTS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-              0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9)
+    _MAX = 0xFFFFFFFF  # a 32-bit counter stops there
 
     def __init__(self, width: int, depth: int) -> None:
-        self.width = max(1, width)
-        self.depth = max(1, min(depth, len(self._SALTS)))
-        self.rows = [array("I", bytes(4 * self.width)) for _ in range(self.depth)]
+        self.shape = _clamped(width, depth)
+        self.rows = [array("I", bytes(4 * self.shape[0])) for _ in range(self.shape[1])]
 
-    def _cells(self, key: int) -> list[int]:
-        mask = (1 << 64) - 1
-        return [(((key ^ salt) * 0x2545F4914F6CDD1D) & mask) >> 11 for salt in self._SALTS[: self.depth]]
+    def add(self, key: int, n: int = 1) -> None:
+        """Count ``n`` more occurrences of ``key``."""
+        self.add_cells([(sketch_cells(key, self.shape), n)])
 
-    def add(self, key: int) -> None:
-        """Count one more occurrence of ``key`` (only the cells at the minimum grow)."""
-        cells = [c % self.width for c in self._cells(key)]
-        current = min(row[c] for row, c in zip(self.rows, cells, strict=True))
-        if current >= 0xFFFFFFFF:
-            return
-        for row, c in zip(self.rows, cells, strict=True):
-            if row[c] == current:
-                row[c] = current + 1
+    def add_cells(self, items: Iterable[tuple[tuple[int, ...], int]]) -> None:
+        """Count ``n`` more occurrences of the key of each ``(cells, n)`` (see :func:`sketch_cells`).
+
+        Conservative update: every cell of the key rises to at least the
+        current estimate plus ``n`` and no further, exactly as ``n`` single
+        additions would leave it.
+        """
+        rows, top, get = self.rows, self._MAX, array.__getitem__
+        for cells, n in items:
+            values = list(map(get, rows, cells))
+            target = min(min(values) + n, top)
+            for row, c, value in zip(rows, cells, values):  # noqa: B905 (one cell per row by construction)
+                if value < target:
+                    row[c] = target
 
     def estimate(self, key: int) -> int:
         """An upper bound of the number of occurrences of ``key``."""
-        cells = [c % self.width for c in self._cells(key)]
-        return min(row[c] for row, c in zip(self.rows, cells, strict=True))
+        return min(map(array.__getitem__, self.rows, sketch_cells(key, self.shape)))
 
 
 @dataclass
@@ -255,6 +280,40 @@ class CorpusModel:
         return docs, keys.get(key)
 
 
+class BatchCounts:
+    """The line keys of a batch of documents tallied per source: what a worker sends back.
+
+    Adding a batch to a :class:`CorpusCounter` counts exactly what adding its
+    documents one by one would (a heavy-hitter table may prune at other
+    moments, which only moves its lower bounds). The parent merges one count
+    per distinct key instead of one per line, and the sketch cells of the
+    sentence-like keys come already computed.
+    """
+
+    __slots__ = ("sentences", "shape", "sources")
+
+    def __init__(self, shape: tuple[int, int]) -> None:
+        self.shape = shape  # of the sketch the batch is meant for (see sketch_shape)
+        self.sources: dict[str, tuple[int, Counter[int]]] = {}
+        self.sentences: dict[tuple[int, ...], int] = {}  # sketch cells of a sentence-like key -> documents
+
+    def add(self, source: str, keys: Iterable[int]) -> None:
+        """Tally one document of ``source`` with its distinct line ``keys``."""
+        docs, counts = self.sources.get(source) or (0, Counter())
+        counts.update(keys)
+        self.sources[source] = (docs + 1, counts)
+        sentences = self.sentences
+        for key in keys:
+            if is_sentence_key(key):
+                cells = sketch_cells(key, self.shape)
+                sentences[cells] = sentences.get(cells, 0) + 1
+
+    @property
+    def documents(self) -> int:
+        """How many documents were tallied."""
+        return sum(docs for docs, _ in self.sources.values())
+
+
 class CorpusCounter:
     """The first pass: feed it every document's source and line keys, then :meth:`freeze` it."""
 
@@ -264,7 +323,7 @@ class CorpusCounter:
         self.max_sources = int(s["max_sources"])
         self.sentence_words = int(s["sentence_words"])
         self.sources: dict[str, SourceStats] = {}
-        self.sketch = CountMinSketch(int(s["sketch_width"]), int(s["sketch_depth"]))
+        self.sketch = CountMinSketch(*sketch_shape(s))
         self.documents = 0
         self.unjudged_sources = 0  # sources past max_sources
 
@@ -274,18 +333,27 @@ class CorpusCounter:
 
     def add_keys(self, source: str, keys: Iterable[int]) -> None:
         """Count one document given its distinct line keys (see :func:`document_keys`)."""
-        self.documents += 1
-        stats = self.sources.get(source)
-        if stats is None:
-            table = HeavyHitters(self.capacity) if len(self.sources) < self.max_sources else None
-            self.unjudged_sources += table is None
-            stats = self.sources[source] = SourceStats(0, table)
-        stats.docs += 1
-        for key in keys:
+        batch = BatchCounts(self.sketch.shape)
+        batch.add(source, keys)
+        self.add_batch(batch)
+
+    def add_batch(self, batch: BatchCounts) -> None:
+        """Count a batch of documents a worker has tallied (with the same sketch settings)."""
+        if batch.shape != self.sketch.shape:
+            raise ValueError(f"a batch tallied for a sketch of {batch.shape}, not {self.sketch.shape}")
+        for source, (docs, counts) in batch.sources.items():
+            self.documents += docs
+            stats = self.sources.get(source)
+            if stats is None:
+                table = HeavyHitters(self.capacity) if len(self.sources) < self.max_sources else None
+                self.unjudged_sources += table is None
+                stats = self.sources[source] = SourceStats(0, table)
+            stats.docs += docs
             if stats.lines is not None:
-                stats.lines.add(key)
-            if is_sentence_key(key):
-                self.sketch.add(key)
+                add = stats.lines.add
+                for key, n in counts.items():
+                    add(key, n)
+        self.sketch.add_cells(batch.sentences.items())
 
     def freeze(self, min_docs: int, min_share: float) -> CorpusModel:
         """Keep the keys held by at least ``min_docs`` and ``min_share`` of their source's documents."""

@@ -53,7 +53,7 @@ class Task:
     """One document to clean, with where it came from."""
 
     doc_id: str
-    kind: str  # "text" or "html"
+    kind: str  # "text", "html", or "jsonl" (a JSONL line not parsed yet: see parse_line_task)
     content: str | bytes
     source: str  # the input file (relative display path)
     line: int | None = None  # line number in a JSONL file
@@ -358,7 +358,9 @@ class AtomicWriter:
                 self.tmp.unlink(missing_ok=True)
 
 
-def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterator[Task | InputError]:
+def iter_jsonl(
+    inp: InputFile, max_line_bytes: int, max_expanded: int, *, raw: bool = False
+) -> Iterator[Task | InputError]:
     """Stream the documents of a JSONL file (``.gz`` too) line by line, in constant memory.
 
     At most ``max_line_bytes`` of a line are held at once: a longer line is
@@ -366,6 +368,10 @@ def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterat
     InputError once it has decompressed to more than ``max_expanded`` bytes.
     Unreadable files and truncated or corrupt archives also end in an
     InputError naming the file and line, after the documents read so far.
+
+    With ``raw``, each non-blank line comes as a ``"jsonl"`` Task holding the
+    line's bytes, to be parsed later by :func:`parse_line_task` (in a worker
+    process, so that the process that reads the input need not parse it).
     """
     lineno = 0
     try:
@@ -373,12 +379,12 @@ def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterat
             fh: IO[bytes] = gzip.GzipFile(fileobj=raw_fh) if inp.path.name.endswith(".gz") else raw_fh
             expanded = 0
             while True:
-                raw = fh.readline(max_line_bytes + 1)
-                if not raw:
+                raw_line = fh.readline(max_line_bytes + 1)
+                if not raw_line:
                     return
                 lineno += 1
-                expanded += len(raw)
-                if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+                expanded += len(raw_line)
+                if len(raw_line) > max_line_bytes and not raw_line.endswith(b"\n"):
                     expanded += _skip_line(fh)
                     yield InputError(
                         f"{inp.display}:{lineno}: too large (line > max_document_bytes = {max_line_bytes} bytes)"
@@ -389,8 +395,12 @@ def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterat
                         "bytes (the rest of the file is not read)"
                     )
                     return
+                elif raw_line.isspace():  # a blank line holds no document
+                    continue
+                elif raw:
+                    yield Task(f"{inp.rel}:{lineno}", "jsonl", raw_line, inp.display, lineno)
                 else:
-                    yield from _jsonl_line(raw, lineno, inp)
+                    yield _jsonl_line(raw_line, lineno, inp.display, f"{inp.rel}:{lineno}")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         where = f"{inp.display}:{lineno + 1}" if lineno else inp.display
         yield InputError(f"{where}: cannot read ({getattr(exc, 'strerror', None) or exc})")
@@ -415,26 +425,29 @@ def _parse_json_line(raw: bytes) -> Any:
     return json.loads(text)
 
 
-def _jsonl_line(raw: bytes, lineno: int, inp: InputFile) -> Iterator[Task | InputError]:
-    """The document of one JSONL line (nothing for a blank line); an InputError naming a bad one."""
-    if not raw.strip():
-        return
-    where = f"{inp.display}:{lineno}"
+def parse_line_task(task: Task) -> Task | InputError:
+    """The document of a raw ``"jsonl"`` Task (see :func:`iter_jsonl`), or an InputError naming a bad line."""
+    if task.kind != "jsonl":
+        return task
+    assert isinstance(task.content, bytes) and task.line is not None
+    return _jsonl_line(task.content, task.line, task.source, task.doc_id)
+
+
+def _jsonl_line(raw: bytes, lineno: int, display: str, default_id: str) -> Task | InputError:
+    """The document of one non-blank JSONL line of the file ``display``; an InputError naming a bad one."""
+    where = f"{display}:{lineno}"
     try:
         rec = _parse_json_line(raw)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, InputError; RecursionError: nested too deep
         reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc.__class__.__name__}: {exc}"
-        yield InputError(f"{where}: not a JSON object ({reason})", source=inp.display, line=lineno)
-        return
+        return InputError(f"{where}: not a JSON object ({reason})", source=display, line=lineno)
     if not isinstance(rec, dict):
-        yield InputError(f"{where}: not a JSON object")
-        return
-    doc_id = rec.get("id", f"{inp.rel}:{lineno}")
+        return InputError(f"{where}: not a JSON object")
+    doc_id = rec.get("id", default_id)
     doc_id = doc_id if isinstance(doc_id, str) else json.dumps(doc_id)
     if isinstance(rec.get("text"), str):
-        yield Task(doc_id, "text", rec["text"], inp.display, lineno, rec)
-    elif isinstance(rec.get("html"), str):
+        return Task(doc_id, "text", rec["text"], display, lineno, rec)
+    if isinstance(rec.get("html"), str):
         url = rec.get("url") if isinstance(rec.get("url"), str) else None
-        yield Task(doc_id, "html", rec["html"], inp.display, lineno, rec, url)
-    else:
-        yield InputError(f"{where}: no string 'text' or 'html' field")
+        return Task(doc_id, "html", rec["html"], display, lineno, rec, url)
+    return InputError(f"{where}: no string 'text' or 'html' field")

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 import re._constants as _c  # the parsed form of a pattern, to check it for nested repetition
 import re._parser as _sre_parser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 
 
+@lru_cache(maxsize=4096)
 def _entry_pattern(entry: str) -> str:
     if entry.startswith("re:"):
         pattern = entry[3:].strip()
@@ -308,7 +309,7 @@ def _longest_first(entries: Iterable[str]) -> list[str]:
     return sorted(entries, key=len, reverse=True)
 
 
-def _compile(entries: list[str], name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _compile(entries: Sequence[str], name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The alternation of ``entries``, and the same anchored for whole-line matches."""
     if not entries:
         return _NEVER, _NEVER
@@ -341,16 +342,10 @@ class PhraseList:
         keyed = [e for e in self.entries if not e.startswith("re:") and _WORD.match(e.lower())]
         always = [e for e in self.entries if e not in set(keyed)]
         triggers = frozenset(_first_word(e) for e in keyed)
-        alt = "|".join(f"(?:{_entry_pattern(e)})" for e in _longest_first(self.entries)) or r"(?!x)x"
-        try:
-            object.__setattr__(self, "_search", re.compile(alt, re.IGNORECASE))
-            object.__setattr__(self, "_end", re.compile(rf"(?:{alt})[\s\W]*$", re.IGNORECASE))
-        except re.error as exc:
-            raise ValueError(f"phrase list {self.name!r}: bad regular expression ({exc})") from exc
         object.__setattr__(self, "_triggers", triggers)
+        object.__setattr__(self, "_keyed_entries", tuple(keyed))
         # Without such entries _always is _NEVER, whose search still tries every position of the line: skip it.
         object.__setattr__(self, "_has_always", bool(always))
-        object.__setattr__(self, "_keyed", _compile(keyed, self.name))
         groups: dict[str, list[str]] | None = None
         if all(_groupable(e) for e in keyed):
             groups = {}
@@ -377,6 +372,29 @@ class PhraseList:
         object.__setattr__(self, "_always_words", frozenset(words))
         object.__setattr__(self, "_always_strings", tuple(sorted(strings)))
         object.__setattr__(self, "_always_open", is_open)
+
+    # The patterns below are compiled on first use: most lists need only some of them, and every
+    # entry that could make one fail to compile (the re: entries) is already compiled in _always.
+
+    @cached_property
+    def _keyed(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """All plain phrases of the list (see :func:`_compile`)."""
+        return _compile(self._keyed_entries, self.name)  # type: ignore[attr-defined]
+
+    @cached_property
+    def _alternation(self) -> str:
+        """Every entry, longest first, as one alternation."""
+        return "|".join(f"(?:{_entry_pattern(e)})" for e in _longest_first(self.entries)) or r"(?!x)x"
+
+    @cached_property
+    def _search(self) -> re.Pattern[str]:
+        """Any entry, anywhere."""
+        return re.compile(self._alternation, re.IGNORECASE)
+
+    @cached_property
+    def _end(self) -> re.Pattern[str]:
+        """Any entry at the end of a line (trailing punctuation allowed)."""
+        return re.compile(rf"(?:{self._alternation})[\s\W]*$", re.IGNORECASE)
 
     def __bool__(self) -> bool:
         return bool(self.entries)

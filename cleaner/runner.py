@@ -31,13 +31,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
 
 from cleaner.config import Config
-from cleaner.corpus import CorpusCounter, CorpusModel, keys_of_lines, source_of
+from cleaner.corpus import BatchCounts, CorpusCounter, CorpusModel, keys_of_lines, sketch_shape, source_of
 from cleaner.document import Document
 from cleaner.io import (
     AtomicWriter,
@@ -46,12 +47,13 @@ from cleaner.io import (
     Task,
     decode_text,
     iter_jsonl,
+    parse_line_task,
     printable,
     read_bytes,
     walk_inputs,
 )
 from cleaner.normalize import normalize
-from cleaner.pipeline import Cleaner
+from cleaner.pipeline import Cleaner, Result
 from cleaner.rules import Rule, all_rules
 
 BATCH_DOCS = 64  # documents per batch, at most
@@ -65,13 +67,18 @@ Item = Task | InputError | None  # None marks the start of a job (an input file)
 
 @dataclass
 class Outcome:
-    """What a worker sends back for one task."""
+    """What a worker sends back for one task: its output and audit lines, already rendered.
 
-    task: Task | None
-    text: str = ""
-    audit: list[dict[str, Any]] = field(default_factory=list)
-    metadata: dict[str, Any] = field(default_factory=dict)
+    Rendering in the worker keeps the parent's share of the work (and what
+    crosses between processes) small; the task itself stays in the parent.
+    """
+
+    doc_id: str | None = None  # the document's id, when only the worker knew it (a JSONL line it parsed)
+    output: str = ""  # what goes into the output file for this document
+    audit: str = ""  # the document's audit log records, as JSONL
+    removed: dict[str, int] = field(default_factory=dict)  # removals per rule
     chars_in: int = 0
+    chars_removed: int = 0
     error: str | None = None
 
 
@@ -127,23 +134,60 @@ def _text_of(task: Task) -> str:
     return task.content if isinstance(task.content, str) else decode_text(task.content)
 
 
-def clean_task(cleaner: Cleaner, task: Task) -> Outcome:
-    """Clean one task; any failure becomes an Outcome with an error message."""
-    meta = {"source": task_source(task)} if cleaner.corpus is not None else None
+def clean_task(cleaner: Cleaner, task: Task, metadata: bool = True) -> Outcome:
+    """Clean one task and render its output; any failure becomes an Outcome with an error message.
+
+    A raw JSONL line is parsed first; the Outcome then carries the id its record gives the document.
+    """
+    doc_id = None
     try:
+        parsed = parse_line_task(task)
+        if isinstance(parsed, InputError):
+            return Outcome(error=str(parsed))
+        if parsed is not task:
+            task, doc_id = parsed, parsed.doc_id
+        meta = {"source": task_source(task)} if cleaner.corpus is not None else None
         if task.kind == "html":
             result = cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, meta=meta)
         else:
-            text = _text_of(task)
-            result = cleaner.clean_text(text, doc_id=task.doc_id, meta=meta)
+            result = cleaner.clean_text(_text_of(task), doc_id=task.doc_id, meta=meta)
+        outcome = render(task, result, metadata)
     except (InputError, ValueError) as exc:
-        return Outcome(task, error=str(exc))
+        outcome = Outcome(error=str(exc))
     except RecursionError:
-        return Outcome(task, error="document too deeply nested")
+        outcome = Outcome(error="document too deeply nested")
     except Exception as exc:
-        return Outcome(task, error=f"internal error: {exc.__class__.__name__}: {exc}")
-    audit = result.audit_records()
-    return Outcome(task, result.text, audit, result.metadata, len(result.normalized))
+        outcome = Outcome(error=f"internal error: {exc.__class__.__name__}: {exc}")
+    outcome.doc_id = doc_id
+    return outcome
+
+
+def render(task: Task, result: Result, metadata: bool = True) -> Outcome:
+    """A clean document as its output (the text, or for a JSONL record the record with the clean text) and
+    its audit log lines (with the document id and the input file)."""
+    if task.line is None:  # a text or HTML file, or standard input
+        output = result.text + "\n" if result.text else ""
+    else:
+        rec = dict(task.record)
+        rec["text"] = result.text
+        if metadata and result.metadata:
+            rec.setdefault("metadata", {k: v for k, v in result.metadata.items() if v})
+        output = json.dumps(rec, ensure_ascii=False) + "\n"
+    removed: Counter[str] = Counter()
+    chars_removed = 0
+    lines = []
+    where = printable(task.source)
+    for rec in result.audit_records():
+        if rec["action"] == "remove":
+            removed[rec["rule"]] += 1
+            chars_removed += len(rec["text"])
+        rec["doc"] = printable(str(rec.get("doc", task.doc_id)))
+        rec["file"] = where
+        lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
+    return Outcome(
+        output=output, audit="".join(lines), removed=dict(removed), chars_in=len(result.normalized),
+        chars_removed=chars_removed,
+    )
 
 
 def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
@@ -154,37 +198,48 @@ def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
     """
     sentence_words = int(cleaner.config.section("corpus").get("sentence_words", 8))
     try:
-        if task.kind == "html":
+        parsed = parse_line_task(task)
+        if isinstance(parsed, InputError):
+            return None
+        if parsed.kind == "html":
             from cleaner.html import extract
 
-            text = extract(task.content, url=task.url, cleaner=cleaner).text
+            text = extract(parsed.content, url=parsed.url, cleaner=cleaner).text
         else:
-            raw = _text_of(task)
-            text = normalize(raw)
+            text = normalize(_text_of(parsed))
     except Exception:  # the cleaning pass reports the error
         return None
-    return task_source(task), keys_of_lines((ln.text for ln in Document(text).lines), sentence_words)
+    return task_source(parsed), keys_of_lines((ln.text for ln in Document(text).lines), sentence_words)
 
 
-def _work_batch(batch: list[Task]) -> list[Outcome]:
+def clean_batch(cleaner: Cleaner, tasks: list[Task], metadata: bool = True) -> list[Outcome]:
+    """The cleaning pass on a batch: one Outcome per task (``metadata``: JSONL records get the page's)."""
+    return [clean_task(cleaner, t, metadata) for t in tasks]
+
+
+def count_batch(cleaner: Cleaner, tasks: list[Task]) -> BatchCounts:
+    """The corpus pass on a batch: its documents' line keys tallied per source (unreadable ones skipped)."""
+    batch = BatchCounts(sketch_shape(cleaner.config.section("corpus")))
+    for task in tasks:
+        found = count_task(cleaner, task)
+        if found is not None:
+            batch.add(*found)
+    return batch
+
+
+def _in_worker(work: Callable[[Cleaner, list[Task]], R], tasks: list[Task]) -> R:
+    """Run ``work`` in a worker process, with the worker's Cleaner."""
     assert _WORKER is not None
-    return [clean_task(_WORKER, t) for t in batch]
+    return work(_WORKER, tasks)
 
 
-def _count_batch(batch: list[Task]) -> list[tuple[str, set[int]] | None]:
-    assert _WORKER is not None
-    return [count_task(_WORKER, t) for t in batch]
-
-
-def _retry_alone(remote: Callable[[list[Task]], list[R]], task: Task, initargs: tuple) -> Any:
-    """Run one task in a process of its own; an Outcome naming the failure when that process dies."""
+def _retry_alone(work: Callable[[Cleaner, list[Task]], R], task: Task, initargs: tuple) -> R | None:
+    """Run one task in a process of its own; None when that process dies too."""
     with ProcessPoolExecutor(1, initializer=_init_worker, initargs=initargs) as solo:
         try:
-            return solo.submit(remote, [task]).result()[0]
+            return solo.submit(_in_worker, work, [task]).result()
         except BrokenProcessPool:
-            if remote is _count_batch:
-                return None  # the corpus pass skips it; the cleaning pass names the failure
-            return Outcome(task, error="the worker process died while cleaning this document")
+            return None
 
 
 # -- parent side -------------------------------------------------------------------
@@ -318,7 +373,7 @@ class Runner:
         if inp.problem is not None:
             raise InputError(inp.problem)
         if inp.kind == "jsonl":
-            yield from iter_jsonl(inp, self.max_bytes, self.max_expanded)
+            yield from iter_jsonl(inp, self.max_bytes, self.max_expanded, raw=True)  # parsed by the workers
             return
         data = read_bytes(inp.path, self.max_bytes, self.max_expanded)
         if inp.kind == "html":
@@ -367,24 +422,27 @@ class Runner:
     def _map(
         self,
         jobs: list[Job],
-        local: Callable[[Cleaner, Task], R],
-        remote: Callable[[list[Task]], list[R]],
+        work: Callable[[Cleaner, list[Task]], R],
         corpus: CorpusModel | None = None,
-    ) -> Iterator[tuple[int, Item, R | None]]:
-        """Run ``local`` (one process) or ``remote`` (a pool of workers) on every task, in input order.
+        while_busy: Callable[[], object] | None = None,
+    ) -> Iterator[tuple[list[tuple[int, Item]], R | None]]:
+        """Run ``work`` on the tasks of every batch, here (one job) or in a pool of workers.
 
-        Yields ``(job index, item, result)``; markers and InputErrors pass
-        through with a None result.
+        Yields ``(items, result)`` in input order: ``items`` are ``(job
+        index, item)`` pairs (markers and InputErrors pass through), and
+        ``result`` is what ``work`` made of their tasks. When a worker
+        process died, the batch comes back one task at a time, each result
+        None when the task kills its process again. ``while_busy`` runs once
+        in this process, after the workers got their first batches.
         """
         batches = self._batches(self._items(jobs))
         if self.jobs == 1:
             cleaner = Cleaner(self.config)
             cleaner.corpus = corpus
             for batch in batches:
-                for j, item in batch:
-                    yield j, item, local(cleaner, item) if isinstance(item, Task) else None
+                yield batch, work(cleaner, [t for _, t in batch if isinstance(t, Task)])
             return
-        pending: deque[tuple[list[tuple[int, Item]], Future[list[R]]]] = deque()
+        pending: deque[tuple[list[tuple[int, Item]], Future[R]]] = deque()
         initargs = (self.config.data, str(self.config.base_dir), corpus)
         pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs)
         try:
@@ -392,32 +450,43 @@ class Runner:
                 if getattr(pool, "_broken", False):  # a worker died: later batches get a fresh pool
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs)
-                pending.append((batch, pool.submit(remote, [t for _, t in batch if isinstance(t, Task)])))
-                while len(pending) > IN_FLIGHT_PER_WORKER * self.jobs:
-                    yield from self._merge(*pending.popleft(), remote, initargs)
+                pending.append((batch, pool.submit(_in_worker, work, [t for _, t in batch if isinstance(t, Task)])))
+                if len(pending) > IN_FLIGHT_PER_WORKER * self.jobs:
+                    if while_busy is not None:
+                        while_busy, busy = None, while_busy
+                        busy()
+                    yield from self._merge(*pending.popleft(), work, initargs)
+            if while_busy is not None:
+                while_busy()
             while pending:
-                yield from self._merge(*pending.popleft(), remote, initargs)
+                yield from self._merge(*pending.popleft(), work, initargs)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
     @staticmethod
     def _merge(
-        batch: list[tuple[int, Item]], future: Future[list[R]], remote: Callable[[list[Task]], list[R]], initargs: tuple
-    ) -> Iterator[tuple[int, Item, R | None]]:
-        """A batch's items with their results (in order).
+        batch: list[tuple[int, Item]], future: Future[R], work: Callable[[Cleaner, list[Task]], R], initargs: tuple
+    ) -> Iterator[tuple[list[tuple[int, Item]], R | None]]:
+        """A batch's items with their result.
 
         When a worker process died (a crash in a C library, the kernel's
         out-of-memory killer), every batch in flight fails with it; each of
         their documents is then retried alone in a fresh process, so that
         only the document that kills its process fails, by name.
         """
-        tasks = [t for _, t in batch if isinstance(t, Task)]
         try:
-            results: Iterator[Any] = iter(future.result())
+            yield batch, future.result()
+            return
         except BrokenProcessPool:
-            results = iter([_retry_alone(remote, task, initargs) for task in tasks])
+            pass
+        items: list[tuple[int, Item]] = []
         for j, item in batch:
-            yield j, item, next(results) if isinstance(item, Task) else None
+            items.append((j, item))
+            if isinstance(item, Task):
+                yield items, _retry_alone(work, item, initargs)
+                items = []
+        if items:
+            yield items, None
 
     # -- the corpus pass -------------------------------------------------------------
 
@@ -433,19 +502,23 @@ class Runner:
         """The corpus rule, when this configuration enables it."""
         return next((r for r in all_rules() if r.name == CORPUS_RULE and self.config.rule_enabled(r)), None)
 
-    def count_corpus(self, jobs: list[Job]) -> CorpusModel | None:
-        """The corpus pass over every input (also those ``--resume`` skips); None for fewer than 2 documents."""
+    def count_corpus(self, jobs: list[Job], while_busy: Callable[[], object] | None = None) -> CorpusModel | None:
+        """The corpus pass over every input (also those ``--resume`` skips); None for fewer than 2 documents.
+
+        ``while_busy`` runs in this process while the workers count.
+        """
         counter = CorpusCounter(self.config.section("corpus"))
         progress = Progress(jobs, "counting") if self.progress else None
         try:
-            for j, item, found in self._map(jobs, count_task, _count_batch):
+            for items, found in self._map(jobs, count_batch, while_busy=while_busy):
                 if progress is not None:
-                    if item is None and j > 0:
-                        progress.finish_job(j - 1)
-                    elif item is not None:
-                        progress.advance(j, item if isinstance(item, Task) else None)
+                    for j, item in items:
+                        if item is None and j > 0:
+                            progress.finish_job(j - 1)
+                        elif item is not None:
+                            progress.advance(j, item if isinstance(item, Task) else None)
                 if found is not None:
-                    counter.add_keys(*found)
+                    counter.add_batch(found)
             if progress is not None and jobs:
                 progress.finish_job(len(jobs) - 1)
         finally:
@@ -467,31 +540,43 @@ class Runner:
     def run(self, jobs: list[Job]) -> Stats:
         """Clean every job (after the corpus pass, when it applies); return the statistics."""
         start = time.monotonic()
+        # The phrase lists are compiled once here, while the workers count
+        # when there is a corpus pass, and every forked worker inherits them.
+        warm = (lambda: Cleaner(self.config).phrases_for().warm()) if self.jobs != 1 else None
         if self.wants_corpus_pass(jobs):
-            self.corpus = self.count_corpus(jobs)
+            self.corpus = self.count_corpus(jobs, while_busy=warm)
+            warm = None
         if self.resume:
             todo = [job for job in jobs if not is_complete(job)]
             self.stats.skipped_files = len(jobs) - len(todo)
             jobs = todo
-        if self.jobs != 1:  # compiled once here, the phrase lists come with every forked worker
-            Cleaner(self.config).phrases_for().warm()
+        if warm is not None:
+            warm()
         progress = Progress(jobs, "cleaning") if self.progress else None
         writer: AtomicWriter | None = None
         current = -1
         failed = False
         try:
-            for j, item, outcome in self._map(jobs, clean_task, _work_batch, self.corpus):
-                if item is None:  # a new job begins
-                    if current >= 0:
-                        self._finish_job(jobs, current, writer, failed, progress)
-                    current, writer, failed = j, self._open(jobs[j]), False
-                    continue
-                if outcome is None:  # an input error
-                    outcome = Outcome(None, error=str(item))
-                if not self._emit(jobs[j], writer, outcome):
-                    failed = True
-                if progress is not None:
-                    progress.advance(j, outcome.task)
+            work = partial(clean_batch, metadata=self.metadata)
+            for items, outcomes in self._map(jobs, work, self.corpus):
+                results = iter(outcomes or ())
+                for j, item in items:
+                    if item is None:  # a new job begins
+                        if current >= 0:
+                            self._finish_job(jobs, current, writer, failed, progress)
+                        current, writer, failed = j, self._open(jobs[j]), False
+                        continue
+                    task = item if isinstance(item, Task) else None
+                    if task is None:  # an input error
+                        outcome = Outcome(error=str(item))
+                    else:
+                        outcome = next(results, None) or Outcome(
+                            error="the worker process died while cleaning this document"
+                        )
+                    if not self._emit(jobs[j], writer, task, outcome):
+                        failed = True
+                    if progress is not None:
+                        progress.advance(j, task)
             if current >= 0:
                 job_writer, writer = writer, None
                 self._finish_job(jobs, current, job_writer, failed, progress)
@@ -526,29 +611,27 @@ class Runner:
         except OSError as exc:  # disk full, folder removed...: the file's output is lost, so say so
             self._error(job, None, f"cannot write the output {job.out_path} ({exc.strerror or exc})")
 
-    def _emit(self, job: Job, writer: AtomicWriter | None, outcome: Outcome) -> bool:
+    def _emit(self, job: Job, writer: AtomicWriter | None, task: Task | None, outcome: Outcome) -> bool:
         """Write one outcome; return False when it is an error (named on stderr and in the audit log)."""
-        task = outcome.task
         if outcome.error is not None:
+            if task is not None and outcome.doc_id is not None:
+                task = replace(task, doc_id=outcome.doc_id)
             self._error(job, task, outcome.error)
             return False
-        assert task is not None
-        out = self._format(job, outcome)
         try:
             if writer is None:
-                sys.stdout.write(out)
+                sys.stdout.write(outcome.output)
             else:
-                writer.write(out)
+                writer.write(outcome.output)
         except OSError as exc:
             self._error(job, task, f"cannot write the output {job.out_path} ({exc.strerror or exc})")
             return False
         self.stats.docs += 1
         self.stats.chars_in += outcome.chars_in
-        for rec in outcome.audit:
-            if rec["action"] == "remove":
-                self.stats.rules[rec["rule"]] += 1
-                self.stats.chars_removed += len(rec["text"])
-            self._audit({**rec, "doc": printable(str(rec.get("doc", task.doc_id))), "file": printable(task.source)})
+        self.stats.chars_removed += outcome.chars_removed
+        self.stats.rules.update(outcome.removed)
+        if self.audit is not None:
+            self.audit.write(outcome.audit)
         return True
 
     def _error(self, job: Job, task: Task | None, error: str) -> None:
@@ -566,17 +649,6 @@ class Runner:
         print(f"error: {printable(msg)}", file=sys.stderr)
         record = {"doc": doc, "action": "error", "rule": None, "file": source, "line": line, "reason": msg}
         self._audit({k: printable(v) if isinstance(v, str) else v for k, v in record.items()})
-
-    def _format(self, job: Job, outcome: Outcome) -> str:
-        task = outcome.task
-        assert task is not None
-        if job.inp.kind != "jsonl":
-            return outcome.text + "\n" if outcome.text else ""
-        rec = dict(task.record)
-        rec["text"] = outcome.text
-        if self.metadata and outcome.metadata:
-            rec.setdefault("metadata", {k: v for k, v in outcome.metadata.items() if v})
-        return json.dumps(rec, ensure_ascii=False) + "\n"
 
     def _audit(self, record: dict[str, Any]) -> None:
         if self.audit is not None:

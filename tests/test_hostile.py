@@ -506,13 +506,13 @@ def test_decode_text_refuses_binary(data: bytes) -> None:
 
 _CRASHING_RUN = """
 import os, sys
-import cleaner.runner as runner
-original = runner.clean_task
-def crash_on_d3(cleaner, task):
-    if task.doc_id == "d3":
+from cleaner.pipeline import Cleaner
+original = Cleaner.clean_text
+def crash_on_d3(self, text, *args, **kwargs):
+    if kwargs.get("doc_id") == "d3":
         os._exit(9)  # the worker dies as in a segfault or an out-of-memory kill
-    return original(cleaner, task)
-runner.clean_task = crash_on_d3
+    return original(self, text, *args, **kwargs)
+Cleaner.clean_text = crash_on_d3
 from cleaner.cli import main
 sys.argv = ["clean", *sys.argv[1:]]
 main()
