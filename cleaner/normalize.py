@@ -101,22 +101,29 @@ _REACH = 6  # a badness match spans at most 7 characters
 _RARE = re.compile("[" + _CONTROL.pattern[1:-1] + _WIDE_OR_LIGATURE.pattern[1:-1] + "\ud800-\udfff]")
 
 
-_ASCII_BYTES = bytes(range(128))
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
 
 
-def _non_ascii(text: str) -> str:
-    """The non-ASCII characters of ``text``, in order (ASCII bytes never occur inside a UTF-8 sequence)."""
-    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+def _unusual(text: str) -> str:
+    """The characters of ``text`` other than printable ASCII and the line break, in order.
+
+    Every character the classes of this module look for (controls, odd
+    spaces and breaks, invisible, suspect, wide and ligature characters) is
+    such a character, so they can scan this short string instead of the
+    text. (Plain ASCII bytes never occur inside a UTF-8 sequence.)
+    """
+    return text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_BYTES).decode("utf-8", "surrogatepass")
 
 
-def looks_bad(text: str) -> bool:
+def looks_bad(text: str, unusual: str | None = None) -> bool:
     """``ftfy.badness.is_bad(text)``, searched only around suspect characters: the same answer, much faster.
 
     A match holds a suspect character (see :func:`_suspect_chars`) and is at
     most ``_REACH + 1`` characters long, so it lies within ``_REACH`` of a run
     of them; ``search(text, pos, endpos)`` keeps ``^`` at the real start.
+    ``unusual`` is ``_unusual(text)`` when the caller has it.
     """
-    if not _SUSPECT.search(_non_ascii(text)):  # most texts: a short scan of their few non-ASCII characters
+    if not _SUSPECT.search(_unusual(text) if unusual is None else unusual):  # most texts: a short scan
         return False
     search = badness.BADNESS_RE.search
     n = len(text)
@@ -131,25 +138,30 @@ def looks_bad(text: str) -> bool:
     return hi >= 0 and search(text, max(0, lo), min(n, hi)) is not None
 
 
-def repair(text: str) -> str:
+def repair(text: str, unusual: str | None = None) -> str:
     """Fix mojibake, entities and control characters with ftfy.
 
     ftfy's encoding repair is its costly step and only acts on text its
     badness measure flags; other text gets ftfy's cheap fixes directly
     (entities, terminal escapes, control characters, ligatures, character
-    width, NFC), which gives the same result much faster.
+    width, NFC), which gives the same result much faster. ``unusual`` is
+    ``_unusual(text)`` when the caller has it.
     """
-    if text.isascii() and "&" not in text and not _CONTROL.search(text):
+    if unusual is None:
+        unusual = _unusual(text)
+    if text.isascii() and "&" not in text and not _CONTROL.search(unusual):
         return text
-    if looks_bad(text):
+    if looks_bad(text, unusual):
         return ftfy.fix_text(text, _FTFY_CONFIG)
     if "&" in text:  # ftfy's unescape_html="auto": only lines without "<"
-        text = "\n".join(
+        unescaped = "\n".join(
             fixes.unescape_html(ln) if "&" in ln and "<" not in ln else ln for ln in text.split("\n")
         )
+        if unescaped != text:  # an entity may stand for any character
+            text, unusual = unescaped, _unusual(unescaped)
     if "\x1b" in text:
-        text = fixes.remove_terminal_escapes(text)
-    if _RARE.search(text):  # else each of the three steps below would leave the text as it is
+        text = fixes.remove_terminal_escapes(text)  # removes characters only: unusual is now a superset
+    if _RARE.search(unusual):  # else (or for a superset's extra) the three steps below would change nothing
         if _CONTROL.search(text):
             text = fixes.fix_c1_controls(text)
             text = fixes.remove_control_chars(text)
@@ -168,7 +180,9 @@ def normalize(text: str) -> str:
     next call), so the steps repeat until the text is stable (at most
     ``_MAX_ROUNDS`` times; a second round is rare and cheap).
     """
-    once = _normalize_once(text)
+    unusual = _unusual(text)
+    repaired = repair(text, unusual)
+    once = _canonical_spaces(repaired, unusual if repaired is text else None)
     if once == text:  # already normal: the loop below would stop at once and return it
         return once
     text = once
@@ -196,7 +210,7 @@ def _padded(text: str) -> bool:
     return text.startswith(" ") or text.endswith(" ") or " \n" in text or "\n " in text
 
 
-def _canonical_spaces(text: str) -> str:
+def _canonical_spaces(text: str, unusual: str | None = None) -> str:
     """The whitespace canonicalisation of a round.
 
     It is idempotent: its output holds no character an earlier step of it
@@ -204,7 +218,9 @@ def _canonical_spaces(text: str) -> str:
     no padded line, no run of blank lines), so a later round whose repair
     changed nothing changes nothing either and need not run it.
     """
-    odd = _ODD_CHAR.search(text) is not None  # one scan; without such characters three steps have nothing to do
+    # One scan (of the unusual characters, ``_unusual(text)``, when the caller has them); without such
+    # characters three steps have nothing to do.
+    odd = _ODD_CHAR.search(text if unusual is None else unusual) is not None
     if odd:
         if _ANY_BREAK.search(text):
             text = _BREAKS.sub("\n", text)

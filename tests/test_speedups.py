@@ -220,3 +220,40 @@ def test_bare_link_precheck_holds_for_every_link(text: str) -> None:
 
     if _LINKISH.search(text):
         assert "@" in text or ".com/" in text or ".net/" in text
+
+
+def test_unusual_holds_every_character_the_normalisation_classes_look_for() -> None:
+    import sys
+
+    from cleaner import normalize as nm
+
+    classes = (nm._CONTROL, nm._RARE, nm._ODD_CHAR, nm._SUSPECT, nm._WIDE_OR_LIGATURE)
+    for c in map(chr, range(sys.maxunicode + 1)):
+        if any(cls.match(c) for cls in classes):
+            assert nm._unusual(f"a{c}b\n") == c, hex(ord(c))
+
+
+def _repair_reference(text: str) -> str:
+    """repair() without its shortcuts: ftfy when the text looks bad, else every cheap fix in turn."""
+    import unicodedata
+
+    import ftfy
+    from ftfy import fixes
+
+    from cleaner.normalize import _FTFY_CONFIG
+
+    if badness.is_bad(text):
+        return ftfy.fix_text(text, _FTFY_CONFIG)
+    text = "\n".join(fixes.unescape_html(ln) if "<" not in ln else ln for ln in text.split("\n"))
+    text = fixes.remove_terminal_escapes(text)
+    text = fixes.remove_control_chars(fixes.fix_c1_controls(text))
+    text = fixes.fix_surrogates(fixes.fix_character_width(fixes.fix_latin_ligatures(text)))
+    return unicodedata.normalize("NFC", text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=ALPHABET + "\x1b[31m\x00\x07\x7f&amp;#x3000;fi;\u3000\uff21\ufb01\u200b<", max_size=40))
+def test_repair_shortcuts_give_the_full_repair(text: str) -> None:
+    from cleaner.normalize import repair
+
+    assert repair(text) == _repair_reference(text)
