@@ -8,10 +8,14 @@ A run has up to two passes over the inputs, both streamed:
    frozen into the small :class:`~cleaner.corpus.CorpusModel` the rule reads;
 2. the *cleaning pass*: documents are cleaned and written.
 
-Documents flow in batches of about ``BATCH_BYTES`` of text (batches may span
+Documents flow in batches of about ``BATCH_BYTES`` of input (batches may span
 files, so many small files spread as evenly over the workers as one big
 JSONL file) through a process pool with a bounded number of batches in
-flight, so memory stays flat however large the corpus. Results come back in
+flight, so memory stays flat however large the corpus. The main process
+does as little as it can, so that it does not hold the workers back: it
+reads JSONL files as raw lines and writes what comes back; the workers
+parse the lines, clean, render each output record and audit line, and in
+the corpus pass tally a batch's line keys before sending them. Results come back in
 input order, so JSONL outputs keep the order of their inputs. Every output
 file is written atomically (a temporary file, then a rename), so an output
 that exists is complete: ``--resume`` skips the inputs whose output exists
@@ -57,7 +61,7 @@ from cleaner.pipeline import Cleaner, Result
 from cleaner.rules import Rule, all_rules
 
 BATCH_DOCS = 64  # documents per batch, at most
-BATCH_BYTES = 256_000  # characters of input per batch, about (a bigger document is a batch of its own)
+BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
 IN_FLIGHT_PER_WORKER = 3  # batches queued per worker: enough to keep it busy, few enough to bound memory
 CORPUS_RULE = "corpus.repeated_line"
 
