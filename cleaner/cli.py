@@ -58,8 +58,8 @@ def _list_rules(config: Config) -> None:
               help="Count lines per source over all inputs first, for the corpus.repeated_line rule "
                    "(runs of more than one document).")
 @click.option("--resume", is_flag=True,
-              help="Skip inputs whose output is already complete (exists, newer than the input); "
-                   "the audit log is appended to.")
+              help="Skip inputs whose output is already complete (exists, newer than the input), and take "
+                   "an interrupted JSONL file up after its last checkpoint; the audit log is appended to.")
 @click.option("--list-rules", is_flag=True, help="List every rule with its description and exit.")
 @click.version_option(package_name="article-cleaner")
 def main(

@@ -26,6 +26,7 @@ never stops the run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -54,6 +55,7 @@ from cleaner.io import (
     parse_line_task,
     printable,
     read_bytes,
+    read_checkpoint,
     walk_inputs,
 )
 from cleaner.normalize import normalize
@@ -96,6 +98,9 @@ class Stats:
     chars_removed: int = 0
     rules: Counter[str] = field(default_factory=Counter)
     skipped_files: int = 0  # --resume: inputs whose output was already complete
+    resumed_files: int = 0  # --resume: JSONL inputs taken up after their last checkpoint
+    resumed_lines: int = 0  # --resume: their lines cleaned before, not again
+    resumed_failures: int = 0  # --resume: documents of those lines that failed (counted in failed too)
     corpus_docs: int = 0  # documents counted by the corpus pass
     corpus_sources: int = 0
 
@@ -105,6 +110,11 @@ class Stats:
         top = ", ".join(f"{r} {n}" for r, n in self.rules.most_common())
         failed = f", {self.failed} failed" if self.failed else ""
         skipped = f", {self.skipped_files} files skipped (output already complete)" if self.skipped_files else ""
+        if self.resumed_files:
+            skipped += (
+                f", {self.resumed_files} files resumed ({self.resumed_lines} lines done before"
+                + (f", {self.resumed_failures} of them failed)" if self.resumed_failures else ")")
+            )
         corpus = (
             f"; corpus pass: {self.corpus_docs} documents of {self.corpus_sources} source"
             + ("s" if self.corpus_sources != 1 else "")
@@ -255,6 +265,35 @@ class Job:
 
     inp: InputFile
     out_path: Path | None  # None: write to stdout
+    done_lines: int = 0  # --resume: the JSONL lines an interrupted run already cleaned (skipped now)
+    kept_lines: int = 0  # --resume: the lines of its partial output that hold them
+    failures: int = 0  # documents of the job that failed (in this run, and before it when resumed)
+
+
+def input_state(job: Job) -> dict[str, Any]:
+    """What a checkpoint records of a job's input, to tell later whether the input is still the same."""
+    st = job.inp.path.stat()
+    return {"input": str(job.inp.path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def find_resume_point(job: Job) -> tuple[int, int, int] | None:
+    """``(input lines done, output lines, failures)`` from the checkpoint an interrupted run left for ``job``.
+
+    It is used only for a JSONL input that is still the one checkpointed (same path, size and modification
+    time) and whose partial output still holds the lines.
+    """
+    if job.inp.kind != "jsonl" or job.out_path is None:
+        return None
+    state = read_checkpoint(job.out_path)
+    try:
+        if state is None or {k: state.get(k) for k in ("input", "size", "mtime_ns")} != input_state(job):
+            return None
+    except OSError:
+        return None
+    done, lines, failures = state.get("line"), state["lines"], state.get("failures", 0)
+    if not isinstance(done, int) or done <= 0 or not isinstance(failures, int):
+        return None
+    return done, lines, failures
 
 
 def is_complete(job: Job) -> bool:
@@ -365,7 +404,10 @@ class Runner:
         inp = job.inp
         try:
             for item in self._read_job(job):
-                yield self._named(item, inp) if isinstance(item, InputError) else item
+                named = self._named(item, inp) if isinstance(item, InputError) else item
+                if job.done_lines and named.line is not None and named.line <= job.done_lines:
+                    continue  # --resume: cleaned (or reported) by the interrupted run
+                yield named
         except InputError as exc:  # the whole file is refused
             yield self._named(exc, inp)
         except Exception as exc:  # a reader or library failure must not stop the run
@@ -554,6 +596,14 @@ class Runner:
             todo = [job for job in jobs if not is_complete(job)]
             self.stats.skipped_files = len(jobs) - len(todo)
             jobs = todo
+            for job in jobs:
+                point = find_resume_point(job)
+                if point is not None:
+                    job.done_lines, job.kept_lines, job.failures = point
+                    self.stats.resumed_files += 1
+                    self.stats.resumed_lines += job.done_lines
+                    self.stats.failed += job.failures  # reported by the interrupted run
+                    self.stats.resumed_failures += job.failures
         if warm is not None:
             warm()
         progress = Progress(jobs, "cleaning") if self.progress else None
@@ -564,6 +614,7 @@ class Runner:
             work = partial(clean_batch, metadata=self.metadata)
             for items, outcomes in self._map(jobs, work, self.corpus):
                 results = iter(outcomes or ())
+                last_line = None
                 for j, item in items:
                     if item is None:  # a new job begins
                         if current >= 0:
@@ -579,8 +630,12 @@ class Runner:
                         )
                     if not self._emit(jobs[j], writer, task, outcome):
                         failed = True
+                        jobs[j].failures += 1
                     if progress is not None:
                         progress.advance(j, task)
+                    last_line = item.line
+                if writer is not None and writer.resumable and last_line is not None:
+                    self._checkpoint(jobs[current], writer, last_line)
             if current >= 0:
                 job_writer, writer = writer, None
                 self._finish_job(jobs, current, job_writer, failed, progress)
@@ -602,7 +657,24 @@ class Runner:
     # -- writing ---------------------------------------------------------------
 
     def _open(self, job: Job) -> AtomicWriter | None:
-        return AtomicWriter(job.out_path) if job.out_path is not None else None
+        """The writer of a job's output (None for stdout); a resumed job's starts with its partial output."""
+        if job.out_path is None:
+            return None
+        writer = AtomicWriter(job.out_path, resumable=job.inp.kind == "jsonl")
+        if job.kept_lines:
+            try:
+                writer.restore(job.kept_lines)
+            except (OSError, ValueError) as exc:  # checked at the start of the run: changed since by someone else
+                msg = f"{job.out_path}: cannot resume ({exc}); run again without --resume"
+                raise click.ClickException(msg) from exc
+        return writer
+
+    def _checkpoint(self, job: Job, writer: AtomicWriter, line: int) -> None:
+        """Record that the job's input is done up to JSONL line ``line`` (its audit records written first)."""
+        if self.audit is not None:
+            self.audit.flush()
+        with contextlib.suppress(OSError):  # only resuming would suffer; a failing output is reported on commit
+            writer.checkpoint({**input_state(job), "line": line, "failures": job.failures})
 
     def _close(self, job: Job, writer: AtomicWriter | None, failed: bool) -> None:
         if writer is None:

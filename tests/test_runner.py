@@ -149,6 +149,69 @@ def test_resume_skips_complete_outputs_and_redoes_changed_inputs(tmp_path: Path)
     assert audit.startswith(first_audit) and len(audit) > len(first_audit)  # appended to
 
 
+_KILLED_RUN = """
+import os, sys
+import cleaner.runner as runner
+runner.BATCH_DOCS = 5
+original = runner.Runner._checkpoint
+seen = []
+def checkpoint_then_die(self, job, writer, line):
+    original(self, job, writer, line)
+    seen.append(line)
+    if len(seen) == 3:
+        os._exit(9)  # killed (power cut, kill -9) right after a checkpoint
+runner.Runner._checkpoint = checkpoint_then_die
+from cleaner.cli import main
+sys.argv = ["clean", *sys.argv[1:]]
+main()
+"""
+
+
+def _killed_run(src: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """``clean SRC -o OUT`` in batches of five documents, killed right after its third checkpoint."""
+    return subprocess.run([sys.executable, "-c", _KILLED_RUN, str(src), "-o", str(out)], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("name", ["docs.jsonl", "docs.jsonl.gz"])
+def test_resume_takes_a_killed_jsonl_run_up_after_its_last_checkpoint(tmp_path: Path, name: str) -> None:
+    (tmp_path / "in").mkdir()
+    records = _records(40)
+    lines = [json.dumps(r) for r in records]
+    lines.insert(7, "not json")  # a bad line before the checkpoint: reported once, not again
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    src = tmp_path / "in" / name
+    src.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    whole = tmp_path / "whole"
+    assert _clean(str(src), "-o", str(whole), "-j", "2").returncode == 1  # the bad line fails
+
+    out = tmp_path / "out"
+    killed = _killed_run(src, out)
+    assert killed.returncode == 9
+    assert not (out / name).exists()  # no half output in place
+    assert (out / f".{name}.partial").is_file() and (out / f".{name}.partial.json").is_file()
+
+    proc = _clean(str(src), "-o", str(out), "--resume", "-j", "2")
+    assert proc.returncode == 1, proc.stderr
+    assert "1 failed, 1 files resumed (15 lines done before, 1 of them failed)" in proc.stderr  # 3 batches of 5
+    assert "cleaned 26 documents" in proc.stderr and "not a JSON object" not in proc.stderr
+    assert _read_jsonl(out / name) == _read_jsonl(whole / name)
+    assert not list(out.glob(".*"))  # the partial output and its checkpoint are gone
+    audit = [json.loads(line) for line in (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(r["action"] == "error" for r in audit) == 1
+
+
+def test_resume_starts_again_when_the_input_changed_since_the_checkpoint(tmp_path: Path) -> None:
+    src = _write_jsonl(tmp_path / "docs.jsonl", _records(20))
+    out = tmp_path / "out"
+    assert _killed_run(src, out).returncode == 9
+    assert (out / ".docs.jsonl.partial.json").is_file()
+    _write_jsonl(src, _records(21))  # the input changed: its checkpoint describes another file
+    proc = _clean(str(src), "-o", str(out), "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert "cleaned 21 documents" in proc.stderr and "resumed" not in proc.stderr
+    assert [r["id"] for r in _read_jsonl(out / "docs.jsonl")] == [f"d{i}" for i in range(21)]
+
+
 # -- progress ---------------------------------------------------------------------------------
 
 
