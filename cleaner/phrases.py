@@ -518,19 +518,8 @@ class PhraseBook:
             self._lists[name] = _compiled(name, tuple(dict.fromkeys(entries)))
         return self._lists[name]
 
-    def warm(self) -> PhraseBook:
-        """Compile every shipped list now (a parent process does it once for the workers it forks)."""
-        data = resources.files("heuristics") / "data"
-        for lang in self.languages:
-            folder = data / lang
-            if folder.is_dir():
-                for entry in folder.iterdir():
-                    if entry.name.endswith(".txt"):
-                        self[entry.name[: -len(".txt")]]
-        return self
-
 
 @lru_cache(maxsize=256)
 def _compiled(name: str, entries: tuple[str, ...]) -> PhraseList:
-    """The compiled list of ``entries`` (shared by every book of the process, and by the workers it forks)."""
+    """The compiled list of ``entries`` (shared by every book of the process)."""
     return PhraseList(name, entries)

@@ -470,7 +470,6 @@ class Runner:
         jobs: list[Job],
         work: Callable[[Cleaner, list[Task]], R],
         corpus: CorpusModel | None = None,
-        while_busy: Callable[[], object] | None = None,
     ) -> Iterator[tuple[list[tuple[int, Item]], R | None]]:
         """Run ``work`` on the tasks of every batch, here (one job) or in a pool of workers.
 
@@ -478,8 +477,7 @@ class Runner:
         index, item)`` pairs (markers and InputErrors pass through), and
         ``result`` is what ``work`` made of their tasks. When a worker
         process died, the batch comes back one task at a time, each result
-        None when the task kills its process again. ``while_busy`` runs once
-        in this process, after the workers got their first batches.
+        None when the task kills its process again.
         """
         batches = self._batches(self._items(jobs))
         if self.jobs == 1:
@@ -498,12 +496,7 @@ class Runner:
                     pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs)
                 pending.append((batch, pool.submit(_in_worker, work, [t for _, t in batch if isinstance(t, Task)])))
                 if len(pending) > IN_FLIGHT_PER_WORKER * self.jobs:
-                    if while_busy is not None:
-                        while_busy, busy = None, while_busy
-                        busy()
                     yield from self._merge(*pending.popleft(), work, initargs)
-            if while_busy is not None:
-                while_busy()
             while pending:
                 yield from self._merge(*pending.popleft(), work, initargs)
         finally:
@@ -548,15 +541,12 @@ class Runner:
         """The corpus rule, when this configuration enables it."""
         return next((r for r in all_rules() if r.name == CORPUS_RULE and self.config.rule_enabled(r)), None)
 
-    def count_corpus(self, jobs: list[Job], while_busy: Callable[[], object] | None = None) -> CorpusModel | None:
-        """The corpus pass over every input (also those ``--resume`` skips); None for fewer than 2 documents.
-
-        ``while_busy`` runs in this process while the workers count.
-        """
+    def count_corpus(self, jobs: list[Job]) -> CorpusModel | None:
+        """The corpus pass over every input (also those ``--resume`` skips); None for fewer than 2 documents."""
         counter = CorpusCounter(self.config.section("corpus"))
         progress = Progress(jobs, "counting") if self.progress else None
         try:
-            for items, found in self._map(jobs, count_batch, while_busy=while_busy):
+            for items, found in self._map(jobs, count_batch):
                 if progress is not None:
                     for j, item in items:
                         if item is None and j > 0:
@@ -586,12 +576,8 @@ class Runner:
     def run(self, jobs: list[Job]) -> Stats:
         """Clean every job (after the corpus pass, when it applies); return the statistics."""
         start = time.monotonic()
-        # The phrase lists are compiled once here, while the workers count
-        # when there is a corpus pass, and every forked worker inherits them.
-        warm = (lambda: Cleaner(self.config).phrases_for().warm()) if self.jobs != 1 else None
         if self.wants_corpus_pass(jobs):
-            self.corpus = self.count_corpus(jobs, while_busy=warm)
-            warm = None
+            self.corpus = self.count_corpus(jobs)
         if self.resume:
             todo = [job for job in jobs if not is_complete(job)]
             self.stats.skipped_files = len(jobs) - len(todo)
@@ -604,8 +590,6 @@ class Runner:
                     self.stats.resumed_lines += job.done_lines
                     self.stats.failed += job.failures  # reported by the interrupted run
                     self.stats.resumed_failures += job.failures
-        if warm is not None:
-            warm()
         progress = Progress(jobs, "cleaning") if self.progress else None
         writer: AtomicWriter | None = None
         current = -1
