@@ -42,7 +42,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, product
 from typing import TYPE_CHECKING, Any
 
 import charset_normalizer
@@ -105,10 +105,12 @@ def decode(data: bytes, *, sniff_bytes: int = 4096) -> str:
     return _decode(data, sniff_bytes=sniff_bytes)[0]
 
 
-def _decode(data: bytes, *, sniff_bytes: int = 4096) -> tuple[str, str]:
-    """:func:`decode`, which also tells the encoding it used (Python's name for it)."""
+def _decode(data: bytes, *, sniff_bytes: int = 4096) -> tuple[str, str, bool]:
+    """:func:`decode`, which also tells the encoding it used (Python's name for it) and whether the
+    text is exactly ``data.decode(encoding)`` (no byte-order mark cut off, no character replaced)."""
     text: str | None = None
     used = "utf-8"
+    exact = False
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             text, used = data[len(bom) :].decode(encoding, "replace"), encoding
@@ -119,7 +121,7 @@ def _decode(data: bytes, *, sniff_bytes: int = 4096) -> tuple[str, str]:
             if encoding is None:
                 continue
             try:
-                text, used = data.decode(encoding), encoding
+                text, used, exact = data.decode(encoding), encoding, True
                 break
             except UnicodeDecodeError:
                 continue
@@ -128,7 +130,7 @@ def _decode(data: bytes, *, sniff_bytes: int = 4096) -> tuple[str, str]:
         used = best.encoding if best else "utf-8"
         text = data.decode(used, "replace")
     _refuse_binary(text)
-    return text, used
+    return text, used, exact
 
 
 def _refuse_binary(text: str) -> None:
@@ -187,7 +189,8 @@ def _drop_control(text: str, *, head: int = 50) -> str:
     The loader drops most of them itself (``_LOADER_DROPS``), so that
     scanning the whole page here would be wasted: only U+007F is dropped
     everywhere, and the others from the start of the page, whose first
-    ``head`` characters the loader reads before it drops them.
+    ``head`` characters the loader reads before it drops them. A text that
+    loses nothing is returned as it is.
     """
     if "\x7f" in text:
         text = text.replace("\x7f", "")
@@ -197,7 +200,7 @@ def _drop_control(text: str, *, head: int = 50) -> str:
     while True:
         start = _CONTROL.sub("", text[:cut])
         if len(start) >= head or cut >= len(text):
-            return start + text[cut:]
+            return text if len(start) == min(cut, len(text)) else start + text[cut:]
         cut *= 4
 
 
@@ -217,46 +220,134 @@ def _loader_keeps(text: str) -> bool:
     return not any("<html" in line and line.endswith("/>") for line in text[:4096].splitlines()[:4])
 
 
-def _load(text: str, *, clean: bool) -> HtmlElement | None:
+# The options of trafilatura's parser, ``trafilatura.utils.HTML_PARSER`` (see :func:`_fast_parser`).
+_PARSER_OPTIONS: dict[str, Any] = {
+    "collect_ids": False, "default_doctype": False, "encoding": "utf-8", "remove_comments": True, "remove_pis": True
+}
+
+
+@lru_cache(maxsize=1)
+def _fast_parser() -> etree.HTMLParser | None:
+    """trafilatura's parser made faster: the same options and element classes, chosen in C; None if it differs.
+
+    Whenever Python first touches an element of a tree (in a walk, an XPath
+    result, ``getparent()``...), lxml makes a proxy object for it, whose class
+    lxml.html picks by calling a Python method (``HtmlElementClassLookup``):
+    thousands of calls a page, in our walks and in trafilatura's. A namespace
+    class lookup that holds the same classes (``FormElement`` for ``<form>``
+    ..., ``HtmlElement`` for the other elements) picks them in C; it holds
+    them for names without a namespace, as the HTML parser gives none. A
+    probe page checks that this parser gives trafilatura's parser's trees,
+    classes included; if it does not (another trafilatura or lxml),
+    trafilatura's parser is used.
+    """
+    from lxml import html as lxml_html
+    from trafilatura.utils import HTML_PARSER
+
+    classes = getattr(lxml_html.HtmlElementClassLookup, "_default_element_classes", None)
+    if not isinstance(classes, dict):
+        return None
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement,
+            comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction,
+            entity=lxml_html.HtmlEntity,
+        )
+    )
+    registry = lookup.get_namespace(None)
+    for name, cls in classes.items():
+        # lxml.html looks the tag up in lower case: every ASCII case variant of it has the class
+        for variant in product(*({c.lower(), c.upper()} for c in name)):
+            registry["".join(variant)] = cls
+    parser = lxml_html.HTMLParser(**_PARSER_OPTIONS)
+    parser.set_element_class_lookup(lookup)
+    probe = (
+        "<html><head><title>Probe \u00e9</title><!-- comment --><?pi x?></head><body>"
+        + "".join(f'<div id="{n}"><{n.upper()}>{n}</{n.upper()}><{n}>x</{n}></div>' for n in classes)
+        + "</body></html>"
+    )
+
+    def shape(tree: HtmlElement) -> tuple[str, list[type], int]:
+        return (
+            etree.tostring(tree.getroottree(), encoding="unicode"),
+            [type(el) for el in tree.iter()],
+            len(tree.xpath("id('form')")),
+        )
+
+    for source in (probe, probe.encode("utf-8")):
+        ours, theirs = (lxml_html.fromstring(source, parser=p) for p in (parser, HTML_PARSER))
+        if shape(ours) != shape(theirs):
+            return None
+    return parser
+
+
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def _starts_alike(text: str) -> bool:
+    """True when lxml.html reads the start of ``text`` as it reads the start of its UTF-8 bytes.
+
+    ``lxml.html.fromstring`` tells a whole document from a fragment by its
+    start (spaces, then ``<html`` or ``<!doctype`` in any case), with a text
+    pattern for text and a bytes pattern for bytes. They agree on ASCII,
+    but for the separators U+001C to U+001F, which a clean page does not hold.
+    """
+    match = _LEADING_SPACE.match(text)
+    return match is not None and text[: match.end() + len("<!doctype")].isascii()
+
+
+def _load(text: str, *, clean: bool, utf8: bytes | None = None) -> HtmlElement | None:
     """trafilatura's ``load_html(text)``, without its repair when it would change nothing.
 
     The repair scans the whole page for ``_LOADER_DROPS`` (a third of the
     loader's time). A ``clean`` page holds none of them (the caller checked
     it faster, see :func:`_utf8_without_loader_drops`): if :func:`_loader_keeps`
-    it, it goes straight to the parser trafilatura uses. When that gives an
-    unusual tree (fewer than two children, for which the loader has
-    fallbacks) or fails, the loader does it all.
+    it, it goes straight to the parser trafilatura uses (made faster, see
+    :func:`_fast_parser`). That parser reads ``utf8``, the bytes ``text`` is
+    the exact UTF-8 decoding of, when they are given: the tree is the same and
+    the parser need not convert the text. When that gives an unusual tree
+    (fewer than two children, for which the loader has fallbacks) or fails,
+    the loader does it all.
+
+    Refuses a page nested deeper than the parser's limit (see :func:`_refuse_truncated`).
     """
     from trafilatura import load_html
+    from trafilatura.utils import HTML_PARSER
 
     if clean and _loader_keeps(text):
         from lxml.html import fromstring
-        from trafilatura.utils import HTML_PARSER
 
+        parser = _fast_parser() or HTML_PARSER
+        source = utf8 if utf8 is not None and _starts_alike(text) else text
         try:
-            tree = fromstring(text, parser=HTML_PARSER)
+            tree = fromstring(source, parser=parser)
         except Exception:  # whatever it is, the loader's own handling decides
             tree = None
         if tree is not None and len(tree) >= 2:
+            _refuse_truncated(parser)
             return tree
-    return load_html(text)
+    tree = load_html(text)
+    _refuse_truncated(HTML_PARSER)
+    return tree
 
 
-def parse(text: str, *, clean: bool = False) -> HtmlElement:
+def parse(text: str, *, clean: bool = False, utf8: bytes | None = None) -> HtmlElement:
     """Parse a decoded page with trafilatura's loader; fragments are wrapped in a body.
 
-    ``clean``: the text is known to hold nothing of ``_LOADER_DROPS`` (see :func:`_load`).
+    ``clean``: the text is known to hold nothing of ``_LOADER_DROPS``;
+    ``utf8``: the bytes ``text`` was decoded from, when it is exactly their
+    UTF-8 decoding (see :func:`_load`).
     """
-    from trafilatura.utils import HTML_PARSER
-
-    text = _drop_control(text)
+    dropped = _drop_control(text)
+    if len(dropped) != len(text):  # the bytes still hold what was dropped
+        utf8 = None
+    text = dropped
     tree = None
     try:
-        tree = _load(text, clean=clean)
-        _refuse_truncated(HTML_PARSER)
+        tree = _load(text, clean=clean, utf8=utf8)
         if tree is None or tree.find("body") is None:
             tree = _load(f"<html><body>{text}</body></html>", clean=clean)
-            _refuse_truncated(HTML_PARSER)
     except HtmlError:
         raise
     except (ValueError, etree.LxmlError) as exc:  # lxml's own complaints, e.g. a document with no elements
@@ -321,18 +412,19 @@ def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
     attribute, or an inline style that hides them).
     """
     blocks: list[RawBlock] = []
-    pieces: list[str] = []
+    pieces: list[str] = []  # the text of the current block so far
+    add = pieces.append
     flag: Flag | None = None  # the innermost flag around the current text
     element: Any = tree  # the innermost block element around it
     outer: list[tuple[Flag | None, Any]] = []  # the flag and element around the current block element
     hides = _HIDDEN_STYLE.search
+    flag_of = flags.get
 
-    def flush() -> None:
-        if pieces:
-            text = " ".join("".join(pieces).split())
-            if text:
-                blocks.append((text, flag, element))
-            pieces.clear()
+    def flush() -> None:  # called when there are pieces
+        text = " ".join("".join(pieces).split())
+        if text:
+            blocks.append((text, flag, element))
+        pieces.clear()
 
     walker = etree.iterwalk(tree, events=("start", "end"))
     for event, el in walker:
@@ -346,22 +438,25 @@ def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
             ):
                 walker.skip_subtree()  # lxml still sends this element's "end" event
                 continue
-            own = flags.get(el)
+            own = flag_of(el)
             if own is not None or tag in BLOCK_TAGS:
-                flush()
+                if pieces:
+                    flush()
                 outer.append((flag, element))
                 if own is not None:
                     flag = own
                 element = el
             if text := el.text:
-                pieces.append(text)
+                add(text)
             continue
         if el is element and outer:  # the end of a block element
-            flush()
+            if pieces:
+                flush()
             flag, element = outer.pop()
         if (tail := el.tail) and el is not tree:  # the tail follows the element, in its parent's flow
-            pieces.append(tail)
-    flush()
+            add(tail)
+    if pieces:
+        flush()
     return blocks
 
 
@@ -555,29 +650,39 @@ class Page:
 METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
 
 
-def _to_text(html: str | bytes, max_bytes: int | None) -> tuple[str, bool]:
-    """Check the input's type and size and decode it; tell whether the text is clean (see :func:`parse`)."""
+def _to_text(html: str | bytes, max_bytes: int | None) -> tuple[str, bool, bytes | None]:
+    """Check the input's type and size and decode it.
+
+    Also tells whether the text is clean, and gives the bytes when the text
+    is exactly their UTF-8 decoding and clean (see :func:`parse`).
+    """
     if isinstance(html, (bytes, bytearray, memoryview)):
         data = bytes(html)
         if max_bytes and len(data) > max_bytes:
             raise HtmlError(f"page too large: {len(data)} bytes (limit {max_bytes})")
-        text, encoding = _decode(data)
-        return text, encoding == "utf-8" and _utf8_without_loader_drops(data)
+        text, encoding, exact = _decode(data)
+        clean = encoding == "utf-8" and _utf8_without_loader_drops(data)
+        return text, clean, data if clean and exact else None
     if isinstance(html, str):
         if max_bytes and len(html) > max_bytes:
             raise HtmlError(f"page too large: {len(html)} characters (limit {max_bytes})")
         _refuse_binary(html)
-        return html, False
+        return html, False, None
     raise HtmlError(f"an HTML page must be str or bytes, not {type(html).__name__}")
 
 
 def _run_dom_rules(tree: HtmlElement, cleaner: Cleaner) -> dict[Any, Flag]:
     """Run the enabled html rules; the first rule (in order) to flag an element names it."""
+    from heuristics.dom import release_page_index
+
     flags: dict[Any, Flag] = {}
-    for rule in cleaner.html_rules:
-        ctx = RuleContext(rule, cleaner.params[rule.name], cleaner.phrases_for("en"), cleaner.config)
-        for element, reason in rule.func(tree, ctx) or ():
-            flags.setdefault(element, Flag(rule.name, reason, element))
+    try:
+        for rule in cleaner.html_rules:
+            ctx = RuleContext(rule, cleaner.params[rule.name], cleaner.phrases_for("en"), cleaner.config)
+            for element, reason in rule.func(tree, ctx) or ():
+                flags.setdefault(element, Flag(rule.name, reason, element))
+    finally:
+        release_page_index()  # the DOM rules' shared index of the page's elements
     return flags
 
 
@@ -725,18 +830,20 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     """
     settings = cleaner.config.section("html")
     limits = cleaner.config.section("limits")
-    text, clean = _to_text(html, limits.get("max_document_bytes"))
-    if not text.strip():
+    text, clean, utf8 = _to_text(html, limits.get("max_document_bytes"))
+    if not text or text.isspace():
         return Page("")
-    tree = parse(text, clean=clean)
+    tree = parse(text, clean=clean, utf8=utf8)
     flags = _run_dom_rules(tree, cleaner)
     page_text, blocks = visible_blocks(tree, flags)
     page = Page(page_text, blocks=blocks)
     if not blocks:
         return page
-    out_text = main_content_text(tree, url, settings, len(page_text))
+    # The metadata helpers read the tree while the walks above have it in the CPU caches;
+    # trafilatura, which works on a copy, would push it out of them.
     if cleaner.config.section("output").get("metadata", True):
         page.metadata = page_metadata(tree, url, author_search=bool(settings.get("author_search", False)))
+    out_text = main_content_text(tree, url, settings, len(page_text))
     _decide(page, out_text, cleaner)
     return page
 

@@ -33,10 +33,30 @@ Flagged = tuple[Any, str]
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
-@lru_cache(maxsize=65536)
+_NO_HITS: frozenset[str] = frozenset()
+_MEMO_SIZE = 65536  # class and id values remembered per vocabulary (then all forgotten at once)
+_memos: dict[frozenset[str], dict[str, frozenset[str]]] = {}
+
+
 def attribute_hits(value: str, vocabulary: frozenset[str]) -> frozenset[str]:
-    """The words of a class or id value that are in ``vocabulary`` (cached: pages repeat their classes)."""
-    return vocabulary.intersection(map(str.lower, _WORD.findall(value)))
+    """The words of a class or id value that are in ``vocabulary``.
+
+    Remembered, as pages repeat their classes and sites their class names.
+    The memo is a plain dict in which the values without a hit (most of
+    them) share one empty set: a value costs a dict entry, where an
+    ``lru_cache`` keeps three objects a value for the garbage collector to walk.
+    """
+    memo = _memos.get(vocabulary)
+    if memo is None:
+        if len(_memos) >= 16:
+            _memos.clear()
+        memo = _memos[vocabulary] = {}
+    hits = memo.get(value)
+    if hits is None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        hits = memo[value] = vocabulary.intersection(map(str.lower, _WORD.findall(value))) or _NO_HITS
+    return hits
 
 
 @lru_cache(maxsize=64)
@@ -58,9 +78,7 @@ def _vocabulary(extra: frozenset[str]) -> frozenset[str]:
 # They are found with the class and id hits, once a page (see :class:`_Index`).
 INDEXED_TAGS = ("figcaption", "form", "button", "aside", "nav", "footer", "h1")
 INDEXED_ROLES = frozenset(["complementary", "navigation", "contentinfo", "search"])
-
-# The class, id and role values, as "smart strings" (``.attrname``, ``.getparent()``), in document order.
-_ATTRIBUTES = etree.XPath("//@class | //@id | //@role")
+_INDEXED_TAG_SET = frozenset(INDEXED_TAGS)
 
 Marked = tuple[Any, str, frozenset[str]]
 
@@ -77,17 +95,16 @@ class PageIndex:
 class _Index:
     """The elements of one page that some DOM rule looks for: found once, shared by all DOM rules.
 
-    Two walks over the page, both in lxml: one for the indexed tags, one for
-    the class, id and role values. Python sees only the elements found and
-    the values (an element object costs a Python call with lxml.html trees;
-    an XPath predicate that picks elements by tag or role costs more).
+    One walk over the page's elements reads each one's tag, class, id and
+    role (one pass in Python is cheaper than the several passes of XPath
+    queries for them, which also make an object for every attribute value).
     """
 
     _last: tuple[Any, frozenset[str], PageIndex] | None = None
 
     @classmethod
     def of(cls, tree: Any, vocabulary: frozenset[str]) -> PageIndex:
-        """The page's index for ``vocabulary`` (the last one is cached: the rules run one after the other)."""
+        """The page's index for ``vocabulary`` (cached until the next page or :func:`release_page_index`)."""
         last = cls._last
         if last is None or last[0] is not tree or last[1] is not vocabulary:
             cls._last = last = (tree, vocabulary, cls._build(tree, vocabulary))
@@ -96,19 +113,33 @@ class _Index:
     @staticmethod
     def _build(tree: Any, vocabulary: frozenset[str]) -> PageIndex:
         """Walk the page for its indexed tags, roles and class or id hits."""
-        tagged = [(el, el.tag) for el in tree.iter(*INDEXED_TAGS)]
+        tagged: list[tuple[Any, str]] = []
         roles: list[tuple[Any, str]] = []
-        found: dict[Any, Marked] = {}
-        for value in _ATTRIBUTES(tree):
-            name = value.attrname
-            if name == "role":
-                if value in INDEXED_ROLES:
-                    roles.append((value.getparent(), str(value)))
-            elif hits := attribute_hits(str(value), vocabulary):
-                el = value.getparent()
-                before = found.get(el)  # the element's class and id: the first one with a hit names it
-                found[el] = (el, name, hits) if before is None else (el, before[1], before[2] | hits)
-        return PageIndex(tagged, roles, list(found.values()))
+        marked: list[Marked] = []
+        for el in tree.iter(etree.Element):
+            tag = el.tag
+            if tag in _INDEXED_TAG_SET:
+                tagged.append((el, tag))
+            role = el.get("role")
+            if role is not None and role in INDEXED_ROLES:
+                roles.append((el, role))
+            value = el.get("class")
+            class_hits = attribute_hits(value, vocabulary) if value else _NO_HITS
+            value = el.get("id")
+            id_hits = attribute_hits(value, vocabulary) if value else _NO_HITS
+            if class_hits or id_hits:
+                marked.append((el, _naming_attribute(el, class_hits, id_hits), class_hits | id_hits))
+        return PageIndex(tagged, roles, marked)
+
+
+def _naming_attribute(el: Any, class_hits: frozenset[str], id_hits: frozenset[str]) -> str:
+    """The attribute that names a marked element: the first of its class and id (in its markup) with a hit."""
+    if not id_hits:
+        return "class"
+    if not class_hits:
+        return "id"
+    names = el.keys()
+    return "class" if names.index("class") < names.index("id") else "id"
 
 
 def _extra_tokens(ctx: RuleContext) -> frozenset[str]:
@@ -117,6 +148,16 @@ def _extra_tokens(ctx: RuleContext) -> frozenset[str]:
         t.lower() for name, table in ctx.config.data.get("rules", {}).items() if name.startswith("dom.")
         for t in table.get("extra_tokens", [])
     )
+
+
+def release_page_index() -> None:
+    """Forget the index of the last page (see :class:`_Index`): call it once the DOM rules have run on a page.
+
+    The index holds elements of the page, and so its tree: kept until the
+    next page, the tree would be freed in the middle of that page's work,
+    which measurably slows the next page down.
+    """
+    _Index._last = None
 
 
 def _page_index(tree: Any, ctx: RuleContext) -> PageIndex:

@@ -418,6 +418,44 @@ def test_utf8_byte_scan_agrees_with_the_loaders_text_scan() -> None:
         assert html._utf8_without_loader_drops(text.encode("utf-8")) == (not html._LOADER_DROPS.search(text))
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<!DOCTYPE html>\n<html><head><title>T\u00e9</title></head><body><form><input><select><option>A</option>"
+        "</select><textarea>T</textarea><label>L</label></form><p>Text.</p></body></html>",
+        "  <HTML><BODY><P>Upper case tags.</P><FORM>Form</FORM><Label>Label</Label></BODY></HTML>",
+        "\u3000<html><body><p>An ideographic space first.</p><p>Two.</p></body></html>",
+        "\xa0 <!doctype html><html><body><p>A no-break space first.</p><p>Two.</p></body></html>",
+        '<?xml version="1.0" encoding="utf-8"?><html><head></head><body><p>An XML declaration.</p></body></html>',
+        "<p>A fragment, caf\u00e9.</p>",
+        "<html><body><p>Text \x7f with delete.</p></body></html>",
+    ],
+)
+def test_a_clean_utf8_page_is_parsed_from_its_bytes_into_the_loaders_tree(page: str) -> None:
+    """The bytes go to a parser like trafilatura's, with the class lookup in C: same tree, same element classes."""
+    from cleaner import html
+
+    assert html._fast_parser() is not None
+    text, clean, utf8 = html._to_text(page.encode("utf-8"), None)
+    tree = html.parse(text, clean=clean, utf8=utf8)
+    expected = html.parse(text)  # the loader, from the text
+    assert _tree_or_none(tree) == _tree_or_none(expected)
+    assert [type(el) for el in tree.iter()] == [type(el) for el in expected.iter()]
+
+
+def test_the_faster_parser_is_not_used_when_it_would_parse_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaner import html
+
+    html._fast_parser.cache_clear()
+    monkeypatch.setitem(html._PARSER_OPTIONS, "remove_comments", False)
+    try:
+        assert html._fast_parser() is None
+        tree = html.parse("<html><body><!-- c --><p>Text.</p></body></html>", clean=True)
+        assert "<!--" not in _tree_or_none(tree)
+    finally:
+        html._fast_parser.cache_clear()
+
+
 # -- DOM index -----------------------------------------------------------------------
 
 
@@ -442,3 +480,40 @@ def test_dom_rules_name_tags_roles_and_the_first_attribute_with_a_hit(html_clean
     assert ("dom.page_chrome", '<div role="search">') in reasons
     assert ("dom.figure_caption", "<figcaption> is a figure caption") in reasons
     assert ("dom.page_chrome", "<nav> is page navigation or a footer") in reasons
+
+
+def _index_by_xpath(tree: object, vocabulary: frozenset[str]) -> tuple[list, list, list]:
+    """The DOM index by its definition: tags, then class, id and role attributes in document order."""
+    from lxml import etree
+
+    from heuristics import dom
+
+    tagged = [(el, el.tag) for el in tree.iter(*dom.INDEXED_TAGS)]
+    roles, found = [], {}
+    for value in etree.XPath("//@class | //@id | //@role")(tree):
+        el = value.getparent()
+        if value.attrname == "role":
+            if value in dom.INDEXED_ROLES:
+                roles.append((el, str(value)))
+        elif hits := dom.attribute_hits(str(value), vocabulary):
+            before = found.get(el)
+            found[el] = (el, value.attrname, hits) if before is None else (el, before[1], before[2] | hits)
+    return tagged, roles, list(found.values())
+
+
+def test_dom_index_walk_agrees_with_its_definition() -> None:
+    from cleaner import html
+    from heuristics import dom
+
+    page = (
+        '<html class="share"><body><nav role="navigation" id="menu">Menu</nav>'
+        '<div id="share-tools" class="caption-box">a</div><div class="related" id="photo-caption">b</div>'
+        '<div class="" id="">c</div><div role="Search" class="newsletter-signup">d</div><aside role="complementary">e'
+        '</aside><svg><g class="share"/></svg><script class="share">x</script><FORM CLASS="newsletter">f</FORM>'
+        f"<article><p>{EN_BODY[0]}</p><figure><figcaption>Cap</figcaption></figure></article><footer>F</footer>"
+        "</body></html>"
+    )
+    vocabulary = dom._vocabulary(frozenset())
+    for tree in (html.parse(page), html.parse(make_page("en")), html.parse(make_leaky_page("en"))):
+        index = dom._Index._build(tree, vocabulary)
+        assert (index.tagged, index.roles, index.marked) == _index_by_xpath(tree, vocabulary)
