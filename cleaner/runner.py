@@ -208,7 +208,8 @@ def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
     """The corpus pass on one task: its source and distinct line keys (None when it cannot be read).
 
     Lines are those the text rules will see: the normalised text, or for an
-    HTML page the visible text its extraction yields.
+    HTML page its visible text (the lines of every block, of which the text
+    rules see those of the main content; finding it is not needed here).
     """
     sentence_words = int(cleaner.config.section("corpus").get("sentence_words", 8))
     try:
@@ -216,9 +217,9 @@ def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
         if isinstance(parsed, InputError):
             return None
         if parsed.kind == "html":
-            from cleaner.html import extract
+            from cleaner.html import visible_text
 
-            text = extract(parsed.content, url=parsed.url, cleaner=cleaner).text
+            text = visible_text(parsed.content, cleaner=cleaner)
         else:
             text = normalize(_text_of(parsed))
     except Exception:  # the cleaning pass reports the error

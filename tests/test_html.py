@@ -517,3 +517,18 @@ def test_dom_index_walk_agrees_with_its_definition() -> None:
     for tree in (html.parse(page), html.parse(make_page("en")), html.parse(make_leaky_page("en"))):
         index = dom._Index._build(tree, vocabulary)
         assert (index.tagged, index.roles, index.marked) == _index_by_xpath(tree, vocabulary)
+
+
+def test_visible_text_is_the_page_text_of_extract(html_cleaner: cleaner.Cleaner) -> None:
+    """The corpus pass counts the lines of visible_text: exactly those of the page clean_html works on."""
+    import gzip
+    from pathlib import Path
+
+    from cleaner.html import extract, visible_text
+
+    pages = sorted((Path(__file__).resolve().parent.parent / "bench" / "data" / "aeb-dev" / "html").glob("*.gz"))
+    assert len(pages) > 100
+    for path in pages:
+        page = gzip.decompress(path.read_bytes())
+        assert visible_text(page, cleaner=html_cleaner) == extract(page, cleaner=html_cleaner).text, path.name
+    assert visible_text(b"  ", cleaner=html_cleaner) == ""
