@@ -26,7 +26,7 @@ The in-process rows let the systems take turns every 8 documents and count
 CPU time (see :func:`docs_per_second`): the best of ``repeat`` rounds after a
 first round, which is reported too ("first pass": the caches of both tools
 are cold there, as for a corpus of new documents). The two CLI runs are
-wall time as a user sees it, interleaved, best of ``cli_repeat`` (4) runs
+wall time as a user sees it, interleaved, best of ``cli_repeat`` (5) runs
 each: the speed of this shared 2-core machine swings by half from one run to
 the next, and the best run is the least disturbed. Compare ratios of one run.
 """
@@ -151,7 +151,7 @@ def run_cli(src: Path, out: Path, jobs: int, docs: int) -> tuple[float, int]:
     return seconds, peak[-1] if peak else 0
 
 
-def run_speed(*, repeat: int = 3, cli_docs: int = 2000, cli_repeat: int = 4, mem_docs: int = 500) -> list[Row]:
+def run_speed(*, repeat: int = 3, cli_docs: int = 2000, cli_repeat: int = 5, mem_docs: int = 500) -> list[Row]:
     """Measure every row in one run; returns ``[{"row", "value", "unit", "ratio", "note"}]``."""
     import trafilatura
 
@@ -217,7 +217,7 @@ def print_rows(rows: list[Row]) -> None:
 def main(argv: list[str]) -> int:
     """Run the speed benchmark and print it (``--quick``: fewer documents, one timed pass)."""
     quick = "--quick" in argv
-    rows = run_speed(repeat=1 if quick else 3, cli_docs=400 if quick else 2000, cli_repeat=1 if quick else 4,
+    rows = run_speed(repeat=1 if quick else 3, cli_docs=400 if quick else 2000, cli_repeat=1 if quick else 5,
                      mem_docs=100 if quick else 500)
     print_rows(rows)
     return 0

@@ -137,6 +137,9 @@ def walk_inputs(root: Path, exclude: Path | list[Path] | None = None) -> Iterato
     yield from problems
 
 
+_READ_BUFFER = 1 << 20  # bytes read at a time: a JSONL line costs no system call of its own
+
+
 def open_regular(path: Path) -> IO[bytes]:
     """Open ``path`` for reading, refusing anything but a regular file (a FIFO would block, a device never ends).
 
@@ -147,7 +150,7 @@ def open_regular(path: Path) -> IO[bytes]:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InputError("not a regular file (a folder, FIFO, socket or device)")
-        return os.fdopen(fd, "rb")
+        return os.fdopen(fd, "rb", buffering=_READ_BUFFER)
     except BaseException:
         os.close(fd)
         raise
