@@ -599,12 +599,13 @@ class Runner:
             work = partial(clean_batch, metadata=self.metadata)
             for items, outcomes in self._map(jobs, work, self.corpus):
                 results = iter(outcomes or ())
-                last_line = None
+                last_line = None  # the last JSONL line of the current job in this batch
                 for j, item in items:
                     if item is None:  # a new job begins
                         if current >= 0:
                             self._finish_job(jobs, current, writer, failed, progress)
                         current, writer, failed = j, self._open(jobs[j]), False
+                        last_line = None
                         continue
                     task = item if isinstance(item, Task) else None
                     if task is None:  # an input error
