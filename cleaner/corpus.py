@@ -308,11 +308,6 @@ class BatchCounts:
                 cells = sketch_cells(key, self.shape)
                 sentences[cells] = sentences.get(cells, 0) + 1
 
-    @property
-    def documents(self) -> int:
-        """How many documents were tallied."""
-        return sum(docs for docs, _ in self.sources.values())
-
 
 class CorpusCounter:
     """The first pass: feed it every document's source and line keys, then :meth:`freeze` it."""

@@ -376,28 +376,6 @@ class AtomicWriter:
         tmp.write_text(json.dumps({**state, "lines": self.lines}), encoding="utf-8")
         os.replace(tmp, self.checkpoint_file)
 
-    def _partial_lines(self, path: Path, lines: int) -> Iterator[str]:
-        """The first ``lines`` lines of a partial output; ValueError when it holds fewer complete ones."""
-        opener: Any = gzip.open if self.target.name.endswith(".gz") else open
-        try:
-            with opener(path, "rt", encoding="utf-8", newline="\n") as fh:
-                for _ in range(lines):
-                    line = fh.readline()
-                    if not line.endswith("\n"):
-                        raise ValueError(f"{path}: fewer than {lines} lines")
-                    yield line
-        except (EOFError, zlib.error, gzip.BadGzipFile, UnicodeDecodeError) as exc:  # cut short, or not ours
-            raise ValueError(f"{path}: unreadable ({exc})") from exc
-
-    def can_restore(self, lines: int) -> bool:
-        """Whether the partial output of an interrupted run holds at least ``lines`` complete lines."""
-        try:
-            for _ in self._partial_lines(self.partial, lines):
-                pass
-        except (OSError, ValueError):
-            return False
-        return True
-
     def restore(self, lines: int) -> None:
         """Begin with the first ``lines`` lines of the partial output an interrupted run left.
 
@@ -405,9 +383,16 @@ class AtomicWriter:
         """
         old = self.partial.with_name(self.partial.name + ".old")
         os.replace(self.partial, old)
+        opener: Any = gzip.open if self.target.name.endswith(".gz") else open
         try:
-            for line in self._partial_lines(old, lines):
-                self.write(line)
+            with opener(old, "rt", encoding="utf-8", newline="\n") as fh:
+                for _ in range(lines):
+                    line = fh.readline()
+                    if not line.endswith("\n"):
+                        raise ValueError(f"{old}: fewer than {lines} lines")
+                    self.write(line)
+        except (EOFError, zlib.error, gzip.BadGzipFile, UnicodeDecodeError) as exc:  # cut short, or not ours
+            raise ValueError(f"{old}: unreadable ({exc})") from exc
         finally:
             old.unlink(missing_ok=True)
 
@@ -444,21 +429,19 @@ class AtomicWriter:
 
 
 def read_checkpoint(target: Path) -> dict[str, Any] | None:
-    """The last checkpoint a resumable writer of ``target`` recorded (None when there is none, or when its
-    partial output no longer holds the lines it counted)."""
+    """The last checkpoint a resumable writer of ``target`` recorded (None when there is none, or no partial
+    output beside it)."""
     writer = AtomicWriter(target, resumable=True)
     try:
         state = json.loads(writer.checkpoint_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(state, dict) or not isinstance(state.get("lines"), int) or not writer.can_restore(state["lines"]):
+    if not isinstance(state, dict) or not isinstance(state.get("lines"), int) or not writer.partial.is_file():
         return None
     return state
 
 
-def iter_jsonl(
-    inp: InputFile, max_line_bytes: int, max_expanded: int, *, raw: bool = False
-) -> Iterator[Task | InputError]:
+def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterator[Task | InputError]:
     """Stream the documents of a JSONL file (``.gz`` too) line by line, in constant memory.
 
     At most ``max_line_bytes`` of a line are held at once: a longer line is
@@ -467,9 +450,9 @@ def iter_jsonl(
     Unreadable files and truncated or corrupt archives also end in an
     InputError naming the file and line, after the documents read so far.
 
-    With ``raw``, each non-blank line comes as a ``"jsonl"`` Task holding the
-    line's bytes, to be parsed later by :func:`parse_line_task` (in a worker
-    process, so that the process that reads the input need not parse it).
+    Each non-blank line comes as a ``"jsonl"`` Task holding the line's
+    bytes, to be parsed by :func:`parse_line_task` (in a worker process, so
+    that the process that reads the input need not parse it).
     """
     lineno = 0
     try:
@@ -495,10 +478,8 @@ def iter_jsonl(
                     return
                 elif raw_line.isspace():  # a blank line holds no document
                     continue
-                elif raw:
-                    yield Task(f"{inp.rel}:{lineno}", "jsonl", raw_line, inp.display, lineno)
                 else:
-                    yield _jsonl_line(raw_line, lineno, inp.display, f"{inp.rel}:{lineno}")
+                    yield Task(f"{inp.rel}:{lineno}", "jsonl", raw_line, inp.display, lineno)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         where = f"{inp.display}:{lineno + 1}" if lineno else inp.display
         yield InputError(f"{where}: cannot read ({getattr(exc, 'strerror', None) or exc})")

@@ -15,11 +15,12 @@ flight, so memory stays flat however large the corpus. The main process
 does as little as it can, so that it does not hold the workers back: it
 reads JSONL files as raw lines and writes what comes back; the workers
 parse the lines, clean, render each output record and audit line, and in
-the corpus pass tally a batch's line keys before sending them. Results come back in
-input order, so JSONL outputs keep the order of their inputs. Every output
-file is written atomically (a temporary file, then a rename), so an output
-that exists is complete: ``--resume`` skips the inputs whose output exists
-and is newer than the input. Every document ends either in an output file
+the corpus pass tally a batch's line keys before sending them. Results
+come back in input order, so JSONL outputs keep the order of their inputs.
+Every output file is written atomically (a temporary file, then a rename),
+so an output that exists is complete: ``--resume`` skips the inputs whose
+output exists and is newer than the input, and takes a JSONL input up after
+the last checkpoint of an interrupted run. Every document ends either in an output file
 or as a named error (on stderr and in the audit log); a failed document
 never stops the run.
 """
@@ -267,7 +268,7 @@ class Job:
     inp: InputFile
     out_path: Path | None  # None: write to stdout
     done_lines: int = 0  # --resume: the JSONL lines an interrupted run already cleaned (skipped now)
-    kept_lines: int = 0  # --resume: the lines of its partial output that hold them
+    writer: AtomicWriter | None = None  # --resume: the output, restored up to those lines
     failures: int = 0  # documents of the job that failed (in this run, and before it when resumed)
 
 
@@ -277,24 +278,34 @@ def input_state(job: Job) -> dict[str, Any]:
     return {"input": str(job.inp.path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
-def find_resume_point(job: Job) -> tuple[int, int, int] | None:
-    """``(input lines done, output lines, failures)`` from the checkpoint an interrupted run left for ``job``.
+def resume_job(job: Job) -> bool:
+    """Take ``job`` up after the checkpoint an interrupted run left for it; False when there is none to use.
 
-    It is used only for a JSONL input that is still the one checkpointed (same path, size and modification
-    time) and whose partial output still holds the lines.
+    Only a JSONL input that is still the one checkpointed (same path, size
+    and modification time) is resumed: its writer starts with the lines of
+    the partial output (read once; a partial output that no longer holds
+    them means starting again) and its reader skips the input lines done.
     """
     if job.inp.kind != "jsonl" or job.out_path is None:
-        return None
+        return False
     state = read_checkpoint(job.out_path)
     try:
         if state is None or {k: state.get(k) for k in ("input", "size", "mtime_ns")} != input_state(job):
-            return None
+            return False
     except OSError:
-        return None
-    done, lines, failures = state.get("line"), state["lines"], state.get("failures", 0)
+        return False
+    done, failures = state.get("line"), state.get("failures", 0)
     if not isinstance(done, int) or done <= 0 or not isinstance(failures, int):
-        return None
-    return done, lines, failures
+        return False
+    writer = AtomicWriter(job.out_path, resumable=True)
+    try:
+        writer.restore(state["lines"])
+        writer.checkpoint(state)  # the restored output is a checkpoint again, should this run be killed too
+    except (OSError, ValueError):
+        writer.abort()
+        return False
+    job.done_lines, job.failures, job.writer = done, failures, writer
+    return True
 
 
 def is_complete(job: Job) -> bool:
@@ -420,7 +431,7 @@ class Runner:
         if inp.problem is not None:
             raise InputError(inp.problem)
         if inp.kind == "jsonl":
-            yield from iter_jsonl(inp, self.max_bytes, self.max_expanded, raw=True)  # parsed by the workers
+            yield from iter_jsonl(inp, self.max_bytes, self.max_expanded)  # lines parsed by the workers
             return
         data = read_bytes(inp.path, self.max_bytes, self.max_expanded)
         if inp.kind == "html":
@@ -584,9 +595,7 @@ class Runner:
             self.stats.skipped_files = len(jobs) - len(todo)
             jobs = todo
             for job in jobs:
-                point = find_resume_point(job)
-                if point is not None:
-                    job.done_lines, job.kept_lines, job.failures = point
+                if resume_job(job):
                     self.stats.resumed_files += 1
                     self.stats.resumed_lines += job.done_lines
                     self.stats.failed += job.failures  # reported by the interrupted run
@@ -594,7 +603,6 @@ class Runner:
         progress = Progress(jobs, "cleaning") if self.progress else None
         writer: AtomicWriter | None = None
         current = -1
-        failed = False
         try:
             work = partial(clean_batch, metadata=self.metadata)
             for items, outcomes in self._map(jobs, work, self.corpus):
@@ -603,8 +611,8 @@ class Runner:
                 for j, item in items:
                     if item is None:  # a new job begins
                         if current >= 0:
-                            self._finish_job(jobs, current, writer, failed, progress)
-                        current, writer, failed = j, self._open(jobs[j]), False
+                            self._finish_job(jobs, current, writer, progress)
+                        current, writer = j, self._open(jobs[j])
                         last_line = None
                         continue
                     task = item if isinstance(item, Task) else None
@@ -615,7 +623,6 @@ class Runner:
                             error="the worker process died while cleaning this document"
                         )
                     if not self._emit(jobs[j], writer, task, outcome):
-                        failed = True
                         jobs[j].failures += 1
                     if progress is not None:
                         progress.advance(j, task)
@@ -624,7 +631,7 @@ class Runner:
                     self._checkpoint(jobs[current], writer, last_line)
             if current >= 0:
                 job_writer, writer = writer, None
-                self._finish_job(jobs, current, job_writer, failed, progress)
+                self._finish_job(jobs, current, job_writer, progress)
         finally:
             if writer is not None:
                 writer.abort()
@@ -634,26 +641,21 @@ class Runner:
         return self.stats
 
     def _finish_job(
-        self, jobs: list[Job], j: int, writer: AtomicWriter | None, failed: bool, progress: Progress | None
+        self, jobs: list[Job], j: int, writer: AtomicWriter | None, progress: Progress | None
     ) -> None:
-        self._close(jobs[j], writer, failed)
+        self._close(jobs[j], writer)
         if progress is not None:
             progress.finish_job(j)
 
     # -- writing ---------------------------------------------------------------
 
     def _open(self, job: Job) -> AtomicWriter | None:
-        """The writer of a job's output (None for stdout); a resumed job's starts with its partial output."""
+        """The writer of a job's output (None for stdout); a resumed job's already holds its partial output."""
+        if job.writer is not None:
+            return job.writer
         if job.out_path is None:
             return None
-        writer = AtomicWriter(job.out_path, resumable=job.inp.kind == "jsonl")
-        if job.kept_lines:
-            try:
-                writer.restore(job.kept_lines)
-            except (OSError, ValueError) as exc:  # checked at the start of the run: changed since by someone else
-                msg = f"{job.out_path}: cannot resume ({exc}); run again without --resume"
-                raise click.ClickException(msg) from exc
-        return writer
+        return AtomicWriter(job.out_path, resumable=job.inp.kind == "jsonl")
 
     def _checkpoint(self, job: Job, writer: AtomicWriter, line: int) -> None:
         """Record that the job's input is done up to JSONL line ``line`` (its audit records written first)."""
@@ -662,10 +664,10 @@ class Runner:
         with contextlib.suppress(OSError):  # only resuming would suffer; a failing output is reported on commit
             writer.checkpoint({**input_state(job), "line": line, "failures": job.failures})
 
-    def _close(self, job: Job, writer: AtomicWriter | None, failed: bool) -> None:
+    def _close(self, job: Job, writer: AtomicWriter | None) -> None:
         if writer is None:
             return
-        if failed and job.inp.kind != "jsonl":
+        if job.failures and job.inp.kind != "jsonl":
             writer.abort()  # a failed single-document file gets no output
             return
         try:

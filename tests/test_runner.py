@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.config import Config
-from cleaner.io import InputError, InputFile, Task, iter_jsonl
+from cleaner.io import InputError, InputFile, Task, iter_jsonl, parse_line_task
 from cleaner.runner import BATCH_BYTES, BATCH_DOCS, Runner
 from tests.conftest import CORPUS
 
@@ -44,9 +44,14 @@ def _read_jsonl(path: Path) -> list[dict]:
 # -- streaming -----------------------------------------------------------------------
 
 
+def _documents(inp: InputFile, max_line_bytes: int) -> list[Task | InputError]:
+    """What a JSONL file gives the workers: its lines read, then parsed."""
+    return [parse_line_task(t) if isinstance(t, Task) else t for t in iter_jsonl(inp, max_line_bytes, 10_000_000)]
+
+
 def test_iter_jsonl_streams_gzip_and_names_bad_lines(tmp_path: Path) -> None:
     path = _write_jsonl(tmp_path / "in.jsonl.gz", _records(3), ("not json", '{"id": "x"}', "", "[1]"))
-    items = list(iter_jsonl(InputFile(path, Path(path.name), "jsonl"), 1_000_000, 10_000_000))
+    items = _documents(InputFile(path, Path(path.name), "jsonl"), 1_000_000)
     tasks = [t for t in items if isinstance(t, Task)]
     errors = [str(e) for e in items if isinstance(e, InputError)]
     assert [t.doc_id for t in tasks] == ["d0", "d1", "d2"] and [t.line for t in tasks] == [1, 2, 3]
@@ -58,13 +63,13 @@ def test_iter_jsonl_refuses_overlong_lines_and_truncated_archives(tmp_path: Path
     small = [{"id": f"d{i}", "text": "A short text."} for i in range(2)]
     big = {"id": "big", "text": "x" * 5000}
     path = _write_jsonl(tmp_path / "in.jsonl", [small[0], big, *small])
-    items = list(iter_jsonl(InputFile(path, Path(path.name), "jsonl"), 2000, 10_000_000))
+    items = _documents(InputFile(path, Path(path.name), "jsonl"), 2000)
     assert [t.doc_id if isinstance(t, Task) else str(t)[: len(str(path)) + 13] for t in items] == [
         "d0", f"{path}:2: too large", "d0", "d1"
     ]
     broken = tmp_path / "broken.jsonl.gz"
     broken.write_bytes(gzip.compress(path.read_bytes())[:-30])
-    items = list(iter_jsonl(InputFile(broken, Path(broken.name), "jsonl"), 1_000_000, 10_000_000))
+    items = _documents(InputFile(broken, Path(broken.name), "jsonl"), 1_000_000)
     assert isinstance(items[-1], InputError) and "cannot read" in str(items[-1])
     assert str(broken) in str(items[-1])
 
@@ -198,6 +203,21 @@ def test_resume_takes_a_killed_jsonl_run_up_after_its_last_checkpoint(tmp_path: 
     assert not list(out.glob(".*"))  # the partial output and its checkpoint are gone
     audit = [json.loads(line) for line in (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sum(r["action"] == "error" for r in audit) == 1
+
+
+def test_a_resumed_run_killed_again_resumes_again(tmp_path: Path) -> None:
+    src = _write_jsonl(tmp_path / "docs.jsonl.gz", _records(60))
+    whole, out = tmp_path / "whole", tmp_path / "out"
+    assert _clean(str(src), "-o", str(whole)).returncode == 0
+    assert _killed_run(src, out).returncode == 9  # after 15 lines
+    again = subprocess.run(
+        [sys.executable, "-c", _KILLED_RUN, str(src), "-o", str(out), "--resume"], capture_output=True, text=True
+    )
+    assert again.returncode == 9  # after 15 more
+    proc = _clean(str(src), "-o", str(out), "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert "cleaned 30 documents, 1 files resumed (30 lines done before)" in proc.stderr
+    assert _read_jsonl(out / "docs.jsonl.gz") == _read_jsonl(whole / "docs.jsonl.gz")
 
 
 def test_resume_starts_again_when_the_input_changed_since_the_checkpoint(tmp_path: Path) -> None:
