@@ -144,15 +144,16 @@ _ATOMIC = getattr(_c, "ATOMIC_GROUP", object())  # Python 3.11+; a marker no ite
 _WORD_CHAR = re.compile(r"\w")
 
 
+def _folds_simply(text: str) -> bool:
+    """Whether ``text`` lower-cases one character to one, into none that IGNORECASE matches to other
+    characters but ASCII letters (whose odd partners :data:`_FOLD_RISK` keeps out of filtered texts)."""
+    low = text.lower()
+    return _MULTI_FOLD is not None and len(low) == len(text) and all(c.isascii() or c not in _MULTI_FOLD for c in low)
+
+
 def _simple_word(word: str) -> bool:
     """Letters and digits that lower-case one to one, none that IGNORECASE matches to odd partners."""
-    low = word.lower()
-    return (
-        _MULTI_FOLD is not None
-        and word.isalnum()
-        and len(low) == len(word)
-        and all(c.isascii() or c not in _MULTI_FOLD for c in low)
-    )
+    return word.isalnum() and _folds_simply(word)
 
 
 def _whole_words(run: str, edge_before: bool, edge_after: bool) -> list[str]:
@@ -293,15 +294,8 @@ def _groupable(entry: str) -> bool:
     with the text's word lower-cased to the entry's first word, which ends
     there (a space, a punctuation mark or a word boundary follows).
     """
-    if _MULTI_FOLD is None:
-        return False
     word = _first_word(entry)
-    head = entry[: len(word) + 1]
-    return (
-        word.isalnum()
-        and len(head.lower()) == len(head)
-        and all(c.isascii() or c not in _MULTI_FOLD for c in head.lower())
-    )
+    return word.isalnum() and _folds_simply(entry[: len(word) + 1])
 
 
 def _longest_first(entries: Iterable[str]) -> list[str]:
@@ -414,9 +408,14 @@ class PhraseList:
         low = text.lower()
         return any(n in low for n in strings)
 
+    def _grouped(self, text: str) -> bool:
+        """Whether ``text`` may be searched by first-word groups: the list has them, and no
+        :data:`_FOLD_RISK` character of ``text`` could match a first word unseen."""
+        return self._groups is not None and not _fold_risk(text)  # type: ignore[attr-defined]
+
     def _keyed_for(self, text: str, word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The keyed patterns to try on ``text`` at a place where ``word`` starts: its group's, or all."""
-        if self._groups is None or _fold_risk(text):  # type: ignore[attr-defined]
+        if not self._grouped(text):
             return self._keyed  # type: ignore[attr-defined,no-any-return]
         patterns = self._group_patterns.get(word)  # type: ignore[attr-defined]
         if patterns is None:
@@ -425,7 +424,7 @@ class PhraseList:
 
     def _search_keyed(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
         """The leftmost keyed entry in ``text``, whose words are ``words``."""
-        if self._groups is None or _fold_risk(text):  # type: ignore[attr-defined]
+        if not self._grouped(text):
             return self._keyed[0].search(text)  # type: ignore[attr-defined,no-any-return]
         best = None
         for word in self._triggers & words:  # type: ignore[attr-defined]
@@ -468,7 +467,7 @@ class PhraseList:
 
     def _may_hold(self, text: str) -> bool:
         """False when no entry can occur in ``text``: no needle of an ``re:`` entry, no first word of a phrase."""
-        if self._may_hold_always(text) or self._groups is None or _fold_risk(text):  # type: ignore[attr-defined]
+        if self._may_hold_always(text) or not self._grouped(text):
             return True
         return not self._triggers.isdisjoint(_word_set(text))  # type: ignore[attr-defined]
 
