@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from cleaner.config import Config
@@ -248,23 +248,27 @@ def read_entries(lines: list[str]) -> list[str]:
 
 _WORD = re.compile(r"\w+")
 _NEVER = re.compile(r"(?!x)x")
+_MAX_SUBSETS = 64  # alternations of some re: entries kept per list; beyond, lines are tried with all of them
+
+
+class _Facts(NamedTuple):
+    """What the look-ups of every list ask about one line (computed once per line text, see :func:`_facts`)."""
+
+    low: str  # the line lower-cased
+    words: frozenset[str]  # its lower-cased words
+    first: str  # its first word, lower-cased
+    risky: bool  # it holds a _FOLD_RISK character: no shortcut that relies on lower-casing applies to it
 
 
 @lru_cache(maxsize=1 << 15)
-def _word_set(text: str) -> frozenset[str]:
-    """The lower-cased words of a line (cached: many lists look at the same line)."""
-    return frozenset(_WORD.findall(text.lower()))
+def _facts(text: str) -> _Facts:
+    """The :class:`_Facts` of a line (cached: many lists look at the same line)."""
+    low = text.lower()
+    return _Facts(low, frozenset(_WORD.findall(low)), _first_word(text), _FOLD_RISK.search(text) is not None)
 
 
-@lru_cache(maxsize=1 << 15)
-def _fold_risk(text: str) -> bool:
-    """Whether ``text`` holds a :data:`_FOLD_RISK` character (cached: every list asks about the same lines)."""
-    return _FOLD_RISK.search(text) is not None
-
-
-@lru_cache(maxsize=1 << 15)
 def _first_word(text: str) -> str:
-    """The first word of a line, lower-cased (cached: every list's match and fullmatch asks for it)."""
+    """The first word of a line (in its first 200 characters), lower-cased."""
     m = _WORD.search(text, 0, 200)
     return m.group(0).lower() if m else ""
 
@@ -298,6 +302,13 @@ def _groupable(entry: str) -> bool:
     return word.isalnum() and _folds_simply(entry[: len(word) + 1])
 
 
+def _key_word(entry: str) -> str:
+    """The word of a :func:`_groupable` ``entry`` that a line must hold for it to match, lower-cased: its longest
+    word that folds simply (such a word of the entry matches only a whole word of the text, which lower-cases
+    to it, on a text without :data:`_FOLD_RISK` characters), its first word at least."""
+    return max((w.lower() for w in _WORD.findall(entry) if _simple_word(w)), key=len, default=_first_word(entry))
+
+
 def _longest_first(entries: Iterable[str]) -> list[str]:
     """Entries with longer ones first, so that "share this article" wins over "share"."""
     return sorted(entries, key=len, reverse=True)
@@ -315,18 +326,85 @@ def _compile(entries: Sequence[str], name: str) -> tuple[re.Pattern[str], re.Pat
 
 
 @dataclass(frozen=True)
+class _Needs:
+    """What each ``re:`` or symbol entry of a list needs in a line before its pattern is worth trying.
+
+    ``by_word``: entry indices by a whole word one of them needs (a set
+    look-up on the line's words); ``by_string``: entry indices by a string
+    one of them needs somewhere in the lower-cased line; ``open``: the
+    entries that need nothing known. Indices are positions in the list's
+    longest-first order of such entries.
+    """
+
+    by_word: dict[str, tuple[int, ...]]
+    by_string: dict[str, tuple[int, ...]]
+    open: frozenset[int]
+    words: frozenset[str]  # the keys of by_word
+
+    @classmethod
+    def of(cls, entries: Sequence[str]) -> _Needs:
+        """The needs of ``entries`` (read off each parsed pattern, see :func:`required_words`)."""
+        by_word: dict[str, list[int]] = {}
+        by_string: dict[str, list[int]] = {}
+        is_open: set[int] = set()
+        for i, entry in enumerate(entries):
+            pattern = _entry_pattern(entry)
+            needed_words = required_words(pattern)
+            needles = None if needed_words else required_needles(pattern)
+            if needed_words:
+                for word in needed_words:
+                    by_word.setdefault(word, []).append(i)
+            elif needles and all(map(_plain, needles)):
+                for needle in needles:
+                    by_string.setdefault(needle.lower(), []).append(i)
+            else:
+                is_open.add(i)
+        return cls(
+            {w: tuple(ix) for w, ix in by_word.items()},
+            {n: tuple(ix) for n, ix in sorted(by_string.items())},
+            frozenset(is_open),
+            frozenset(by_word),
+        )
+
+    def held(self, facts: _Facts) -> frozenset[int]:
+        """The entries that may match in a line without :data:`_FOLD_RISK` characters, whose facts are ``facts``."""
+        words = self.words & facts.words
+        low = facts.low
+        if not words:
+            for string in self.by_string:  # most lines hold none: stop at the first
+                if string in low:
+                    break
+            else:
+                return self.open
+        hits = set(self.open)
+        for word in words:
+            hits.update(self.by_word[word])
+        for string, ix in self.by_string.items():
+            if string in low:
+                hits.update(ix)
+        return frozenset(hits)
+
+
+@dataclass(frozen=True)
 class PhraseList:
     """One compiled list: ``search`` anywhere, ``match`` at the start, ``fullmatch`` whole.
 
-    Plain phrases are only tried on lines that contain their first word (a
-    set look-up), so the many short lines of a page cost little; ``re:``
-    entries and phrases that start with a symbol are always tried. When
-    every plain phrase of the list is :func:`_groupable`, a line is only
-    searched for the phrases whose first word it holds (one small pattern
-    per first word): any match needs its first word in the line, the
-    leftmost match of the whole alternation is the leftmost of these, and
-    at one position only one first word can start, so the answer is the
-    same.
+    Every method answers as the alternation of all entries, longest first,
+    would; what makes them fast is only ever skipping work that cannot
+    change the answer (``tests/test_speedups.py`` checks them against the
+    plain alternation):
+
+    * plain phrases ("keyed") are grouped by their first word when every
+      one is :func:`_groupable` (one small pattern per first word). A line
+      is then only tried with the groups of the phrases whose key word
+      (:func:`_key_word`, a set look-up) and first word it holds, and only
+      where that first word occurs in it: any match starts there, and at
+      one position only one first word can start. Lines with
+      :data:`_FOLD_RISK` characters, and lists with a phrase that is not
+      groupable, are searched with all plain phrases;
+    * an ``re:`` or symbol entry is only tried on lines that hold what its
+      pattern needs (a whole word or a string, see :class:`_Needs`); the
+      entries that may match form a smaller alternation in the same order.
     """
 
     name: str
@@ -334,38 +412,24 @@ class PhraseList:
 
     def __post_init__(self) -> None:
         keyed = [e for e in self.entries if not e.startswith("re:") and _WORD.match(e.lower())]
-        always = [e for e in self.entries if e not in set(keyed)]
-        triggers = frozenset(_first_word(e) for e in keyed)
-        object.__setattr__(self, "_triggers", triggers)
+        always = _longest_first(e for e in self.entries if e not in set(keyed))  # the order of _always
         object.__setattr__(self, "_keyed_entries", tuple(keyed))
-        # Without such entries _always is _NEVER, whose search still tries every position of the line: skip it.
-        object.__setattr__(self, "_has_always", bool(always))
         groups: dict[str, list[str]] | None = None
+        by_key: dict[str, set[str]] = {}
         if all(_groupable(e) for e in keyed):
             groups = {}
             for e in _longest_first(keyed):  # the alternation's order, within each group
                 groups.setdefault(_first_word(e), []).append(e)
+                by_key.setdefault(_key_word(e), set()).add(_first_word(e))
         object.__setattr__(self, "_groups", groups)
+        # With groups: the first words of the entries whose key word a line holds are the only ones to try.
+        object.__setattr__(self, "_firsts_by_key", {k: frozenset(v) for k, v in by_key.items()})
+        object.__setattr__(self, "_keys", frozenset(by_key))
         object.__setattr__(self, "_group_patterns", {})
-        object.__setattr__(self, "_always", _compile(always, self.name))
-        # What an re: or symbol entry needs, to skip its search on lines without it: whole words (a set
-        # look-up) where the pattern shows some, else literal strings (a scan); an entry with neither is "open".
-        words: set[str] = set()
-        strings: set[str] = set()
-        is_open = False
-        for e in always:
-            pattern = _entry_pattern(e)
-            needed_words = required_words(pattern)
-            needles = None if needed_words else required_needles(pattern)
-            if needed_words:
-                words |= needed_words
-            elif needles and all(map(_plain, needles)):
-                strings |= {n.lower() for n in needles}
-            else:
-                is_open = True
-        object.__setattr__(self, "_always_words", frozenset(words))
-        object.__setattr__(self, "_always_strings", tuple(sorted(strings)))
-        object.__setattr__(self, "_always_open", is_open)
+        object.__setattr__(self, "_always_entries", tuple(always))
+        object.__setattr__(self, "_always", _compile(always, self.name))  # every re: entry compiles here, or fails
+        object.__setattr__(self, "_needs", _Needs.of(always) if always else None)
+        object.__setattr__(self, "_subsets", {})
 
     # The patterns below are compiled on first use: most lists need only some of them, and every
     # entry that could make one fail to compile (the re: entries) is already compiled in _always.
@@ -393,54 +457,73 @@ class PhraseList:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
-    def _may_hold_always(self, text: str) -> bool:
-        """Whether one of the list's ``re:`` or symbol entries may match in ``text``: it has some, and ``text``
-        holds what one needs."""
-        if not self._has_always:  # type: ignore[attr-defined]
-            return False
-        if self._always_open or _fold_risk(text):  # type: ignore[attr-defined]
-            return True
-        if not self._always_words.isdisjoint(_word_set(text)):  # type: ignore[attr-defined]
-            return True
-        strings = self._always_strings  # type: ignore[attr-defined]
-        if not strings:
-            return False
-        low = text.lower()
-        return any(n in low for n in strings)
+    # -- which patterns a line needs ---------------------------------------
 
-    def _grouped(self, text: str) -> bool:
-        """Whether ``text`` may be searched by first-word groups: the list has them, and no
-        :data:`_FOLD_RISK` character of ``text`` could match a first word unseen."""
-        return self._groups is not None and not _fold_risk(text)  # type: ignore[attr-defined]
+    def _always_for(self, facts: _Facts) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """The patterns of the ``re:`` and symbol entries that may match in a line with ``facts`` (see
+        :func:`_compile`), or None when none can."""
+        needs: _Needs | None = self._needs  # type: ignore[attr-defined]
+        if needs is None:
+            return None
+        if facts.risky:
+            return self._always  # type: ignore[attr-defined,no-any-return]
+        held = needs.held(facts)
+        if not held:
+            return None
+        patterns = self._subsets.get(held)  # type: ignore[attr-defined]
+        if patterns is None:
+            entries, subsets = self._always_entries, self._subsets  # type: ignore[attr-defined]
+            if len(held) == len(entries) or len(subsets) >= _MAX_SUBSETS:
+                return self._always  # type: ignore[attr-defined,no-any-return]
+            patterns = subsets[held] = _compile([e for i, e in enumerate(entries) if i in held], self.name)
+        return patterns  # type: ignore[no-any-return]
 
-    def _keyed_for(self, text: str, word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        """The keyed patterns to try on ``text`` at a place where ``word`` starts: its group's, or all."""
-        if not self._grouped(text):
-            return self._keyed  # type: ignore[attr-defined,no-any-return]
+    def _group_for(self, word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The patterns of the keyed entries whose first word is ``word`` (see :func:`_compile`)."""
         patterns = self._group_patterns.get(word)  # type: ignore[attr-defined]
         if patterns is None:
             patterns = self._group_patterns[word] = _compile(self._groups[word], self.name)  # type: ignore[attr-defined]
         return patterns  # type: ignore[no-any-return]
 
-    def _search_keyed(self, text: str, words: frozenset[str]) -> re.Match[str] | None:
-        """The leftmost keyed entry in ``text``, whose words are ``words``."""
-        if not self._grouped(text):
-            return self._keyed[0].search(text)  # type: ignore[attr-defined,no-any-return]
-        best = None
-        for word in self._triggers & words:  # type: ignore[attr-defined]
-            m = self._keyed_for(text, word)[0].search(text)
-            if m and (best is None or m.start() < best.start()):
-                best = m
+    def _first_keyed(self, text: str, facts: _Facts, pos: int = 0) -> re.Match[str] | None:
+        """The leftmost keyed entry in ``text`` at or after ``pos``.
+
+        With groups, on a line without :data:`_FOLD_RISK` characters, an
+        entry can only match when the line holds its key word, and only
+        where its first word occurs in the lower-cased line (same length,
+        same places): only the groups of those first words are tried, and
+        only there.
+        """
+        if self._groups is None or facts.risky:  # type: ignore[attr-defined]
+            return self._keyed[0].search(text, pos)  # type: ignore[attr-defined,no-any-return]
+        keys = self._keys & facts.words  # type: ignore[attr-defined]
+        if not keys:
+            return None
+        firsts: set[str] = set()
+        for key in keys:
+            firsts |= self._firsts_by_key[key]  # type: ignore[attr-defined]
+        best: re.Match[str] | None = None
+        for word in firsts & facts.words:
+            pattern = self._group_for(word)[0]
+            at = facts.low.find(word, pos)
+            while at >= 0 and (best is None or at < best.start()):
+                m = pattern.match(text, at)
+                if m:
+                    best = m
+                    break
+                at = facts.low.find(word, at + 1)
         return best
+
+    # -- the look-ups ------------------------------------------------------
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first entry found anywhere in ``text``."""
-        found = self._always[0].search(text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
-        words = _word_set(text)
-        if not self._triggers.isdisjoint(words):  # type: ignore[attr-defined]
-            keyed = self._search_keyed(text, words)
-            if keyed and (found is None or keyed.start() < found.start()):
-                return keyed
+        facts = _facts(text)
+        always = self._always_for(facts)
+        found = always[0].search(text) if always else None
+        keyed = self._first_keyed(text, facts)
+        if keyed and (found is None or keyed.start() < found.start()):
+            return keyed
         return found
 
     def match(self, text: str) -> re.Match[str] | None:
@@ -458,26 +541,59 @@ class PhraseList:
 
         The keyed entries are tried first (only the group of ``text``'s first word), then the others.
         """
-        word = _first_word(text)
-        if word in self._triggers:  # type: ignore[attr-defined]
-            m = how(self._keyed_for(text, word)[form], text)
-            if m:
-                return m
-        return how(self._always[form], text) if self._may_hold_always(text) else None  # type: ignore[attr-defined]
+        facts = _facts(text)
+        if self._groups is None or facts.risky:  # type: ignore[attr-defined]
+            m = how(self._keyed[form], text)  # type: ignore[attr-defined]
+        else:  # a match starts with its first word: the line's
+            m = how(self._group_for(facts.first)[form], text) if facts.first in self._groups else None  # type: ignore[index,operator]
+        if m:
+            return m
+        always = self._always_for(facts)
+        return how(always[form], text) if always else None
 
-    def _may_hold(self, text: str) -> bool:
-        """False when no entry can occur in ``text``: no needle of an ``re:`` entry, no first word of a phrase."""
-        if self._may_hold_always(text) or not self._grouped(text):
+    def _may_hold(self, facts: _Facts) -> bool:
+        """False when no entry can occur in a line with ``facts``: no first word of a phrase, no need of another
+        entry."""
+        if self._groups is None or facts.risky or self._always_for(facts):  # type: ignore[attr-defined]
             return True
-        return not self._triggers.isdisjoint(_word_set(text))  # type: ignore[attr-defined]
+        return not self._keys.isdisjoint(facts.words)  # type: ignore[attr-defined]
 
     def endswith(self, text: str) -> re.Match[str] | None:
         """An entry that ends ``text`` (trailing punctuation allowed)."""
-        return self._end.search(text) if self._may_hold(text) else None  # type: ignore[attr-defined]
+        return self._end.search(text) if self._may_hold(_facts(text)) else None  # type: ignore[attr-defined]
 
     def strip_all(self, text: str) -> str:
-        """``text`` with every occurrence of every entry taken out."""
-        return self._search.sub(" ", text) if self._may_hold(text) else text  # type: ignore[attr-defined]
+        """``text`` with every occurrence of every entry taken out (each replaced by a space).
+
+        As ``re.sub`` with the whole alternation: from where the last
+        occurrence ended, the next starts at the leftmost place where an
+        entry matches (the earlier of the first keyed entry and the first
+        match of the other entries), and is the whole alternation's match
+        at that place.
+        """
+        facts = _facts(text)
+        if not self._may_hold(facts):
+            return text
+        if self._groups is None or facts.risky:  # type: ignore[attr-defined]
+            return self._search.sub(" ", text)  # type: ignore[attr-defined,no-any-return]
+        always = self._always_for(facts)
+        pieces: list[str] = []
+        pos = 0
+        while True:
+            keyed = self._first_keyed(text, facts, pos)
+            other = always[0].search(text, pos) if always else None
+            if keyed is None and other is None:
+                break
+            start = min(m.start() for m in (keyed, other) if m)
+            m = self._search.match(text, start)  # type: ignore[attr-defined]
+            if m is None or m.end() == start:  # an empty match: leave the rules of re.sub to re.sub
+                return self._search.sub(" ", text)  # type: ignore[attr-defined,no-any-return]
+            pieces += (text[pos:start], " ")
+            pos = m.end()
+        if not pieces:
+            return text
+        pieces.append(text[pos:])
+        return "".join(pieces)
 
 
 @lru_cache(maxsize=256)

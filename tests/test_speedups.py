@@ -64,14 +64,33 @@ def test_normalize_space_fast_path_matches_the_substitution(text: str) -> None:
     assert nm.normalize(text) == slow
 
 
-def _plain(phrases):  # type: ignore[no-untyped-def]
-    """The same list without the per-first-word groups and needles (the whole alternation is tried)."""
-    from cleaner.phrases import PhraseList
+class _Plain:
+    """The answers of a phrase list by definition: its whole alternations, tried on every line, no shortcut."""
 
-    plain = PhraseList(phrases.name, phrases.entries)
-    object.__setattr__(plain, "_groups", None)
-    object.__setattr__(plain, "_always_open", True)
-    return plain
+    def __init__(self, phrases) -> None:  # type: ignore[no-untyped-def]
+        self.keyed, self.always = phrases._keyed, phrases._always
+        self.whole, self.end = phrases._search, phrases._end
+
+    def search(self, text: str):  # type: ignore[no-untyped-def]
+        keyed, found = self.keyed[0].search(text), self.always[0].search(text)
+        return keyed if keyed and (found is None or keyed.start() < found.start()) else found
+
+    def match(self, text: str):  # type: ignore[no-untyped-def]
+        return self.keyed[0].match(text) or self.always[0].match(text)
+
+    def fullmatch(self, text: str):  # type: ignore[no-untyped-def]
+        return self.keyed[1].fullmatch(text) or self.always[1].fullmatch(text)
+
+    def endswith(self, text: str):  # type: ignore[no-untyped-def]
+        return self.end.search(text)
+
+    def strip_all(self, text: str) -> str:
+        return self.whole.sub(" ", text)
+
+
+def _plain(phrases):  # type: ignore[no-untyped-def]
+    """The same list answering without any shortcut (see :class:`_Plain`)."""
+    return _Plain(phrases)
 
 
 _METHODS = ("search", "match", "fullmatch", "endswith")
@@ -88,7 +107,10 @@ def _same(a, b) -> bool:  # type: ignore[no-untyped-def]
     return (a and (a.span(), a.group(0))) == (b and (b.span(), b.group(0)))
 
 
-_WORDS = ["sign", "up", "Sign", "sïgn", "us", "ıs", "ſign", "straße", "STRASSE", "ok", "k", "\u212a", "İs", "is", "a_b"]
+_WORDS = [
+    "sign", "up", "Sign", "sïgn", "us", "ıs", "ſign", "straße", "STRASSE", "ok", "k", "\u212a", "İs", "is", "a_b",
+    "e-mail", "mail", "don't", "SIGN-UP",
+]
 # Entries that are always tried (patterns, symbols), each with needles or without.
 _ALWAYS = [
     "re:si(?:gn|ck) up", "re:\\bus\\b", "re:(?:ok|\\d+ k)s?", "re:^is\\w*", "re:\\w+ up", "©", "(c)", "re:(?:©|up)+",
@@ -110,6 +132,16 @@ def test_grouped_phrase_search_is_the_whole_alternation(entries: list[str], text
 
     phrases = PhraseList("t", tuple(dict.fromkeys(entries)))
     _agree(phrases, _plain(phrases), text)
+
+
+def test_phrase_lists_past_their_cache_of_pattern_subsets(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from cleaner import phrases as ph
+
+    monkeypatch.setattr(ph, "_MAX_SUBSETS", 1)
+    phrases = ph.PhraseList("t", tuple(_ALWAYS))
+    for text in ["sign up ok", "us", "\u00a9 up", "is it", "stra\u00dfe ok 12 k", "sick up", "(c) us"]:
+        _agree(phrases, _plain(phrases), text)
+    assert len(phrases._subsets) == 1  # the others took the whole alternation
 
 
 def test_needles_are_what_every_match_holds() -> None:
