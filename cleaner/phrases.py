@@ -127,15 +127,15 @@ def _required(pattern: str, *, whole_words: bool) -> frozenset[str] | None:
 
 
 def _plain(needle: str) -> bool:
-    """Whether IGNORECASE matches each character of ``needle`` only to its own lower and upper case.
+    """Whether ``needle.lower() in text.lower()`` is a sound test for IGNORECASE finding ``needle`` in a text
+    without :data:`_FOLD_RISK` characters.
 
-    ASCII characters do so on texts without :data:`_FOLD_RISK` characters
-    (their odd partners), caseless symbols such as ``©`` always: for such a
-    needle, ``needle.lower() in text.lower()`` is a sound test.
+    True when the needle :func:`_folds_simply`: IGNORECASE then matches each
+    of its characters only to the characters whose lower case it is, and
+    ``str.lower`` lower-cases every character as the ``re`` module does but
+    the dotted capital I, which is one of those (checked in the tests).
     """
-    return _MULTI_FOLD is not None and all(
-        c.isascii() or (c.lower() == c == c.upper() and c not in _MULTI_FOLD) for c in needle
-    )
+    return _folds_simply(needle)
 
 
 _EDGES = {_c.AT_BOUNDARY, _c.AT_BEGINNING, _c.AT_BEGINNING_STRING, _c.AT_END, _c.AT_END_STRING}
@@ -415,16 +415,19 @@ class PhraseList:
         always = _longest_first(e for e in self.entries if e not in set(keyed))  # the order of _always
         object.__setattr__(self, "_keyed_entries", tuple(keyed))
         groups: dict[str, list[str]] | None = None
-        by_key: dict[str, set[str]] = {}
+        by_key: dict[str, list[tuple[str, str]]] = {}  # (entry, first word) by key word
         if all(_groupable(e) for e in keyed):
             groups = {}
             for e in _longest_first(keyed):  # the alternation's order, within each group
                 groups.setdefault(_first_word(e), []).append(e)
-                by_key.setdefault(_key_word(e), set()).add(_first_word(e))
+                by_key.setdefault(_key_word(e), []).append((e, _first_word(e)))
         object.__setattr__(self, "_groups", groups)
-        # With groups: the first words of the entries whose key word a line holds are the only ones to try.
-        object.__setattr__(self, "_firsts_by_key", {k: frozenset(v) for k, v in by_key.items()})
+        # With groups: the entries a line may hold are those whose key word (and first word) it holds.
+        object.__setattr__(self, "_entries_by_key", {k: tuple(v) for k, v in by_key.items()})
+        object.__setattr__(self, "_firsts_by_key", {k: frozenset(f for _, f in v) for k, v in by_key.items()})
         object.__setattr__(self, "_keys", frozenset(by_key))
+        object.__setattr__(self, "_rank", {e: i for i, e in enumerate(_longest_first(self.entries))})
+        object.__setattr__(self, "_strip_patterns", {})
         object.__setattr__(self, "_group_patterns", {})
         object.__setattr__(self, "_always_entries", tuple(always))
         object.__setattr__(self, "_always", _compile(always, self.name))  # every re: entry compiles here, or fails
@@ -565,35 +568,38 @@ class PhraseList:
     def strip_all(self, text: str) -> str:
         """``text`` with every occurrence of every entry taken out (each replaced by a space).
 
-        As ``re.sub`` with the whole alternation: from where the last
-        occurrence ended, the next starts at the leftmost place where an
-        entry matches (the earlier of the first keyed entry and the first
-        match of the other entries), and is the whole alternation's match
-        at that place.
+        The alternation of only the entries that may match in ``text`` takes
+        out the same occurrences as the whole one: at every place, an entry
+        that matches nowhere in the text fails there too.
         """
         facts = _facts(text)
-        if not self._may_hold(facts):
-            return text
         if self._groups is None or facts.risky:  # type: ignore[attr-defined]
             return self._search.sub(" ", text)  # type: ignore[attr-defined,no-any-return]
-        always = self._always_for(facts)
-        pieces: list[str] = []
-        pos = 0
-        while True:
-            keyed = self._first_keyed(text, facts, pos)
-            other = always[0].search(text, pos) if always else None
-            if keyed is None and other is None:
-                break
-            start = min(m.start() for m in (keyed, other) if m)
-            m = self._search.match(text, start)  # type: ignore[attr-defined]
-            if m is None or m.end() == start:  # an empty match: leave the rules of re.sub to re.sub
-                return self._search.sub(" ", text)  # type: ignore[attr-defined,no-any-return]
-            pieces += (text[pos:start], " ")
-            pos = m.end()
-        if not pieces:
+        entries = self._possible(facts)
+        if not entries:
             return text
-        pieces.append(text[pos:])
-        return "".join(pieces)
+        pattern = self._strip_patterns.get(entries)  # type: ignore[attr-defined]
+        if pattern is None:
+            if len(self._strip_patterns) >= _MAX_SUBSETS:  # type: ignore[attr-defined]
+                return self._search.sub(" ", text)  # type: ignore[attr-defined,no-any-return]
+            rank = self._rank  # type: ignore[attr-defined]
+            alternation = "|".join(f"(?:{_entry_pattern(e)})" for e in sorted(entries, key=rank.__getitem__))
+            pattern = self._strip_patterns[entries] = re.compile(alternation, re.IGNORECASE)  # type: ignore[attr-defined]
+        return pattern.sub(" ", text)  # type: ignore[no-any-return]
+
+    def _possible(self, facts: _Facts) -> frozenset[str]:
+        """The entries that may match in a line with ``facts`` (a grouped list, no :data:`_FOLD_RISK` character):
+        the plain phrases whose key word and first word it holds, the other entries whose needs it holds."""
+        possible = {
+            entry
+            for key in self._keys & facts.words  # type: ignore[attr-defined]
+            for entry, first in self._entries_by_key[key]  # type: ignore[attr-defined]
+            if first in facts.words
+        }
+        if self._needs is not None:  # type: ignore[attr-defined]
+            always = self._always_entries  # type: ignore[attr-defined]
+            possible.update(always[i] for i in self._needs.held(facts))  # type: ignore[attr-defined]
+        return frozenset(possible)
 
 
 @lru_cache(maxsize=256)

@@ -9,8 +9,10 @@ from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
 
 # A credit tail starts after the last slash, pipe, copyright sign or opening
-# parenthesis of the line ("... Sunday. Karam Al-Masri / AFP - Getty Images").
-_CREDIT_SEPARATOR = re.compile(r"[/|\u00a9(]|\.(?<=[a-z)]\.)(?=[A-Z])")  # the dot first: found by a fast scan
+# parenthesis of the line ("... Sunday. Karam Al-Masri / AFP - Getty Images"),
+# or after a full stop glued to the next word ("... in New York.Reuters"). The
+# greedy ".*" makes a match end right after the last such separator.
+_LAST_SEPARATOR = re.compile(r"\A(?s:.*)(?:[/|\u00a9(]|\.(?<=[a-z)]\.)(?=[A-Z]))")
 _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s", re.IGNORECASE)
 
 
@@ -35,13 +37,13 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"starts with credit marker {m.group(0).strip()!r}")
             continue
         tail = text[-tail_chars:]
-        seps = list(_CREDIT_SEPARATOR.finditer(tail))
+        last = _LAST_SEPARATOR.match(tail)
         paren = tail.rfind("(")
-        if seps and agencies.endswith(tail[seps[-1].end() :]):
-            yield Decision(line.start, line.end, f"ends with photo credit {tail[seps[-1].start():].strip()!r}")
+        if last and agencies.endswith(tail[last.end() :]):
+            yield Decision(line.start, line.end, f"ends with photo credit {tail[last.end() - 1:].strip()!r}")
         elif paren >= 0 and tail.rstrip().endswith(")") and (
             markers.match(tail[paren + 1 :]) or agencies.match(tail[paren + 1 :])
         ):
             yield Decision(line.start, line.end, f"ends with photo credit {tail[paren:].strip()!r}")
-        elif doc.is_short(line, max_marker_words) and _COPYRIGHT.search(text[-tail_chars:]):
+        elif ("\u00a9" in tail or paren >= 0) and doc.is_short(line, max_marker_words) and _COPYRIGHT.search(tail):
             yield Decision(line.start, line.end, "copyright sign near the end of a short line: a photo credit")

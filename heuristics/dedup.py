@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, RuleContext, rule
@@ -63,8 +63,9 @@ def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"repeats line {copies[0].index + 1} word for word")
 
 
-@dataclass
-class _Piece:
+class _Piece(NamedTuple):
+    """A line or sentence compared for near copies, with its word 3-grams."""
+
     span: Span
     line: Line
     shingles: frozenset[str]
@@ -238,4 +239,5 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             feats = _features(s.text)
             if ends_sentence(s.text) and _is_prose(feats, min_words, max_digit_share) and doc.is_live(s.start, s.end):
                 pieces.append(_Piece(s, line, feats[3]))
-    yield from _near_duplicates(pieces, ctx, "sentence", live)
+    # Two pieces of different lines share 3-grams of two lines: ``repeated`` holds them all.
+    yield from _near_duplicates(pieces, ctx, "sentence", live, repeated)

@@ -29,6 +29,10 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     max_words = ctx["max_words"]
     in_list = 0
     for line in lines:
+        # A bullet and an opening bracket hold no word: a line with too many words stays too long without them.
+        if doc.word_count(line) > max_words:
+            in_list = 0
+            continue
         text = _OPENING.sub("", strip_bullet(line.text))
         if not is_short(text, max_words):
             in_list = 0

@@ -28,7 +28,10 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """
     lines = doc.live_lines()
     taken: set[int] = set()
+    longest = max(12, ctx["max_title_words"])  # the most words a line of either kind has
     for i, line in enumerate(lines):
+        if doc.word_count(line) > longest:
+            continue
         text = line.text
         if doc.is_short(line, 12) and (DURATION.fullmatch(text) or SOURCE_ONLY.fullmatch(text)):
             taken.add(i)

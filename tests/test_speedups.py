@@ -138,10 +138,11 @@ def test_phrase_lists_past_their_cache_of_pattern_subsets(monkeypatch) -> None: 
     from cleaner import phrases as ph
 
     monkeypatch.setattr(ph, "_MAX_SUBSETS", 1)
-    phrases = ph.PhraseList("t", tuple(_ALWAYS))
-    for text in ["sign up ok", "us", "\u00a9 up", "is it", "stra\u00dfe ok 12 k", "sick up", "(c) us"]:
+    phrases = ph.PhraseList("t", (*_ALWAYS, "sign up", "us sign", "ok", "ok k"))
+    for text in ["sign up ok", "us", "\u00a9 up", "is it", "stra\u00dfe ok 12 k", "sick up", "(c) us", "us sign ok"]:
         _agree(phrases, _plain(phrases), text)
-    assert len(phrases._subsets) == 1  # the others took the whole alternation
+    # the others took the whole alternations
+    assert len(phrases._subsets) == 1 and len(phrases._strip_patterns) == 1
 
 
 def test_needles_are_what_every_match_holds() -> None:
@@ -185,6 +186,17 @@ def test_fold_risk_is_every_odd_partner_of_ascii() -> None:
     partners = {c for c in alt.findall(every) if not c.isascii()}
     changes_length = {c for c in every if len(c.lower()) != 1}  # lower() would shift the words of the line
     assert partners | changes_length == set(_FOLD_RISK.pattern[1:-1])
+
+
+def test_str_lower_is_the_lower_case_of_re_but_for_fold_risk_characters() -> None:
+    import _sre
+    import sys
+
+    from cleaner.phrases import _FOLD_RISK
+
+    every = (chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    differ = {c for c in every if c.lower() != chr(_sre.unicode_tolower(ord(c)))}
+    assert differ and all(_FOLD_RISK.match(c) for c in differ)
 
 
 def test_rare_covers_the_characters_of_the_last_repair_steps() -> None:
