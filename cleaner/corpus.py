@@ -178,6 +178,15 @@ class HeavyHitters:
         if len(counts) > 2 * self.capacity:
             self._prune()
 
+    def add_counts(self, counts: Iterable[tuple[int, int]]) -> None:
+        """:meth:`add` every ``(key, n)`` of ``counts``, in order (written out: the parent merges every batch here)."""
+        table, limit = self.counts, 2 * self.capacity
+        for key, n in counts:
+            table[key] = table.get(key, 0) + n
+            if len(table) > limit:
+                self._prune()
+                table = self.counts
+
     def _prune(self) -> None:
         keep = sorted(self.counts.items(), key=lambda kv: kv[1], reverse=True)[: self.capacity]
         self.counts = dict(keep)
@@ -233,6 +242,21 @@ class CountMinSketch:
         additions would leave it.
         """
         rows, top, get = self.rows, self._MAX, array.__getitem__
+        if len(rows) == 4:  # the default depth, written out: the parent merges every key of the corpus here
+            r0, r1, r2, r3 = rows
+            for (c0, c1, c2, c3), n in items:
+                v0, v1, v2, v3 = r0[c0], r1[c1], r2[c2], r3[c3]
+                target = min(v0, v1, v2, v3) + n
+                target = min(target, top)
+                if v0 < target:
+                    r0[c0] = target
+                if v1 < target:
+                    r1[c1] = target
+                if v2 < target:
+                    r2[c2] = target
+                if v3 < target:
+                    r3[c3] = target
+            return
         for cells, n in items:
             values = list(map(get, rows, cells))
             target = min(min(values) + n, top)
@@ -345,9 +369,7 @@ class CorpusCounter:
                 stats = self.sources[source] = SourceStats(0, table)
             stats.docs += docs
             if stats.lines is not None:
-                add = stats.lines.add
-                for key, n in counts.items():
-                    add(key, n)
+                stats.lines.add_counts(counts.items())
         self.sketch.add_cells(batch.sentences.items())
 
     def freeze(self, min_docs: int, min_share: float) -> CorpusModel:

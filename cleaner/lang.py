@@ -13,8 +13,6 @@ import re
 from collections import Counter
 from functools import cache
 
-import justext
-
 # ISO 639-1 code -> jusText stop-list name.
 JUSTEXT_NAMES = {
     "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech",
@@ -38,6 +36,8 @@ def stopwords(lang: str) -> frozenset[str]:
     name = JUSTEXT_NAMES.get(lang)
     if name is None:
         return frozenset()
+    import justext  # only when a language is scored: importing it costs a text run a fifth of its start-up
+
     return frozenset(w.lower() for w in justext.get_stoplist(name))
 
 

@@ -66,6 +66,10 @@ from cleaner.rules import Rule, all_rules
 BATCH_DOCS = 64  # documents per batch, at most
 BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
 IN_FLIGHT_PER_WORKER = 3  # batches queued per worker: enough to keep it busy, few enough to bound memory
+# A JSONL output is checkpointed after the first batch that brings the input read since the last checkpoint to
+# this many bytes: a killed run redoes at most about this much, and where a gzip output is flushed does not
+# depend on timing (the same bytes whatever -j).
+CHECKPOINT_BYTES = 2_000_000
 CORPUS_RULE = "corpus.repeated_line"
 
 R = TypeVar("R")
@@ -603,6 +607,7 @@ class Runner:
         progress = Progress(jobs, "cleaning") if self.progress else None
         writer: AtomicWriter | None = None
         current = -1
+        unsaved = 0  # input bytes cleaned since the last checkpoint
         try:
             work = partial(clean_batch, metadata=self.metadata)
             for items, outcomes in self._map(jobs, work, self.corpus):
@@ -627,8 +632,10 @@ class Runner:
                     if progress is not None:
                         progress.advance(j, task)
                     last_line = item.line
-                if writer is not None and writer.resumable and last_line is not None:
+                    unsaved += len(task.content) if task is not None else 0
+                if unsaved >= CHECKPOINT_BYTES and writer is not None and writer.resumable and last_line is not None:
                     self._checkpoint(jobs[current], writer, last_line)
+                    unsaved = 0
             if current >= 0:
                 job_writer, writer = writer, None
                 self._finish_job(jobs, current, job_writer, progress)

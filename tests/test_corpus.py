@@ -19,6 +19,7 @@ from cleaner.corpus import (
     HeavyHitters,
     document_keys,
     line_key,
+    sketch_cells,
     source_of,
 )
 from tests.conftest import CORPUS, EXPECTED
@@ -99,6 +100,16 @@ def test_heavy_hitters_keep_frequent_keys_within_budget() -> None:
     assert table.pruned > 0
 
 
+def test_heavy_hitters_add_counts_is_adding_one_by_one() -> None:
+    rng = random.Random(3)
+    items = [(rng.randrange(60), rng.randint(1, 3)) for _ in range(500)]
+    bulk, single = HeavyHitters(10), HeavyHitters(10)
+    bulk.add_counts(items)
+    for key, n in items:
+        single.add(key, n)
+    assert bulk.counts == single.counts and bulk.pruned == single.pruned > 0
+
+
 def test_count_min_sketch_never_underestimates() -> None:
     sketch = CountMinSketch(width=64, depth=3)
     truth: dict[int, int] = {}
@@ -108,6 +119,23 @@ def test_count_min_sketch_never_underestimates() -> None:
         truth[key] = truth.get(key, 0) + 1
         sketch.add(key)
     assert all(sketch.estimate(k) >= n for k, n in truth.items())
+
+
+@pytest.mark.parametrize("depth", [3, 4])  # the default depth has a loop of its own
+def test_count_min_sketch_batch_update_is_one_conservative_update_at_a_time(depth: int) -> None:
+    rng = random.Random(depth)
+    keys = [rng.getrandbits(64) for _ in range(300)]
+    items = [(rng.choice(keys), rng.randint(1, 4)) for _ in range(2000)]
+    sketch = CountMinSketch(width=64, depth=depth)
+    sketch.add_cells([(sketch_cells(k, sketch.shape), n) for k, n in items])
+    rows = [[0] * 64 for _ in range(depth)]
+    for key, n in items:
+        cells = sketch_cells(key, (64, depth))
+        for _ in range(n):  # one occurrence: every cell of the key up to the estimate plus one
+            estimate = min(row[c] for row, c in zip(rows, cells, strict=True))
+            for row, c in zip(rows, cells, strict=True):
+                row[c] = max(row[c], estimate + 1)
+    assert [list(row) for row in sketch.rows] == rows
 
 
 def test_line_keys_follow_normalisation_and_fold_digits() -> None:

@@ -158,6 +158,7 @@ _KILLED_RUN = """
 import os, sys
 import cleaner.runner as runner
 runner.BATCH_DOCS = 5
+runner.CHECKPOINT_BYTES = 0  # after every batch
 original = runner.Runner._checkpoint
 seen = []
 def checkpoint_then_die(self, job, writer, line):
