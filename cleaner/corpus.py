@@ -53,7 +53,6 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from cleaner.document import Document
 from cleaner.normalize import normalize
 
 _WORD = re.compile(r"\w+")
@@ -115,11 +114,12 @@ def line_key(text: str, sentence_words: int = DEFAULTS["sentence_words"]) -> int
 
 def document_keys(text: str, sentence_words: int = DEFAULTS["sentence_words"]) -> set[int]:
     """The distinct line keys of a raw text, normalised the way the text rules see it."""
-    return keys_of_lines((line.text for line in Document(normalize(text)).lines), sentence_words)
+    return keys_of_lines(normalize(text).split("\n"), sentence_words)
 
 
 def keys_of_lines(lines: Iterable[str], sentence_words: int = DEFAULTS["sentence_words"]) -> set[int]:
-    """The distinct keys of already-normalised lines (lines without words are skipped)."""
+    """The distinct keys of already-normalised lines (the lines of a document: lines without words, blank ones
+    too, are skipped)."""
     keys = {line_key(text, sentence_words) for text in lines}
     keys.discard(None)
     return keys  # type: ignore[return-value]

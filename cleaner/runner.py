@@ -45,7 +45,6 @@ import click
 
 from cleaner.config import Config
 from cleaner.corpus import BatchCounts, CorpusCounter, CorpusModel, keys_of_lines, sketch_shape, source_of
-from cleaner.document import Document
 from cleaner.io import (
     AtomicWriter,
     InputError,
@@ -229,7 +228,7 @@ def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
             text = normalize(_text_of(parsed))
     except Exception:  # the cleaning pass reports the error
         return None
-    return task_source(parsed), keys_of_lines((ln.text for ln in Document(text).lines), sentence_words)
+    return task_source(parsed), keys_of_lines(text.split("\n"), sentence_words)
 
 
 def clean_batch(cleaner: Cleaner, tasks: list[Task], metadata: bool = True) -> list[Outcome]:

@@ -138,6 +138,16 @@ def test_count_min_sketch_batch_update_is_one_conservative_update_at_a_time(dept
     assert [list(row) for row in sketch.rows] == rows
 
 
+def test_document_keys_are_the_keys_of_the_lines_the_rules_see() -> None:
+    from cleaner.document import Document
+    from cleaner.normalize import normalize
+
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        lines = Document(normalize(text)).lines
+        assert document_keys(text) == {line_key(ln.text) for ln in lines} - {None}
+
+
 def test_line_keys_follow_normalisation_and_fold_digits() -> None:
     assert line_key("Updated 3:45 PM") == line_key("updated  9:10 pm")
     assert line_key("Breaking News Emails") != line_key("Breaking News")
