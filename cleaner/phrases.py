@@ -256,7 +256,7 @@ class _Facts(NamedTuple):
 
     low: str  # the line lower-cased
     words: frozenset[str]  # its lower-cased words
-    first: str  # its first word, lower-cased
+    first: str  # its first word, lower-cased (on a line that is not risky)
     risky: bool  # it holds a _FOLD_RISK character: no shortcut that relies on lower-casing applies to it
 
 
@@ -264,7 +264,10 @@ class _Facts(NamedTuple):
 def _facts(text: str) -> _Facts:
     """The :class:`_Facts` of a line (cached: many lists look at the same line)."""
     low = text.lower()
-    return _Facts(low, frozenset(_WORD.findall(low)), _first_word(text), _FOLD_RISK.search(text) is not None)
+    words = _WORD.findall(low)
+    risky = not text.isascii() and _FOLD_RISK.search(text) is not None  # every _FOLD_RISK character is not ASCII
+    # The first word: of the lower-cased line, where it is the line's own lower-cased (not risky) or not used.
+    return _Facts(low, frozenset(words), words[0] if words else "", risky)
 
 
 def _first_word(text: str) -> str:

@@ -28,8 +28,10 @@ _DIGIT = re.compile(r"\d")  # a token holding a digit is a figure (searched toke
 def _features(text: str) -> tuple[str, int, float, frozenset[str]]:
     """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are
     figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines)."""
-    tokens = tuple(_WORD.findall(text.casefold()))
-    digits = sum(1 for t in tokens if not t.isalpha() and _DIGIT.search(t))  # letters only: no digit
+    folded = text.casefold()
+    tokens = tuple(_WORD.findall(folded))
+    # tokens holding a digit (most lines hold none: one scan says so); letters only: no digit
+    digits = sum(1 for t in tokens if not t.isalpha() and _DIGIT.search(t)) if _DIGIT.search(folded) else 0
     return " ".join(tokens), len(tokens), digits / len(tokens) if tokens else 0.0, _shingles(tokens)
 
 
