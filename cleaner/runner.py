@@ -11,7 +11,9 @@ A run has up to two passes over the inputs, both streamed:
 Documents flow in batches of about ``BATCH_BYTES`` of input (batches may span
 files, so many small files spread as evenly over the workers as one big
 JSONL file) through a process pool with a bounded number of batches in
-flight, so memory stays flat however large the corpus. The main process
+flight, so memory stays flat however large the corpus. The same workers
+run both passes (what they cached while counting serves them when
+cleaning); the corpus model reaches them as a temporary file, read once. The main process
 does as little as it can, so that it does not hold the workers back: it
 reads JSONL files as raw lines and writes what comes back; the workers
 parse the lines, clean, render each output record and audit line, and in
@@ -30,7 +32,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import sys
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -134,12 +138,12 @@ class Stats:
 # -- worker side ---------------------------------------------------------------
 
 _WORKER: Cleaner | None = None
+_WORKER_CORPUS: str | None = None  # the corpus file whose model the worker's Cleaner holds
 
 
-def _init_worker(config_data: dict[str, Any], base_dir: str, corpus: CorpusModel | None = None) -> None:
-    global _WORKER
-    _WORKER = Cleaner(Config(config_data, Path(base_dir)))
-    _WORKER.corpus = corpus
+def _init_worker(config_data: dict[str, Any], base_dir: str) -> None:
+    global _WORKER, _WORKER_CORPUS
+    _WORKER, _WORKER_CORPUS = Cleaner(Config(config_data, Path(base_dir))), None
 
 
 def task_source(task: Task) -> str:
@@ -246,17 +250,30 @@ def count_batch(cleaner: Cleaner, tasks: list[Task]) -> BatchCounts:
     return batch
 
 
-def _in_worker(work: Callable[[Cleaner, list[Task]], R], tasks: list[Task]) -> R:
-    """Run ``work`` in a worker process, with the worker's Cleaner."""
+def _in_worker(work: Callable[[Cleaner, list[Task]], R], tasks: list[Task], corpus_file: str | None = None) -> R:
+    """Run ``work`` in a worker process, with the worker's Cleaner and the corpus model of ``corpus_file``.
+
+    The workers outlive the corpus pass (they count, then clean), so the
+    model it made reaches them as a file, read once by each.
+    """
+    global _WORKER_CORPUS
     assert _WORKER is not None
+    if corpus_file != _WORKER_CORPUS:
+        _WORKER.corpus = None
+        if corpus_file is not None:
+            with open(corpus_file, "rb") as fh:
+                _WORKER.corpus = pickle.load(fh)  # written by this run's parent
+        _WORKER_CORPUS = corpus_file
     return work(_WORKER, tasks)
 
 
-def _retry_alone(work: Callable[[Cleaner, list[Task]], R], task: Task, initargs: tuple) -> R | None:
+def _retry_alone(
+    work: Callable[[Cleaner, list[Task]], R], task: Task, initargs: tuple, corpus_file: str | None
+) -> R | None:
     """Run one task in a process of its own; None when that process dies too."""
     with ProcessPoolExecutor(1, initializer=_init_worker, initargs=initargs) as solo:
         try:
-            return solo.submit(_in_worker, work, [task]).result()
+            return solo.submit(_in_worker, work, [task], corpus_file).result()
         except BrokenProcessPool:
             return None
 
@@ -404,6 +421,8 @@ class Runner:
         self.max_bytes = int(limits.get("max_document_bytes", 50_000_000))
         self.max_expanded = int(limits.get("max_expanded_bytes", 1_000_000_000))
         self.corpus: CorpusModel | None = None
+        self._pool: ProcessPoolExecutor | None = None  # the workers of both passes (-j 2 and more)
+        self._corpus_file: str | None = None  # self.corpus, for the workers
         self._input_errors: dict[str, InputError] = {}  # message -> error with file and line, until emitted
 
     # -- reading ---------------------------------------------------------------
@@ -502,24 +521,59 @@ class Runner:
                 yield batch, work(cleaner, [t for _, t in batch if isinstance(t, Task)])
             return
         pending: deque[tuple[list[tuple[int, Item]], Future[R]]] = deque()
-        initargs = (self.config.data, str(self.config.base_dir), corpus)
-        pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs)
+        corpus_file = self._share(corpus)
         try:
             for batch in batches:
-                if getattr(pool, "_broken", False):  # a worker died: later batches get a fresh pool
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=initargs)
-                pending.append((batch, pool.submit(_in_worker, work, [t for _, t in batch if isinstance(t, Task)])))
+                tasks = [t for _, t in batch if isinstance(t, Task)]
+                pending.append((batch, self._workers().submit(_in_worker, work, tasks, corpus_file)))
                 if len(pending) > IN_FLIGHT_PER_WORKER * self.jobs:
-                    yield from self._merge(*pending.popleft(), work, initargs)
+                    yield from self._merge(*pending.popleft(), work, self._initargs, corpus_file)
             while pending:
-                yield from self._merge(*pending.popleft(), work, initargs)
+                yield from self._merge(*pending.popleft(), work, self._initargs, corpus_file)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            for _, future in pending:  # stopped early: what is still queued is not wanted
+                future.cancel()
+
+    @property
+    def _initargs(self) -> tuple[dict[str, Any], str]:
+        return (self.config.data, str(self.config.base_dir))
+
+    def _workers(self) -> ProcessPoolExecutor:
+        """The pool of worker processes, started on first use; a fresh one when a worker died."""
+        if self._pool is not None and getattr(self._pool, "_broken", False):
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=self._initargs)
+        return self._pool
+
+    def _share(self, corpus: CorpusModel | None) -> str | None:
+        """The file the workers read ``corpus`` from (written once), or None without one."""
+        if corpus is None:
+            return None
+        if self._corpus_file is None:
+            fd, self._corpus_file = tempfile.mkstemp(prefix="clean-corpus-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        return self._corpus_file
+
+    def close(self) -> None:
+        """Stop the worker processes and remove the corpus file shared with them."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._corpus_file is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._corpus_file)
+            self._corpus_file = None
 
     @staticmethod
     def _merge(
-        batch: list[tuple[int, Item]], future: Future[R], work: Callable[[Cleaner, list[Task]], R], initargs: tuple
+        batch: list[tuple[int, Item]],
+        future: Future[R],
+        work: Callable[[Cleaner, list[Task]], R],
+        initargs: tuple,
+        corpus_file: str | None,
     ) -> Iterator[tuple[list[tuple[int, Item]], R | None]]:
         """A batch's items with their result.
 
@@ -537,7 +591,7 @@ class Runner:
         for j, item in batch:
             items.append((j, item))
             if isinstance(item, Task):
-                yield items, _retry_alone(work, item, initargs)
+                yield items, _retry_alone(work, item, initargs, corpus_file)
                 items = []
         if items:
             yield items, None
@@ -589,7 +643,16 @@ class Runner:
     # -- running ---------------------------------------------------------------
 
     def run(self, jobs: list[Job]) -> Stats:
-        """Clean every job (after the corpus pass, when it applies); return the statistics."""
+        """Clean every job (after the corpus pass, when it applies); return the statistics.
+
+        With ``-j 2`` and more, the same worker processes run both passes.
+        """
+        try:
+            return self._run(jobs)
+        finally:
+            self.close()
+
+    def _run(self, jobs: list[Job]) -> Stats:
         start = time.monotonic()
         if self.wants_corpus_pass(jobs):
             self.corpus = self.count_corpus(jobs)

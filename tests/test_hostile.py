@@ -519,19 +519,24 @@ main()
 """
 
 
-def test_a_dead_worker_fails_only_its_document(tmp_path: Path) -> None:
+@pytest.mark.parametrize("corpus_pass", [False, True])  # with the pass, the workers that die have counted too
+def test_a_dead_worker_fails_only_its_document(tmp_path: Path, corpus_pass: bool) -> None:
     src = tmp_path / "docs.jsonl"
     src.write_text(
         "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(8)),
         encoding="utf-8",
     )
-    out = tmp_path / "out"
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    options = [] if corpus_pass else ["--no-corpus-pass"]
     proc = subprocess.run(
-        [sys.executable, "-c", _CRASHING_RUN, str(src), "-o", str(out), "-j", "2", "--no-corpus-pass"],
+        [sys.executable, "-c", _CRASHING_RUN, str(src), "-o", str(out), "-j", "2", *options],
         capture_output=True,
         text=True,
         timeout=120,
+        env={**os.environ, "TMPDIR": str(tmp)},
     )
+    assert not list(tmp.iterdir())  # the corpus model shared with the workers is gone
     assert proc.returncode == 1
     assert "docs.jsonl:4: the worker process died" in proc.stderr
     ids = [json.loads(line)["id"] for line in (out / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
