@@ -13,11 +13,11 @@ files, so many small files spread as evenly over the workers as one big
 JSONL file) through a process pool with a bounded number of batches in
 flight, so memory stays flat however large the corpus. The same workers
 run both passes (what they cached while counting serves them when
-cleaning); the corpus model reaches them as a temporary file, read once. The main process
-does as little as it can, so that it does not hold the workers back: it
-reads JSONL files as raw lines and writes what comes back; the workers
-parse the lines, clean, render each output record and audit line, and in
-the corpus pass tally a batch's line keys before sending them. Results
+cleaning); the corpus model reaches them as a temporary file, read once.
+The main process does as little as it can, so that it does not hold the
+workers back: it reads JSONL files as raw lines and writes what comes back;
+the workers parse the lines, clean, render each output record and audit
+line, and in the corpus pass tally a batch's line keys before sending them. Results
 come back in input order, so JSONL outputs keep the order of their inputs.
 Every output file is written atomically (a temporary file, then a rename),
 so an output that exists is complete: ``--resume`` skips the inputs whose
