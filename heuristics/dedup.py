@@ -21,7 +21,9 @@ from cleaner.rules import Decision, RuleContext, rule
 from heuristics._lines import ends_sentence
 
 _WORD = re.compile(r"\w+")
-_DIGIT = re.compile(r"\d")  # a token holding a digit is a figure (searched token by token: linear)
+# A token (a run of word characters) holding a digit is a figure: one match per such token, from its start
+# to its first digit (lazy, and only where a token starts: linear).
+_FIGURE = re.compile(r"\b\w*?\d")
 
 
 @lru_cache(maxsize=1 << 15)
@@ -30,8 +32,7 @@ def _features(text: str) -> tuple[str, int, float, frozenset[str]]:
     figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines)."""
     folded = text.casefold()
     tokens = tuple(_WORD.findall(folded))
-    # tokens holding a digit (most lines hold none: one scan says so); letters only: no digit
-    digits = sum(1 for t in tokens if not t.isalpha() and _DIGIT.search(t)) if _DIGIT.search(folded) else 0
+    digits = len(_FIGURE.findall(folded))
     return " ".join(tokens), len(tokens), digits / len(tokens) if tokens else 0.0, _shingles(tokens)
 
 

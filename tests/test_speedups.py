@@ -301,3 +301,14 @@ def test_repair_shortcuts_give_the_full_repair(text: str) -> None:
     from cleaner.normalize import repair
 
     assert repair(text) == _repair_reference(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab1\u0661_ .-\u00e9\n", max_size=30))
+def test_figure_tokens_are_the_tokens_holding_a_digit(text: str) -> None:
+    import re
+
+    from heuristics.dedup import _FIGURE
+
+    tokens = re.findall(r"\w+", text)
+    assert len(_FIGURE.findall(text)) == sum(1 for t in tokens if re.search(r"\d", t))
