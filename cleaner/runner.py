@@ -33,6 +33,7 @@ import contextlib
 import json
 import os
 import pickle
+import stat
 import sys
 import tempfile
 import time
@@ -69,11 +70,12 @@ from cleaner.rules import Rule, all_rules
 BATCH_DOCS = 64  # documents per batch, at most
 BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
 IN_FLIGHT_PER_WORKER = 3  # batches queued per worker: enough to keep it busy, few enough to bound memory
-# A JSONL output is checkpointed after the first batch that brings the input read since the last checkpoint to
-# this many bytes: a killed run redoes at most about this much, and where a gzip output is flushed does not
-# depend on timing (the same bytes whatever -j).
+# A JSONL output is checkpointed when its file starts, then after the first batch that brings the input read
+# since the last checkpoint to this many bytes: a killed run redoes at most about this much, and where a gzip
+# output is flushed does not depend on timing (the same bytes whatever -j).
 CHECKPOINT_BYTES = 2_000_000
 CORPUS_RULE = "corpus.repeated_line"
+MAX_AUDIT_REWIND = 256_000_000  # --resume cuts off an interrupted file's audit records only within this many bytes
 
 R = TypeVar("R")
 Item = Task | InputError | None  # None marks the start of a job (an input file)
@@ -298,6 +300,19 @@ def input_state(job: Job) -> dict[str, Any]:
     return {"input": str(job.inp.path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
+def checkpoint_of(job: Job) -> dict[str, Any] | None:
+    """The last checkpoint an interrupted run left for ``job``, when its input is still the one checkpointed."""
+    if job.inp.kind != "jsonl" or job.out_path is None:
+        return None
+    state = read_checkpoint(job.out_path)
+    try:
+        if state is None or {k: state.get(k) for k in ("input", "size", "mtime_ns")} != input_state(job):
+            return None
+    except OSError:
+        return None
+    return state
+
+
 def resume_job(job: Job) -> bool:
     """Take ``job`` up after the checkpoint an interrupted run left for it; False when there is none to use.
 
@@ -306,13 +321,8 @@ def resume_job(job: Job) -> bool:
     the partial output (read once; a partial output that no longer holds
     them means starting again) and its reader skips the input lines done.
     """
-    if job.inp.kind != "jsonl" or job.out_path is None:
-        return False
-    state = read_checkpoint(job.out_path)
-    try:
-        if state is None or {k: state.get(k) for k in ("input", "size", "mtime_ns")} != input_state(job):
-            return False
-    except OSError:
+    state = checkpoint_of(job)
+    if state is None:
         return False
     done, failures = state.get("line"), state.get("failures", 0)
     if not isinstance(done, int) or done <= 0 or not isinstance(failures, int):
@@ -661,6 +671,7 @@ class Runner:
             self.stats.skipped_files = len(jobs) - len(todo)
             jobs = todo
             for job in jobs:
+                self._rewind_audit(job)
                 if resume_job(job):
                     self.stats.resumed_files += 1
                     self.stats.resumed_lines += job.done_lines
@@ -681,6 +692,8 @@ class Runner:
                             self._finish_job(jobs, current, writer, progress)
                         current, writer = j, self._open(jobs[j])
                         last_line = None
+                        if writer is not None and writer.resumable and jobs[j].writer is None:
+                            self._checkpoint(jobs[j], writer, 0)  # where the job's audit records begin
                         continue
                     task = item if isinstance(item, Task) else None
                     if task is None:  # an input error
@@ -727,11 +740,53 @@ class Runner:
         return AtomicWriter(job.out_path, resumable=job.inp.kind == "jsonl")
 
     def _checkpoint(self, job: Job, writer: AtomicWriter, line: int) -> None:
-        """Record that the job's input is done up to JSONL line ``line`` (its audit records written first)."""
-        if self.audit is not None:
-            self.audit.flush()
+        """Record that the job's input is done up to JSONL line ``line``, and where the audit log then ended."""
         with contextlib.suppress(OSError):  # only resuming would suffer; a failing output is reported on commit
-            writer.checkpoint({**input_state(job), "line": line, "failures": job.failures})
+            state = {**input_state(job), "line": line, "failures": job.failures, "audit": self._audit_end()}
+            writer.checkpoint(state)
+
+    def _audit_end(self) -> dict[str, Any] | None:
+        """The audit log's file and size, its records so far written (None when it is not a regular file)."""
+        if self.audit is None:
+            return None
+        self.audit.flush()
+        try:
+            st = os.fstat(self.audit.fileno())
+        except (OSError, ValueError, AttributeError):  # not a file (a test's buffer, say)
+            return None
+        name = getattr(self.audit, "name", None)
+        if not stat.S_ISREG(st.st_mode) or not isinstance(name, str):
+            return None
+        return {"path": os.path.abspath(name), "size": st.st_size, "dev": st.st_dev, "ino": st.st_ino}
+
+    def _rewind_audit(self, job: Job) -> None:
+        """Cut off the audit records an interrupted run wrote for ``job`` after its last checkpoint.
+
+        They will be written again when the job is taken up (or started
+        again) after that checkpoint. Only when the audit log is the same
+        file, and every record after the checkpoint's end names this job's
+        input: records of any other run or file are never touched.
+        """
+        state = checkpoint_of(job)
+        mark = state.get("audit") if state else None
+        now = self._audit_end()
+        if not isinstance(mark, dict) or now is None:
+            return
+        if [mark.get(k) for k in ("path", "dev", "ino")] != [now[k] for k in ("path", "dev", "ino")]:
+            return
+        size = mark.get("size")
+        if not isinstance(size, int) or not 0 <= size <= now["size"] or now["size"] - size > MAX_AUDIT_REWIND:
+            return
+        with open(now["path"], "rb") as fh:
+            fh.seek(size)
+            tail = fh.read()
+        mine = printable(job.inp.display)
+        try:
+            if any(json.loads(line).get("file") != mine for line in tail.splitlines()):
+                return
+        except (ValueError, AttributeError):  # not our records
+            return
+        os.truncate(now["path"], size)
 
     def _close(self, job: Job, writer: AtomicWriter | None) -> None:
         if writer is None:

@@ -162,9 +162,12 @@ runner.CHECKPOINT_BYTES = 0  # after every batch
 original = runner.Runner._checkpoint
 seen = []
 def checkpoint_then_die(self, job, writer, line):
+    if line and len(seen) == 3 and os.environ.get("KILL_LATER"):  # a batch after the third, its audit written
+        self.audit.flush()
+        os._exit(9)
     original(self, job, writer, line)
-    seen.append(line)
-    if len(seen) == 3:
+    seen.extend([line] if line else [])  # not the one a job starts with
+    if len(seen) == 3 and not os.environ.get("KILL_LATER"):
         os._exit(9)  # killed (power cut, kill -9) right after a checkpoint
 runner.Runner._checkpoint = checkpoint_then_die
 from cleaner.cli import main
@@ -173,9 +176,43 @@ main()
 """
 
 
-def _killed_run(src: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """``clean SRC -o OUT`` in batches of five documents, killed right after its third checkpoint."""
-    return subprocess.run([sys.executable, "-c", _KILLED_RUN, str(src), "-o", str(out)], capture_output=True, text=True)
+def _killed_run(src: Path, out: Path, later: bool = False) -> subprocess.CompletedProcess[str]:
+    """``clean SRC -o OUT`` in batches of five documents, killed right after its third checkpoint (``later``:
+    a batch later, its audit records written)."""
+    env = {**os.environ, **({"KILL_LATER": "1"} if later else {})}
+    command = [sys.executable, "-c", _KILLED_RUN, str(src), "-o", str(out)]
+    return subprocess.run(command, capture_output=True, text=True, env=env)
+
+
+def _audit_records(path: Path) -> list[str]:
+    """The records of an audit log, sorted (one JSON text each, keys sorted)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return sorted(json.dumps(json.loads(line), sort_keys=True) for line in lines)
+
+
+def test_resume_cuts_off_the_audit_records_written_after_the_last_checkpoint(tmp_path: Path) -> None:
+    src = _write_jsonl(tmp_path / "docs.jsonl", _records(40))
+    whole, out = tmp_path / "whole", tmp_path / "out"
+    assert _clean(str(src), "-o", str(whole)).returncode == 0
+    assert _killed_run(src, out, later=True).returncode == 9
+    killed = _audit_records(out / "audit.jsonl")
+    proc = _clean(str(src), "-o", str(out), "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert "15 lines done before" in proc.stderr
+    resumed = _audit_records(out / "audit.jsonl")
+    assert any(json.loads(r)["doc"] not in {f"d{i}" for i in range(15)} for r in killed)  # past the checkpoint
+    assert resumed == _audit_records(whole / "audit.jsonl")  # none twice
+
+
+def test_resume_leaves_an_audit_log_another_run_wrote_to(tmp_path: Path) -> None:
+    src = _write_jsonl(tmp_path / "docs.jsonl", _records(40))
+    out = tmp_path / "out"
+    assert _killed_run(src, out, later=True).returncode == 9
+    with (out / "audit.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"doc": "x", "action": "remove", "file": "other.jsonl"}) + "\n")
+    before = (out / "audit.jsonl").read_text(encoding="utf-8")
+    assert _clean(str(src), "-o", str(out), "--resume").returncode == 0
+    assert (out / "audit.jsonl").read_text(encoding="utf-8").startswith(before)  # nothing cut off
 
 
 @pytest.mark.parametrize("name", ["docs.jsonl", "docs.jsonl.gz"])
