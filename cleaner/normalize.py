@@ -200,11 +200,6 @@ def normalize(text: str) -> str:
 _MAX_ROUNDS = 4
 
 
-def _normalize_once(text: str) -> str:
-    """One round of repair and whitespace canonicalisation."""
-    return _canonical_spaces(repair(text))
-
-
 def _padded(text: str) -> bool:
     """Whether some line of ``text`` starts or ends with a space (else stripping its lines changes nothing)."""
     return text.startswith(" ") or text.endswith(" ") or " \n" in text or "\n " in text

@@ -210,11 +210,12 @@ def test_rare_covers_the_characters_of_the_last_repair_steps() -> None:
 
 
 def _normalize_by_rounds(text: str) -> str:
-    """normalize() as plain rounds of _normalize_once until nothing changes (what the fast loop stands for)."""
-    from cleaner.normalize import _MAX_ROUNDS, _normalize_once
+    """normalize() as plain rounds of repair and whitespace canonicalisation until nothing changes (what the
+    fast loop stands for)."""
+    from cleaner.normalize import _MAX_ROUNDS, _canonical_spaces, repair
 
     for _ in range(_MAX_ROUNDS):
-        once = _normalize_once(text)
+        once = _canonical_spaces(repair(text))
         if once == text:
             break
         text = once
