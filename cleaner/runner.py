@@ -33,9 +33,11 @@ import contextlib
 import json
 import os
 import pickle
+import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -158,10 +160,39 @@ def _text_of(task: Task) -> str:
     return task.content if isinstance(task.content, str) else decode_text(task.content)
 
 
+class DocumentTimeout(Exception):
+    """A document took longer than ``[limits] max_document_seconds``."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`DocumentTimeout` in the block once ``seconds`` (wall clock) have passed; 0: no limit.
+
+    A timer signal interrupts the Python code of the block (the rules), so
+    it works in a process's main thread only: elsewhere, and where the
+    system has no interval timer, the block runs without a limit.
+    """
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout(f"took longer than {seconds:g}s (limits.max_document_seconds)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def clean_task(cleaner: Cleaner, task: Task, metadata: bool = True) -> Outcome:
     """Clean one task and render its output; any failure becomes an Outcome with an error message.
 
-    A raw JSONL line is parsed first; the Outcome then carries the id its record gives the document.
+    A raw JSONL line is parsed first; the Outcome then carries the id its record gives the document. The
+    cleaning that takes longer than ``[limits] max_document_seconds`` fails with an error saying so.
     """
     doc_id = None
     try:
@@ -171,15 +202,18 @@ def clean_task(cleaner: Cleaner, task: Task, metadata: bool = True) -> Outcome:
         if parsed is not task:
             task, doc_id = parsed, parsed.doc_id
         meta = {"source": task_source(task)} if cleaner.corpus is not None else None
-        if task.kind == "html":
-            result = cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, meta=meta)
-        else:
-            result = cleaner.clean_text(_text_of(task), doc_id=task.doc_id, meta=meta)
+        with time_limit(float(cleaner.config.section("limits").get("max_document_seconds", 0))):
+            if task.kind == "html":
+                result = cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, meta=meta)
+            else:
+                result = cleaner.clean_text(_text_of(task), doc_id=task.doc_id, meta=meta)
         outcome = render(task, result, metadata)
     except (InputError, ValueError) as exc:
         outcome = Outcome(error=str(exc))
     except RecursionError:
         outcome = Outcome(error="document too deeply nested")
+    except DocumentTimeout as exc:
+        outcome = Outcome(error=str(exc))
     except Exception as exc:
         outcome = Outcome(error=f"internal error: {exc.__class__.__name__}: {exc}")
     outcome.doc_id = doc_id

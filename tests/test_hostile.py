@@ -543,6 +543,43 @@ def test_a_dead_worker_fails_only_its_document(tmp_path: Path, corpus_pass: bool
     assert ids == [f"d{i}" for i in range(8) if i != 3]
 
 
+_STUCK_RUN = """
+import sys
+from cleaner.pipeline import Cleaner
+original = Cleaner.clean_text
+def stuck_on_d3(self, text, *args, **kwargs):
+    while kwargs.get("doc_id") == "d3":
+        pass  # a rule that never ends (the time limit stops it)
+    return original(self, text, *args, **kwargs)
+Cleaner.clean_text = stuck_on_d3
+from cleaner.cli import main
+sys.argv = ["clean", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_document_past_the_time_limit_fails_by_name(tmp_path: Path, jobs: str) -> None:
+    src = tmp_path / "docs.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(6)),
+        encoding="utf-8",
+    )
+    config = tmp_path / "limits.toml"
+    config.write_text("[limits]\nmax_document_seconds = 0.5\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-c", _STUCK_RUN, str(src), "-o", str(out), "-j", jobs, "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "docs.jsonl:4: took longer than 0.5s (limits.max_document_seconds)" in proc.stderr
+    ids = [json.loads(line)["id"] for line in (out / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert ids == [f"d{i}" for i in range(6) if i != 3]
+
+
 def test_an_audit_log_inside_the_input_is_refused(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
