@@ -490,8 +490,8 @@ def _normalise_blocks(texts: list[str]) -> list[str]:
     anything for it to repair. So a block that :func:`_needs_repair` clears
     only loses its invisible characters and extra spaces (what the rest of
     ``normalize`` does to a single line), and the other blocks are
-    normalised together as one line, joined by U+2029 (which normalisation
-    turns into a line break) and cut apart again. Either way
+    normalised one by one (not joined: ftfy judges a text as a whole, so a
+    joined repair could differ from the blocks' own). Either way
     ``normalize(block) == block`` for every result.
 
     Each text is a line with single spaces (as :func:`_raw_blocks` gives them).
@@ -500,13 +500,9 @@ def _normalise_blocks(texts: list[str]) -> list[str]:
         parts = [" ".join(_INVISIBLE.sub("", t).split()) for t in texts]
     else:
         parts = list(texts)
-    suspect = [n for n, t in enumerate(parts) if _needs_repair(t)]
-    if suspect:
-        repaired = normalize("\u2029".join(parts[n] for n in suspect)).split("\n")
-        if len(repaired) != len(suspect):  # a block was emptied or merged: one by one
-            repaired = [" ".join(normalize(parts[n]).split()) for n in suspect]
-        for n, text in zip(suspect, repaired, strict=True):
-            parts[n] = " ".join(text.split())
+    for n, text in enumerate(parts):
+        if _needs_repair(text):
+            parts[n] = " ".join(normalize(text).split())
     return parts
 
 
