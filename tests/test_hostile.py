@@ -27,6 +27,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -504,80 +505,63 @@ def test_decode_text_refuses_binary(data: bytes) -> None:
         decode_text(data)
 
 
-_CRASHING_RUN = """
+# Runs the command line with the cleaning of document d3 replaced by ``{on_d3}`` (a statement).
+_RUN_WITH_D3 = """
 import os, sys
 from cleaner.pipeline import Cleaner
 original = Cleaner.clean_text
-def crash_on_d3(self, text, *args, **kwargs):
+def patched(self, text, *args, **kwargs):
     if kwargs.get("doc_id") == "d3":
-        os._exit(9)  # the worker dies as in a segfault or an out-of-memory kill
+        {on_d3}
     return original(self, text, *args, **kwargs)
-Cleaner.clean_text = crash_on_d3
+Cleaner.clean_text = patched
 from cleaner.cli import main
 sys.argv = ["clean", *sys.argv[1:]]
 main()
 """
+
+
+def _run_with_d3(
+    on_d3: str, n: int, tmp_path: Path, *options: str, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    """``clean`` on ``n`` documents d0, d1, ... (tmp_path/docs.jsonl, into tmp_path/out), d3 doing ``on_d3``."""
+    src = tmp_path / "docs.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(n)),
+        encoding="utf-8",
+    )
+    script = _RUN_WITH_D3.format(on_d3=on_d3)
+    command = [sys.executable, "-c", script, str(src), "-o", str(tmp_path / "out"), *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def _output_ids(tmp_path: Path) -> list[str]:
+    lines = (tmp_path / "out" / "docs.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["id"] for line in lines]
 
 
 @pytest.mark.parametrize("corpus_pass", [False, True])  # with the pass, the workers that die have counted too
 def test_a_dead_worker_fails_only_its_document(tmp_path: Path, corpus_pass: bool) -> None:
-    src = tmp_path / "docs.jsonl"
-    src.write_text(
-        "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(8)),
-        encoding="utf-8",
-    )
-    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp = tmp_path / "tmp"
     tmp.mkdir()
     options = [] if corpus_pass else ["--no-corpus-pass"]
-    proc = subprocess.run(
-        [sys.executable, "-c", _CRASHING_RUN, str(src), "-o", str(out), "-j", "2", *options],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "TMPDIR": str(tmp)},
-    )
+    die = "os._exit(9)  # the worker dies as in a segfault or an out-of-memory kill"
+    proc = _run_with_d3(die, 8, tmp_path, "-j", "2", *options, env={**os.environ, "TMPDIR": str(tmp)})
     assert not list(tmp.iterdir())  # the corpus model shared with the workers is gone
     assert proc.returncode == 1
     assert "docs.jsonl:4: the worker process died" in proc.stderr
-    ids = [json.loads(line)["id"] for line in (out / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert ids == [f"d{i}" for i in range(8) if i != 3]
-
-
-_STUCK_RUN = """
-import sys
-from cleaner.pipeline import Cleaner
-original = Cleaner.clean_text
-def stuck_on_d3(self, text, *args, **kwargs):
-    while kwargs.get("doc_id") == "d3":
-        pass  # a rule that never ends (the time limit stops it)
-    return original(self, text, *args, **kwargs)
-Cleaner.clean_text = stuck_on_d3
-from cleaner.cli import main
-sys.argv = ["clean", *sys.argv[1:]]
-main()
-"""
+    assert _output_ids(tmp_path) == [f"d{i}" for i in range(8) if i != 3]
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_document_past_the_time_limit_fails_by_name(tmp_path: Path, jobs: str) -> None:
-    src = tmp_path / "docs.jsonl"
-    src.write_text(
-        "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(6)),
-        encoding="utf-8",
-    )
     config = tmp_path / "limits.toml"
     config.write_text("[limits]\nmax_document_seconds = 0.5\n", encoding="utf-8")
-    out = tmp_path / "out"
-    proc = subprocess.run(
-        [sys.executable, "-c", _STUCK_RUN, str(src), "-o", str(out), "-j", jobs, "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    stuck = "while True: pass  # a rule that never ends (the time limit stops it)"
+    proc = _run_with_d3(stuck, 6, tmp_path, "-j", jobs, "--config", str(config))
     assert proc.returncode == 1
     assert "docs.jsonl:4: took longer than 0.5s (limits.max_document_seconds)" in proc.stderr
-    ids = [json.loads(line)["id"] for line in (out / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert ids == [f"d{i}" for i in range(6) if i != 3]
+    assert _output_ids(tmp_path) == [f"d{i}" for i in range(6) if i != 3]
 
 
 def test_an_audit_log_inside_the_input_is_refused(tmp_path: Path) -> None:
