@@ -17,14 +17,14 @@ cleaning); the corpus model reaches them as a temporary file, read once.
 The main process does as little as it can, so that it does not hold the
 workers back: it reads JSONL files as raw lines and writes what comes back;
 the workers parse the lines, clean, render each output record and audit
-line, and in the corpus pass tally a batch's line keys before sending them. Results
-come back in input order, so JSONL outputs keep the order of their inputs.
-Every output file is written atomically (a temporary file, then a rename),
-so an output that exists is complete: ``--resume`` skips the inputs whose
-output exists and is newer than the input, and takes a JSONL input up after
-the last checkpoint of an interrupted run. Every document ends either in an output file
-or as a named error (on stderr and in the audit log); a failed document
-never stops the run.
+line, and in the corpus pass tally a batch's line keys before sending them.
+Results come back in input order, so JSONL outputs keep the order of their
+inputs. Every output file is written atomically (a temporary file, then a
+rename), so an output that exists is complete: ``--resume`` skips the inputs
+whose output exists and is newer than the input, and takes a JSONL input up
+after the last checkpoint of an interrupted run. Every document ends either
+in an output file or as a named error (on stderr and in the audit log); a
+failed document never stops the run.
 """
 
 from __future__ import annotations
@@ -347,15 +347,15 @@ def checkpoint_of(job: Job) -> dict[str, Any] | None:
     return state
 
 
-def resume_job(job: Job) -> bool:
-    """Take ``job`` up after the checkpoint an interrupted run left for it; False when there is none to use.
+def resume_job(job: Job, state: dict[str, Any] | None) -> bool:
+    """Take ``job`` up after ``state``, the checkpoint an interrupted run left for it (see :func:`checkpoint_of`);
+    False when there is none to use.
 
     Only a JSONL input that is still the one checkpointed (same path, size
     and modification time) is resumed: its writer starts with the lines of
     the partial output (read once; a partial output that no longer holds
     them means starting again) and its reader skips the input lines done.
     """
-    state = checkpoint_of(job)
     if state is None:
         return False
     done, failures = state.get("line"), state.get("failures", 0)
@@ -705,8 +705,9 @@ class Runner:
             self.stats.skipped_files = len(jobs) - len(todo)
             jobs = todo
             for job in jobs:
-                self._rewind_audit(job)
-                if resume_job(job):
+                state = checkpoint_of(job)
+                self._rewind_audit(job, state)
+                if resume_job(job, state):
                     self.stats.resumed_files += 1
                     self.stats.resumed_lines += job.done_lines
                     self.stats.failed += job.failures  # reported by the interrupted run
@@ -793,15 +794,14 @@ class Runner:
             return None
         return {"path": os.path.abspath(name), "size": st.st_size, "dev": st.st_dev, "ino": st.st_ino}
 
-    def _rewind_audit(self, job: Job) -> None:
-        """Cut off the audit records an interrupted run wrote for ``job`` after its last checkpoint.
+    def _rewind_audit(self, job: Job, state: dict[str, Any] | None) -> None:
+        """Cut off the audit records an interrupted run wrote for ``job`` after its last checkpoint, ``state``.
 
         They will be written again when the job is taken up (or started
         again) after that checkpoint. Only when the audit log is the same
         file, and every record after the checkpoint's end names this job's
         input: records of any other run or file are never touched.
         """
-        state = checkpoint_of(job)
         mark = state.get("audit") if state else None
         now = self._audit_end()
         if not isinstance(mark, dict) or now is None:
