@@ -213,8 +213,12 @@ def sketch_shape(settings: Mapping[str, Any] | None = None) -> tuple[int, int]:
     return _clamped(int(s["sketch_width"]), int(s["sketch_depth"]))
 
 
+@lru_cache(maxsize=1 << 14)
 def sketch_cells(key: int, shape: tuple[int, int]) -> tuple[int, ...]:
-    """The cell of ``key`` in each row of a count-min sketch of ``shape`` (the same in every process)."""
+    """The cell of ``key`` in each row of a count-min sketch of ``shape`` (the same in every process).
+
+    Cached: a site's sentence-like boilerplate comes back in document after document of a batch.
+    """
     width, depth = shape
     return tuple(((((key ^ salt) * _MIX) & _MASK) >> 11) % width for salt in _SALTS[:depth])
 
@@ -246,8 +250,7 @@ class CountMinSketch:
             r0, r1, r2, r3 = rows
             for (c0, c1, c2, c3), n in items:
                 v0, v1, v2, v3 = r0[c0], r1[c1], r2[c2], r3[c3]
-                target = min(v0, v1, v2, v3) + n
-                target = min(target, top)
+                target = min(min(v0, v1, v2, v3) + n, top)
                 if v0 < target:
                     r0[c0] = target
                 if v1 < target:
