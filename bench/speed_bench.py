@@ -184,6 +184,15 @@ def run_clis(runs: list[tuple[Path, Path, int, int]]) -> tuple[float, list[int]]
     return seconds, peaks
 
 
+def best_times(runs: list[Callable[[int], float]], repeat: int) -> list[float]:
+    """The best wall time of each run over ``repeat`` rounds that take them in turn (``run(i)``: round ``i``)."""
+    best = [float("inf")] * len(runs)
+    for i in range(repeat):
+        for k, run in enumerate(runs):
+            best[k] = min(best[k], run(i))
+    return best
+
+
 def split_jsonl(src: Path) -> tuple[Path, Path]:
     """The first and the second half of a JSONL file's lines, as two files next to it."""
     lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -232,11 +241,14 @@ def run_speed(*, repeat: int = 3, cli_docs: int = 2000, cli_repeat: int = 5, mem
         src = make_jsonl(tmpdir / "docs.jsonl", text, cli_docs)
         half_a, half_b = split_jsonl(src)
         halves = [(half_a, tmpdir / "out-a", 1, cli_docs // 2), (half_b, tmpdir / "out-b", 1, cli_docs - cli_docs // 2)]
-        j1 = j2 = pair = float("inf")
-        for i in range(cli_repeat):  # interleaved, best of each
-            j1 = min(j1, run_cli(src, tmpdir / f"out1-{i}", 1, cli_docs)[0])
-            j2 = min(j2, run_cli(src, tmpdir / f"out2-{i}", 2, cli_docs)[0])
-            pair = min(pair, run_clis(halves)[0])
+        j1, j2, pair = best_times(
+            [
+                lambda i: run_cli(src, tmpdir / f"out1-{i}", 1, cli_docs)[0],
+                lambda i: run_cli(src, tmpdir / f"out2-{i}", 2, cli_docs)[0],
+                lambda i: run_clis(halves)[0],
+            ],
+            cli_repeat,
+        )
         rows.append({"row": f"clean -j 1 ({cli_docs} docs)", "value": cli_docs / j1, "unit": "docs/s", "ratio": 1.0,
                      "note": f"{j1:.1f}s wall"})
         rows.append({"row": f"clean -j 2 ({cli_docs} docs)", "value": cli_docs / j2, "unit": "docs/s",
@@ -246,10 +258,13 @@ def run_speed(*, repeat: int = 3, cli_docs: int = 2000, cli_repeat: int = 5, mem
         # The same documents made distinct: each process then caches nothing another document reuses, as in a
         # corpus of new documents (above, every text comes back about twelve times, which favours -j 1).
         new = make_jsonl(tmpdir / "distinct.jsonl", text, cli_docs, distinct=True)
-        n1 = n2 = float("inf")
-        for i in range(max(1, cli_repeat - 2)):
-            n1 = min(n1, run_cli(new, tmpdir / f"new1-{i}", 1, cli_docs)[0])
-            n2 = min(n2, run_cli(new, tmpdir / f"new2-{i}", 2, cli_docs)[0])
+        n1, n2 = best_times(
+            [
+                lambda i: run_cli(new, tmpdir / f"new1-{i}", 1, cli_docs)[0],
+                lambda i: run_cli(new, tmpdir / f"new2-{i}", 2, cli_docs)[0],
+            ],
+            max(1, cli_repeat - 2),
+        )
         rows.append({"row": f"clean -j 1 ({cli_docs} distinct docs)", "value": cli_docs / n1, "unit": "docs/s",
                      "ratio": 1.0, "note": f"{n1:.1f}s wall; every line new"})
         rows.append({"row": f"clean -j 2 ({cli_docs} distinct docs)", "value": cli_docs / n2, "unit": "docs/s",
