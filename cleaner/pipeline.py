@@ -128,6 +128,13 @@ class KeptMap:
                 yield pos + lo - q, pos + hi - q
             i += 1
 
+    def carry(self, records: Iterable[Removal], record: Callable[[str, int, int, str], Any], note: str = "") -> None:
+        """``record(rule, start, end, reason + note)`` (a document's ``remove`` or ``note``) every one of
+        ``records``, made on the clean text, at the pieces of the normalised text it comes from."""
+        for r in records:
+            for start, end in self.spans(r.start, r.end):
+                record(r.rule, start, end, r.reason + note)
+
 
 def render(text: str, removals: Iterable[Removal]) -> str:
     """The text left when the (settled) removed spans are cut out."""
@@ -244,10 +251,7 @@ class Cleaner:
             judged = {ln.text for ln in again.lines}
             if not again.records:
                 return
-            where = KeptMap(doc.text, removals)
-            for r in again.records:
-                for start, end in where.spans(r.start, r.end):
-                    doc.remove(r.rule, start, end, f"{r.reason} (on the text left by the first pass)")
+            KeptMap(doc.text, removals).carry(again.records, doc.remove, " (on the text left by the first pass)")
 
     @staticmethod
     def settled(doc: Document) -> list[Removal]:
@@ -311,10 +315,6 @@ class Cleaner:
         content = _LazyLang(render(doc.text, removals), doc_id, meta, self.config.languages)
         self.run_to_fixpoint(content)
         where = KeptMap(doc.text, removals)
-        for r in content.records:
-            for start, end in where.spans(r.start, r.end):
-                doc.remove(r.rule, start, end, r.reason)
-        for r in content.notes:
-            for start, end in where.spans(r.start, r.end):
-                doc.note(r.rule, start, end, r.reason)
+        where.carry(content.records, doc.remove)
+        where.carry(content.notes, doc.note)
         return self.finish(doc, page.metadata, language_of=content)
