@@ -11,6 +11,8 @@ Sections (each a module of ``bench/`` with a ``run_*`` function and its own
   adversarial text, next to the MB/s on the sample corpus.
 
 ``python -m bench speed`` (or ``text``, ``html``) runs only the sections named.
+``python -m bench snapshot --save FILE`` / ``--check FILE`` is no benchmark
+but the byte-identity check of refactorings (see ``bench/snapshot.py``).
 With several sections, each runs in a fresh Python process, so that no
 section's figures depend on what an earlier one left in memory (warm
 caches, garbage). A section that fails is reported and the others still
@@ -64,6 +66,10 @@ SECTIONS: dict[str, Callable[[], None]] = {
 
 def main(argv: list[str]) -> int:
     """Run the named sections (all by default); 1 when one of them failed."""
+    if argv[:1] == ["snapshot"]:
+        import snapshot
+
+        return snapshot.main(argv[1:])
     names = argv or list(SECTIONS)
     unknown = [n for n in names if n not in SECTIONS]
     if unknown:
