@@ -2,7 +2,8 @@
 
 The normalised text is what offsets in the audit log point into. It is:
 
-* repaired with ftfy (mojibake, HTML entities, control characters, NFC);
+* repaired with ftfy (mojibake, HTML entities, control characters) and in
+  NFC, the canonical composition of Unicode;
 * free of odd whitespace: tabs, non-breaking and other Unicode spaces become
   one plain space, zero-width characters and soft hyphens are dropped, every
   line break is ``\\n``;
@@ -12,6 +13,13 @@ The normalised text is what offsets in the audit log point into. It is:
 
 Because the form is canonical, normalising normalised text changes nothing,
 and the clean body (the normalised text minus removed spans) is canonical too.
+
+Nothing else is changed: repairing encoding and whitespace is all.
+Compatibility characters are text as written and stay as they are:
+full-width letters, digits and punctuation (``，``, ``Ａ``), the ideographic
+space (U+3000, a full-width character, not collapsed like other spaces),
+half-width katakana, ligatures (``ﬁ``) and the CJK compatibility ideographs
+(which NFC alone would map to their unified forms).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import re
 import unicodedata
 
 import ftfy
-from ftfy import badness, chardata, fixes
+from ftfy import badness, fixes
 
 # Unicode line and paragraph separators and other vertical breaks.
 _BREAKS = re.compile(r"\r\n?|[\v\f\x85\u2028]")
@@ -29,21 +37,37 @@ _PARAGRAPH_SEP = "\u2029"
 # Characters that carry no text: zero-width spaces and joiners used as
 # separators, the BOM, soft hyphens, word joiners.
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\u180e]")
-# Horizontal whitespace other than the plain space.
-_SPACES = re.compile(r"[^\S\n]+")
+# Horizontal whitespace other than the plain space (and the ideographic space, a full-width character that stays).
+_SPACES = re.compile(r"[^\S\n\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-# Whitespace other than the plain space and the line break (what _SPACES has to replace).
+# Whitespace other than the plain space, the line break and the ideographic space (what _SPACES has to replace).
 _ODD_SPACE = re.compile(
-    "[" + re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")) + "]"
+    "[" + re.escape("".join(c for c in map(chr, range(0x3000)) if c.isspace() and c not in " \n")) + "]"
 )
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",
     uncurl_quotes=False,
+    fix_latin_ligatures=False,  # compatibility characters are text as written (see the module doc)
+    fix_character_width=False,
     fix_line_breaks=True,
-    normalization="NFC",
+    normalization=None,  # nfc() below, which keeps the CJK compatibility ideographs
     explain=False,
 )
+# CJK compatibility ideographs: NFC maps each to its unified ideograph, yet they are written on purpose (a
+# name's or an edition's own glyph), so nfc() keeps them.
+_CJK_COMPAT = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f])")
+
+
+def nfc(text: str) -> str:
+    """``text`` in NFC, but for its CJK compatibility ideographs, which stay as they are."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    if not _CJK_COMPAT.search(text):
+        return unicodedata.normalize("NFC", text)
+    return "".join(
+        part if i % 2 else unicodedata.normalize("NFC", part) for i, part in enumerate(_CJK_COMPAT.split(text))
+    )
 
 
 # C0/C1 control characters other than tab and line breaks, and ANSI escapes.
@@ -91,14 +115,10 @@ def _suspect_chars() -> re.Pattern[str]:
 
 
 _SUSPECT = _suspect_chars()
-# Characters ftfy's fix_latin_ligatures and fix_character_width replace.
-_WIDE_OR_LIGATURE = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in sorted({*chardata.LIGATURES, *chardata.WIDTH_MAP})) + "]"
-)
 _REACH = 6  # a badness match spans at most 7 characters
-# Any character the last fixes of repair() act on (controls, wide forms and ligatures, surrogates):
-# one scan that, when it finds none, lets repair skip their three separate checks.
-_RARE = re.compile("[" + _CONTROL.pattern[1:-1] + _WIDE_OR_LIGATURE.pattern[1:-1] + "\ud800-\udfff]")
+# Any character the last fixes of repair() act on (controls, surrogates): one scan that, when it finds none,
+# lets repair skip their separate checks.
+_RARE = re.compile("[" + _CONTROL.pattern[1:-1] + "\ud800-\udfff]")
 
 
 _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n"
@@ -143,8 +163,8 @@ def repair(text: str, unusual: str | None = None) -> str:
 
     ftfy's encoding repair is its costly step and only acts on text its
     badness measure flags; other text gets ftfy's cheap fixes directly
-    (entities, terminal escapes, control characters, ligatures, character
-    width, NFC), which gives the same result much faster. ``unusual`` is
+    (entities, terminal escapes, control characters, surrogates), which
+    gives the same result much faster. Then :func:`nfc`. ``unusual`` is
     ``_unusual(text)`` when the caller has it.
     """
     if unusual is None:
@@ -152,7 +172,7 @@ def repair(text: str, unusual: str | None = None) -> str:
     if text.isascii() and "&" not in text and not _CONTROL.search(unusual):
         return text
     if looks_bad(text, unusual):
-        return ftfy.fix_text(text, _FTFY_CONFIG)
+        return nfc(ftfy.fix_text(text, _FTFY_CONFIG))
     if "&" in text:  # ftfy's unescape_html="auto": only lines without "<"
         unescaped = "\n".join(
             fixes.unescape_html(ln) if "&" in ln and "<" not in ln else ln for ln in text.split("\n")
@@ -161,14 +181,12 @@ def repair(text: str, unusual: str | None = None) -> str:
             text, unusual = unescaped, _unusual(unescaped)
     if "\x1b" in text:
         text = fixes.remove_terminal_escapes(text)  # removes characters only: unusual is now a superset
-    if _RARE.search(unusual):  # else (or for a superset's extra) the three steps below would change nothing
+    if _RARE.search(unusual):  # else (or for a superset's extra) the steps below would change nothing
         if _CONTROL.search(text):
             text = fixes.fix_c1_controls(text)
             text = fixes.remove_control_chars(text)
-        if _WIDE_OR_LIGATURE.search(text):  # str.translate with a dict is slow: only when it has work
-            text = fixes.fix_character_width(fixes.fix_latin_ligatures(text))
         text = fixes.fix_surrogates(text)
-    return unicodedata.normalize("NFC", text)
+    return nfc(text)
 
 
 def normalize(text: str) -> str:
