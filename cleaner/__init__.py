@@ -6,39 +6,34 @@ Library use::
     result = cleaner.clean_text(text)
     result.text        # the clean body
     result.removals    # what was removed, by which rule, and why
+    result.to_dict()   # all of it, JSON-ready
 
 ``cleaner.Cleaner(config)`` is the reusable, configured object behind
-:func:`clean_text` and :func:`clean_html`.
+:func:`clean_text` and :func:`clean_html` (which keep one per configuration
+object); :class:`BatchCleaner` cleans batches for ``datasets.Dataset.map``;
+:func:`learn_corpus` runs the corpus pass over an iterable of documents.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from cleaner.config import Config, ConfigError
+from cleaner.corpus import CorpusModel
 from cleaner.document import Removal
+from cleaner.library import BatchCleaner, clean_html, clean_text, learn_corpus, record_source
 from cleaner.pipeline import Cleaner, Result, rebuild
 
-__all__ = ["Cleaner", "Config", "ConfigError", "Removal", "Result", "clean_html", "clean_text", "rebuild"]
+__all__ = [
+    "BatchCleaner",
+    "Cleaner",
+    "Config",
+    "ConfigError",
+    "CorpusModel",
+    "Removal",
+    "Result",
+    "clean_html",
+    "clean_text",
+    "learn_corpus",
+    "rebuild",
+    "record_source",
+]
 __version__ = "0.1.0"
-
-_DEFAULT: Cleaner | None = None
-
-
-def _cleaner(config: Config | None) -> Cleaner:
-    global _DEFAULT
-    if config is not None:
-        return Cleaner(config)
-    if _DEFAULT is None:
-        _DEFAULT = Cleaner()
-    return _DEFAULT
-
-
-def clean_text(text: str, *, config: Config | None = None, **kwargs: Any) -> Result:
-    """Clean one article text; see :class:`Result`."""
-    return _cleaner(config).clean_text(text, **kwargs)
-
-
-def clean_html(html: str | bytes, *, url: str | None = None, config: Config | None = None, **kwargs: Any) -> Result:
-    """Extract and clean the article body of one HTML page; see :class:`Result`."""
-    return _cleaner(config).clean_html(html, url=url, **kwargs)

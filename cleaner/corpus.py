@@ -60,6 +60,9 @@ _DIGITS = re.compile(r"\d+")
 _TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 _QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")
 
+# The source of a library document given with no source, URL or source field (see cleaner.learn_corpus).
+DEFAULT_SOURCE = ""
+
 DEFAULTS: dict[str, Any] = {
     "capacity": 1024,
     "max_sources": 1024,

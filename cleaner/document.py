@@ -63,8 +63,8 @@ class Removal(NamedTuple):
     reason: str
     action: str = "remove"
 
-    def as_dict(self) -> dict[str, Any]:
-        """The record as a JSON-ready dict."""
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict: ``rule``, ``action``, ``start``, ``end``, ``text``, ``reason``."""
         return {
             "rule": self.rule,
             "action": self.action,

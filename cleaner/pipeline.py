@@ -15,14 +15,17 @@ from functools import cached_property, partial
 from typing import Any
 
 from cleaner.config import Config
+from cleaner.corpus import DEFAULT_SOURCE, CorpusModel, keys_of_lines, source_of
 from cleaner.document import Document, Removal
 from cleaner.lang import detect_language
 from cleaner.normalize import normalize
 from cleaner.phrases import PhraseBook
 from cleaner.rules import Decision, RuleContext, all_rules
 
+_REPR_CHARS = 60  # of the clean text in repr(result)
 
-@dataclass
+
+@dataclass(repr=False)
 class Result:
     """The outcome of cleaning one document.
 
@@ -30,6 +33,7 @@ class Result:
     ``removals`` lists every removed span of ``normalized`` in order, with
     the rule that removed it and why; ``notes`` lists spans a rule looked at
     and deliberately kept. ``normalized`` minus the removed spans is ``text``.
+    :meth:`to_dict` gives all of it as JSON-ready data.
     """
 
     text: str
@@ -47,10 +51,32 @@ class Result:
             self.language = self.language()
         return self.language
 
+    def __repr__(self) -> str:
+        """A one-line summary (the text cut short, the removals counted): a page's result is otherwise huge."""
+        text = self.text if len(self.text) <= _REPR_CHARS else self.text[: _REPR_CHARS - 3] + "..."
+        lang = f", lang={self.language!r}" if isinstance(self.language, str) and self.language else ""
+        return (
+            f"Result(doc_id={self.doc_id!r}, text={text!r} ({len(self.text)} chars), "
+            f"removals={len(self.removals)}, notes={len(self.notes)}{lang})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data: ``doc_id``, ``text``, ``lang``, ``metadata``, ``removals`` and
+        ``notes`` (lists of :meth:`Removal.to_dict`), and ``normalized`` (what their offsets point into)."""
+        return {
+            "doc_id": self.doc_id,
+            "text": self.text,
+            "lang": self.lang,
+            "metadata": dict(self.metadata),
+            "removals": [r.to_dict() for r in self.removals],
+            "notes": [r.to_dict() for r in self.notes],
+            "normalized": self.normalized,
+        }
+
     def audit_records(self) -> list[dict[str, Any]]:
         """Removals and notes as JSON-ready dicts, with the document id."""
         records = sorted(self.removals + self.notes, key=lambda r: (r.start, r.end))
-        return [{"doc": self.doc_id, **r.as_dict()} for r in records]
+        return [{"doc": self.doc_id, **r.to_dict()} for r in records]
 
 
 _STRENGTH = {"": 0, " ": 1, "\n": 2, "\n\n": 3}
@@ -184,9 +210,15 @@ class _LazyLang(Document):
 
 
 class Cleaner:
-    """A configured, reusable cleaner: ``Cleaner(config).clean_text(text)``."""
+    """A configured, reusable cleaner: ``Cleaner(config).clean_text(text)``.
 
-    def __init__(self, config: Config | None = None) -> None:
+    ``corpus``: what a corpus pass learnt (:func:`cleaner.learn_corpus`), for the ``corpus`` rule; each
+    document is then judged against its source's statistics (the ``source`` argument of
+    :meth:`clean_text` and :meth:`clean_html`, else the site of the page's URL, else the one source of
+    documents given without one).
+    """
+
+    def __init__(self, config: Config | None = None, *, corpus: CorpusModel | None = None) -> None:
         self.config = config or Config.load()
         self.rules = [r for r in all_rules() if self.config.rule_enabled(r)]
         self.text_rules = [r for r in self.rules if r.kind in ("text", "corpus")]
@@ -194,7 +226,7 @@ class Cleaner:
         # Each rule's parameters, merged once (Config.rule_params builds a new dict per call).
         self.params = {r.name: self.config.rule_params(r) for r in self.rules}
         self._phrases: dict[str, PhraseBook] = {}
-        self.corpus: Any = None
+        self.corpus: CorpusModel | None = corpus
         self.max_passes = max(1, int(self.config.section("limits").get("max_rule_passes", 4)))
 
     def phrases_for(self, lang: str = "") -> PhraseBook:
@@ -281,14 +313,47 @@ class Cleaner:
             metadata=dict(metadata or {}),
         )
 
-    def clean_text(self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None) -> Result:
-        """Clean one text document."""
-        doc = self.make_document(text, doc_id=doc_id, meta=meta)
+    def line_keys(self, content: str | bytes, *, html: bool = False) -> set[int]:
+        """The distinct line keys a corpus pass counts for one document (see :mod:`cleaner.corpus`).
+
+        Its lines are those the text rules will see: the normalised text, or
+        for an HTML page its visible text (the lines of every block, of which
+        the text rules see those of the main content; finding it is not needed).
+        """
+        if html:
+            from cleaner.html import visible_text
+
+            text = visible_text(content, cleaner=self)
+        else:
+            text = normalize(content if isinstance(content, str) else content.decode("utf-8", "replace"))
+        return keys_of_lines(text.split("\n"), int(self.config.section("corpus").get("sentence_words", 8)))
+
+    def _with_source(self, meta: dict[str, Any] | None, source: str | None, url: str | None = None) -> dict[str, Any]:
+        """``meta`` with the document's corpus source: ``source``, else (with a corpus model) the one its
+        URL or nothing gives, as :func:`cleaner.learn_corpus` counted it."""
+        meta = dict(meta or {})
+        if source is not None:
+            meta["source"] = source
+        elif self.corpus is not None and "source" not in meta:
+            meta["source"] = source_of({}, url, DEFAULT_SOURCE)
+        return meta
+
+    def clean_text(
+        self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None, source: str | None = None
+    ) -> Result:
+        """Clean one text document (``source``: its source in the corpus model, if there is one)."""
+        doc = self.make_document(text, doc_id=doc_id, meta=self._with_source(meta, source))
         self.run_to_fixpoint(doc)
         return self.finish(doc)
 
     def clean_html(
-        self, html: str | bytes, *, url: str | None = None, doc_id: str = "", meta: dict[str, Any] | None = None
+        self,
+        html: str | bytes,
+        *,
+        url: str | None = None,
+        doc_id: str = "",
+        meta: dict[str, Any] | None = None,
+        source: str | None = None,
     ) -> Result:
         """Clean one HTML page.
 
@@ -298,12 +363,14 @@ class Cleaner:
         what is left (the content, as a document of its own: positions and
         neighbours are those of the article, not of the page), so the audit
         log accounts for every visible block. ``Result.lang`` is the
-        content's language.
+        content's language. ``source``: the page's source in the corpus
+        model, if there is one (else the site of ``url``).
         """
         from cleaner.html import extract  # trafilatura is imported only when needed
 
         page = extract(html, url=url, cleaner=self)
-        meta = {**(meta or {}), **({"url": url} if url else {}), "main_content_extracted": page.main_content}
+        meta = self._with_source(meta, source, url)
+        meta.update({"url": url} if url else {}, main_content_extracted=page.main_content)
         doc = Document(page.text, doc_id, meta)
         for rule_name, d in page.decisions:
             doc.remove(rule_name, d.start, d.end, d.reason)

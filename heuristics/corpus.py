@@ -1,8 +1,9 @@
 """Corpus-level boilerplate: lines that repeat across many documents of one source.
 
 Runs only when the corpus pass ran (``clean`` does it for runs of more than
-one document, see ``--corpus-pass``; in a library, set ``Cleaner.corpus`` to
-a :class:`cleaner.corpus.CorpusModel` and pass ``meta={"source": ...}``).
+one document, see ``--corpus-pass``; in a library, pass the model of
+:func:`cleaner.learn_corpus` to ``Cleaner(config, corpus=model)`` and each
+document's ``source=``).
 The counting and its memory budget are described in ``cleaner/corpus.py``.
 """
 

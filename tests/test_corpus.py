@@ -175,14 +175,8 @@ def test_source_of(record: dict | None, url: str | None, path: str, expected: st
 
 
 def _model(records: list[dict], seed_texts: dict[str, str], config: Config) -> cleaner.Cleaner:
-    counter = CorpusCounter(config.section("corpus"))
-    for rec in records:
-        counter.add_text(source_of(rec, None, "sites.jsonl"), rec["text"])
-    for text in seed_texts.values():
-        counter.add_text("seeds", text)
-    cln = cleaner.Cleaner(config)
-    cln.corpus = counter.freeze(min_docs=2, min_share=0.3)
-    return cln
+    seeds = [{"text": text, "source": "seeds"} for text in seed_texts.values()]
+    return cleaner.Cleaner(config, corpus=cleaner.learn_corpus([*records, *seeds], config))
 
 
 def test_rule_removes_site_promos_and_keeps_cross_source_quote(tmp_path: Path) -> None:
@@ -190,7 +184,7 @@ def test_rule_removes_site_promos_and_keeps_cross_source_quote(tmp_path: Path) -
     seeds = {n: (CORPUS / n).read_text(encoding="utf-8") for n in SEEDS}
     cln = _model(records, seeds, Config.load())
     for rec in records:
-        result = cln.clean_text(rec["text"], meta={"source": source_of(rec, None, "sites.jsonl")})
+        result = cln.clean_text(rec["text"], source=cleaner.record_source(rec))
         promos = PROMO_A if rec["id"].startswith("a") else PROMO_B
         for promo in promos:
             assert promo not in result.text, (rec["id"], promo)
