@@ -127,7 +127,8 @@ class BatchCleaner:
     ``add_stats`` adds the ``removed_chars`` and ``lang`` columns,
     ``audit_key`` a column with each row's removal records
     (:meth:`Removal.to_dict`); ``metadata_key`` a column with the page's
-    metadata (title, author, date, ...). Rows whose value is missing
+    metadata (title, author, date, ...); ``markdown``: a page's clean text
+    is Markdown (headings, lists, tables, code, quotes). Rows whose value is missing
     (None) stay None. Other columns are left to ``datasets`` (it keeps them).
 
     ``corpus``/``source_key``: a :func:`learn_corpus` model and the column
@@ -147,6 +148,7 @@ class BatchCleaner:
         add_stats: bool = False,
         audit_key: str | None = None,
         metadata_key: str | None = None,
+        markdown: bool = False,
         corpus: CorpusModel | None = None,
         source_key: str | None = None,
     ) -> None:
@@ -154,6 +156,7 @@ class BatchCleaner:
         self.text_key, self.html_key, self.url_key = text_key, html_key, url_key
         self.output_key = output_key or text_key
         self.add_stats, self.audit_key, self.metadata_key = add_stats, audit_key, metadata_key
+        self.markdown = markdown
         self.corpus, self.source_key = corpus, source_key
         self._cleaner: Cleaner | None = None
 
@@ -174,7 +177,7 @@ class BatchCleaner:
         """The new columns of one batch."""
         n = len(next(iter(batch.values()), []))
         rows = [self.clean_row(batch, i) for i in range(n)]
-        out: dict[str, list[Any]] = {self.output_key: [r.text if r is not None else None for r in rows]}
+        out: dict[str, list[Any]] = {self.output_key: [_text(r) for r in rows]}
         if self.add_stats:
             out["removed_chars"] = [
                 None if r is None else sum(len(x.text) for x in r.removals) for r in rows
@@ -195,10 +198,18 @@ class BatchCleaner:
         html = column(self.html_key)
         if isinstance(html, (str, bytes)):
             url = column(self.url_key)
-            return self.cleaner.clean_html(html, url=url if isinstance(url, str) else None, source=source)
+            url = url if isinstance(url, str) else None
+            return self.cleaner.clean_html(html, url=url, source=source, markdown=self.markdown)
         text = column(self.text_key)
         if text is None:
             return None
         if not isinstance(text, str):
             raise TypeError(f"column {self.text_key!r}: row {i} is {type(text).__name__}, not text")
         return self.cleaner.clean_text(text, source=source)
+
+
+def _text(result: Result | None) -> str | None:
+    """A row's output: the clean text, or the Markdown when the result has it."""
+    if result is None:
+        return None
+    return result.markdown if result.markdown is not None else result.text

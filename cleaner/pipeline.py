@@ -43,6 +43,7 @@ class Result:
     notes: list[Removal] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     language: str | Callable[[], str] = field(default="", repr=False)  # the code, or how to detect it
+    markdown: str | None = None  # a page's kept blocks as Markdown, when asked for (clean_html(markdown=True))
 
     @property
     def lang(self) -> str:
@@ -354,6 +355,7 @@ class Cleaner:
         doc_id: str = "",
         meta: dict[str, Any] | None = None,
         source: str | None = None,
+        markdown: bool = False,
     ) -> Result:
         """Clean one HTML page.
 
@@ -364,7 +366,9 @@ class Cleaner:
         neighbours are those of the article, not of the page), so the audit
         log accounts for every visible block. ``Result.lang`` is the
         content's language. ``source``: the page's source in the corpus
-        model, if there is one (else the site of ``url``).
+        model, if there is one (else the site of ``url``). ``markdown``: also
+        render the kept blocks as Markdown (``Result.markdown``: headings,
+        lists, tables, code and quotes; see :mod:`cleaner.markdown`).
         """
         from cleaner.html import extract  # trafilatura is imported only when needed
 
@@ -384,4 +388,9 @@ class Cleaner:
         where = KeptMap(doc.text, removals)
         where.carry(content.records, doc.remove)
         where.carry(content.notes, doc.note)
-        return self.finish(doc, page.metadata, language_of=content)
+        result = self.finish(doc, page.metadata, language_of=content)
+        if markdown:
+            from cleaner.markdown import render as render_markdown
+
+            result.markdown = render_markdown(result.normalized, page.blocks, result.removals)
+        return result
