@@ -152,8 +152,10 @@ def _runner(tmp: Path, jobs: int) -> dict[str, dict[str, str]]:
     with texts.open("w", encoding="utf-8") as fh:
         for key in sorted(full):
             fh.write(json.dumps({"id": key, "text": full[key]}) + "\n")
-    low_bars = ["--set", "corpus.repeated_line:min_docs=3", "--set", "corpus.repeated_line:min_share=0.02"]
-    found.update(_jsonl_run(tmp, texts, [texts.name, "-j", "2", *low_bars]))
+    low_bars = tmp / "low-bars.toml"
+    bars = "min_docs = 3\nmin_share = 0.02\n"
+    low_bars.write_text(f'[corpus]\n{bars}\n[rules."corpus.repeated_line"]\n{bars}', encoding="utf-8")
+    found.update(_jsonl_run(tmp, texts, [texts.name, "-j", "2", "-c", low_bars.name]))
     return found
 
 
@@ -218,6 +220,9 @@ def main(argv: list[str]) -> int:
         if not (web_dev / "ground-truth.json").is_file():
             print(f"snapshot: no web-dev data in {web_dev}", file=sys.stderr)
             return 2
+    if args.check is not None and not args.check.is_file():
+        print(f"snapshot: {args.check}: no such snapshot file", file=sys.stderr)
+        return 2
     now = take(web_dev, args.jobs)
     if args.save is not None:
         args.save.write_text(json.dumps(now, indent=0, sort_keys=True) + "\n", encoding="utf-8")

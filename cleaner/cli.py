@@ -31,6 +31,14 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _list_rules(config: Config) -> None:
+    from cleaner.html import main_content
+
+    html = config.section("html")
+    state = "on " if html.get("main_content", True) else "off"
+    keys = ("fast", "rescue_below_chars", "favor_precision", "favor_recall", "include_tables", "include_comments",
+            "min_kept_share")
+    extra = "  [" + ", ".join(f"{k}={html[k]}" for k in keys if k in html) + "]"
+    click.echo(f"{main_content.STEP:<24} {state} step  {main_content.DESCRIPTION}{extra}")
     for r in all_rules():
         state = "on " if config.rule_enabled(r) else "off"
         params = config.rule_params(r)

@@ -32,11 +32,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cleaner.rules import Rule, all_rules
+from cleaner.rules import Rule, all_rules, rule_packages
 
 
 class ConfigError(ValueError):
     """A configuration file or option that cannot be used."""
+
+
+# Engine steps that remove text under a name of their own, as a rule does: --enable/--disable NAME sets
+# the switch in their settings table.
+STEP_SWITCHES = {"html.main_content": ("html", "main_content")}
 
 
 def _read_toml(path: Path | Any) -> dict[str, Any]:
@@ -61,10 +66,11 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def default_settings() -> dict[str, Any]:
-    """The shipped defaults: engine settings merged with the rules' settings."""
-    engine = _read_toml(resources.files("cleaner") / "settings.toml")
-    rules = _read_toml(resources.files("heuristics") / "settings.toml")
-    return _merge(engine, rules)
+    """The shipped defaults: engine settings merged with the settings of every rule package."""
+    data = _read_toml(resources.files("cleaner") / "settings.toml")
+    for package in rule_packages():
+        data = _merge(data, _read_toml(resources.files(package) / "settings.toml"))
+    return data
 
 
 @dataclass
@@ -110,8 +116,12 @@ class Config:
         return self.data.setdefault("rules", {}).setdefault(name, {})
 
     def _switch(self, name: str, on: bool) -> None:
+        steps = [step for step in STEP_SWITCHES if name in (step, step.split(".", 1)[0])]
+        for step in steps:
+            table, key = STEP_SWITCHES[step]
+            self.data.setdefault(table, {})[key] = on
         names = [r.name for r in all_rules() if name in (r.name, r.family)]
-        if not names:
+        if not names and not steps:
             raise ConfigError(f"unknown rule or family {name!r} (see clean --list-rules)")
         for n in names:
             self._rule_table(n)["enabled"] = on

@@ -18,7 +18,6 @@ import gzip
 import io
 import json
 import os
-import re
 import stat
 import tempfile
 import zlib
@@ -27,25 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from cleaner.decoding import decode_text
+from cleaner.errors import InputError
+
+__all__ = ["AtomicWriter", "InputError", "InputFile", "Task", "decode_text", "iter_jsonl", "read_bytes", "walk_inputs"]
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
-
-
-class InputError(ValueError):
-    """A document or file that cannot be read; the message names the file (and line) and the reason.
-
-    ``source``, ``line`` and ``doc_id``, when given, say which input failed;
-    they go into the audit log's error record.
-    """
-
-    def __init__(
-        self, message: str, *, source: str | None = None, line: int | None = None, doc_id: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.source = source
-        self.line = line
-        self.doc_id = doc_id
 
 
 @dataclass(slots=True)  # slots: a task crosses to a worker process as a tuple of its fields (pickled faster)
@@ -192,104 +179,6 @@ def read_bytes(path: Path, max_bytes: int, max_expanded: int) -> bytes:
         raise
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(f"cannot read ({getattr(exc, 'strerror', None) or exc})") from exc
-
-
-# Control characters that do not occur in text (tab, line feed, vertical tab,
-# form feed and carriage return do); plus the C1 block, which no real text uses.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_BINARY_SHARE = 0.05  # more control characters than this share of a sample: binary data
-_SAMPLE = 65_536
-
-
-def is_binary(text: str) -> bool:
-    """True when a decoded sample of ``text`` holds too many control characters to be text."""
-    sample = text[:_SAMPLE]
-    return bool(sample) and len(_CONTROL.findall(sample)) > _BINARY_SHARE * len(sample)
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """The UTF-16 encoding of BOM-less ``data`` when its NUL bytes say so (ASCII-heavy text), else None."""
-    sample = data[:_SAMPLE] if len(data) % 2 == 0 else b""
-    if len(sample) < 4:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd > 0.3 * len(sample) / 2 and even == 0:
-        return "utf-16-le"
-    if even > 0.3 * len(sample) / 2 and odd == 0:
-        return "utf-16-be"
-    return None
-
-
-def _looks_western(text: str) -> bool:
-    """True when ``text`` decoded as cp1252 reads like a Latin-script language.
-
-    In a Western text decoded right, accented letters sit inside words of
-    mostly plain letters; a Cyrillic, Greek or Asian text decoded as cp1252
-    turns into words made only of accented letters and symbols.
-    """
-    long_words = [w for w in _LETTERS.findall(text[:_SAMPLE]) if len(w) >= 3]
-    if not long_words:
-        return True
-    alien = sum(1 for w in long_words if not any(c.isascii() for c in w))
-    return alien <= 0.1 * len(long_words)
-
-
-_LETTERS = re.compile(r"[^\W\d_]+")
-
-
-def decode_text(data: bytes) -> str:
-    """Decode a text file; raise InputError for binary data.
-
-    In order: a byte-order mark (UTF-8, UTF-16, UTF-32); UTF-16 without BOM
-    (told by its NUL bytes); strict UTF-8; Windows-1252 (a superset of the
-    printable Latin-1, what browsers read "latin-1" as) when the result reads
-    like a Latin-script text; else the encoding charset-normalizer detects;
-    else Latin-1, which decodes any bytes. Data with NUL bytes (other than
-    UTF-16/32) or many control characters is binary, not text.
-    """
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return _checked(data[len(bom) :].decode(enc, errors="replace"))
-    if b"\x00" in data[:_SAMPLE]:
-        enc16 = _utf16_without_bom(data)
-        if enc16 is None:
-            raise InputError("binary file (NUL bytes), not text")
-        return _checked(data.decode(enc16, errors="replace"))
-    try:
-        return _checked(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-        if _looks_western(text):
-            return _checked(text)
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    if best is not None:
-        try:
-            return _checked(data.decode(best.encoding))
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return _checked(data.decode("latin-1"))
-
-
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-
-
-def _checked(text: str) -> str:
-    """``text``, unless it is binary data (then InputError)."""
-    if is_binary(text):
-        raise InputError("binary file (control characters), not text")
-    return text
 
 
 def printable(text: str) -> str:

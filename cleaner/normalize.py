@@ -246,3 +246,47 @@ def _canonical_spaces(text: str, unusual: str | None = None) -> str:
     if "\n\n\n" in text:  # what _BLANK_LINES needs
         text = _BLANK_LINES.sub("\n\n", text)
     return text.strip("\n")
+
+
+# What ftfy (inside ``normalize``) could change in a line of decoded page text:
+# UTF-8 read as Latin-1/cp1252 (a lead byte then a continuation byte), HTML
+# entities, C1 and other control characters, replacement characters,
+# ligatures, full-width forms, lone surrogates, and text not in NFC.
+_CP1252_CONTINUATION = (
+    "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_FTFY_NEEDED = re.compile(
+    f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_CONTINUATION}]"
+    "|[&\x00-\x08\x0b-\x1f\x7f-\x9f\u206a-\u206f\ufb00-\ufb06\uff00-\uffef\ufff9-\ufffd\ud800-\udfff]"
+    "|[\U000e0000-\U000e007f\U0001d173-\U0001d17a]"
+)
+
+
+def needs_repair(text: str) -> bool:
+    """True when ftfy might change ``text`` (a conservative test, much cheaper than ftfy)."""
+    if text.isascii():
+        return "&" in text
+    return bool(_FTFY_NEEDED.search(text)) or not unicodedata.is_normalized("NFC", text)
+
+
+def normalize_lines(texts: list[str]) -> list[str]:
+    """Normalise every one of ``texts``, lines with single spaces, running ftfy only where it can matter.
+
+    ftfy costs about a microsecond per character and has a fixed cost per
+    line; yet text decoded from a page rarely has anything for it to
+    repair. So a line that :func:`needs_repair` clears only loses its
+    invisible characters and extra spaces (what the rest of ``normalize``
+    does to a single line), and the other lines are normalised one by one
+    (not joined: ftfy judges a text as a whole, so a joined repair could
+    differ from the lines' own). Either way ``normalize(line) == line`` for
+    every result.
+    """
+    if _INVISIBLE.search("\n".join(texts)):
+        parts = [" ".join(_INVISIBLE.sub("", t).split()) for t in texts]
+    else:
+        parts = list(texts)
+    for n, text in enumerate(parts):
+        if needs_repair(text):
+            parts[n] = " ".join(normalize(text).split())
+    return parts

@@ -1,17 +1,20 @@
 """The rule registry: how heuristics plug into the engine.
 
-A rule is a named function that looks at a :class:`~cleaner.document.Document`
-and yields :class:`Decision` objects (spans to remove, or spans it chose to
-keep while unsure). The engine knows nothing about any particular rule: it
-imports the ``heuristics`` package, which registers its rules here with the
-:func:`rule` decorator, and runs them in ``order``.
+A rule is a named function registered with the :func:`rule` decorator. The
+engine knows nothing about any particular rule: it imports the rule
+packages (``heuristics``), which register their rules here, and runs the
+enabled ones in ``order``. Three kinds exist, with two protocols:
 
-Two kinds of rules exist:
-
-* ``text`` rules see a normalised text document (every input ends up as one);
-* ``html`` rules are called as ``func(tree, ctx)`` with the parsed page (an
-  lxml tree) and their :class:`RuleContext`, and yield ``(element, reason)``
-  for each element whose text is boilerplate (see :mod:`cleaner.html`).
+* ``text`` rules (:class:`TextRule`) see a normalised text document (every
+  input ends up as one) and yield :class:`Decision` objects: spans to
+  remove, or spans they chose to keep while unsure;
+* ``corpus`` rules are text rules that also read the corpus model in their
+  context (they run when the corpus pass ran);
+* ``html`` rules (:class:`HtmlRule`) see the parsed page (an lxml tree) and
+  an :class:`HtmlContext` holding the page's index, and yield
+  ``(element, reason)`` for each element whose text is boilerplate (see
+  :mod:`cleaner.html.flags`). Their ``max_words`` parameter is the most
+  words of main content a flagged element may hold.
 
 Every rule has a dotted name (``family.rule``), a one-sentence description
 (the first sentence of its docstring), a default on/off switch and default
@@ -21,12 +24,19 @@ parameters; users override the last two in their TOML configuration.
 from __future__ import annotations
 
 import importlib
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
     from cleaner.config import Config
+    from cleaner.document import Document
+    from cleaner.html.index import PageIndex
     from cleaner.phrases import PhraseBook
 
 Action = Literal["remove", "keep"]
@@ -47,12 +57,24 @@ class Decision:
     action: Action = "remove"
 
 
+class TextRule(Protocol):
+    """A ``text`` (or ``corpus``) rule: its verdicts on a document."""
+
+    def __call__(self, doc: Document, ctx: RuleContext, /) -> Iterable[Decision]: ...
+
+
+class HtmlRule(Protocol):
+    """An ``html`` rule: the elements of a page it flags, each with the reason."""
+
+    def __call__(self, tree: HtmlElement, ctx: HtmlContext, /) -> Iterable[tuple[HtmlElement, str]]: ...
+
+
 @dataclass
 class Rule:
     """A registered heuristic."""
 
     name: str
-    func: Callable[..., Iterable[Any]]
+    func: TextRule | HtmlRule
     kind: Literal["text", "html", "corpus"] = "text"
     order: int = 500
     enabled: bool = True
@@ -93,6 +115,13 @@ class RuleContext:
         return self.params[key]
 
 
+@dataclass
+class HtmlContext(RuleContext):
+    """An html rule's context: a rule's, plus the index of the page (made once a page, shared by its html rules)."""
+
+    page: PageIndex | None = None
+
+
 _REGISTRY: dict[str, Rule] = {}
 
 
@@ -104,7 +133,7 @@ def rule(
     enabled: bool = True,
     local: bool = False,
     **params: Any,
-) -> Callable[[Callable[..., Iterable[Any]]], Callable[..., Iterable[Any]]]:
+) -> Callable[[Any], Any]:
     """Register a heuristic under ``name``.
 
     ``order`` sets when it runs (lower first); ``enabled`` is the default
@@ -115,7 +144,7 @@ def rule(
     from the configuration under ``[rules."<name>"]``.
     """
 
-    def register(func: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
+    def register(func: Any) -> Any:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise ValueError(f"rule {name!r} is registered twice")
         if not (func.__doc__ or "").strip():
@@ -126,7 +155,15 @@ def rule(
     return register
 
 
+@cache
+def rule_packages() -> tuple[str, ...]:
+    """The packages whose modules register rules: ``rule_packages`` of the shipped ``cleaner/settings.toml``."""
+    with (resources.files("cleaner") / "settings.toml").open("rb") as fh:
+        return tuple(tomllib.load(fh)["rule_packages"])
+
+
 def all_rules() -> list[Rule]:
-    """Every registered rule, in pipeline order (imports ``heuristics``)."""
-    importlib.import_module("heuristics")
+    """Every registered rule, in pipeline order (imports the rule packages first)."""
+    for package in rule_packages():
+        importlib.import_module(package)
     return sorted(_REGISTRY.values(), key=lambda r: (r.order, r.name))

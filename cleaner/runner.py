@@ -2,7 +2,7 @@
 
 A run has up to two passes over the inputs, both streamed:
 
-1. the *corpus pass* (when the ``corpus.repeated_line`` rule is on and the
+1. the *corpus pass* (when a corpus rule such as ``corpus.repeated_line`` is on and the
    run may hold more than one document): every document's source and line
    keys are counted into a bounded :class:`~cleaner.corpus.CorpusCounter`,
    frozen into the small :class:`~cleaner.corpus.CorpusModel` the rule reads;
@@ -67,7 +67,7 @@ from cleaner.io import (
 )
 from cleaner.normalize import normalize
 from cleaner.pipeline import Cleaner, Result
-from cleaner.rules import Rule, all_rules
+from cleaner.rules import all_rules
 
 BATCH_DOCS = 64  # documents per batch, at most
 BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
@@ -76,7 +76,6 @@ IN_FLIGHT_PER_WORKER = 3  # batches queued per worker: enough to keep it busy, f
 # since the last checkpoint to this many bytes: a killed run redoes at most about this much, and where a gzip
 # output is flushed does not depend on timing (the same bytes whatever -j).
 CHECKPOINT_BYTES = 2_000_000
-CORPUS_RULE = "corpus.repeated_line"
 MAX_AUDIT_REWIND = 256_000_000  # --resume cuts off an interrupted file's audit records only within this many bytes
 
 R = TypeVar("R")
@@ -643,16 +642,12 @@ class Runner:
     # -- the corpus pass -------------------------------------------------------------
 
     def wants_corpus_pass(self, jobs: list[Job]) -> bool:
-        """The corpus rule is on, the pass is wanted, and the run may hold more than one document."""
+        """A corpus rule is on, the pass is wanted, and the run may hold more than one document."""
         if not self.corpus_pass or not self.config.section("corpus").get("enabled", True):
             return False
-        if self._corpus_rule() is None:
+        if not any(r.kind == "corpus" and self.config.rule_enabled(r) for r in all_rules()):
             return False
         return len(jobs) > 1 or any(job.inp.kind == "jsonl" for job in jobs)
-
-    def _corpus_rule(self) -> Rule | None:
-        """The corpus rule, when this configuration enables it."""
-        return next((r for r in all_rules() if r.name == CORPUS_RULE and self.config.rule_enabled(r)), None)
 
     def count_corpus(self, jobs: list[Job]) -> CorpusModel | None:
         """The corpus pass over every input (also those ``--resume`` skips); None for fewer than 2 documents."""
@@ -677,12 +672,8 @@ class Runner:
         self.stats.corpus_sources = len(counter.sources)
         if counter.documents < 2:
             return None
-        rule = self._corpus_rule()
-        assert rule is not None
-        p = self.config.rule_params(rule)
-        return counter.freeze(
-            min(int(p["min_docs"]), int(p["sentence_min_docs"])), min(float(p["min_share"]), float(p["sentence_share"]))
-        )
+        settings = self.config.section("corpus")
+        return counter.freeze(int(settings.get("min_docs", 10)), float(settings.get("min_share", 0.5)))
 
     # -- running ---------------------------------------------------------------
 

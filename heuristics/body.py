@@ -37,10 +37,10 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cleaner.document import Document
-from cleaner.rules import Decision, rule
+from cleaner.rules import Decision, RuleContext, rule
 from heuristics._body_features import (
     Block,
     block_features,
@@ -50,9 +50,6 @@ from heuristics._body_features import (
     stopword_share,
     title_case_share,
 )
-
-if TYPE_CHECKING:  # the pipeline imports the heuristics: import it for types only
-    from cleaner.pipeline import RuleContext
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 REMOVED = "removed"  # a line an earlier rule removed: boilerplate context, a cheaper gap

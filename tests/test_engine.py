@@ -131,3 +131,19 @@ def test_every_rule_has_name_description_and_switch() -> None:
         assert "." in r.name and r.description.endswith(".")
         cfg = Config.load(disable=[r.name])
         assert not cfg.rule_enabled(r)
+
+
+def test_the_engine_imports_no_rule_module() -> None:
+    """One-way boundary: rule packages import the engine, never the reverse (they are listed in settings)."""
+    import ast
+
+    from cleaner.rules import rule_packages
+
+    root = Path(cleaner.__file__).parent
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            for name in names:
+                assert name.split(".")[0] not in rule_packages(), f"{path.name} imports {name}"

@@ -194,6 +194,42 @@ def test_disabling_dom_rules_keeps_what_trafilatura_kept() -> None:
     assert not any(r.rule.startswith("dom.") for r in without.removals)
 
 
+@pytest.mark.parametrize("how", ["switch", "setting"])
+def test_main_content_step_switched_off_runs_no_extractor(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """Off, every visible block goes on to the html rules; trafilatura is not even asked."""
+    from cleaner.html import main_content
+
+    def no_extractor(*args: object) -> dict[str, str]:
+        raise AssertionError("the extractors ran although the step is off")
+
+    if how == "switch":
+        config = Config.load(disable=["html.main_content"])
+    else:
+        config = Config.load(overrides={"html": {"main_content": False}})
+    monkeypatch.setattr(main_content, "extract_texts", no_extractor)
+    result = cleaner.Cleaner(config).clean_html(make_page("en"))
+    assert not any(r.rule == "html.main_content" for r in result.removals)
+    assert _removed_by(result, WIDGETS["en"]["newsletter"]) == "dom.newsletter_widget"  # the html rules still run
+
+
+def test_main_content_decision_is_one_function_of_blocks_and_outputs() -> None:
+    """The seam a learned decision plugs into: blocks with their tokens and the extractors' texts in, verdicts out."""
+    from cleaner.html.alignment import tokens
+    from cleaner.html.blocks import PageBlock
+    from cleaner.html.main_content import decide
+
+    texts = ["Home News Sport", "The council voted on Tuesday to expand the tram.", "-", "Supporters cheered.",
+             "Share on social media"]
+    blocks = []
+    for n, text in enumerate(texts):
+        blocks.append(PageBlock(n * 100, n * 100 + len(text), text, None, tokens=tokens(text)))
+    out = "The council voted on Tuesday to expand the tram.\nSupporters cheered."
+    verdicts = decide(blocks, {"trafilatura": out}, {"min_kept_share": 0.5})
+    assert [v.keep for v in verdicts] == [False, True, True, True, False]  # the dash sits between kept blocks
+    assert verdicts[0].reason == "outside trafilatura's main content"
+    assert {v.reason for v in decide(blocks, {"trafilatura": ""}, {})} == {"trafilatura found no main content"}
+
+
 def test_guard_keeps_a_large_element_with_a_widget_class(html_cleaner: cleaner.Cleaner) -> None:
     """A class token on the article container itself must not remove the article."""
     page = make_page("en").replace('<article class="article">', '<article class="article has-caption share">')
@@ -344,7 +380,7 @@ def test_align_looks_tokens_up_one_by_one_or_indexes_them_alike(monkeypatch: pyt
     """The positions an alignment resyncs at do not depend on how they are found."""
     import random
 
-    from cleaner import html
+    from cleaner.html import alignment
 
     rng = random.Random(3)
     cases = []
@@ -356,7 +392,7 @@ def test_align_looks_tokens_up_one_by_one_or_indexes_them_alike(monkeypatch: pyt
             rng.shuffle(out)
         cases.append((page, out))
     one_by_one = [align(page, out) for page, out in cases]
-    monkeypatch.setattr(html._Occurrences, "LOOKUPS", 0)  # the whole page indexed at once
+    monkeypatch.setattr(alignment._Occurrences, "LOOKUPS", 0)  # the whole page indexed at once
     assert [align(page, out) for page, out in cases] == one_by_one
 
 
@@ -394,7 +430,7 @@ def test_parser_shortcut_gives_the_loaders_tree(page: str) -> None:
     """A clean page that trafilatura's loader would not repair may skip it: the tree is the same."""
     from trafilatura import load_html
 
-    from cleaner import html
+    from cleaner.html import parsing as html
 
     assert not html._LOADER_DROPS.search(page)
     assert _tree_or_none(html._load(page, clean=True)) == _tree_or_none(load_html(page))
@@ -402,7 +438,7 @@ def test_parser_shortcut_gives_the_loaders_tree(page: str) -> None:
 
 
 def test_control_characters_left_to_the_loader_are_dropped_all_the_same() -> None:
-    from cleaner import html
+    from cleaner.html import parsing as html
 
     page = "\x01\x02" * 100 + "<html><body><p>Bell\x07 and nul\x00 and delete\x7f.</p></body></html>"
     tree = html.parse(page)
@@ -411,7 +447,7 @@ def test_control_characters_left_to_the_loader_are_dropped_all_the_same() -> Non
 
 
 def test_utf8_byte_scan_agrees_with_the_loaders_text_scan() -> None:
-    from cleaner import html
+    from cleaner.html import parsing as html
 
     for code in [*range(0x80), 0xFFFD, 0xFFFE, 0xFFFF, 0xFEFF, 0x10FFFF, 0xE9]:
         text = f"a{chr(code)}b"
@@ -433,10 +469,10 @@ def test_utf8_byte_scan_agrees_with_the_loaders_text_scan() -> None:
 )
 def test_a_clean_utf8_page_is_parsed_from_its_bytes_into_the_loaders_tree(page: str) -> None:
     """The bytes go to a parser like trafilatura's, with the class lookup in C: same tree, same element classes."""
-    from cleaner import html
+    from cleaner.html import parsing as html
 
     assert html._fast_parser() is not None
-    text, clean, utf8 = html._to_text(page.encode("utf-8"), None)
+    text, clean, utf8 = html.page_text(page.encode("utf-8"), None)
     tree = html.parse(text, clean=clean, utf8=utf8)
     expected = html.parse(text)  # the loader, from the text
     assert _tree_or_none(tree) == _tree_or_none(expected)
@@ -444,7 +480,7 @@ def test_a_clean_utf8_page_is_parsed_from_its_bytes_into_the_loaders_tree(page: 
 
 
 def test_the_faster_parser_is_not_used_when_it_would_parse_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cleaner import html
+    from cleaner.html import parsing as html
 
     html._fast_parser.cache_clear()
     monkeypatch.setitem(html._PARSER_OPTIONS, "remove_comments", False)
@@ -472,7 +508,7 @@ def test_dom_rules_name_tags_roles_and_the_first_attribute_with_a_hit(html_clean
         f"<figcaption>Figure caption text here.</figcaption><nav>Home News Sport</nav></article></body></html>"
     )
     tree = html.parse(page)
-    flags = html._run_dom_rules(tree, html_cleaner)
+    flags = html.flags.run_html_rules(tree, html_cleaner)
     reasons = {(f.rule, f.reason) for f in flags.values()}
     assert ("dom.figure_caption", '<div id="share-tools"> (caption)') in reasons  # id comes first in the element
     assert ("dom.figure_caption", '<div id="photo-caption"> (caption)') in reasons  # class has no hit
@@ -483,26 +519,26 @@ def test_dom_rules_name_tags_roles_and_the_first_attribute_with_a_hit(html_clean
 
 
 def _index_by_xpath(tree: object, vocabulary: frozenset[str]) -> tuple[list, list, list]:
-    """The DOM index by its definition: tags, then class, id and role attributes in document order."""
+    """The DOM rules' view of a page by its definition: indexed tags, then class, id and role in document order."""
     from lxml import etree
 
     from heuristics import dom
 
-    tagged = [(el, el.tag) for el in tree.iter(*dom.INDEXED_TAGS)]
+    tagged = list(tree.iter("figcaption", "form", "button", "aside", "nav", "footer", "h1"))
     roles, found = [], {}
     for value in etree.XPath("//@class | //@id | //@role")(tree):
         el = value.getparent()
         if value.attrname == "role":
-            if value in dom.INDEXED_ROLES:
-                roles.append((el, str(value)))
+            roles.append((el, str(value)))
         elif hits := dom.attribute_hits(str(value), vocabulary):
             before = found.get(el)
             found[el] = (el, value.attrname, hits) if before is None else (el, before[1], before[2] | hits)
     return tagged, roles, list(found.values())
 
 
-def test_dom_index_walk_agrees_with_its_definition() -> None:
+def test_page_index_and_dom_marks_agree_with_their_definition() -> None:
     from cleaner import html
+    from cleaner.html.index import PageIndex
     from heuristics import dom
 
     page = (
@@ -515,8 +551,12 @@ def test_dom_index_walk_agrees_with_its_definition() -> None:
     )
     vocabulary = dom._vocabulary(frozenset())
     for tree in (html.parse(page), html.parse(make_page("en")), html.parse(make_leaky_page("en"))):
-        index = dom._Index._build(tree, vocabulary)
-        assert (index.tagged, index.roles, index.marked) == _index_by_xpath(tree, vocabulary)
+        index = PageIndex(tree)
+        tagged, roles, marked = _index_by_xpath(tree, vocabulary)
+        assert index.elements("figcaption", "form", "button", "aside", "nav", "footer", "h1") == tagged
+        assert index.roles == roles
+        assert dom.marked_elements(index, vocabulary) == marked
+        assert dom.marked_elements(index, vocabulary) is dom.marked_elements(index, vocabulary)  # once a page
 
 
 def test_visible_text_is_the_page_text_of_extract(html_cleaner: cleaner.Cleaner) -> None:

@@ -1,0 +1,114 @@
+"""HTML input: one page, in steps, to its visible text and a verdict on every visible block.
+
+1. **Decode** (:func:`cleaner.decoding.decode_page`, shared with text files):
+   a byte-order mark, a ``<meta charset>``, UTF-8, then a detector; binary
+   data is refused with :class:`HtmlError`.
+2. **Parse once** (:mod:`cleaner.html.parsing`) with trafilatura's own loader,
+   so that the tree we walk is the tree trafilatura extracts from.
+3. **Html rules** (``kind="html"``, e.g. ``heuristics/dom.py``) flag
+   elements that are boilerplate whatever the main content holds (captions,
+   share and newsletter widgets, related lists, asides), given the page's
+   index in their context (:mod:`cleaner.html.flags`).
+4. **Visible blocks** (:mod:`cleaner.html.blocks`): the text a reader sees,
+   block by block; a flagged element always starts and ends a block.
+5. **Main content** (:mod:`cleaner.html.main_content`, the engine step
+   ``html.main_content``): the extractors' outputs, aligned back onto the
+   blocks (:mod:`cleaner.html.alignment`), decide which blocks are the article.
+6. **Decisions**: a block outside the main content is removed by
+   ``html.main_content``; a kept block inside a flagged element is removed by
+   the rule that flagged it, unless the element holds too much of the main
+   content to be a widget (then the flag is noted).
+7. **Metadata** (:mod:`cleaner.html.metadata`): title, author, date, url, site.
+
+The page text (the "normalised input" of the audit log) is every visible
+block, normalised, one block per paragraph; so the audit log accounts for
+every visible block that is not in the output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lxml.html import HtmlElement
+
+from cleaner.errors import HtmlError
+from cleaner.html import main_content
+from cleaner.html.alignment import align, tokens
+from cleaner.html.blocks import PageBlock, visible_blocks
+from cleaner.html.flags import flag_decisions, run_html_rules
+from cleaner.html.metadata import METADATA_FIELDS, page_metadata
+from cleaner.html.parsing import decode, page_text, parse
+from cleaner.rules import Decision
+
+if TYPE_CHECKING:
+    from cleaner.pipeline import Cleaner
+
+__all__ = [
+    "METADATA_FIELDS", "HtmlError", "Page", "PageBlock", "align", "decode", "extract", "parse", "tokens",
+    "visible_text",
+]
+
+
+@dataclass
+class Page:
+    """What :meth:`Cleaner.clean_html` needs: visible text, block decisions, metadata."""
+
+    text: str
+    decisions: list[tuple[str, Decision]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    blocks: list[PageBlock] = field(default_factory=list)
+    notes: list[tuple[str, Decision]] = field(default_factory=list)
+    main_content: bool = False  # True when the main-content step chose the body
+
+
+def _page_tree(html: str | bytes, cleaner: Cleaner) -> HtmlElement | None:
+    """Decode and parse a page (None when it holds nothing but spaces)."""
+    text, clean, utf8 = page_text(html, cleaner.config.section("limits").get("max_document_bytes"))
+    if not text or text.isspace():
+        return None
+    return parse(text, clean=clean, utf8=utf8)
+
+
+def visible_text(html: str | bytes, *, cleaner: Cleaner) -> str:
+    """The page text :func:`extract` gives (``Page.text``), without looking for the main content.
+
+    What the corpus pass counts: the lines of every visible block (the text
+    rules see some of them), at a fraction of the cost of :func:`extract`.
+    """
+    tree = _page_tree(html, cleaner)
+    return "" if tree is None else visible_blocks(tree, run_html_rules(tree, cleaner))[0]
+
+
+def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> Page:
+    """Decode, parse and split one page into blocks, with the decisions on each block.
+
+    Raises :class:`HtmlError` for input that is not a usable page.
+    """
+    settings = cleaner.config.section("html")
+    tree = _page_tree(html, cleaner)
+    if tree is None:
+        return Page("")
+    page_text_, blocks = visible_blocks(tree, run_html_rules(tree, cleaner))
+    page = Page(page_text_, blocks=blocks)
+    if not blocks:
+        return page
+    page.main_content = bool(settings.get("main_content", True))
+    # The metadata helpers read the tree while the walks above have it in the CPU caches;
+    # trafilatura, which works on a copy, would push it out of them.
+    if cleaner.config.section("output").get("metadata", True):
+        page.metadata = page_metadata(tree, url, author_search=bool(settings.get("author_search", False)))
+    for block in blocks:
+        block.tokens = tokens(block.text)
+    if page.main_content:
+        texts = main_content.extract_texts(tree, url, settings, len(page_text_))
+        verdicts = main_content.decide(blocks, texts, settings)
+    else:
+        verdicts = [main_content.KEPT] * len(blocks)
+    for block, verdict in zip(blocks, verdicts, strict=True):
+        if not verdict.keep:
+            page.decisions.append((main_content.STEP, Decision(block.start, block.end, verdict.reason)))
+    flagged = flag_decisions(blocks, [v.keep for v in verdicts], cleaner)
+    page.decisions.extend(flagged.removals)
+    page.notes.extend(flagged.notes)
+    return page
