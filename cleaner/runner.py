@@ -46,7 +46,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, Protocol, TextIO, TypeVar
 
 import click
 
@@ -259,15 +259,20 @@ def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
         parsed = parse_line_task(task)
         if isinstance(parsed, InputError):
             return None
-        if parsed.kind == "html":
-            from cleaner.html import visible_text
-
-            text = visible_text(parsed.content, cleaner=cleaner)
-        else:
-            text = normalize(_text_of(parsed))
+        text = normalized_text(parsed, cleaner)
     except Exception:  # the cleaning pass reports the error
         return None
     return task_source(parsed), keys_of_lines(text.split("\n"), sentence_words)
+
+
+def normalized_text(task: Task, cleaner: Cleaner) -> str:
+    """The normalised text a (parsed) task's audit offsets point into, without cleaning it: the normalised
+    text, or for an HTML page its visible text, one block per line (may raise as cleaning would)."""
+    if task.kind == "html":
+        from cleaner.html import visible_text
+
+        return visible_text(task.content, cleaner=cleaner)
+    return normalize(_text_of(task))
 
 
 def clean_batch(cleaner: Cleaner, tasks: list[Task], metadata: bool = True) -> list[Outcome]:
@@ -438,6 +443,16 @@ class Progress:
         self.bar.close()
 
 
+class RunObserver(Protocol):
+    """Sees each document as its output and audit records are written (e.g. the review report)."""
+
+    def document(self, task: Task, outcome: Outcome) -> None:
+        """A cleaned document: its task (a JSONL line's still raw) and outcome (output, audit lines)."""
+
+    def error(self, record: dict[str, Any]) -> None:
+        """A failed document: its ``error`` audit record."""
+
+
 class Runner:
     """Clean a set of input files into output files with an audit log."""
 
@@ -451,8 +466,10 @@ class Runner:
         metadata: bool = True,
         corpus_pass: bool = True,
         resume: bool = False,
+        observer: RunObserver | None = None,
     ) -> None:
         self.config = config
+        self.observer = observer
         self.jobs = max(1, jobs)
         self.audit = audit
         self.progress = progress
@@ -845,6 +862,8 @@ class Runner:
         self.stats.rules.update(outcome.removed)
         if self.audit is not None:
             self.audit.write(outcome.audit)
+        if self.observer is not None and task is not None:
+            self.observer.document(task, outcome)
         return True
 
     def _error(self, job: Job, task: Task | None, error: str) -> None:
@@ -861,7 +880,10 @@ class Runner:
         msg = error if not where or error.startswith(where) else f"{where}: {error}"
         print(f"error: {printable(msg)}", file=sys.stderr)
         record = {"doc": doc, "action": "error", "rule": None, "file": source, "line": line, "reason": msg}
-        self._audit({k: printable(v) if isinstance(v, str) else v for k, v in record.items()})
+        record = {k: printable(v) if isinstance(v, str) else v for k, v in record.items()}
+        self._audit(record)
+        if self.observer is not None:
+            self.observer.error(record)
 
     def _audit(self, record: dict[str, Any]) -> None:
         if self.audit is not None:

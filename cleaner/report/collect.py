@@ -1,0 +1,255 @@
+"""The report's tallies and samples, gathered in one streaming pass over a run's documents.
+
+Whatever the corpus size, a :class:`ReportCollector` holds a bounded amount:
+per-rule and per-family counters, a histogram of the share removed per
+document, and reproducible samples. Every sample is a *bottom-k* sample: an
+item's sampling key is a hash of what it is (the document's file and id, and
+for a removal its rule and offset), and the k items with the smallest keys
+are kept. The sample is thus the same whatever the order of the documents,
+the number of worker processes or the run (a document sampled in one report
+is sampled in the next), and it is drawn uniformly.
+
+The collector knows nothing about where documents come from: a running
+``clean`` hands it each document's audit records and length as they are
+written (:mod:`cleaner.report.observe`), a report from an existing audit
+log hands it the records read back (:mod:`cleaner.report.sources`). The
+normalised text that the per-document view and the samples' context need is
+asked for only at the end, for the sampled documents alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+DocRef = tuple[str, str]  # (file, document id): a document's identity in an audit log
+TextSource = Callable[[], "str | None"]  # the document's normalised text, computed when asked
+
+
+def sampling_key(*parts: object) -> int:
+    """A stable 64-bit hash of ``parts``: the order in which bottom-k samples keep items."""
+    data = "\x00".join(str(p) for p in parts).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+class BottomK(Generic[T]):
+    """The ``k`` items with the smallest keys among those offered (a max-heap of size k)."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self._heap: list[tuple[int, int, T]] = []  # (-key, tie-breaker, item)
+        self._tie = count()
+
+    def offer(self, key: int, item: T) -> bool:
+        """Keep ``item`` if its key is among the k smallest so far; return whether it was kept."""
+        if self.k <= 0:
+            return False
+        entry = (-key, next(self._tie), item)
+        if len(self._heap) < self.k:
+            heapq.heappush(self._heap, entry)
+            return True
+        if key < -self._heap[0][0]:
+            heapq.heapreplace(self._heap, entry)
+            return True
+        return False
+
+    def items(self) -> list[T]:
+        """The kept items, smallest key first."""
+        return [item for _, _, item in sorted(self._heap, key=lambda e: (-e[0], e[1]))]
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """How much of a run the report samples (the ``[report]`` table of the settings)."""
+
+    documents: int = 200  # documents sampled for the per-document view
+    outliers: int = 10  # documents with the largest share removed, shown besides the sample
+    samples_per_rule: int = 24  # removals sampled per rule, with their context
+    keeps_per_rule: int = 8  # kept-while-unsure spans sampled per rule
+    errors: int = 50  # failed documents listed
+    context_chars: int = 160  # kept text shown on each side of a sampled removal
+    sample_text_chars: int = 600  # a longer sampled removal is shown with its middle elided
+    max_document_chars: int = 150_000  # a longer document is shown cut at this many characters
+    text_budget_chars: int = 8_000_000  # normalised text of all documents shown, at most
+    histogram_bins: int = 20  # bins of the share removed per document (plus one for "nothing removed")
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any]) -> ReportSettings:
+        """Settings from a ``[report]`` table; unknown keys are an error (a typo would go unnoticed)."""
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise ValueError(f"unknown [report] setting(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        values = {}
+        for key, value in table.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"[report] {key} must be a whole number >= 0, not {value!r}")
+            values[key] = value
+        return cls(**values)
+
+
+@dataclass
+class DocumentEntry:
+    """One cleaned document as the report sees it."""
+
+    file: str
+    doc: str
+    records: list[dict[str, Any]]  # its audit records: removals and keeps (dicts as in the audit log)
+    chars_in: int | None = None  # length of its normalised text, when known
+    text: TextSource | None = None  # how to get its normalised text (None: ask the fetcher at the end)
+    key: int = 0  # its sampling key
+
+    def __post_init__(self) -> None:
+        self.key = sampling_key(self.file, self.doc)
+
+    @property
+    def ref(self) -> DocRef:
+        return (self.file, self.doc)
+
+    @property
+    def chars_removed(self) -> int:
+        return sum(len(r.get("text") or "") for r in self.records if r.get("action") == "remove")
+
+    @property
+    def share_removed(self) -> float | None:
+        if self.chars_in is None:
+            return None
+        return self.chars_removed / self.chars_in if self.chars_in else 0.0
+
+
+@dataclass
+class Tally:
+    """Counts for one rule or family."""
+
+    removals: int = 0
+    keeps: int = 0
+    chars: int = 0  # characters removed
+    docs: int = 0  # documents with at least one of its removals or keeps
+
+    def as_dict(self) -> dict[str, int]:
+        return {"removals": self.removals, "keeps": self.keeps, "chars": self.chars, "docs": self.docs}
+
+
+@dataclass
+class _Sampled:
+    """A sampled removal or keep, and the document it belongs to."""
+
+    record: dict[str, Any]
+    entry: DocumentEntry
+
+
+@dataclass
+class ReportCollector:
+    """Streaming tallies and bounded samples of a run's documents (see the module doc)."""
+
+    settings: ReportSettings = field(default_factory=ReportSettings)
+    documents: int = 0
+    documents_with_removals: int = 0
+    chars_in: int = 0
+    chars_in_known: int = 0  # documents whose length is known (all of a run; sampled ones from an audit log)
+    chars_removed: int = 0
+    rules: dict[str, Tally] = field(default_factory=dict)
+    families: dict[str, Tally] = field(default_factory=dict)
+    failed: int = 0
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.histogram = [0] * (s.histogram_bins + 1)  # [nothing removed, (0, 1/bins], ...]
+        self.doc_sample: BottomK[DocumentEntry] = BottomK(s.documents)
+        self.outlier_sample: list[tuple[float, int, DocumentEntry]] = []  # min-heap of (share, -key, entry)
+        self.removal_samples: dict[str, BottomK[_Sampled]] = {}
+        self.keep_samples: dict[str, BottomK[_Sampled]] = {}
+        self.error_sample: BottomK[dict[str, Any]] = BottomK(s.errors)
+
+    # -- streaming --------------------------------------------------------------------------------
+
+    def add_document(self, entry: DocumentEntry) -> None:
+        """Count one cleaned document and offer it (and its records) to the samples."""
+        self.documents += 1
+        removed = entry.chars_removed
+        self.chars_removed += removed
+        if removed:
+            self.documents_with_removals += 1
+        share = entry.share_removed
+        if share is not None:
+            self.chars_in += entry.chars_in or 0
+            self.chars_in_known += 1
+            self.histogram[self.histogram_bin(share, removed)] += 1
+        seen_rules: set[str] = set()
+        for rec in entry.records:
+            name = str(rec.get("rule"))
+            action = rec.get("action")
+            for tally in (self._tally(self.rules, name), self._tally(self.families, family_of(name))):
+                if action == "remove":
+                    tally.removals += 1
+                    tally.chars += len(rec.get("text") or "")
+                else:
+                    tally.keeps += 1
+            seen_rules.add(name)
+            samples = self.removal_samples if action == "remove" else self.keep_samples
+            k = self.settings.samples_per_rule if action == "remove" else self.settings.keeps_per_rule
+            sample = samples.get(name)
+            if sample is None:
+                sample = samples[name] = BottomK(k)
+            sample.offer(sampling_key(entry.file, entry.doc, name, rec.get("start")), _Sampled(rec, entry))
+        for name in seen_rules:
+            self.rules[name].docs += 1
+        for fam in {family_of(n) for n in seen_rules}:
+            self.families[fam].docs += 1
+        self.doc_sample.offer(entry.key, entry)
+        if share is not None and removed:
+            self._offer_outlier(share, entry)
+
+    def add_error(self, record: dict[str, Any]) -> None:
+        """Count one failed document (its ``error`` audit record)."""
+        self.failed += 1
+        self.error_sample.offer(sampling_key(record.get("file"), record.get("doc"), record.get("line")), record)
+
+    def histogram_bin(self, share: float, removed: int) -> int:
+        """Bin 0 holds the documents nothing was removed from; bin i the shares in ((i-1)/n, i/n]."""
+        if not removed:
+            return 0
+        n = self.settings.histogram_bins
+        return min(n, max(1, -int(-share * n // 1)))  # ceil(share * n), at least 1
+
+    @staticmethod
+    def _tally(table: dict[str, Tally], name: str) -> Tally:
+        tally = table.get(name)
+        if tally is None:
+            tally = table[name] = Tally()
+        return tally
+
+    def _offer_outlier(self, share: float, entry: DocumentEntry) -> None:
+        item = (share, -entry.key, entry)
+        if len(self.outlier_sample) < self.settings.outliers:
+            heapq.heappush(self.outlier_sample, item)
+        elif self.settings.outliers and item[:2] > self.outlier_sample[0][:2]:
+            heapq.heapreplace(self.outlier_sample, item)
+
+    # -- the end ----------------------------------------------------------------------------------
+
+    def sampled_documents(self) -> list[tuple[DocumentEntry, str]]:
+        """The documents the report may show, each once, with why: outliers, then the sample, then the
+        documents of the rule samples (in that order of priority for the text budget)."""
+        chosen: dict[DocRef, tuple[DocumentEntry, str]] = {}
+        outliers = sorted(self.outlier_sample, key=lambda o: (-o[0], -o[1]))
+        for _, _, entry in outliers:
+            chosen.setdefault(entry.ref, (entry, "outlier"))
+        for entry in self.doc_sample.items():
+            chosen.setdefault(entry.ref, (entry, "sample"))
+        for table in (self.removal_samples, self.keep_samples):
+            for name in sorted(table):
+                for s in table[name].items():
+                    chosen.setdefault(s.entry.ref, (s.entry, "rule sample"))
+        return list(chosen.values())
+
+
+def family_of(rule: str) -> str:
+    """A rule's family: the part of its name before the first dot."""
+    return rule.split(".", 1)[0]
