@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install test bench lint clean-corpus
+.PHONY: install test bench lint clean-corpus screenshots
 
 install: $(BIN)/clean
 	$(BIN)/clean corpus/ -o corpus.clean/
@@ -23,3 +23,7 @@ bench: $(BIN)/clean
 
 lint: $(BIN)/clean
 	$(BIN)/ruff check cleaner heuristics tests bench
+
+# The README's screenshots of the review report, taken by its browser test (needs chromium).
+screenshots: $(BIN)/clean
+	REPORT_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/test_report_browser.py
