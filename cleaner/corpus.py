@@ -37,18 +37,22 @@ Bounded memory (the budget, set in ``[corpus]`` of ``cleaner/settings.toml``)
 
 After the pass, :meth:`CorpusCounter.freeze` keeps only what the rule needs
 (the keys frequent enough to be judged, with their counts): a
-:class:`CorpusModel`, small enough to send to every worker process.
+:class:`CorpusModel`, small enough to send to every worker process. Counters
+of separate parts of a corpus (one per task of a distributed job) add up
+with :meth:`CorpusCounter.merge` before the freeze.
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +73,8 @@ DEFAULTS: dict[str, Any] = {
     "sketch_width": 1 << 20,
     "sketch_depth": 4,
     "sentence_words": 8,
+    "min_docs": 10,
+    "min_share": 0.5,
 }
 
 
@@ -274,6 +280,20 @@ class CountMinSketch:
         """An upper bound of the number of occurrences of ``key``."""
         return min(map(array.__getitem__, self.rows, sketch_cells(key, self.shape)))
 
+    def merge(self, other: CountMinSketch) -> None:
+        """Add the counts of a sketch of the same shape (another part of the corpus), cell by cell.
+
+        Each sketch's cells are upper bounds of its keys' counts, so their
+        sums are upper bounds of the keys' counts in both parts together.
+        """
+        if other.shape != self.shape:
+            raise ValueError(f"cannot merge a sketch of {other.shape} into one of {self.shape}")
+        for i, (mine, theirs) in enumerate(zip(self.rows, other.rows, strict=True)):
+            try:
+                self.rows[i] = array("I", map(operator.add, mine, theirs))
+            except OverflowError:  # a counter past 32 bits stops at the top, as in add_cells
+                self.rows[i] = array("I", map(min, map(operator.add, mine, theirs), repeat(self._MAX)))
+
 
 @dataclass
 class SourceStats:
@@ -340,13 +360,15 @@ class BatchCounts:
 
 
 class CorpusCounter:
-    """The first pass: feed it every document's source and line keys, then :meth:`freeze` it."""
+    """The first pass: feed it every document's source and line keys, then :meth:`freeze` it (or take its
+    :meth:`model`)."""
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         s = {**DEFAULTS, **(settings or {})}
         self.capacity = int(s["capacity"])
         self.max_sources = int(s["max_sources"])
         self.sentence_words = int(s["sentence_words"])
+        self.min_docs, self.min_share = int(s["min_docs"]), float(s["min_share"])
         self.sources: dict[str, SourceStats] = {}
         self.sketch = CountMinSketch(*sketch_shape(s))
         self.documents = 0
@@ -367,16 +389,35 @@ class CorpusCounter:
         if batch.shape != self.sketch.shape:
             raise ValueError(f"a batch tallied for a sketch of {batch.shape}, not {self.sketch.shape}")
         for source, (docs, counts) in batch.sources.items():
-            self.documents += docs
-            stats = self.sources.get(source)
-            if stats is None:
-                table = HeavyHitters(self.capacity) if len(self.sources) < self.max_sources else None
-                self.unjudged_sources += table is None
-                stats = self.sources[source] = SourceStats(0, table)
-            stats.docs += docs
-            if stats.lines is not None:
-                stats.lines.add_counts(counts.items())
+            self._add_source(source, docs, counts.items())
         self.sketch.add_cells(batch.sentences.items())
+
+    def merge(self, other: CorpusCounter) -> None:
+        """Add the counts of another counter (another part of the corpus, counted with the same settings).
+
+        Each part's tables hold lower bounds and its sketch upper bounds, so
+        the sums do too: the merged counter judges as a counter of the whole
+        corpus would, keeping more only where a table was pruned or full.
+        """
+        self.sketch.merge(other.sketch)
+        for source, stats in other.sources.items():
+            self._add_source(source, stats.docs, stats.lines.counts.items() if stats.lines is not None else ())
+
+    def _add_source(self, source: str, docs: int, counts: Iterable[tuple[int, int]]) -> None:
+        """Count ``docs`` more documents of ``source`` holding the ``(key, documents)`` of ``counts``."""
+        self.documents += docs
+        stats = self.sources.get(source)
+        if stats is None:
+            table = HeavyHitters(self.capacity) if len(self.sources) < self.max_sources else None
+            self.unjudged_sources += table is None
+            stats = self.sources[source] = SourceStats(0, table)
+        stats.docs += docs
+        if stats.lines is not None:
+            stats.lines.add_counts(counts)
+
+    def model(self) -> CorpusModel:
+        """The frozen model at the ``min_docs`` and ``min_share`` bars of the counter's ``[corpus]`` settings."""
+        return self.freeze(self.min_docs, self.min_share)
 
     def freeze(self, min_docs: int, min_share: float) -> CorpusModel:
         """Keep the keys held by at least ``min_docs`` and ``min_share`` of their source's documents."""

@@ -200,23 +200,31 @@ def clean_task(cleaner: Cleaner, task: Task, metadata: bool = True) -> Outcome:
             return Outcome(error=str(parsed))
         if parsed is not task:
             task, doc_id = parsed, parsed.doc_id
-        meta = {"source": task_source(task)} if cleaner.corpus is not None else None
-        with time_limit(float(cleaner.config.section("limits").get("max_document_seconds", 0))):
-            if task.kind == "html":
-                result = cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, meta=meta)
-            else:
-                result = cleaner.clean_text(_text_of(task), doc_id=task.doc_id, meta=meta)
-        outcome = render(task, result, metadata)
-    except (InputError, ValueError) as exc:
-        outcome = Outcome(error=str(exc))
-    except RecursionError:
-        outcome = Outcome(error="document too deeply nested")
-    except DocumentTimeout as exc:
-        outcome = Outcome(error=str(exc))
+        outcome = render(task, clean_document(cleaner, task), metadata)
     except Exception as exc:
-        outcome = Outcome(error=f"internal error: {exc.__class__.__name__}: {exc}")
+        outcome = Outcome(error=failure_reason(exc))
     outcome.doc_id = doc_id
     return outcome
+
+
+def clean_document(cleaner: Cleaner, task: Task, source: str | None = None) -> Result:
+    """Clean one parsed task within ``[limits] max_document_seconds``; raises what fails it (see
+    :func:`failure_reason`). ``source``: its corpus source, when not the one :func:`task_source` gives."""
+    if cleaner.corpus is not None and source is None:
+        source = task_source(task)
+    with time_limit(float(cleaner.config.section("limits").get("max_document_seconds", 0))):
+        if task.kind == "html":
+            return cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, source=source)
+        return cleaner.clean_text(_text_of(task), doc_id=task.doc_id, source=source)
+
+
+def failure_reason(exc: Exception) -> str:
+    """Why a document failed, in one line: bad input and time-outs say it; anything else is an internal error."""
+    if isinstance(exc, InputError | ValueError | DocumentTimeout):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "document too deeply nested"
+    return f"internal error: {exc.__class__.__name__}: {exc}"
 
 
 def render(task: Task, result: Result, metadata: bool = True) -> Outcome:
@@ -687,10 +695,7 @@ class Runner:
                 progress.close()
         self.stats.corpus_docs = counter.documents
         self.stats.corpus_sources = len(counter.sources)
-        if counter.documents < 2:
-            return None
-        settings = self.config.section("corpus")
-        return counter.freeze(int(settings.get("min_docs", 10)), float(settings.get("min_share", 0.5)))
+        return counter.model() if counter.documents >= 2 else None
 
     # -- running ---------------------------------------------------------------
 

@@ -138,6 +138,68 @@ def test_count_min_sketch_batch_update_is_one_conservative_update_at_a_time(dept
     assert [list(row) for row in sketch.rows] == rows
 
 
+def test_merged_sketches_never_underestimate_and_saturate() -> None:
+    rng = random.Random(2)
+    parts = [CountMinSketch(width=32, depth=4) for _ in range(3)]
+    truth: dict[int, int] = {}
+    for part in parts:
+        for _ in range(300):
+            key = rng.getrandbits(64)
+            truth[key] = truth.get(key, 0) + 1
+            part.add(key)
+    merged = parts[0]
+    for part in parts[1:]:
+        merged.merge(part)
+    assert all(merged.estimate(k) >= n for k, n in truth.items())
+    full = CountMinSketch(width=32, depth=4)
+    full.add(7, CountMinSketch._MAX)
+    full.merge(parts[1])
+    assert full.estimate(7) == CountMinSketch._MAX
+    with pytest.raises(ValueError, match="cannot merge"):
+        full.merge(CountMinSketch(width=16, depth=4))
+
+
+def test_counters_of_parts_merge_into_the_counter_of_the_whole(tmp_path: Path) -> None:
+    _, records = build_corpus(tmp_path)
+    docs = [(source_of(rec, None, "sites.jsonl"), rec["text"]) for rec in records]
+    docs += [("seeds", (CORPUS / n).read_text(encoding="utf-8")) for n in SEEDS]
+    whole = CorpusCounter()
+    parts = [CorpusCounter() for _ in range(3)]
+    for i, (source, text) in enumerate(docs):
+        whole.add_text(source, text)
+        parts[i % 3].add_text(source, text)
+    merged = parts[0]
+    for part in parts[1:]:
+        merged.merge(part)
+    assert merged.documents == whole.documents
+    assert merged.freeze(2, 0.3) == whole.freeze(2, 0.3)  # no table filled up: exactly the same model
+
+
+def test_merging_full_tables_only_undercounts() -> None:
+    rng = random.Random(4)
+    parts = [CorpusCounter({"capacity": 8, "max_sources": 2}) for _ in range(2)]
+    truth: dict[tuple[str, int], int] = {}
+    for i in range(400):
+        source = f"site{i % 3}"
+        keys = {1, 2, *(rng.randrange(3, 200) for _ in range(6))}
+        for key in keys:
+            truth[source, key] = truth.get((source, key), 0) + 1
+        parts[i % 2].add_keys(source, keys)
+    judged_in_both = {s for s, stats in parts[0].sources.items() if stats.lines and parts[1].sources[s].lines}
+    parts[0].merge(parts[1])
+    merged = parts[0]
+    assert merged.documents == 400 and len(merged.sources) == 3
+    judged = {s for s, stats in merged.sources.items() if stats.lines is not None}
+    assert len(judged) == 2 and judged_in_both & judged  # max_sources holds after a merge too
+    for source in judged:
+        table = merged.sources[source].lines
+        assert table is not None and len(table.counts) <= 16
+        assert all(n <= truth[source, key] for key, n in table.counts.items())  # lower bounds
+        assert table.get(1) == table.get(2) > 0  # lines in every document survive the prunes
+        if source in judged_in_both:
+            assert table.get(1) == truth[source, 1]
+
+
 def test_document_keys_are_the_keys_of_the_lines_the_rules_see() -> None:
     from cleaner.document import Document
     from cleaner.normalize import normalize
