@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 import click
 
-from cleaner.config import Config, ConfigError
+from cleaner.config import Config, ConfigError, settings_toml
 from cleaner.explain import use_colour
 from cleaner.io import kind_of
 from cleaner.report import ReportCollector, RunReport, new_collector, report_from_audit, write_report
@@ -18,31 +18,33 @@ from cleaner.runner import Runner, cpu_count, plan_jobs
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
-    """``RULE:PARAM=VALUE`` options as a configuration override."""
-    rules: dict[str, dict[str, Any]] = {}
+    """``RULE:PARAM=VALUE`` and ``TABLE:KEY=VALUE`` options (``limits:max_document_seconds=60``) as a
+    configuration override; VALUE is read as JSON when it can be (``30``, ``true``, ``["a"]``), else as a string."""
+    override: dict[str, Any] = {}
     for item in values:
         target, sep, raw = item.partition("=")
         name, colon, param = target.rpartition(":")
         if not sep or not colon or not name or not param:
-            raise click.BadParameter(f"{item!r}: expected RULE:PARAM=VALUE", param_hint="--set")
+            raise click.BadParameter(f"{item!r}: expected RULE:PARAM=VALUE or TABLE:KEY=VALUE", param_hint="--set")
         try:
             value = json.loads(raw)
         except json.JSONDecodeError:
             value = raw
-        rules.setdefault(name, {})[param] = value
-    return {"rules": rules} if rules else {}
+        table = override.setdefault("rules", {}).setdefault(name, {}) if "." in name else override.setdefault(name, {})
+        table[param] = value
+    return override
 
 
 def _list_rules(config: Config) -> None:
     from cleaner.html import main_content
 
-    html = config.section("html")
+    html = config.section("html")  # for display
     state = "on " if html.get("main_content", True) else "off"
     keys = ("fast", "rescue_below_chars", "favor_precision", "favor_recall", "include_tables", "include_comments",
             "min_kept_share")
     extra = "  [" + ", ".join(f"{k}={html[k]}" for k in keys if k in html) + "]"
     click.echo(f"{main_content.STEP:<24} {state} step  {main_content.DESCRIPTION}{extra}")
-    for r in all_rules():
+    for r in all_rules(config.settings.rule_packages):
         state = "on " if config.rule_enabled(r) else "off"
         params = config.rule_params(r)
         extra = "  [" + ", ".join(f"{k}={v}" for k, v in params.items()) + "]" if params else ""
@@ -61,7 +63,8 @@ def _list_rules(config: Config) -> None:
               help="TOML configuration file.")
 @click.option("--enable", multiple=True, metavar="RULE", help="Switch a rule (or family) on. Repeatable.")
 @click.option("--disable", multiple=True, metavar="RULE", help="Switch a rule (or family) off. Repeatable.")
-@click.option("--set", "settings", multiple=True, metavar="RULE:PARAM=VALUE", help="Set a rule threshold.")
+@click.option("--set", "settings", multiple=True, metavar="RULE:PARAM=VALUE",
+              help="Set a rule threshold, or an engine setting as TABLE:KEY=VALUE. Repeatable.")
 @click.option("--html", "stdin_html", is_flag=True, help="With '-': standard input is an HTML page.")
 @click.option("--no-metadata", is_flag=True, help="Do not add page metadata to JSONL output.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
@@ -78,6 +81,8 @@ def _list_rules(config: Config) -> None:
 @click.option("--explain", "explain_path", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path),
               help="Clean one file ('-': standard input) and print it with every removal marked and its reason.")
 @click.option("--list-rules", is_flag=True, help="List every rule with its description and exit.")
+@click.option("--print-settings", is_flag=True,
+              help="Print every setting and rule parameter with its value and meaning, as TOML, and exit.")
 @click.version_option(package_name="article-cleaner")
 def main(
     inputs: tuple[Path, ...],
@@ -97,6 +102,7 @@ def main(
     from_audit: Path | None,
     explain_path: Path | None,
     list_rules: bool,
+    print_settings: bool,
 ) -> None:
     """Strip boilerplate from article texts and HTML pages, with an audit log.
 
@@ -114,6 +120,9 @@ def main(
         raise click.UsageError(str(exc)) from exc
     if list_rules:
         _list_rules(config)
+        return
+    if print_settings:
+        click.echo(settings_toml(config), nl=False)
         return
     if explain_path is not None:
         if inputs or report_path or from_audit:
@@ -259,7 +268,7 @@ def _run_stdin(config: Config, audit_path: Path | None, html: bool, observer: Ru
     from cleaner.pipeline import Cleaner
     from cleaner.runner import clean_task
 
-    limit = int(config.section("limits").get("max_document_bytes", 20_000_000))
+    limit = config.limits.max_document_bytes
     data = sys.stdin.buffer.read(limit + 1)
     if len(data) > limit:
         click.echo(f"error: <stdin>: too large (more than {limit} bytes; see [limits] max_document_bytes)", err=True)

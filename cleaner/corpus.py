@@ -14,7 +14,7 @@ How a line is counted
     folded to ``0`` (so "Updated 3:45 PM" and "Updated 9:10 AM" count as one
     line). A key counts once per document.
 
-Bounded memory (the budget, set in ``[corpus]`` of ``cleaner/settings.toml``)
+Bounded memory (the budget, set in ``[corpus]``: :class:`cleaner.settings.CorpusSettings`)
     * per source, a heavy-hitter table of at most ``2 * capacity`` keys: when
       it fills up it is pruned to the ``capacity`` most frequent keys. Counts
       are exact while a key stays in the table and are lower bounds after a
@@ -58,6 +58,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cleaner.normalize import normalize
+from cleaner.settings import CorpusSettings
 
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
@@ -67,15 +68,7 @@ _QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")
 # The source of a library document given with no source, URL or source field (see cleaner.learn_corpus).
 DEFAULT_SOURCE = ""
 
-DEFAULTS: dict[str, Any] = {
-    "capacity": 1024,
-    "max_sources": 1024,
-    "sketch_width": 1 << 20,
-    "sketch_depth": 4,
-    "sentence_words": 8,
-    "min_docs": 10,
-    "min_share": 0.5,
-}
+_SENTENCE_WORDS = CorpusSettings.sentence_words  # the default of [corpus] sentence_words
 
 
 # -- keys and line features ------------------------------------------------------
@@ -109,7 +102,7 @@ def is_sentence_like(text: str, n_words: int, sentence_words: int) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def line_key(text: str, sentence_words: int = DEFAULTS["sentence_words"]) -> int | None:
+def line_key(text: str, sentence_words: int = _SENTENCE_WORDS) -> int | None:
     """The key of one normalised line, or None when it has no words.
 
     Cached: the counting pass and the rule ask about the same lines, and a
@@ -121,12 +114,12 @@ def line_key(text: str, sentence_words: int = DEFAULTS["sentence_words"]) -> int
     return key_of(words, is_sentence_like(text, len(words), sentence_words))
 
 
-def document_keys(text: str, sentence_words: int = DEFAULTS["sentence_words"]) -> set[int]:
+def document_keys(text: str, sentence_words: int = _SENTENCE_WORDS) -> set[int]:
     """The distinct line keys of a raw text, normalised the way the text rules see it."""
     return keys_of_lines(normalize(text).split("\n"), sentence_words)
 
 
-def keys_of_lines(lines: Iterable[str], sentence_words: int = DEFAULTS["sentence_words"]) -> set[int]:
+def keys_of_lines(lines: Iterable[str], sentence_words: int = _SENTENCE_WORDS) -> set[int]:
     """The distinct keys of already-normalised lines (the lines of a document: lines without words, blank ones
     too, are skipped)."""
     keys = {line_key(text, sentence_words) for text in lines}
@@ -216,10 +209,10 @@ def _clamped(width: int, depth: int) -> tuple[int, int]:
     return max(1, width), max(1, min(depth, len(_SALTS)))
 
 
-def sketch_shape(settings: Mapping[str, Any] | None = None) -> tuple[int, int]:
+def sketch_shape(settings: CorpusSettings | None = None) -> tuple[int, int]:
     """The (width, depth) of the corpus sketch that ``[corpus]`` settings ask for."""
-    s = {**DEFAULTS, **(settings or {})}
-    return _clamped(int(s["sketch_width"]), int(s["sketch_depth"]))
+    s = settings or CorpusSettings()
+    return _clamped(s.sketch_width, s.sketch_depth)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -322,7 +315,7 @@ class CorpusModel:
 
     sources: dict[str, tuple[int, dict[int, KeyStats]]] = field(default_factory=dict)
     documents: int = 0
-    sentence_words: int = DEFAULTS["sentence_words"]
+    sentence_words: int = _SENTENCE_WORDS
 
     def lookup(self, source: str, key: int) -> tuple[int, KeyStats | None]:
         """The source's document count and the key's statistics (None when not a candidate)."""
@@ -363,12 +356,12 @@ class CorpusCounter:
     """The first pass: feed it every document's source and line keys, then :meth:`freeze` it (or take its
     :meth:`model`)."""
 
-    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
-        s = {**DEFAULTS, **(settings or {})}
-        self.capacity = int(s["capacity"])
-        self.max_sources = int(s["max_sources"])
-        self.sentence_words = int(s["sentence_words"])
-        self.min_docs, self.min_share = int(s["min_docs"]), float(s["min_share"])
+    def __init__(self, settings: CorpusSettings | None = None) -> None:
+        self.settings = s = settings or CorpusSettings()
+        self.capacity = s.capacity
+        self.max_sources = s.max_sources
+        self.sentence_words = s.sentence_words
+        self.min_docs, self.min_share = s.min_docs, s.min_share
         self.sources: dict[str, SourceStats] = {}
         self.sketch = CountMinSketch(*sketch_shape(s))
         self.documents = 0

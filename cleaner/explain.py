@@ -145,9 +145,8 @@ def explain_file(path: Path | None, config: Config, *, html: bool = False) -> It
     :class:`~cleaner.io.InputError` for input that cannot be used, naming it.
     """
     cleaner = Cleaner(config)
-    limits = config.section("limits")
-    max_bytes = int(limits.get("max_document_bytes", 20_000_000))
-    max_expanded = int(limits.get("max_expanded_bytes", 1_000_000_000))
+    max_bytes = config.limits.max_document_bytes
+    max_expanded = config.limits.max_expanded_bytes
     if path is None:
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:

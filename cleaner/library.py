@@ -17,7 +17,6 @@ from cleaner.config import Config
 from cleaner.corpus import DEFAULT_SOURCE, CorpusCounter, CorpusModel, source_of
 from cleaner.pipeline import Cleaner, Result
 from cleaner.records import get_path
-from cleaner.rules import all_rules
 
 _CACHED = 8  # cleaners kept for the most recently used configuration objects
 _CLEANERS: OrderedDict[int, Cleaner] = OrderedDict()
@@ -78,7 +77,7 @@ def learn_corpus(
     ``corpus.repeated_line`` rule looks up (see :mod:`cleaner.corpus`).
     """
     cleaner = cleaner_for(config)
-    counter = CorpusCounter(cleaner.config.section("corpus"))
+    counter = CorpusCounter(cleaner.config.corpus)
     for doc in documents:
         if isinstance(doc, str):
             counter.add_keys(DEFAULT_SOURCE, cleaner.line_keys(doc))
@@ -102,12 +101,8 @@ def record_source(record: Mapping[str, Any], source_key: str | None = None) -> s
 
 
 def freeze(counter: CorpusCounter, config: Config) -> CorpusModel:
-    """The model of a finished count: the keys the ``corpus.repeated_line`` rule could remove with its
-    lowest bars in ``config``."""
-    p = next(config.rule_params(r) for r in all_rules() if r.name == "corpus.repeated_line")
-    return counter.freeze(
-        min(int(p["min_docs"]), int(p["sentence_min_docs"])), min(float(p["min_share"]), float(p["sentence_share"]))
-    )
+    """The model of a finished count: the keys held often enough for the ``[corpus]`` bars of ``config``."""
+    return counter.freeze(config.corpus.min_docs, config.corpus.min_share)
 
 
 # -- batches (Hugging Face datasets) ------------------------------------------------------------

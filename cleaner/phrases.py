@@ -624,8 +624,7 @@ class PhraseBook:
     @classmethod
     def load(cls, config: Config) -> PhraseBook:
         """The lists of every configured language, with the user's additions."""
-        names = set(config.data.get("phrases", {}))
-        return cls(config.languages, {n: config.phrase_overrides(n) for n in names})
+        return cls(config.languages, {n: config.phrase_overrides(n) for n in config.phrase_lists_added_to})
 
     def __getitem__(self, name: str) -> PhraseList:
         if name not in self._lists:

@@ -20,7 +20,7 @@ from cleaner.document import Document, Removal
 from cleaner.lang import detect_language
 from cleaner.normalize import normalize
 from cleaner.phrases import PhraseBook
-from cleaner.rules import Decision, RuleContext, all_rules
+from cleaner.rules import Decision, RuleContext
 
 _REPR_CHARS = 60  # of the clean text in repr(result)
 
@@ -221,14 +221,14 @@ class Cleaner:
 
     def __init__(self, config: Config | None = None, *, corpus: CorpusModel | None = None) -> None:
         self.config = config or Config.load()
-        self.rules = [r for r in all_rules() if self.config.rule_enabled(r)]
+        self.rules = self.config.enabled_rules()
         self.text_rules = [r for r in self.rules if r.kind in ("text", "corpus")]
         self.html_rules = [r for r in self.rules if r.kind == "html"]
         # Each rule's parameters, merged once (Config.rule_params builds a new dict per call).
         self.params = {r.name: self.config.rule_params(r) for r in self.rules}
         self._phrases: dict[str, PhraseBook] = {}
         self.corpus: CorpusModel | None = corpus
-        self.max_passes = max(1, int(self.config.section("limits").get("max_rule_passes", 4)))
+        self.max_passes = max(1, self.config.limits.max_rule_passes)
 
     def phrases_for(self, lang: str = "") -> PhraseBook:
         """The phrase lists for a document (every configured language is loaded, whatever ``lang``)."""
@@ -327,7 +327,7 @@ class Cleaner:
             text = visible_text(content, cleaner=self)
         else:
             text = normalize(content if isinstance(content, str) else content.decode("utf-8", "replace"))
-        return keys_of_lines(text.split("\n"), int(self.config.section("corpus").get("sentence_words", 8)))
+        return keys_of_lines(text.split("\n"), self.config.corpus.sentence_words)
 
     def _with_source(self, meta: dict[str, Any] | None, source: str | None, url: str | None = None) -> dict[str, Any]:
         """``meta`` with the document's corpus source: ``source``, else (with a corpus model) the one its

@@ -24,11 +24,8 @@ parameters; users override the last two in their TOML configuration.
 from __future__ import annotations
 
 import importlib
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
@@ -69,9 +66,17 @@ class HtmlRule(Protocol):
     def __call__(self, tree: HtmlElement, ctx: HtmlContext, /) -> Iterable[tuple[HtmlElement, str]]: ...
 
 
+@dataclass(frozen=True)
+class Param:
+    """A rule parameter declared with a description: ``max_words=Param(30, "longer lines are never prompts")``."""
+
+    default: Any
+    doc: str = ""
+
+
 @dataclass
 class Rule:
-    """A registered heuristic."""
+    """A registered heuristic; ``params`` are its parameters' defaults (their types are the defaults' types)."""
 
     name: str
     func: TextRule | HtmlRule
@@ -80,6 +85,12 @@ class Rule:
     enabled: bool = True
     params: dict[str, Any] = field(default_factory=dict)
     local: bool = False  # judges each line from that line's text alone (see rule())
+    docs: dict[str, str] = field(default_factory=dict)  # what each parameter means, when the rule says
+
+    @property
+    def package(self) -> str:
+        """The package whose module registered the rule."""
+        return str(getattr(self.func, "__module__", "")).split(".", 1)[0]
 
     @property
     def family(self) -> str:
@@ -140,8 +151,10 @@ def rule(
     switch; ``local`` declares that the rule judges each line from that
     line's text alone (not its neighbours, position or repeats), which lets
     the engine skip it when it re-runs the rules on text whose lines it has
-    already judged; keyword ``params`` are its tunable defaults, overridable
-    from the configuration under ``[rules."<name>"]``.
+    already judged; keyword ``params`` are its tunable parameters, each a
+    default (whose type is the parameter's type) or a :class:`Param` with a
+    description, overridable from the configuration under ``[rules."<name>"]``.
+    They are declared here only: a rule body uses ``ctx["name"]``, no literal.
     """
 
     def register(func: Any) -> Any:
@@ -149,21 +162,25 @@ def rule(
             raise ValueError(f"rule {name!r} is registered twice")
         if not (func.__doc__ or "").strip():
             raise ValueError(f"rule {name!r} needs a docstring (its description)")
-        _REGISTRY[name] = Rule(name, func, kind, order, enabled, dict(params), local)
+        defaults = {k: v.default if isinstance(v, Param) else v for k, v in params.items()}
+        docs = {k: v.doc for k, v in params.items() if isinstance(v, Param) and v.doc}
+        _REGISTRY[name] = Rule(name, func, kind, order, enabled, defaults, local, docs)
         return func
 
     return register
 
 
-@cache
 def rule_packages() -> tuple[str, ...]:
-    """The packages whose modules register rules: ``rule_packages`` of the shipped ``cleaner/settings.toml``."""
-    with (resources.files("cleaner") / "settings.toml").open("rb") as fh:
-        return tuple(tomllib.load(fh)["rule_packages"])
+    """The default rule packages (the ``rule_packages`` setting, see :class:`cleaner.settings.Settings`)."""
+    from cleaner.settings import Settings
+
+    return Settings().rule_packages
 
 
-def all_rules() -> list[Rule]:
-    """Every registered rule, in pipeline order (imports the rule packages first)."""
-    for package in rule_packages():
+def all_rules(packages: Iterable[str] | None = None) -> list[Rule]:
+    """Every rule of ``packages`` (the default rule packages when None), in pipeline order; imports them first."""
+    wanted = tuple(rule_packages() if packages is None else packages)
+    for package in wanted:
         importlib.import_module(package)
-    return sorted(_REGISTRY.values(), key=lambda r: (r.order, r.name))
+    found = [r for r in _REGISTRY.values() if r.package in wanted]
+    return sorted(found, key=lambda r: (r.order, r.name))

@@ -67,7 +67,6 @@ from cleaner.io import (
 )
 from cleaner.normalize import normalize
 from cleaner.pipeline import Cleaner, Result
-from cleaner.rules import all_rules
 
 BATCH_DOCS = 64  # documents per batch, at most
 BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
@@ -212,7 +211,7 @@ def clean_document(cleaner: Cleaner, task: Task, source: str | None = None) -> R
     :func:`failure_reason`). ``source``: its corpus source, when not the one :func:`task_source` gives."""
     if cleaner.corpus is not None and source is None:
         source = task_source(task)
-    with time_limit(float(cleaner.config.section("limits").get("max_document_seconds", 0))):
+    with time_limit(cleaner.config.limits.max_document_seconds):
         if task.kind == "html":
             return cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, source=source)
         return cleaner.clean_text(_text_of(task), doc_id=task.doc_id, source=source)
@@ -262,7 +261,7 @@ def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
     HTML page its visible text (the lines of every block, of which the text
     rules see those of the main content; finding it is not needed here).
     """
-    sentence_words = int(cleaner.config.section("corpus").get("sentence_words", 8))
+    sentence_words = cleaner.config.corpus.sentence_words
     try:
         parsed = parse_line_task(task)
         if isinstance(parsed, InputError):
@@ -290,7 +289,7 @@ def clean_batch(cleaner: Cleaner, tasks: list[Task], metadata: bool = True) -> l
 
 def count_batch(cleaner: Cleaner, tasks: list[Task]) -> BatchCounts:
     """The corpus pass on a batch: its documents' line keys tallied per source (unreadable ones skipped)."""
-    batch = BatchCounts(sketch_shape(cleaner.config.section("corpus")))
+    batch = BatchCounts(sketch_shape(cleaner.config.corpus))
     for task in tasks:
         found = count_task(cleaner, task)
         if found is not None:
@@ -485,9 +484,8 @@ class Runner:
         self.corpus_pass = corpus_pass
         self.resume = resume
         self.stats = Stats()
-        limits = config.section("limits")
-        self.max_bytes = int(limits.get("max_document_bytes", 50_000_000))
-        self.max_expanded = int(limits.get("max_expanded_bytes", 1_000_000_000))
+        self.max_bytes = config.limits.max_document_bytes
+        self.max_expanded = config.limits.max_expanded_bytes
         self.corpus: CorpusModel | None = None
         self._pool: ProcessPoolExecutor | None = None  # the workers of both passes (-j 2 and more)
         self._corpus_file: str | None = None  # self.corpus, for the workers
@@ -668,15 +666,15 @@ class Runner:
 
     def wants_corpus_pass(self, jobs: list[Job]) -> bool:
         """A corpus rule is on, the pass is wanted, and the run may hold more than one document."""
-        if not self.corpus_pass or not self.config.section("corpus").get("enabled", True):
+        if not self.corpus_pass or not self.config.corpus.enabled:
             return False
-        if not any(r.kind == "corpus" and self.config.rule_enabled(r) for r in all_rules()):
+        if not any(r.kind == "corpus" for r in self.config.enabled_rules()):
             return False
         return len(jobs) > 1 or any(job.inp.kind == "jsonl" for job in jobs)
 
     def count_corpus(self, jobs: list[Job]) -> CorpusModel | None:
         """The corpus pass over every input (also those ``--resume`` skips); None for fewer than 2 documents."""
-        counter = CorpusCounter(self.config.section("corpus"))
+        counter = CorpusCounter(self.config.corpus)
         progress = Progress(jobs, "counting") if self.progress else None
         try:
             for items, found in self._map(jobs, count_batch):

@@ -2,7 +2,7 @@
 
 Importing this package imports every module in it, and each module
 registers its rules with :func:`cleaner.rules.rule`. Rule thresholds and
-switches live in ``settings.toml`` beside this file; phrase lists in
+switches are declared with each rule (its ``@rule`` decorator); phrase lists in
 ``data/<lang>/<list>.txt``.
 """
 

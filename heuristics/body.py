@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._body_features import (
     Block,
     block_features,
@@ -445,7 +445,46 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block
     return blocks
 
 
-@rule("body.detector", order=800)
+@rule(
+    "body.detector",
+    order=800,
+    length_low=Param(70, "shorter blocks (chars) are judged by their neighbours"),
+    length_high=Param(200, "a good block is at least this long (chars)"),
+    min_stopword_share=Param(0.3, "less: boilerplate (jusText's stopwords_low)"),
+    good_stopword_share=Param(0.32, "at least this, and long: body prose (jusText's stopwords_high)"),
+    min_sentence_stopword_share=Param(0.15, "a block that ends like a sentence is near-good from this share"),
+    max_link_like=Param(0.2, "URLs and menu separators (| » • ...) per word"),
+    max_symbol_share=Param(0.3, "digits and symbols per character"),
+    min_title_case=Param(0.8, "share of capitalised words that makes an unpunctuated line a headline"),
+    min_language_coverage=Param(0.12, "below this stop-word coverage no list fits: judge by length and punctuation"),
+    good_language_coverage=Param(0.3, "below this coverage, every jusText stop list is tried..."),
+    language_switch_margin=Param(0.1, "... and one covering this much more replaces the configured language"),
+    language_sample_words=Param(600, "words of the longer lines the coverage is measured on"),
+    max_gap=Param(3, "boilerplate blocks the body region may bridge (a short block counts short_gap_cost)"),
+    short_gap_cost=Param(0.5, "what a short unsure block (list item, label) adds to a gap"),
+    removed_gap_cost=Param(0.5, "what a line an earlier rule removed adds to a gap"),
+    merge_gap=Param(8, "a run of substantial prose this far (gap cost) from the body joins it..."),
+    merge_min_chars=Param(400, "... when it holds at least this many characters of prose"),
+    min_streak_after_section=Param(
+        3, "... also across a related-links heading when it has this many prose blocks in a row"
+    ),
+    min_box_links=Param(2, "... and the heading (a box embedded in the body) is followed by at least this many blocks"),
+    min_run_blocks=Param(2, "consecutive near-good blocks that count as body prose"),
+    max_label_words=Param(16, 'a line this short may be a section label ("Comments", "34 responses to ...")'),
+    min_lead_words=Param(3, 'a line ending with a colon and this many words may introduce a list ("Tour dates:")...'),
+    min_list_items=Param(2, "... of at least this many lines of one shape"),
+    heading_lookback=Param(4, "blocks before the body searched for the headline"),
+    max_heading_words=Param(20, "a headline is at most this long"),
+    title_distance=Param(
+        12, "the first region starting at most this many blocks after a line repeating the page title..."
+    ),
+    title_boost=Param(3.0, "... weighs this much more (the first line is the <title>, the headline precedes the body)"),
+    min_chrome_labels=Param(2, 'a full page has at least this many page-chrome labels ("Log in", "Privacy policy")...'),
+    menu_words=Param(4, "... or navigation runs: lines of at most this many words without punctuation,"),
+    menu_run=Param(3, "... at least this many in a row,"),
+    min_menu_lines=Param(20, "... at least this many lines in such runs,"),
+    min_menu_share=Param(0.2, "... making at least this share of the lines"),
+)
 def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove what is not the article body from text that still holds a whole page (menus, lists, footers).
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import (
     cased_share,
     ends_sentence,
@@ -23,7 +23,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 _TRAILING_BY = re.compile(r"\s(?:by|von|par|por)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}$")
 
 
-@rule("byline.author", order=160, local=True)
+@rule(
+    "byline.author",
+    order=160,
+    local=True,
+    max_words=14,
+    min_cased_share=Param(0.6, "share of capitalised words among the names"),
+)
 def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove bylines: short lines that start with "By"/"Von"/"Par"/"Por" followed by capitalised names.
 
@@ -45,7 +51,7 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"byline: {m.group(0)!r} + names ({share:.0%} capitalised)")
 
 
-@rule("byline.dateline", order=115, local=True)
+@rule("byline.dateline", order=115, local=True, max_words=6)
 def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove datelines with no text after them: a line that is only a source or place and a dash ("CNN —")."""
     for line in doc.short_lines(ctx["max_words"]):
@@ -53,7 +59,7 @@ def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, "dateline with no text")
 
 
-@rule("byline.timestamp", order=162, local=True)
+@rule("byline.timestamp", order=162, local=True, max_words=16)
 def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove lines that are only a date or time ("Updated 5:50 PM ET, Sat September 17, 2016").
 
@@ -72,13 +78,19 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, "only a date or time")
 
 
-@rule("byline.credit", order=163, local=True)
+@rule("byline.credit", order=163, local=True, max_words=60)
 def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contributor credits ("AP contributed to this report.", "Additional reporting by ...")."""
     yield from lines_with_phrase(doc, ctx, "contributors", "contributor credit")
 
 
-@rule("byline.contributors", order=164)
+@rule(
+    "byline.contributors",
+    order=164,
+    max_heading_words=Param(4, "the heading is at most this long"),
+    max_names=10,
+    max_name_words=6,
+)
 def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contributor lists: a heading such as "Contributors" and the short name lines under it.
 
@@ -91,7 +103,7 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if doc.is_short(line, 4) and headings.fullmatch(strip_bullet(line.text)):
+        if doc.is_short(line, ctx["max_heading_words"]) and headings.fullmatch(strip_bullet(line.text)):
             yield Decision(line.start, line.end, "contributor list heading")
             j = i + 1
             while j < len(lines) and j - i <= ctx["max_names"] and is_title_like(lines[j].text, ctx["max_name_words"]):
@@ -102,13 +114,13 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             i += 1
 
 
-@rule("byline.reading_time", order=165, local=True)
+@rule("byline.reading_time", order=165, local=True, max_words=8)
 def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove reading-time lines ("5 min read", "Lesezeit: 3 Minuten"): short lines with a ``reading_time`` phrase."""
     yield from lines_with_phrase(doc, ctx, "reading_time", "reading time")
 
 
-@rule("byline.bio", order=166)
+@rule("byline.bio", order=166, last_lines=3, max_words=70)
 def bio(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove author biographies: one of the last ``last_lines`` lines with a ``bio`` phrase ("is a staff writer").
 

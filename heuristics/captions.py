@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 
 # A credit tail starts after the last slash, pipe, copyright sign or opening
 # parenthesis of the line ("... Sunday. Karam Al-Masri / AFP - Getty Images"),
@@ -16,7 +16,14 @@ _LAST_SEPARATOR = re.compile(r"\A(?s:.*)(?:[/|\u00a9(]|\.(?<=[a-z)]\.)(?=[A-Z]))
 _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s", re.IGNORECASE)
 
 
-@rule("captions.credit", order=120, local=True)
+@rule(
+    "captions.credit",
+    order=120,
+    local=True,
+    max_words=Param(60, "captions can be long, body paragraphs are longer"),
+    max_marker_words=Param(25, '"Photo: ..." lines are at most this long'),
+    tail_chars=Param(80, "the credit sits in the last this many characters"),
+)
 def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove photo captions and credit lines: lines that start with a credit marker or end with a photo agency credit.
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 
 
-@rule("comments.section", order=135)
+@rule(
+    "comments.section",
+    order=135,
+    min_position=Param(0.5, "the heading must come after this share of the text"),
+    max_heading_words=Param(6, "the heading is at most this long"),
+)
 def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a comment section: a comment heading in the last part of the text, and everything after it.
 
@@ -20,7 +25,7 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     lines = doc.live_lines()
     total = len(doc.text) or 1
     for i, line in enumerate(lines):
-        if line.start / total < ctx["min_position"] or not doc.is_short(line, 6):
+        if line.start / total < ctx["min_position"] or not doc.is_short(line, ctx["max_heading_words"]):
             continue
         if headings.fullmatch(line.text):
             position = line.start / total

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from cleaner.corpus import CorpusModel, KeyStats, is_sentence_key, line_key
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 
 
 def _verdict(stats: KeyStats, docs: int, sentence: bool, ctx: RuleContext) -> tuple[bool, str]:
@@ -38,11 +38,11 @@ def _verdict(stats: KeyStats, docs: int, sentence: bool, ctx: RuleContext) -> tu
     kind="corpus",
     order=650,
     local=True,
-    min_docs=10,
-    min_share=0.5,
-    sentence_min_docs=50,
+    min_docs=Param(10, "documents of the source that hold the line, at least"),
+    min_share=Param(0.5, "... and this share of the source's documents"),
+    sentence_min_docs=Param(50, "the bar for sentence-like lines"),
     sentence_share=0.8,
-    max_other_docs=0,
+    max_other_docs=Param(0, "a sentence-like line in more documents of other sources is shared news content"),
 )
 def repeated_line(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a line that at least ``min_share`` of its source's documents (and ``min_docs`` of them) hold.

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from cleaner.document import Document, Line, Span
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import ends_sentence
 
 _WORD = re.compile(r"\w+")
@@ -41,7 +41,13 @@ def _is_prose(features: tuple[str, int, float, frozenset[str]], min_words: int, 
     return features[1] >= min_words and features[2] <= max_digit_share
 
 
-@rule("dedup.exact", order=600)
+@rule(
+    "dedup.exact",
+    order=600,
+    min_words=Param(4, "shorter lines may repeat legitimately (labels)"),
+    max_digit_share=Param(0.2, "lines with more numbers than this are table rows, not prose"),
+    max_copies=Param(2, "a line with more copies than this is a template line (kept)"),
+)
 def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove lines that repeat an earlier line word for word (case and punctuation aside); the first copy stays.
 
@@ -197,7 +203,14 @@ def _line_shingles(doc: Document) -> tuple[list[tuple[Line, frozenset[str]]], se
     return doc.cached("dedup.line_shingles", compute)
 
 
-@rule("dedup.near_paragraph", order=610)
+@rule(
+    "dedup.near_paragraph",
+    order=610,
+    min_words=8,
+    threshold=Param(0.8, "share of the shorter line's word 3-grams found in the longer"),
+    max_digit_share=0.2,
+    max_copies=2,
+)
 def near_paragraph(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a line whose words mostly repeat another line's; the fuller of the two stays.
 
@@ -218,7 +231,7 @@ def near_paragraph(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     yield from _near_duplicates(pieces, ctx, "paragraph", live, repeated)
 
 
-@rule("dedup.near_sentence", order=620)
+@rule("dedup.near_sentence", order=620, min_words=8, threshold=0.8, max_digit_share=0.2, max_copies=2)
 def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a sentence that mostly repeats a sentence of another line; the fuller of the two stays.
 

@@ -91,8 +91,8 @@ def _naming_attribute(el: Any, class_hits: frozenset[str], id_hits: frozenset[st
 def _extra_tokens(ctx: HtmlContext) -> frozenset[str]:
     """The ``extra_tokens`` of every DOM rule in the configuration (they join the vocabulary)."""
     return frozenset(
-        t.lower() for name, table in ctx.config.data.get("rules", {}).items() if name.startswith("dom.")
-        for t in table.get("extra_tokens", [])
+        t.lower() for name, table in ctx.config.rules.items() if name.startswith("dom.")
+        for t in table.params.get("extra_tokens", ())
     )
 
 
@@ -118,7 +118,7 @@ def _page(ctx: HtmlContext) -> PageIndex:
 
 def marked(ctx: HtmlContext, list_name: str) -> Iterator[Flagged]:
     """Elements whose class or id has a word of the token list ``list_name`` (or the rule's ``extra_tokens``)."""
-    wanted = token_list(list_name) | {t.lower() for t in ctx.params.get("extra_tokens", [])}
+    wanted = token_list(list_name) | {t.lower() for t in ctx["extra_tokens"]}
     for el, attr, hits in marked_elements(_page(ctx), _vocabulary(_extra_tokens(ctx))):
         if hit := hits & wanted:
             yield el, f'<{el.tag} {attr}="{el.get(attr)[:60]}"> ({min(hit)})'

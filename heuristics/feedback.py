@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 
 
-@rule("feedback.widget", order=110)
+@rule(
+    "feedback.widget",
+    order=110,
+    max_words=Param(25, "a line with a feedback phrase is at most this long"),
+    max_item_words=Param(10, 'answer lines ("0 = Very unlikely", "Thank you!") are at most this long'),
+    max_gap=Param(3, "answer lines reach at most this many lines past the last phrase"),
+)
 def widget(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove feedback and survey widgets: a line with a feedback phrase and the short answer lines around it.
 

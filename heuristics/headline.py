@@ -18,7 +18,7 @@ def _key(text: str) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
-@rule("headline.repeated", order=200)
+@rule("headline.repeated", order=200, max_words=40)
 def repeated(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove later copies of the headline (the first line, or the page title), ignoring case and punctuation."""
     lines = doc.live_lines()

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import BULLET, ends_sentence, is_short, strip_bullet
 
 
-@rule("labelled.block", order=170)
+@rule(
+    "labelled.block",
+    order=170,
+    max_label_words=Param(6, "the label line is at most this long"),
+    max_items=6,
+    max_item_words=30,
+)
 def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove summary blocks: a label line such as "Story highlights" and the short items that follow it.
 
@@ -22,7 +28,7 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if not (doc.is_short(line, 6) and labels.fullmatch(strip_bullet(line.text))):
+        if not (doc.is_short(line, ctx["max_label_words"]) and labels.fullmatch(strip_bullet(line.text))):
             i += 1
             continue
         yield Decision(line.start, line.end, f"summary block label {line.text!r}")

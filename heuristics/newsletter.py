@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 
 
-@rule("newsletter.prompt", order=100, local=True)
+@rule(
+    "newsletter.prompt",
+    order=100,
+    local=True,
+    max_words=Param(30, "longer lines are never taken for a prompt"),
+    max_heading_words=Param(6, "a widget heading is at most this long"),
+)
 def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove short lines that invite the reader to subscribe or sign up, and the headings of such widgets.
 

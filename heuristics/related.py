@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bullet, word_count
 
 _OPENING = re.compile(r"^[\[(]\s*")
@@ -14,7 +14,12 @@ _OPENING = re.compile(r"^[\[(]\s*")
 _READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer)\s+(?=[\"'\u201c\u2018]?[A-Z])")
 
 
-@rule("related.link", order=140)
+@rule(
+    "related.link",
+    order=140,
+    max_words=Param(25, "a link line is at most this long"),
+    max_list=Param(8, 'headline lines taken under a "Most popular" heading'),
+)
 def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove links to other articles: short lines starting with a read-more phrase, and the list under such a heading.
 
@@ -63,7 +68,13 @@ _LINKISH = re.compile(
 )
 
 
-@rule("related.teaser", order=141, local=True)
+@rule(
+    "related.teaser",
+    order=141,
+    local=True,
+    max_words=25,
+    tail_chars=Param(30, "the label sits in the last this many characters"),
+)
 def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove teaser headlines: short lines that end with an upper-case bracketed label such as "[VIDEO]".
 
@@ -72,15 +83,21 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """
     tags = ctx.phrases["teaser_tags"]
     for line in doc.short_lines(ctx["max_words"]):
-        m = _BRACKET_TAG.search(line.text[-30:])
+        m = _BRACKET_TAG.search(line.text[-ctx["tail_chars"] :])
         if m and m.group(1).isupper() and tags.fullmatch(m.group(1)):
             yield Decision(line.start, line.end, f"headline marked {m.group(0).strip()!r}")
 
 
-@rule("related.bare_link", order=142, local=True)
+@rule(
+    "related.bare_link",
+    order=142,
+    local=True,
+    max_words=Param(20, "a contact line is at most this long"),
+    max_other_words=Param(2, '"Listen: http://..." still counts as a bare link'),
+)
 def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contact lines: e-mail addresses, @handles or social profile links, and at most a couple of words."""
-    for line in doc.short_lines(20):
+    for line in doc.short_lines(ctx["max_words"]):
         text = line.text
         if not ("@" in text or ".com/" in text or ".net/" in text) or not _LINKISH.search(text):
             continue  # every match of _LINKISH holds one of these (a cheap test first)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.rules import Decision, RuleContext, rule
+from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import is_title_like
 
 # A token ending in a media extension. It starts only where a token starts (the lookbehind), so a
@@ -17,7 +17,13 @@ DURATION = re.compile(r"(?:(?:\d{1,2}:)?\d{1,2}:\d{2}\b)(?:\s*[-\u2013\u2014|]\s
 SOURCE_ONLY = re.compile(r"(?:video\s+)?(?:source|quelle|fuente)\s*:\s*[\w .&'-]{1,40}", re.IGNORECASE)
 
 
-@rule("video.block", order=130)
+@rule(
+    "video.block",
+    order=130,
+    max_title_lines=Param(2, "title and slug lines before a duration line"),
+    max_duration_words=Param(12, 'a duration or "Source:" line is at most this long'),
+    max_title_words=15,
+)
 def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove video blocks: a duration or "Source:" line, the short title lines before it, and media file names.
 
@@ -28,12 +34,12 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """
     lines = doc.live_lines()
     taken: set[int] = set()
-    longest = max(12, ctx["max_title_words"])  # the most words a line of either kind has
+    longest = max(ctx["max_duration_words"], ctx["max_title_words"])  # the most words a line of either kind has
     for i, line in enumerate(lines):
         if doc.word_count(line) > longest:
             continue
         text = line.text
-        if doc.is_short(line, 12) and (DURATION.fullmatch(text) or SOURCE_ONLY.fullmatch(text)):
+        if doc.is_short(line, ctx["max_duration_words"]) and (DURATION.fullmatch(text) or SOURCE_ONLY.fullmatch(text)):
             taken.add(i)
             yield Decision(line.start, line.end, "video duration/source line")
             j = i - 1

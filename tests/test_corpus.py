@@ -22,6 +22,7 @@ from cleaner.corpus import (
     sketch_cells,
     source_of,
 )
+from cleaner.settings import CorpusSettings
 from tests.conftest import CORPUS, EXPECTED
 
 SEEDS = sorted(p.name for p in CORPUS.glob("*.txt"))
@@ -177,7 +178,7 @@ def test_counters_of_parts_merge_into_the_counter_of_the_whole(tmp_path: Path) -
 
 def test_merging_full_tables_only_undercounts() -> None:
     rng = random.Random(4)
-    parts = [CorpusCounter({"capacity": 8, "max_sources": 2}) for _ in range(2)]
+    parts = [CorpusCounter(CorpusSettings(capacity=8, max_sources=2)) for _ in range(2)]
     truth: dict[tuple[str, int], int] = {}
     for i in range(400):
         source = f"site{i % 3}"
@@ -262,7 +263,8 @@ def test_rule_removes_site_promos_and_keeps_cross_source_quote(tmp_path: Path) -
 
 def test_seeds_as_one_source_keep_every_shared_quote() -> None:
     """Even with the ordinary bar lowered to 2 documents, the five seeds keep their shared quotes."""
-    config = Config.load(overrides={"rules": {"corpus.repeated_line": {"min_docs": 2, "min_share": 0.3}}})
+    bars = {"min_docs": 2, "min_share": 0.3}
+    config = Config.load(overrides={"corpus": bars, "rules": {"corpus.repeated_line": bars}})
     seeds = {n: (CORPUS / n).read_text(encoding="utf-8") for n in SEEDS}
     cln = _model([], seeds, config)
     notes = []
@@ -309,7 +311,7 @@ def test_cli_corpus_pass_on_seeds_and_sites(tmp_path: Path) -> None:
 
 
 def test_counter_memory_is_bounded_by_its_budget() -> None:
-    counter = CorpusCounter({"capacity": 8, "max_sources": 3, "sketch_width": 64, "sketch_depth": 2})
+    counter = CorpusCounter(CorpusSettings(capacity=8, max_sources=3, sketch_width=64, sketch_depth=2))
     for doc in range(300):
         source = f"site{doc % 5}"
         counter.add_keys(source, {2 * (doc * 100 + k) for k in range(20)} | {2 * 7})

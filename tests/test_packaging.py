@@ -86,4 +86,4 @@ def test_a_fresh_pip_install_cleans_a_folder_of_html_pages(tmp_path: Path) -> No
         capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert (Path(site) / "py.typed").is_file()
-    assert (Path(site) / "settings.toml").is_file()
+    assert (Path(site).parent / "heuristics" / "data" / "en" / "newsletter_start.txt").is_file()

@@ -64,7 +64,7 @@ class Page:
 
 def _page_tree(html: str | bytes, cleaner: Cleaner) -> HtmlElement | None:
     """Decode and parse a page (None when it holds nothing but spaces)."""
-    text, clean, utf8 = page_text(html, cleaner.config.section("limits").get("max_document_bytes"))
+    text, clean, utf8 = page_text(html, cleaner.config.limits.max_document_bytes)
     if not text or text.isspace():
         return None
     return parse(text, clean=clean, utf8=utf8)
@@ -85,7 +85,7 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
 
     Raises :class:`HtmlError` for input that is not a usable page.
     """
-    settings = cleaner.config.section("html")
+    settings = cleaner.config.html
     tree = _page_tree(html, cleaner)
     if tree is None:
         return Page("")
@@ -93,11 +93,11 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     page = Page(page_text_, blocks=blocks)
     if not blocks:
         return page
-    page.main_content = bool(settings.get("main_content", True))
+    page.main_content = settings.main_content
     # The metadata helpers read the tree while the walks above have it in the CPU caches;
     # trafilatura, which works on a copy, would push it out of them.
-    if cleaner.config.section("output").get("metadata", True):
-        page.metadata = page_metadata(tree, url, author_search=bool(settings.get("author_search", False)))
+    if cleaner.config.output.metadata:
+        page.metadata = page_metadata(tree, url, author_search=settings.author_search)
     for block in blocks:
         block.tokens = tokens(block.text)
     if page.main_content:

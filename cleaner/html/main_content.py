@@ -4,7 +4,7 @@ Two parts, with a seam between them:
 
 * :func:`extract_texts` asks the extractors for the page's main content
   (today trafilatura, with the settings of the ``[html]`` table: ``fast``,
-  recall-leaning, tables in, comments out; see ``cleaner/settings.toml``);
+  recall-leaning, tables in, comments out; see :class:`cleaner.settings.HtmlSettings`);
 * :func:`decide` receives the page's blocks (each with its word tokens) and
   those outputs, and returns a :class:`Verdict` per block: kept, or removed
   with the reason the audit log gives. A decision that combines several
@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 from lxml.html import HtmlElement
 
 from cleaner.html.alignment import align, tokens
 from cleaner.html.blocks import PageBlock
+from cleaner.settings import HtmlSettings
 
 STEP = "html.main_content"
 DESCRIPTION = (
@@ -45,24 +45,24 @@ class Verdict:
 KEPT = Verdict(True)
 
 
-def _trafilatura(tree: HtmlElement, url: str | None, settings: Mapping[str, Any], *, fast: bool) -> str:
+def _trafilatura(tree: HtmlElement, url: str | None, settings: HtmlSettings, *, fast: bool) -> str:
     """Trafilatura's main-content text (it works on a copy of the tree: ours stays intact)."""
     from trafilatura import bare_extraction
 
     result = bare_extraction(
         tree,
         url=url,
-        favor_precision=bool(settings.get("favor_precision", False)),
-        favor_recall=bool(settings.get("favor_recall", False)),
-        include_tables=bool(settings.get("include_tables", True)),
-        include_comments=bool(settings.get("include_comments", False)),
+        favor_precision=settings.favor_precision,
+        favor_recall=settings.favor_recall,
+        include_tables=settings.include_tables,
+        include_comments=settings.include_comments,
         fast=fast,
     )
     return (result.text or "") if result is not None else ""
 
 
 def extract_texts(
-    tree: HtmlElement, url: str | None, settings: Mapping[str, Any], visible_chars: int
+    tree: HtmlElement, url: str | None, settings: HtmlSettings, visible_chars: int
 ) -> dict[str, str]:
     """The main content as each extractor sees it, by extractor name (``{"trafilatura": text}``).
 
@@ -70,15 +70,15 @@ def extract_texts(
     finds less than ``rescue_below_chars`` characters on a page with more
     visible text than that, it runs again with its fallback extractors.
     """
-    fast = bool(settings.get("fast", True))
+    fast = settings.fast
     text = _trafilatura(tree, url, settings, fast=fast)
-    floor = int(settings.get("rescue_below_chars", 250))
+    floor = settings.rescue_below_chars
     if fast and len(text) < floor < visible_chars:
         text = _trafilatura(tree, url, settings, fast=False) or text
     return {"trafilatura": text}
 
 
-def decide(blocks: Sequence[PageBlock], texts: Mapping[str, str], settings: Mapping[str, Any]) -> list[Verdict]:
+def decide(blocks: Sequence[PageBlock], texts: Mapping[str, str], settings: HtmlSettings) -> list[Verdict]:
     """One verdict per block: kept when at least ``min_kept_share`` of its words are in trafilatura's output.
 
     The output is aligned with the page's words in order (see
@@ -86,7 +86,7 @@ def decide(blocks: Sequence[PageBlock], texts: Mapping[str, str], settings: Mapp
     bullet) goes with its neighbours: kept only between kept blocks.
     """
     out_text = texts["trafilatura"]
-    min_share = float(settings.get("min_kept_share", 0.5))
+    min_share = settings.min_kept_share
     page: list[str] = []
     firsts: list[int] = []
     for block in blocks:

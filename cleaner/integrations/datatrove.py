@@ -105,7 +105,7 @@ class _DocumentStep(PipelineStep):
             content = get_path(meta, self.html_key)
             if not isinstance(content, str | bytes):
                 raise InputError(f"no HTML: metadata {self.html_key!r} is not a string")
-        limit = int(self.config.section("limits").get("max_document_bytes", 20_000_000))
+        limit = self.config.limits.max_document_bytes
         if _size(content, limit) > limit:
             raise InputError(f"too large (more than max_document_bytes = {limit})")
         where = str(meta.get("file_path", ""))
@@ -165,7 +165,7 @@ class ArticleCleaner(_DocumentStep):
         self.audit = audit
         self.audit_key = audit_key
         self.page_metadata = (
-            bool(self.config.section("output").get("metadata", True)) if page_metadata is None else page_metadata
+            self.config.output.metadata if page_metadata is None else page_metadata
         )
         self.drop_empty = drop_empty
         self.corpus = get_datafolder(corpus) if corpus is not None else None
@@ -278,7 +278,7 @@ class CountCorpus(_DocumentStep):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         """Count every document's line keys, pass the documents on, and write the task's counts."""
-        counter = CorpusCounter(self.config.section("corpus"))
+        counter = CorpusCounter(self.config.corpus)
         for doc in data or ():
             with self.track_time():
                 try:

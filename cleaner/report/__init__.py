@@ -27,7 +27,7 @@ __all__ = ["ReportCollector", "ReportSettings", "RunReport", "new_collector", "r
 
 def new_collector(config: Config) -> ReportCollector:
     """An empty collector with the ``[report]`` settings of ``config`` (ValueError for a bad setting)."""
-    return ReportCollector(ReportSettings.from_table(config.section("report")))
+    return ReportCollector(config.settings.report)
 
 
 def rule_infos(config: Config) -> list[RuleInfo]:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any, Generic, TypeVar
 
+from cleaner.settings import ReportSettings
+
 T = TypeVar("T")
 
 DocRef = tuple[str, str]  # (file, document id): a document's identity in an audit log
@@ -62,36 +64,6 @@ class BottomK(Generic[T]):
     def items(self) -> list[T]:
         """The kept items, smallest key first."""
         return [item for _, _, item in sorted(self._heap, key=lambda e: (-e[0], e[1]))]
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """How much of a run the report samples (the ``[report]`` table of the settings)."""
-
-    documents: int = 200  # documents sampled for the per-document view
-    outliers: int = 10  # documents with the largest share removed, shown besides the sample
-    samples_per_rule: int = 24  # removals sampled per rule, with their context
-    keeps_per_rule: int = 8  # kept-while-unsure spans sampled per rule
-    errors: int = 50  # failed documents listed
-    context_chars: int = 160  # kept text shown on each side of a sampled removal
-    sample_text_chars: int = 600  # a longer sampled removal is shown with its middle elided
-    max_document_chars: int = 150_000  # a longer document is shown cut at this many characters
-    text_budget_chars: int = 8_000_000  # normalised text of all documents shown, at most
-    histogram_bins: int = 20  # bins of the share removed per document (plus one for "nothing removed")
-
-    @classmethod
-    def from_table(cls, table: dict[str, Any]) -> ReportSettings:
-        """Settings from a ``[report]`` table; unknown keys are an error (a typo would go unnoticed)."""
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(table) - known)
-        if unknown:
-            raise ValueError(f"unknown [report] setting(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-        values = {}
-        for key, value in table.items():
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"[report] {key} must be a whole number >= 0, not {value!r}")
-            values[key] = value
-        return cls(**values)
 
 
 @dataclass

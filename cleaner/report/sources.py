@@ -142,9 +142,8 @@ class InputReader:
     def __init__(self, config: Config, audit_path: Path) -> None:
         self.config = config
         self.roots = [Path.cwd(), audit_path.parent, audit_path.parent.parent]
-        limits = config.section("limits")
-        self.max_bytes = int(limits.get("max_document_bytes", 20_000_000))
-        self.max_expanded = int(limits.get("max_expanded_bytes", 1_000_000_000))
+        self.max_bytes = config.limits.max_document_bytes
+        self.max_expanded = config.limits.max_expanded_bytes
         self._cleaner: Cleaner | None = None
 
     def __call__(self, entries: list[DocumentEntry]) -> dict[DocRef, tuple[str | None, str]]:
