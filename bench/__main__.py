@@ -8,7 +8,9 @@ Sections (each a module of ``bench/`` with a ``run_*`` function and its own
 * speed at corpus scale: ``speed_bench`` (``run_speed``) — docs/s against
   trafilatura, ``-j 2`` against ``-j 1``, peak memory for N and 10N documents;
 * hostile input: ``trust_bench`` (``run_worst_case``) — worst-case MB/s on
-  adversarial text, next to the MB/s on the sample corpus.
+  adversarial text, next to the MB/s on the sample corpus;
+* review report: ``report_bench`` — the page of a 100,000-document run (size,
+  build time, load time in headless Chromium) and of the aeb-dev pages.
 
 ``python -m bench speed`` (or ``text``, ``html``) runs only the sections named.
 ``python -m bench snapshot --save FILE`` / ``--check FILE`` is no benchmark
@@ -55,12 +57,19 @@ def _trust() -> None:
     trust_bench.main([])
 
 
+def _report() -> None:
+    import report_bench
+
+    report_bench.main([])
+
+
 # Add a section here: a name and a function that prints its table.
 SECTIONS: dict[str, Callable[[], None]] = {
     "text": _text,
     "html": _html,
     "speed": _speed,
     "trust": _trust,
+    "report": _report,
 }
 
 

@@ -123,18 +123,21 @@ class CorpusSettings:
 @dataclass(frozen=True)
 class ReportSettings:
     """The review page (clean --report FILE.html): what it samples, so that its size stays bounded whatever the
-    corpus (see "Review report" in README.md). Samples are chosen by a hash of what is sampled: the same documents
-    in every report."""
+    corpus (see "Review: what was removed" in README.md). Samples are chosen by a hash of what is sampled: the
+    same documents in every report."""
 
     documents: int = setting(200, "Documents sampled for the per-document view.")
     outliers: int = setting(10, "Documents with the largest share removed, shown besides the sample.")
-    samples_per_rule: int = setting(24, "Removals sampled per rule, shown with the kept text around them.")
+    samples_per_rule: int = setting(24, "Removals sampled per rule, shown with the text around them.")
     keeps_per_rule: int = setting(8, "Kept-while-unsure spans sampled per rule.")
     errors: int = setting(50, "Failed documents listed.")
     context_chars: int = setting(160, "Kept text shown on each side of a sampled removal.")
     sample_text_chars: int = setting(600, "A longer sampled removal is shown with its middle elided.")
     max_document_chars: int = setting(150_000, "A longer document is shown cut at this many characters.")
-    text_budget_chars: int = setting(8_000_000, "Text of all documents shown, at most (about as many bytes of page).")
+    text_budget_chars: int = setting(
+        5_000_000, "Text of all documents shown, at most (a page of about twice as many bytes: 11.5 MB for 100,000 "
+        "documents, make bench)."
+    )
     histogram_bins: int = setting(20, 'Bins of the share removed per document (and one for "nothing removed").')
 
 

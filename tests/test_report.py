@@ -18,10 +18,11 @@ from cleaner.cli import main
 from cleaner.explain import explain
 from cleaner.io import Task
 from cleaner.report.build import build_data
-from cleaner.report.collect import DocumentEntry, ReportCollector, ReportSettings
+from cleaner.report.collect import DocumentEntry, ReportCollector
 from cleaner.report.page import read_data, render_page
 from cleaner.report.sources import RunReport
 from cleaner.runner import Outcome
+from cleaner.settings import ReportSettings
 from tests.conftest import CORPUS
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -278,3 +279,14 @@ def test_explain_on_the_command_line(tmp_path: Path) -> None:
     missing = _run("--explain", str(tmp_path / "nope.txt"))
     assert missing.returncode == 1 and "nope.txt" in missing.stderr and "Traceback" not in missing.stderr
     assert _run("--explain", str(doc), str(doc)).returncode == 2
+
+
+def test_the_report_is_the_same_with_two_workers(corpus_run, tmp_path: Path) -> None:
+    _, data, _ = corpus_run
+    page = tmp_path / "r.html"
+    done = _run(str(CORPUS), "-o", str(tmp_path / "out"), "-j", "2", "--report", str(page))
+    assert done.returncode == 0, done.stderr
+    again = read_data(page.read_text(encoding="utf-8"))
+    for d in (data, again):
+        d["meta"].pop("generated")
+    assert again == data

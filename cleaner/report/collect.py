@@ -7,7 +7,8 @@ item's sampling key is a hash of what it is (the document's file and id, and
 for a removal its rule and offset), and the k items with the smallest keys
 are kept. The sample is thus the same whatever the order of the documents,
 the number of worker processes or the run (a document sampled in one report
-is sampled in the next), and it is drawn uniformly.
+is sampled in the next), and it is drawn uniformly. A removal's key mixes its
+document's and its rule's keys with its offset (:func:`record_key`).
 
 The collector knows nothing about where documents come from: a running
 ``clean`` hands it each document's audit records and length as they are
@@ -40,6 +41,19 @@ def sampling_key(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
+_MASK = (1 << 64) - 1
+_NO_KEY = 1 << 64  # above every key
+
+
+def record_key(doc_rule_key: int, start: object) -> int:
+    """A removal's sampling key: its document's key xor its rule's, mixed with its offset (the splitmix64
+    finaliser: as well spread as a hash, and cheap enough to compute for every record of a run)."""
+    x = (doc_rule_key ^ ((start if isinstance(start, int) else 0) * 0x9E3779B97F4A7C15)) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
 class BottomK(Generic[T]):
     """The ``k`` items with the smallest keys among those offered (a max-heap of size k)."""
 
@@ -47,19 +61,20 @@ class BottomK(Generic[T]):
         self.k = k
         self._heap: list[tuple[int, int, T]] = []  # (-key, tie-breaker, item)
         self._tie = count()
+        self.threshold = _NO_KEY if k > 0 else 0  # an item is kept when its key is below this
 
     def offer(self, key: int, item: T) -> bool:
         """Keep ``item`` if its key is among the k smallest so far; return whether it was kept."""
-        if self.k <= 0:
+        if key >= self.threshold:
             return False
         entry = (-key, next(self._tie), item)
         if len(self._heap) < self.k:
             heapq.heappush(self._heap, entry)
-            return True
-        if key < -self._heap[0][0]:
+        else:
             heapq.heapreplace(self._heap, entry)
-            return True
-        return False
+        if len(self._heap) == self.k:
+            self.threshold = -self._heap[0][0]
+        return True
 
     def items(self) -> list[T]:
         """The kept items, smallest key first."""
@@ -76,6 +91,7 @@ class DocumentEntry:
     chars_in: int | None = None  # length of its normalised text, when known
     text: TextSource | None = None  # how to get its normalised text (None: ask the fetcher at the end)
     key: int = 0  # its sampling key
+    removed: int | None = None  # characters removed (counted when the collector adds it)
 
     def __post_init__(self) -> None:
         self.key = sampling_key(self.file, self.doc)
@@ -86,7 +102,9 @@ class DocumentEntry:
 
     @property
     def chars_removed(self) -> int:
-        return sum(len(r.get("text") or "") for r in self.records if r.get("action") == "remove")
+        if self.removed is None:
+            self.removed = sum(len(r.get("text") or "") for r in self.records if r.get("action") == "remove")
+        return self.removed
 
     @property
     def share_removed(self) -> float | None:
@@ -138,45 +156,65 @@ class ReportCollector:
         self.removal_samples: dict[str, BottomK[_Sampled]] = {}
         self.keep_samples: dict[str, BottomK[_Sampled]] = {}
         self.error_sample: BottomK[dict[str, Any]] = BottomK(s.errors)
+        self._rule_keys: dict[str, int] = {}
 
     # -- streaming --------------------------------------------------------------------------------
 
     def add_document(self, entry: DocumentEntry) -> None:
         """Count one cleaned document and offer it (and its records) to the samples."""
         self.documents += 1
-        removed = entry.chars_removed
-        self.chars_removed += removed
-        if removed:
+        per_rule: dict[str, list[int]] = {}  # rule -> [removals, keeps, characters, key of its doc] here
+        for rec in entry.records:
+            name = str(rec.get("rule"))
+            counts = per_rule.get(name)
+            if counts is None:
+                counts = per_rule[name] = [0, 0, 0, entry.key ^ self._rule_key(name)]
+            removed = rec.get("action") == "remove"
+            if removed:
+                counts[0] += 1
+                counts[2] += len(rec.get("text") or "")
+            else:
+                counts[1] += 1
+            sample = self._sample_of(name, removed)
+            key = record_key(counts[3], rec.get("start"))
+            if key < sample.threshold:  # most records are not sampled: decide before any other work
+                sample.offer(key, _Sampled(rec, entry))
+        chars = sum(c[2] for c in per_rule.values())
+        entry.removed = chars
+        self.chars_removed += chars
+        if chars:
             self.documents_with_removals += 1
+        for name, (removals, keeps, rule_chars, _) in per_rule.items():
+            for tally in (self._tally(self.rules, name), self._tally(self.families, family_of(name))):
+                tally.removals += removals
+                tally.keeps += keeps
+                tally.chars += rule_chars
+            self.rules[name].docs += 1
+        for fam in {family_of(n) for n in per_rule}:
+            self.families[fam].docs += 1
         share = entry.share_removed
         if share is not None:
             self.chars_in += entry.chars_in or 0
             self.chars_in_known += 1
-            self.histogram[self.histogram_bin(share, removed)] += 1
-        seen_rules: set[str] = set()
-        for rec in entry.records:
-            name = str(rec.get("rule"))
-            action = rec.get("action")
-            for tally in (self._tally(self.rules, name), self._tally(self.families, family_of(name))):
-                if action == "remove":
-                    tally.removals += 1
-                    tally.chars += len(rec.get("text") or "")
-                else:
-                    tally.keeps += 1
-            seen_rules.add(name)
-            samples = self.removal_samples if action == "remove" else self.keep_samples
-            k = self.settings.samples_per_rule if action == "remove" else self.settings.keeps_per_rule
-            sample = samples.get(name)
-            if sample is None:
-                sample = samples[name] = BottomK(k)
-            sample.offer(sampling_key(entry.file, entry.doc, name, rec.get("start")), _Sampled(rec, entry))
-        for name in seen_rules:
-            self.rules[name].docs += 1
-        for fam in {family_of(n) for n in seen_rules}:
-            self.families[fam].docs += 1
+            self.histogram[self.histogram_bin(share, chars)] += 1
+            if chars:
+                self._offer_outlier(share, entry)
         self.doc_sample.offer(entry.key, entry)
-        if share is not None and removed:
-            self._offer_outlier(share, entry)
+
+    def _sample_of(self, rule: str, removal: bool) -> BottomK[_Sampled]:
+        """The sample of a rule's removals (or keeps)."""
+        table = self.removal_samples if removal else self.keep_samples
+        sample = table.get(rule)
+        if sample is None:
+            k = self.settings.samples_per_rule if removal else self.settings.keeps_per_rule
+            sample = table[rule] = BottomK(k)
+        return sample
+
+    def _rule_key(self, rule: str) -> int:
+        key = self._rule_keys.get(rule)
+        if key is None:
+            key = self._rule_keys[rule] = sampling_key(rule)
+        return key
 
     def add_error(self, record: dict[str, Any]) -> None:
         """Count one failed document (its ``error`` audit record)."""

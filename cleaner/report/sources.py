@@ -54,7 +54,8 @@ class RunReport:
         return self._cleaner
 
     def document(self, task: Task, outcome: Outcome) -> None:
-        records = [json.loads(line) for line in outcome.audit.splitlines()]
+        # One parse for all of a document's lines (a JSON line holds no raw line break).
+        records = json.loads("[" + outcome.audit.rstrip("\n").replace("\n", ",") + "]") if outcome.audit else []
         doc = printable(outcome.doc_id or task.doc_id)
         entry = DocumentEntry(printable(task.source), doc, records, outcome.chars_in)
         entry.text = lambda: self._text(task, outcome, records)

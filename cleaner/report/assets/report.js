@@ -164,11 +164,18 @@ function renderRules(el, params) {
 function snippet(x, i) {
   const cls = x.action === "remove" ? "" : "keep";
   const style = x.action === "remove" ? `background:${COLOURS[i].bg}` : `border-color:${COLOURS[i].solid}`;
-  const fold = (t) => t.replace(/\n\s*\n/g, "\n"); // blank lines between paragraphs take room and tell nothing here
+  // Blank lines between paragraphs take room and tell nothing here; the removed span's own whitespace
+  // shows as the kept text's.
+  const fold = (t) => t.replace(/\n\s*\n/g, "\n");
+  const core = x.text.trim();
+  const lead = x.text.slice(0, x.text.indexOf(core));
+  const trail = x.text.slice(lead.length + core.length);
+  const before = fold(x.before + lead).replace(/^\s+/, "");
+  const after = fold(trail + x.after).replace(/\s+$/, "");
   return h("div", { class: "snippet" },
-    x.before ? h("span", { class: "ctx" }, fold(x.before)) : null,
-    h(x.action === "remove" ? "mark" : "span", { class: cls, style }, fold(x.text).replace(/\s+$/, "")),
-    x.after ? h("span", { class: "ctx" }, (/^\s/.test(x.text.slice(-1)) ? "\n" : "") + fold(x.after).replace(/^\n/, "")) : null,
+    before ? h("span", { class: "ctx" }, before) : null,
+    h(x.action === "remove" ? "mark" : "span", { class: cls, style }, fold(core)),
+    after ? h("span", { class: "ctx" }, after) : null,
     x.elided ? h("div", { class: "note" }, `(${fmt(x.elided)} characters elided in the middle)`) : null);
 }
 
@@ -401,5 +408,6 @@ document.addEventListener("keydown", (ev) => {
   document.querySelector('nav#tabs a[data-tab="docs"]').append(h("span", { class: "count" }, ` (${fmt(DOCS.length)})`));
   window.addEventListener("hashchange", route);
   route();
+  window.reportReadyMs = performance.now(); // since the navigation started (make bench reads it)
   document.documentElement.dataset.ready = "1";
 })();
