@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
 import sys
+import textwrap
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import click
 
+from cleaner.audit import AUDIT_LEVELS, open_audit
 from cleaner.config import Config, ConfigError, settings_toml
 from cleaner.explain import use_colour
-from cleaner.io import kind_of
+from cleaner.io import INPUT_FORMATS, kind_of, stdin_input
+from cleaner.records import OUTPUT_FORMATS, Fields, Output
 from cleaner.report import ReportCollector, RunReport, new_collector, report_from_audit, write_report
 from cleaner.rules import all_rules
-from cleaner.runner import Runner, cpu_count, plan_jobs
+from cleaner.runner import Job, Runner, cpu_count, plan_jobs
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
@@ -36,27 +41,68 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _list_rules(config: Config) -> None:
+    """Every step and rule as aligned plain text: name, state, kind, description, and its settings below."""
     from cleaner.html import main_content
 
     html = config.section("html")  # for display
-    state = "on " if html.get("main_content", True) else "off"
     keys = ("fast", "rescue_below_chars", "favor_precision", "favor_recall", "include_tables", "include_comments",
             "min_kept_share")
-    extra = "  [" + ", ".join(f"{k}={html[k]}" for k in keys if k in html) + "]"
-    click.echo(f"{main_content.STEP:<24} {state} step  {main_content.DESCRIPTION}{extra}")
-    for r in all_rules(config.settings.rule_packages):
-        state = "on " if config.rule_enabled(r) else "off"
-        params = config.rule_params(r)
-        extra = "  [" + ", ".join(f"{k}={v}" for k, v in params.items()) + "]" if params else ""
-        click.echo(f"{r.name:<24} {state} {r.kind:<5} {r.description}{extra}")
+    rows = [(main_content.STEP, bool(html.get("main_content", True)), "step", main_content.DESCRIPTION,
+             {k: html[k] for k in keys if k in html})]
+    rules = all_rules(config.settings.rule_packages)
+    rows += [(r.name, config.rule_enabled(r), r.kind, r.description, config.rule_params(r)) for r in rules]
+    name_width = max(len(row[0]) for row in rows)
+    kind_width = max(len(row[2]) for row in rows)
+    indent = name_width + kind_width + 8  # name, state (3), kind and the spaces between
+    width = max(shutil.get_terminal_size((100, 24)).columns, indent + 40)
+    click.echo(f"{'RULE':<{name_width}}  {'ON':<3}  {'KIND':<{kind_width}} DESCRIPTION")
+    for name, on, kind, description, params in rows:
+        head = f"{name:<{name_width}}  {'on' if on else 'off':<3}  {kind:<{kind_width}} "
+        text = " ".join(description.replace("``", "").split())
+        click.echo(textwrap.fill(text, width, initial_indent=head, subsequent_indent=" " * indent))
+        if params:
+            settings = ", ".join(f"{k}={v}" for k, v in params.items())
+            pad = " " * indent
+            click.echo(textwrap.fill(settings, width, initial_indent=pad, subsequent_indent=pad))
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+def _read_files_from(source: str) -> list[Path]:
+    """The input paths listed in ``--files-from`` (one a line; blank lines skipped; ``-``: standard input)."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError as exc:
+        raise click.UsageError(f"{source}: cannot read the list of inputs ({exc.strerror or exc})") from exc
+    return [Path(line.rstrip("\r")) for line in text.split("\n") if line.strip()]
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True, path_type=Path))
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (mirrors the input tree). Default: a sibling FOLDER.clean/.")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, allow_dash=True, path_type=Path),
+              help="Output folder (mirrors the input tree), or '-' for standard output. "
+                   "Default: a sibling FOLDER.clean/; standard output for standard input.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default="auto", show_default=True,
+              help="The kind of every input. auto: by file name (.txt .md / .html .htm / .jsonl .json .ndjson / "
+                   ".parquet, each maybe .gz); on standard input '{' starts JSONL, '<' HTML, else text.")
+@click.option("--html", "stdin_html", is_flag=True, help="Short for --input-format html.")
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True,
+              help="text: the clean text; markdown: an HTML page's kept headings, lists, tables, code and quotes; "
+                   "jsonl: one record per document (id, text, metadata). JSONL and Parquet inputs give records.")
+@click.option("--text-key", default="text", show_default=True, metavar="KEY",
+              help="Record field of the text (a dotted path such as content.text); the clean text goes there.")
+@click.option("--html-key", default="html", show_default=True, metavar="KEY", help="Record field of the HTML.")
+@click.option("--id-key", default="id", show_default=True, metavar="KEY", help="Record field of the id.")
+@click.option("--source-key", default=None, metavar="KEY",
+              help="Record field naming the document's source for the corpus pass (e.g. metadata.url: a URL "
+                   "stands for its site). Default: source, site, or the site of url.")
 @click.option("--audit", "audit_path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="Audit log (JSONL). Default: OUTDIR/audit.jsonl.")
+              help="Audit log (JSONL; gzip when it ends in .gz). Default: OUTDIR/audit.jsonl; none when the "
+                   "output goes to standard output.")
+@click.option("--audit-level", type=click.Choice(AUDIT_LEVELS), default="full", show_default=True,
+              help="full: every removal; summary: one record per rule and document; errors: failures only.")
+@click.option("--add-stats", is_flag=True, help="Add removed_chars and lang to each output record.")
+@click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write JSONL lines that failed here, unchanged.")
+@click.option("--files-from", metavar="FILE", help="Read input paths from FILE, one a line ('-': standard input).")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0),
               help="Worker processes; 0 means all cores.")
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -65,12 +111,11 @@ def _list_rules(config: Config) -> None:
 @click.option("--disable", multiple=True, metavar="RULE", help="Switch a rule (or family) off. Repeatable.")
 @click.option("--set", "settings", multiple=True, metavar="RULE:PARAM=VALUE",
               help="Set a rule threshold, or an engine setting as TABLE:KEY=VALUE. Repeatable.")
-@click.option("--html", "stdin_html", is_flag=True, help="With '-': standard input is an HTML page.")
-@click.option("--no-metadata", is_flag=True, help="Do not add page metadata to JSONL output.")
+@click.option("--no-metadata", is_flag=True, help="Do not add page metadata to output records.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--corpus-pass/--no-corpus-pass", default=True, show_default=True,
               help="Count lines per source over all inputs first, for the corpus.repeated_line rule "
-                   "(runs of more than one document).")
+                   "(runs of more than one document; not on standard input, which cannot be read twice).")
 @click.option("--resume", is_flag=True,
               help="Skip inputs whose output is already complete (exists, newer than the input), and take "
                    "an interrupted JSONL file up after its last checkpoint; the audit log is appended to.")
@@ -80,6 +125,8 @@ def _list_rules(config: Config) -> None:
               help="With --report: build the page from this audit log (and the inputs it names) instead of cleaning.")
 @click.option("--explain", "explain_path", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path),
               help="Clean one file ('-': standard input) and print it with every removal marked and its reason.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only (no summary, no progress bar).")
+@click.option("-v", "--verbose", is_flag=True, help="Also name each finished file, and every rule in the summary.")
 @click.option("--list-rules", is_flag=True, help="List every rule with its description and exit.")
 @click.option("--print-settings", is_flag=True,
               help="Print every setting and rule parameter with its value and meaning, as TOML, and exit.")
@@ -87,13 +134,23 @@ def _list_rules(config: Config) -> None:
 def main(
     inputs: tuple[Path, ...],
     outdir: Path | None,
+    input_format: str,
+    stdin_html: bool,
+    output_format: str,
+    text_key: str,
+    html_key: str,
+    id_key: str,
+    source_key: str | None,
     audit_path: Path | None,
+    audit_level: str,
+    add_stats: bool,
+    rejects_path: Path | None,
+    files_from: str | None,
     jobs: int,
     config_path: Path | None,
     enable: tuple[str, ...],
     disable: tuple[str, ...],
     settings: tuple[str, ...],
-    stdin_html: bool,
     no_metadata: bool,
     progress: bool | None,
     corpus_pass: bool,
@@ -101,18 +158,28 @@ def main(
     report_path: Path | None,
     from_audit: Path | None,
     explain_path: Path | None,
+    quiet: bool,
+    verbose: bool,
     list_rules: bool,
     print_settings: bool,
 ) -> None:
     """Strip boilerplate from article texts and HTML pages, with an audit log.
 
     INPUT is a file, a folder (walked recursively) or '-' for standard input
-    (clean text goes to standard output). .txt/.text files are text,
-    .html/.htm pages are HTML, .jsonl files hold one document per line
-    ({"id", "text" or "html", ...}); each may be gzipped (.gz).
+    (cleaned to standard output). .txt/.md files are text, .html/.htm pages
+    are HTML, .jsonl/.json files hold one document per line ({"id", "text"
+    or "html", ...}), .parquet one per row; each but Parquet may be gzipped
+    (.gz). In a folder, files of no known kind are skipped and named.
+
+    \b
+    Examples:
+      clean corpus/                              # -> corpus.clean/ + corpus.clean/audit.jsonl
+      zcat docs.jsonl.gz | clean - | jq -r .text  # JSONL in, JSONL out
+      clean pages/ --output-format markdown -o md/
+      clean pages/ --output-format jsonl -o - > pages.jsonl
 
     Exit status: 0 all documents cleaned, 1 some failed (named on stderr and
-    in the audit log), 2 usage error.
+    in the audit log), 2 usage error, 130 interrupted.
     """
     try:
         config = Config.load(config_path, overrides=_parse_set(settings), enable=enable, disable=disable)
@@ -124,10 +191,21 @@ def main(
     if print_settings:
         click.echo(settings_toml(config), nl=False)
         return
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose cannot both be given")
+    if stdin_html:
+        if input_format not in ("auto", "html"):
+            raise click.UsageError(f"--html contradicts --input-format {input_format}")
+        input_format = "html"
+    kind = None if input_format == "auto" else input_format
+    if files_from is not None:
+        inputs = (*inputs, *_read_files_from(files_from))
     if explain_path is not None:
         if inputs or report_path or from_audit:
             raise click.UsageError("--explain takes one FILE and no INPUT, --report or --from-audit")
         sys.exit(_explain(explain_path, config, stdin_html))
+    if report_path is not None and audit_level != "full":
+        raise click.UsageError("--report needs every removal: it cannot be used with --audit-level " + audit_level)
     collector = _report_collector(config, report_path, from_audit, inputs)
     if from_audit is not None:
         assert report_path is not None
@@ -135,40 +213,64 @@ def main(
     if not inputs:
         raise click.UsageError("no INPUT given (a file, a folder, or '-' for standard input)")
     for p in inputs:
-        if str(p) != "-" and not p.exists():
+        if str(p) != "-" and not p.exists() and not p.is_symlink():
             raise click.UsageError(f"{p}: no such file or folder")
     observer = RunReport(collector, config) if collector is not None else None
-    if str(inputs[0]) == "-" or "-" in map(str, inputs):
-        if len(inputs) > 1:
-            raise click.UsageError("'-' (standard input) cannot be mixed with other inputs")
-        status = _run_stdin(config, audit_path, stdin_html, observer)
-        sys.exit(_finish_report(report_path, collector, config, "standard input", status))
-    if outdir is not None:
+    from_stdin = "-" in map(str, inputs)
+    if from_stdin and (len(inputs) > 1 or files_from == "-"):
+        raise click.UsageError("'-' (standard input) cannot be mixed with other inputs")
+    to_stdout = from_stdin or str(outdir) == "-"
+    if to_stdout and audit_path is not None and str(audit_path) == "-":
+        raise click.UsageError("--audit - would mix the audit log into the output on standard output: name a file")
+    if from_stdin and outdir is not None and str(outdir) != "-":
+        raise click.UsageError("standard input is cleaned to standard output: -o takes only '-' with it")
+    if outdir is not None and not to_stdout:
         for p in inputs:
             if p.is_file() and outdir.resolve() == p.resolve():
                 raise click.UsageError(f"{outdir}: the output folder is an input file")
-    jobs_list = plan_jobs(list(inputs), outdir)
-    if audit_path is None:
+    output = Output(
+        format=output_format, metadata=not no_metadata, add_stats=add_stats,
+        fields=Fields(text=text_key, html=html_key, id=id_key, source=source_key),
+    )
+    skipped: list[Path] = []
+    if from_stdin:
+        jobs_list = [Job(stdin_input(sys.stdin.buffer, kind), None)]
+    else:
+        suffix = {"markdown": "md", "jsonl": "jsonl"}.get(output_format, "txt")
+        out = None if to_stdout else outdir
+        jobs_list = plan_jobs(list(inputs), out, kind=kind, suffix=suffix, to_stdout=to_stdout, skipped=skipped)
+    if audit_path is None and not to_stdout:
         base = outdir or (jobs_list[0].out_path.parent if jobs_list and jobs_list[0].out_path else Path("."))
         if outdir is None and inputs[0].is_dir():
             base = inputs[0].resolve().parent / f"{inputs[0].resolve().name}.clean"
         audit_path = base / "audit.jsonl"
-    _refuse_among_inputs(audit_path, inputs, outdir, "the audit log")
+    if audit_path is not None:
+        _refuse_among_inputs(audit_path, inputs, None if to_stdout else outdir, "the audit log")
     if report_path is not None:
-        _refuse_among_inputs(report_path, inputs, outdir, "the report")
-        if str(audit_path) != "-" and report_path.resolve() == audit_path.resolve():
+        _refuse_among_inputs(report_path, inputs, None if to_stdout else outdir, "the report")
+        if audit_path is not None and str(audit_path) != "-" and report_path.resolve() == audit_path.resolve():
             raise click.UsageError(f"{report_path}: the report would overwrite the audit log")
-    show = sys.stderr.isatty() if progress is None else progress
+    show = (sys.stderr.isatty() and not quiet) if progress is None else progress
     n_jobs = cpu_count() if jobs == 0 else jobs
-    audit_stream = _open_audit(audit_path, append=resume)
+    audit_stream = _open(audit_path, "the audit log", append=resume) if audit_path is not None else None
+    rejects = _open_rejects(rejects_path) if rejects_path is not None else None
+    runner = Runner(
+        config, jobs=n_jobs, audit=audit_stream, progress=show, corpus_pass=corpus_pass, resume=resume,
+        output=output, audit_level=audit_level, rejects=rejects, verbosity=0 if quiet else 2 if verbose else 1,
+        observer=observer,
+    )
+    runner.stats.unknown_files = [str(p) for p in skipped]
     try:
-        runner = Runner(config, jobs=n_jobs, audit=audit_stream, progress=show, metadata=not no_metadata,
-                        corpus_pass=corpus_pass, resume=resume, observer=observer)
         stats = runner.run(jobs_list)
+    except KeyboardInterrupt:
+        again = "" if to_stdout else "; run the same command with --resume to go on where it stopped"
+        click.echo(f"interrupted: the outputs written so far are complete{again}", err=True)
+        sys.exit(130)
     finally:
-        if audit_stream is not sys.stdout:
-            audit_stream.close()
-    source = " ".join(str(p) for p in inputs)
+        for stream in (audit_stream, rejects):
+            if stream is not None and stream is not sys.stdout:
+                stream.close()
+    source = "standard input" if from_stdin else " ".join(str(p) for p in inputs)
     sys.exit(_finish_report(report_path, collector, config, source, 1 if stats.failed else 0))
 
 
@@ -180,6 +282,8 @@ def _refuse_among_inputs(path: Path, inputs: tuple[Path, ...], outdir: Path | No
     target = path.resolve()
     out = outdir.resolve() if outdir is not None else None
     for p in inputs:
+        if str(p) == "-":
+            continue
         root = p.resolve()
         if target == root:
             raise click.UsageError(f"{path}: {what} would overwrite an input file")
@@ -252,47 +356,23 @@ def _explain(path: Path, config: Config, html: bool) -> int:
     return 0
 
 
-def _open_audit(path: Path, append: bool = False) -> TextIO:
-    if str(path) == "-":
-        return sys.stdout
+def _open(path: Path, what: str, append: bool = False) -> TextIO:
+    """An output stream of the run (the audit log), or a usage error naming the path."""
+    try:
+        return open_audit(path, append=append)
+    except OSError as exc:
+        raise click.UsageError(f"{path}: cannot write {what} ({exc.strerror or exc})") from exc
+
+
+def _open_rejects(path: Path) -> IO[bytes]:
+    """The ``--rejects`` file: the failed lines, byte for byte (gzip when it ends in ``.gz``)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("a" if append else "w", encoding="utf-8")
+        if path.name.lower().endswith(".gz"):
+            return gzip.open(path, "wb")
+        return path.open("wb")
     except OSError as exc:
-        raise click.UsageError(f"{path}: cannot write the audit log ({exc.strerror})") from exc
-
-
-def _run_stdin(config: Config, audit_path: Path | None, html: bool, observer: RunReport | None = None) -> int:
-    """Clean standard input to standard output; return the exit status."""
-    from cleaner.io import Task, decode_text
-    from cleaner.pipeline import Cleaner
-    from cleaner.runner import clean_task
-
-    limit = config.limits.max_document_bytes
-    data = sys.stdin.buffer.read(limit + 1)
-    if len(data) > limit:
-        click.echo(f"error: <stdin>: too large (more than {limit} bytes; see [limits] max_document_bytes)", err=True)
-        return 1
-    task = Task("-", "html" if html else "text", data if html else "", "<stdin>")
-    if not html:
-        try:
-            task.content = decode_text(data)
-        except ValueError as exc:
-            click.echo(f"error: <stdin>: {exc}", err=True)
-            return 1
-    outcome = clean_task(Cleaner(config), task)
-    if outcome.error:
-        click.echo(f"error: <stdin>: {outcome.error}", err=True)
-        return 1
-    sys.stdout.write(outcome.output)
-    if observer is not None:
-        observer.document(task, outcome)
-    if audit_path is not None:
-        stream = _open_audit(audit_path)
-        stream.write(outcome.audit)
-        if stream is not sys.stdout:
-            stream.close()
-    return 0
+        raise click.UsageError(f"{path}: cannot write the rejects file ({exc.strerror or exc})") from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,11 +1,19 @@
 """Readers and writers: turn input paths into documents, and results into files.
 
-Input kinds, by file name:
+Input kinds, by file name (``--input-format`` names one for every file):
 
-* ``.txt``, ``.text`` (and ``.gz`` of them): one text document per file;
-* ``.html``, ``.htm`` (and ``.gz``): one HTML page per file;
-* ``.jsonl`` (and ``.jsonl.gz``): one document per line, a JSON object with
-  ``id`` and ``text`` (or ``html``); every other field is kept.
+* ``.txt``, ``.text``, ``.md``, ``.markdown`` (and ``.gz`` of them): one text
+  document per file;
+* ``.html``, ``.htm``, ``.xhtml`` (and ``.gz``): one HTML page per file;
+* ``.jsonl``, ``.ndjson``, ``.json`` (and ``.gz``): one document per line, a
+  JSON object with ``id`` and ``text`` (or ``html``); every other field is
+  kept. A ``.json`` file is read as JSON Lines (what ``datasets`` writes);
+  one holding a JSON array is refused with a named error;
+* ``.parquet``: one document per row (with the ``parquet`` extra).
+
+In a folder, files of no known kind are skipped, and named as skipped.
+On standard input the kind is sniffed: a first non-blank ``{`` is JSONL,
+``<`` HTML, anything else text.
 
 Outputs mirror the input tree: ``a/b.txt`` and ``a/b.html`` become
 ``OUT/a/b.txt``, ``a/c.jsonl`` becomes ``OUT/a/c.jsonl``. Every file is
@@ -14,6 +22,7 @@ written atomically (a temporary file in the same folder, then a rename).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -28,11 +37,16 @@ from typing import IO, Any
 
 from cleaner.decoding import decode_text
 from cleaner.errors import InputError
+from cleaner.records import Fields, get_path
+
+DEFAULT_FIELDS = Fields()
 
 __all__ = ["AtomicWriter", "InputError", "InputFile", "Task", "decode_text", "iter_jsonl", "read_bytes", "walk_inputs"]
-TEXT_SUFFIXES = {".txt", ".text"}
-HTML_SUFFIXES = {".html", ".htm"}
-JSONL_SUFFIXES = {".jsonl"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+PARQUET_SUFFIXES = {".parquet"}
+INPUT_FORMATS = ("auto", "text", "html", "jsonl", "parquet")
 
 
 @dataclass(slots=True)  # slots: a task crosses to a worker process as a tuple of its fields (pickled faster)
@@ -54,23 +68,31 @@ class InputFile:
 
     path: Path
     rel: Path
-    kind: str  # "text", "html" or "jsonl"
+    kind: str  # "text", "html", "jsonl" or "parquet"
     problem: str | None = None  # why the walk could not use it (an unreadable folder, a broken link, ...)
+    stream: IO[bytes] | None = field(default=None, repr=False)  # standard input (see stdin_input), not a file
 
     @property
     def display(self) -> str:
         """The path as shown in messages."""
-        return str(self.path)
+        return STDIN if self.stream is not None else str(self.path)
 
     @property
     def out_rel(self) -> Path:
-        """Output path relative to the output folder: the same name for JSONL (gzipped stays gzipped), ``.txt`` else."""
-        if self.kind == "jsonl":
+        """Output path relative to the output folder: the same name for records (JSONL, Parquet; gzipped stays
+        gzipped), else the name with ``.txt`` for its last suffix (``a.html.gz`` -> ``a.txt``, ``README`` ->
+        ``README.txt``)."""
+        return self.out_rel_as("txt")
+
+    def out_rel_as(self, suffix: str) -> Path:
+        """:attr:`out_rel` with ``suffix`` for the outputs of single documents (``txt`` or ``md``)."""
+        if self.kind in ("jsonl", "parquet"):
             return self.rel
         name = self.rel.name
-        if name.endswith(".gz"):
+        if name.lower().endswith(".gz"):
             name = name[:-3]
-        return self.rel.with_name(f"{name.rpartition('.')[0]}.txt")
+        stem = name.rpartition(".")[0] if "." in name.lstrip(".") else name
+        return self.rel.with_name(f"{stem}.{suffix}")
 
 
 def kind_of(path: Path) -> str | None:
@@ -79,16 +101,68 @@ def kind_of(path: Path) -> str | None:
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
-    if last in TEXT_SUFFIXES:
-        return "text"
-    if last in HTML_SUFFIXES:
-        return "html"
-    if last in JSONL_SUFFIXES:
-        return "jsonl"
+    for kind, known in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES),
+                        ("parquet", PARQUET_SUFFIXES)):
+        if last in known:
+            return kind
     return None
 
 
-def walk_inputs(root: Path, exclude: Path | list[Path] | None = None) -> Iterator[InputFile]:
+def sniff(data: bytes) -> str:
+    """The kind of a stream from its first bytes: a first non-blank ``{`` is JSONL, ``<`` HTML, else text."""
+    head = data[:4096]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom) :].replace(b"\x00", b"")  # UTF-16: its ASCII bytes are what counts here
+            break
+    first = head.lstrip()[:1]
+    return {b"{": "jsonl", b"<": "html"}.get(first, "text")
+
+
+STDIN = "<stdin>"  # standard input's name in messages, ids and the audit log
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream whose first bytes were read already: ``head``, then the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def stdin_input(stream: IO[bytes], kind: str | None = None) -> InputFile:
+    """Standard input as an input: its kind is ``kind``, else sniffed (see :func:`sniff`); gzip data is
+    decompressed (``cat x.jsonl.gz | clean -`` works)."""
+    head = stream.read(_SNIFF_BYTES)
+    data: IO[bytes] = io.BufferedReader(_Prefixed(head, stream), _READ_BUFFER)
+    if head.startswith(b"\x1f\x8b"):
+        unzipped = gzip.GzipFile(fileobj=data)
+        head = unzipped.read(_SNIFF_BYTES)
+        data = io.BufferedReader(_Prefixed(head, unzipped), _READ_BUFFER)
+    return InputFile(Path("-"), Path(STDIN), kind or sniff(head), stream=data)
+
+
+_SNIFF_BYTES = 4096
+
+
+def walk_inputs(
+    root: Path,
+    exclude: Path | list[Path] | None = None,
+    *,
+    kind: str | None = None,
+    skipped: list[Path] | None = None,
+) -> Iterator[InputFile]:
     """Every input file under ``root`` (a file or a folder), sorted, with what could not be walked.
 
     Folders are walked without following symbolic links to folders (no
@@ -96,9 +170,14 @@ def walk_inputs(root: Path, exclude: Path | list[Path] | None = None) -> Iterato
     output folder) are skipped. A folder that cannot be listed is yielded as
     an :class:`InputFile` with a ``problem``, so that it ends as a named
     error instead of silently holding no documents.
+
+    ``kind`` (``--input-format``) is the kind of every file; without it a
+    file's name tells (a file given by name is text when its name does not),
+    and the files of a folder that are of no known kind are appended to
+    ``skipped``.
     """
     if root.is_file():
-        yield InputFile(root, Path(root.name), kind_of(root) or "text")
+        yield InputFile(root, Path(root.name), kind or kind_of(root) or "text")
         return
     if not root.is_dir():
         yield InputFile(root, Path(root.name), "text", problem="not a regular file or folder")
@@ -118,9 +197,12 @@ def walk_inputs(root: Path, exclude: Path | list[Path] | None = None) -> Iterato
         dirnames[:] = sorted(d for d in dirnames if (here / d).resolve() not in excluded)
         for name in sorted(filenames):
             path = here / name
-            kind = kind_of(path)
-            if kind is not None:
-                yield InputFile(path, path.relative_to(root), kind)
+            hidden = name.startswith(".")  # never read without a known suffix, nor named as skipped
+            found = kind_of(path) if kind is None else (None if hidden else kind)
+            if found is not None:
+                yield InputFile(path, path.relative_to(root), found)
+            elif skipped is not None and not hidden:
+                skipped.append(path)
     yield from problems
 
 
@@ -157,14 +239,16 @@ def _read_limited(fh: IO[bytes], limit: int, what: str) -> bytes:
             raise InputError(what)
 
 
-def read_bytes(path: Path, max_bytes: int, max_expanded: int) -> bytes:
-    """The content of ``path``, decompressed if it ends in ``.gz``, within the size limits.
+def read_bytes(path: Path, max_bytes: int, max_expanded: int, stream: IO[bytes] | None = None) -> bytes:
+    """The content of ``path`` (or of ``stream``), decompressed if it ends in ``.gz``, within the size limits.
 
     Never holds more than the limit in memory: a file is refused from its
     size before it is read, a ``.gz`` file as soon as its decompressed data
     passes ``min(max_bytes, max_expanded)`` (a gzip bomb costs no memory).
     """
     try:
+        if stream is not None:
+            return _read_limited(stream, max_bytes, f"too large (more than max_document_bytes = {max_bytes})")
         with open_regular(path) as fh:
             if not path.name.endswith(".gz"):
                 size = os.fstat(fh.fileno()).st_size
@@ -345,9 +429,10 @@ def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterat
     """
     lineno = 0
     try:
-        with open_regular(inp.path) as raw_fh:
+        with contextlib.nullcontext(inp.stream) if inp.stream is not None else open_regular(inp.path) as raw_fh:
             fh: IO[bytes] = gzip.GzipFile(fileobj=raw_fh) if inp.path.name.endswith(".gz") else raw_fh
             expanded = 0
+            started = False  # a document line was read
             while True:
                 raw_line = fh.readline(max_line_bytes + 1)
                 if not raw_line:
@@ -367,7 +452,13 @@ def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterat
                     return
                 elif raw_line.isspace():  # a blank line holds no document
                     continue
+                elif not started and raw_line.lstrip().startswith(b"["):
+                    yield InputError(
+                        f"{inp.display}: a JSON array, not JSON Lines (one object a line; jq -c '.[]' converts it)"
+                    )
+                    return
                 else:
+                    started = True
                     yield Task(f"{inp.rel}:{lineno}", "jsonl", raw_line, inp.display, lineno)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         where = f"{inp.display}:{lineno + 1}" if lineno else inp.display
@@ -393,15 +484,15 @@ def _parse_json_line(raw: bytes) -> Any:
     return json.loads(text)
 
 
-def parse_line_task(task: Task) -> Task | InputError:
+def parse_line_task(task: Task, fields: Fields = DEFAULT_FIELDS) -> Task | InputError:
     """The document of a raw ``"jsonl"`` Task (see :func:`iter_jsonl`), or an InputError naming a bad line."""
     if task.kind != "jsonl":
         return task
     assert isinstance(task.content, bytes) and task.line is not None
-    return _jsonl_line(task.content, task.line, task.source, task.doc_id)
+    return _jsonl_line(task.content, task.line, task.source, task.doc_id, fields)
 
 
-def _jsonl_line(raw: bytes, lineno: int, display: str, default_id: str) -> Task | InputError:
+def _jsonl_line(raw: bytes, lineno: int, display: str, default_id: str, fields: Fields) -> Task | InputError:
     """The document of one non-blank JSONL line of the file ``display``; an InputError naming a bad one."""
     where = f"{display}:{lineno}"
     try:
@@ -411,11 +502,18 @@ def _jsonl_line(raw: bytes, lineno: int, display: str, default_id: str) -> Task 
         return InputError(f"{where}: not a JSON object ({reason})", source=display, line=lineno)
     if not isinstance(rec, dict):
         return InputError(f"{where}: not a JSON object")
-    doc_id = rec.get("id", default_id)
-    doc_id = doc_id if isinstance(doc_id, str) else json.dumps(doc_id)
-    if isinstance(rec.get("text"), str):
-        return Task(doc_id, "text", rec["text"], display, lineno, rec)
-    if isinstance(rec.get("html"), str):
-        url = rec.get("url") if isinstance(rec.get("url"), str) else None
-        return Task(doc_id, "html", rec["html"], display, lineno, rec, url)
-    return InputError(f"{where}: no string 'text' or 'html' field")
+    return record_task(rec, lineno, display, default_id, fields)
+
+
+def record_task(rec: dict[str, Any], number: int, display: str, default_id: str, fields: Fields) -> Task | InputError:
+    """The document of record ``number`` (a JSONL line, a Parquet row) of the file ``display``, found at
+    ``fields``; an InputError when it has neither a string text nor a string HTML field."""
+    doc_id = get_path(rec, fields.id, default_id)
+    doc_id = doc_id if isinstance(doc_id, str) else json.dumps(doc_id, default=str)
+    text = get_path(rec, fields.text)
+    if isinstance(text, str):
+        return Task(doc_id, "text", text, display, number, rec)
+    html = get_path(rec, fields.html)
+    if isinstance(html, str):
+        return Task(doc_id, "html", html, display, number, rec, fields.url_of(rec))
+    return InputError(f"{display}:{number}: no string {fields.text!r} or {fields.html!r} field")

@@ -88,7 +88,7 @@ def learn_corpus(
             raise ValueError(f"a document with no string {text_key!r} or {html_key!r} field")
         keys = cleaner.line_keys(text) if isinstance(text, str) else cleaner.line_keys(html, html=True)
         counter.add_keys(record_source(doc, source_key), keys)
-    return freeze(counter, cleaner.config)
+    return counter.model()
 
 
 def record_source(record: Mapping[str, Any], source_key: str | None = None) -> str:
@@ -98,11 +98,6 @@ def record_source(record: Mapping[str, Any], source_key: str | None = None) -> s
         value = get_path(record, source_key)
         return source_of({"source": value} if isinstance(value, str) else {}, None, DEFAULT_SOURCE)
     return source_of(record, None, DEFAULT_SOURCE)
-
-
-def freeze(counter: CorpusCounter, config: Config) -> CorpusModel:
-    """The model of a finished count: the keys held often enough for the ``[corpus]`` bars of ``config``."""
-    return counter.freeze(config.corpus.min_docs, config.corpus.min_share)
 
 
 # -- batches (Hugging Face datasets) ------------------------------------------------------------

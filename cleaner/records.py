@@ -1,4 +1,5 @@
-"""Fields of JSON records: dotted paths (``metadata.url``) and the metadata a cleaned page adds.
+"""Fields of JSON records: dotted paths (``metadata.url``), the metadata a cleaned page adds, and the
+record or text a clean document is written as.
 
 Corpus tools nest their fields: datatrove keeps ``id`` and ``text`` at the top
 and the page's ``url`` under ``metadata``; Hugging Face datasets may hold
@@ -10,8 +11,12 @@ that field.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+
+from cleaner.corpus import site_of
 
 _MISSING = object()
 
@@ -67,3 +72,82 @@ def merge_metadata(record: dict[str, Any], metadata: Mapping[str, Any], key: str
             set_path(record, key, found)
     elif isinstance(current, dict):
         set_path(record, key, {**current, **{k: v for k, v in found.items() if k not in current}})
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Where a record keeps its document (``--text-key``, ``--html-key``, ``--id-key``, ``--source-key``).
+
+    Each is a key in the sense of :func:`get_path`. A record is a text
+    document when it has a string at ``text``, else a page when it has one
+    at ``html``; the clean text goes back to ``text``. Without ``source``,
+    a record's corpus source is its ``source`` or ``site`` field or the site
+    of its ``url`` (see :func:`cleaner.corpus.source_of`).
+    """
+
+    text: str = "text"
+    html: str = "html"
+    id: str = "id"
+    source: str | None = None
+    url: str = "url"
+    metadata: str = "metadata"
+
+    def url_of(self, record: Mapping[str, Any]) -> str | None:
+        """The page URL of a record: its ``url`` key, else ``metadata.url`` (datatrove's place for it)."""
+        for key in (self.url, f"{self.metadata}.url"):
+            value = get_path(record, key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
+    def source_of(self, record: Mapping[str, Any]) -> str | None:
+        """The corpus source the ``source`` key names (a URL stands for its site); None without one."""
+        if self.source is None:
+            return None
+        value = get_path(record, self.source)
+        if not isinstance(value, str) or not value.strip():
+            return None
+        return (site_of(value) if "://" in value else None) or value.strip().lower()
+
+
+OUTPUT_FORMATS = ("text", "markdown", "jsonl")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """What is written for a clean document (``--output-format``, ``--add-stats``, ``--no-metadata``).
+
+    ``format``: ``text`` (the clean text), ``markdown`` (a page's kept
+    blocks as Markdown; a text document's clean text), ``jsonl`` (one record
+    per document: ``id``, ``text``, ``metadata``). A record read from a
+    JSONL input is always written back as that record, its text replaced
+    (by the Markdown, for ``markdown``).
+    """
+
+    format: str = "text"
+    metadata: bool = True
+    add_stats: bool = False
+    fields: Fields = Fields()
+
+    def render(self, result: Any, record: dict[str, Any] | None, doc_id: Any) -> str:
+        """One document's output (a line of JSON for records), for :class:`cleaner.Result` ``result``.
+
+        ``record``: the input record (None for a single-document file); ``doc_id``: the id a new record gets.
+        """
+        text = result.markdown if self.format == "markdown" and result.markdown is not None else result.text
+        if record is None and self.format != "jsonl":
+            return text + "\n" if text else ""
+        if record is None:
+            rec: dict[str, Any] = {"id": doc_id, "text": text}
+        else:
+            rec = dict(record)
+            set_path(rec, self.fields.text, text)
+        if self.metadata and result.metadata:
+            merge_metadata(rec, result.metadata, self.fields.metadata)
+        if self.add_stats:
+            rec["removed_chars"] = sum(len(r.text) for r in result.removals)
+            rec["lang"] = result.lang
+        return json.dumps(rec, ensure_ascii=False) + "\n"
+
+
+DEFAULT_OUTPUT = Output()

@@ -46,13 +46,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, TextIO, TypeVar
+from typing import IO, Any, Protocol, TextIO, TypeVar
 
 import click
 
+from cleaner.audit import at_level
 from cleaner.config import Config
 from cleaner.corpus import BatchCounts, CorpusCounter, CorpusModel, keys_of_lines, sketch_shape, source_of
 from cleaner.io import (
+    DEFAULT_FIELDS,
     AtomicWriter,
     InputError,
     InputFile,
@@ -67,6 +69,7 @@ from cleaner.io import (
 )
 from cleaner.normalize import normalize
 from cleaner.pipeline import Cleaner, Result
+from cleaner.records import DEFAULT_OUTPUT, Fields, Output
 
 BATCH_DOCS = 64  # documents per batch, at most
 BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
@@ -113,28 +116,52 @@ class Stats:
     resumed_failures: int = 0  # --resume: documents of those lines that failed (counted in failed too)
     corpus_docs: int = 0  # documents counted by the corpus pass
     corpus_sources: int = 0
+    unknown_files: list[str] = field(default_factory=list)  # files of folders that are of no known kind
 
-    def summary(self, seconds: float) -> str:
-        """One line: documents, characters removed, per-rule counts."""
+    def summary(self, seconds: float, *, all_rules: bool = False) -> str:
+        """A short summary: documents, characters removed, the rules that removed most (``all_rules``:
+        every rule), the corpus pass, and on a line of its own the files of no known kind."""
         share = self.chars_removed / self.chars_in if self.chars_in else 0.0
-        top = ", ".join(f"{r} {n}" for r, n in self.rules.most_common())
-        failed = f", {self.failed} failed" if self.failed else ""
-        skipped = f", {self.skipped_files} files skipped (output already complete)" if self.skipped_files else ""
+        ranked = self.rules.most_common()
+        shown = ranked if all_rules else ranked[:_TOP_RULES]
+        rules = ", ".join(f"{r} ({n:,})" for r, n in shown)
+        if len(ranked) > len(shown):
+            rules += f" and {_count(len(ranked) - len(shown), 'more rule')}"
+        parts = [f"cleaned {_count(self.docs, 'document')}"]
+        if self.failed:
+            parts.append(f"{self.failed:,} failed")
+        if self.skipped_files:
+            parts.append(f"{_count(self.skipped_files, 'file')} skipped (output already complete)")
         if self.resumed_files:
-            skipped += (
-                f", {self.resumed_files} files resumed ({self.resumed_lines} lines done before"
-                + (f", {self.resumed_failures} of them failed)" if self.resumed_failures else ")")
+            failed_before = f", {self.resumed_failures:,} of them failed" if self.resumed_failures else ""
+            parts.append(
+                f"{_count(self.resumed_files, 'file')} resumed ({_count(self.resumed_lines, 'line')} done before"
+                f"{failed_before})"
             )
-        corpus = (
-            f"; corpus pass: {self.corpus_docs} documents of {self.corpus_sources} source"
-            + ("s" if self.corpus_sources != 1 else "")
-            if self.corpus_docs
-            else ""
-        )
-        return (
-            f"cleaned {self.docs} documents{failed}{skipped} in {seconds:.1f}s; removed {self.chars_removed} of "
-            f"{self.chars_in} characters ({share:.1%}); by rule: {top or 'none'}{corpus}"
-        )
+        line = ", ".join(parts) + ("," if len(parts) > 1 else "") + f" in {seconds:.1f}s"
+        if self.chars_in:
+            line += f"; removed {self.chars_removed:,} of {self.chars_in:,} characters ({share:.1%})"
+            line += f", most by {rules}" if rules else ""
+        if self.corpus_docs:
+            line += f"; corpus pass: {_count(self.corpus_docs, 'document')} of {_count(self.corpus_sources, 'source')}"
+        if self.unknown_files:
+            names = ", ".join(printable(n) for n in self.unknown_files[:_NAMED_FILES])
+            left = len(self.unknown_files) - _NAMED_FILES
+            more = f" and {left:,} more" if left > 0 else ""
+            line += (
+                f"\nskipped {_count(len(self.unknown_files), 'file')} of no known kind (name a kind with "
+                f"--input-format): {names}{more}"
+            )
+        return line
+
+
+_TOP_RULES = 3  # rules named in the summary (-v: all)
+_NAMED_FILES = 5  # skipped files named in the summary
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: "1 document", "2 documents"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 # -- worker side ---------------------------------------------------------------
@@ -148,9 +175,13 @@ def _init_worker(config_data: dict[str, Any], base_dir: str) -> None:
     _WORKER, _WORKER_CORPUS = Cleaner(Config(config_data, Path(base_dir))), None
 
 
-def task_source(task: Task) -> str:
-    """The corpus source of a task: JSONL fields, its URL, or its file's folder."""
-    return source_of(task.record if task.line is not None else None, task.url, task.source)
+def task_source(task: Task, fields: Fields = DEFAULT_FIELDS) -> str:
+    """The corpus source of a task: its record's ``--source-key`` field, else its ``source``/``site`` field,
+    the site of its URL (``url`` or ``metadata.url``), its JSONL file; a file's folder."""
+    if task.line is None:
+        return source_of(None, task.url, task.source)
+    url = task.url or fields.url_of(task.record)  # datatrove keeps it in metadata.url
+    return fields.source_of(task.record) or source_of(task.record, url, task.source)
 
 
 def _text_of(task: Task) -> str:
@@ -186,34 +217,40 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def clean_task(cleaner: Cleaner, task: Task, metadata: bool = True) -> Outcome:
+def clean_task(cleaner: Cleaner, task: Task, output: Output = DEFAULT_OUTPUT, audit_level: str = "full") -> Outcome:
     """Clean one task and render its output; any failure becomes an Outcome with an error message.
 
-    A raw JSONL line is parsed first; the Outcome then carries the id its record gives the document. The
-    cleaning that takes longer than ``[limits] max_document_seconds`` fails with an error saying so.
+    A raw JSONL line is parsed first (its fields found where ``output.fields`` says); the Outcome then
+    carries the id its record gives the document. The cleaning that takes longer than ``[limits]
+    max_document_seconds`` fails with an error saying so.
     """
     doc_id = None
     try:
-        parsed = parse_line_task(task)
+        parsed = parse_line_task(task, output.fields)
         if isinstance(parsed, InputError):
             return Outcome(error=str(parsed))
         if parsed is not task:
             task, doc_id = parsed, parsed.doc_id
-        outcome = render(task, clean_document(cleaner, task), metadata)
+        source = task_source(task, output.fields) if cleaner.corpus is not None else None
+        result = clean_document(cleaner, task, source, markdown=output.format == "markdown")
+        outcome = render(task, result, output, audit_level)
     except Exception as exc:
         outcome = Outcome(error=failure_reason(exc))
     outcome.doc_id = doc_id
     return outcome
 
 
-def clean_document(cleaner: Cleaner, task: Task, source: str | None = None) -> Result:
+def clean_document(cleaner: Cleaner, task: Task, source: str | None = None, *, markdown: bool = False) -> Result:
     """Clean one parsed task within ``[limits] max_document_seconds``; raises what fails it (see
-    :func:`failure_reason`). ``source``: its corpus source, when not the one :func:`task_source` gives."""
+    :func:`failure_reason`). ``source``: its corpus source, when not the one :func:`task_source` gives;
+    ``markdown``: a page's result gets its Markdown too."""
     if cleaner.corpus is not None and source is None:
         source = task_source(task)
     with time_limit(cleaner.config.limits.max_document_seconds):
         if task.kind == "html":
-            return cleaner.clean_html(task.content, url=task.url, doc_id=task.doc_id, source=source)
+            return cleaner.clean_html(
+                task.content, url=task.url, doc_id=task.doc_id, source=source, markdown=markdown
+            )
         return cleaner.clean_text(_text_of(task), doc_id=task.doc_id, source=source)
 
 
@@ -226,35 +263,30 @@ def failure_reason(exc: Exception) -> str:
     return f"internal error: {exc.__class__.__name__}: {exc}"
 
 
-def render(task: Task, result: Result, metadata: bool = True) -> Outcome:
-    """A clean document as its output (the text, or for a JSONL record the record with the clean text) and
-    its audit log lines (with the document id and the input file)."""
-    if task.line is None:  # a text or HTML file, or standard input
-        output = result.text + "\n" if result.text else ""
-    else:
-        rec = dict(task.record)
-        rec["text"] = result.text
-        if metadata and result.metadata:
-            rec.setdefault("metadata", {k: v for k, v in result.metadata.items() if v})
-        output = json.dumps(rec, ensure_ascii=False) + "\n"
+def render(task: Task, result: Result, output: Output = DEFAULT_OUTPUT, audit_level: str = "full") -> Outcome:
+    """A clean document as its output (see :class:`~cleaner.records.Output`: the text, or a record) and
+    its audit log lines at ``audit_level`` (with the document id and the input file)."""
+    rendered = output.render(result, task.record if task.line is not None else None, task.doc_id)
     removed: Counter[str] = Counter()
     chars_removed = 0
-    lines = []
-    where = printable(task.source)
-    for rec in result.audit_records():
+    records = result.audit_records()
+    for rec in records:
         if rec["action"] == "remove":
             removed[rec["rule"]] += 1
             chars_removed += len(rec["text"])
+    where = printable(task.source)
+    lines = []
+    for rec in at_level(records, audit_level):
         rec["doc"] = printable(str(rec.get("doc", task.doc_id)))
         rec["file"] = where
         lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
     return Outcome(
-        output=output, audit="".join(lines), removed=dict(removed), chars_in=len(result.normalized),
+        output=rendered, audit="".join(lines), removed=dict(removed), chars_in=len(result.normalized),
         chars_removed=chars_removed,
     )
 
 
-def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
+def count_task(cleaner: Cleaner, task: Task, fields: Fields = DEFAULT_FIELDS) -> tuple[str, set[int]] | None:
     """The corpus pass on one task: its source and distinct line keys (None when it cannot be read).
 
     Lines are those the text rules will see: the normalised text, or for an
@@ -263,13 +295,13 @@ def count_task(cleaner: Cleaner, task: Task) -> tuple[str, set[int]] | None:
     """
     sentence_words = cleaner.config.corpus.sentence_words
     try:
-        parsed = parse_line_task(task)
+        parsed = parse_line_task(task, fields)
         if isinstance(parsed, InputError):
             return None
         text = normalized_text(parsed, cleaner)
     except Exception:  # the cleaning pass reports the error
         return None
-    return task_source(parsed), keys_of_lines(text.split("\n"), sentence_words)
+    return task_source(parsed, fields), keys_of_lines(text.split("\n"), sentence_words)
 
 
 def normalized_text(task: Task, cleaner: Cleaner) -> str:
@@ -282,16 +314,18 @@ def normalized_text(task: Task, cleaner: Cleaner) -> str:
     return normalize(_text_of(task))
 
 
-def clean_batch(cleaner: Cleaner, tasks: list[Task], metadata: bool = True) -> list[Outcome]:
-    """The cleaning pass on a batch: one Outcome per task (``metadata``: JSONL records get the page's)."""
-    return [clean_task(cleaner, t, metadata) for t in tasks]
+def clean_batch(
+    cleaner: Cleaner, tasks: list[Task], output: Output = DEFAULT_OUTPUT, audit_level: str = "full"
+) -> list[Outcome]:
+    """The cleaning pass on a batch: one Outcome per task, rendered as ``output`` and ``audit_level`` say."""
+    return [clean_task(cleaner, t, output, audit_level) for t in tasks]
 
 
-def count_batch(cleaner: Cleaner, tasks: list[Task]) -> BatchCounts:
+def count_batch(cleaner: Cleaner, tasks: list[Task], fields: Fields = DEFAULT_FIELDS) -> BatchCounts:
     """The corpus pass on a batch: its documents' line keys tallied per source (unreadable ones skipped)."""
     batch = BatchCounts(sketch_shape(cleaner.config.corpus))
     for task in tasks:
-        found = count_task(cleaner, task)
+        found = count_task(cleaner, task, fields)
         if found is not None:
             batch.add(*found)
     return batch
@@ -474,13 +508,24 @@ class Runner:
         corpus_pass: bool = True,
         resume: bool = False,
         observer: RunObserver | None = None,
+        output: Output | None = None,
+        audit_level: str = "full",
+        rejects: IO[bytes] | None = None,
+        verbosity: int = 1,
     ) -> None:
+        """``output``: what a clean document is written as (its fields, format, stats; ``metadata`` says
+        whether records get the page's metadata when ``output`` is not given); ``audit_level``: see
+        :mod:`cleaner.audit`; ``rejects``: where failed JSONL lines go, unchanged; ``verbosity``: 0 prints
+        errors only, 1 the summary too, 2 each finished file and every rule in the summary."""
         self.config = config
         self.observer = observer
         self.jobs = max(1, jobs)
         self.audit = audit
         self.progress = progress
-        self.metadata = metadata
+        self.output = output or Output(metadata=metadata)
+        self.audit_level = audit_level
+        self.rejects = rejects
+        self.verbosity = verbosity
         self.corpus_pass = corpus_pass
         self.resume = resume
         self.stats = Stats()
@@ -521,7 +566,7 @@ class Runner:
         if inp.kind == "jsonl":
             yield from iter_jsonl(inp, self.max_bytes, self.max_expanded)  # lines parsed by the workers
             return
-        data = read_bytes(inp.path, self.max_bytes, self.max_expanded)
+        data = read_bytes(inp.path, self.max_bytes, self.max_expanded, inp.stream)
         if inp.kind == "html":
             yield Task(str(inp.rel), "html", data, inp.display)
         else:
@@ -670,6 +715,8 @@ class Runner:
             return False
         if not any(r.kind == "corpus" for r in self.config.enabled_rules()):
             return False
+        if any(job.inp.stream is not None for job in jobs):  # standard input cannot be read twice
+            return False
         return len(jobs) > 1 or any(job.inp.kind == "jsonl" for job in jobs)
 
     def count_corpus(self, jobs: list[Job]) -> CorpusModel | None:
@@ -677,7 +724,7 @@ class Runner:
         counter = CorpusCounter(self.config.corpus)
         progress = Progress(jobs, "counting") if self.progress else None
         try:
-            for items, found in self._map(jobs, count_batch):
+            for items, found in self._map(jobs, partial(count_batch, fields=self.output.fields)):
                 if progress is not None:
                     for j, item in items:
                         if item is None and j > 0:
@@ -728,7 +775,7 @@ class Runner:
         current = -1
         unsaved = 0  # input bytes cleaned since the last checkpoint
         try:
-            work = partial(clean_batch, metadata=self.metadata)
+            work = partial(clean_batch, output=self.output, audit_level=self.audit_level)
             for items, outcomes in self._map(jobs, work, self.corpus):
                 results = iter(outcomes or ())
                 last_line = None  # the last JSONL line of the current job in this batch
@@ -765,7 +812,8 @@ class Runner:
                 writer.abort()
             if progress is not None:
                 progress.close()
-        print(self.stats.summary(time.monotonic() - start), file=sys.stderr)
+        if self.verbosity:
+            print(self.stats.summary(time.monotonic() - start, all_rules=self.verbosity > 1), file=sys.stderr)
         return self.stats
 
     def _finish_job(
@@ -774,6 +822,11 @@ class Runner:
         self._close(jobs[j], writer)
         if progress is not None:
             progress.finish_job(j)
+        if self.verbosity > 1:
+            job = jobs[j]
+            where = job.out_path if job.out_path is not None else "standard output"
+            failed = f", {_count(job.failures, 'document')} failed" if job.failures else ""
+            print(f"done: {printable(job.inp.display)} -> {printable(str(where))}{failed}", file=sys.stderr)
 
     # -- writing ---------------------------------------------------------------
 
@@ -847,6 +900,7 @@ class Runner:
     def _emit(self, job: Job, writer: AtomicWriter | None, task: Task | None, outcome: Outcome) -> bool:
         """Write one outcome; return False when it is an error (named on stderr and in the audit log)."""
         if outcome.error is not None:
+            self._reject(task)
             if task is not None and outcome.doc_id is not None:
                 task = replace(task, doc_id=outcome.doc_id)
             self._error(job, task, outcome.error)
@@ -868,6 +922,18 @@ class Runner:
         if self.observer is not None and task is not None:
             self.observer.document(task, outcome)
         return True
+
+    def _reject(self, task: Task | None) -> None:
+        """Write a failed JSONL line, byte for byte, to ``--rejects`` (a line never read whole, too long or
+        past a gzip limit, cannot be)."""
+        if self.rejects is None or task is None or task.kind != "jsonl" or not isinstance(task.content, bytes):
+            return
+        line = task.content if task.content.endswith(b"\n") else task.content + b"\n"
+        try:
+            self.rejects.write(line)
+        except OSError as exc:
+            print(f"error: cannot write the rejects file ({exc.strerror or exc})", file=sys.stderr)
+            self.rejects = None
 
     def _error(self, job: Job, task: Task | None, error: str) -> None:
         """Count a failed document and name it: file (and JSONL line) and reason, on stderr and in the audit log."""
@@ -893,8 +959,21 @@ class Runner:
             self.audit.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def plan_jobs(inputs: list[Path], outdir: Path | None) -> list[Job]:
+def plan_jobs(
+    inputs: list[Path],
+    outdir: Path | None,
+    *,
+    kind: str | None = None,
+    suffix: str = "txt",
+    to_stdout: bool = False,
+    skipped: list[Path] | None = None,
+) -> list[Job]:
     """Pair every input file with its output path (see SPEC: mirror the tree, never in place).
+
+    ``kind``: the kind of every input (``--input-format``), else each file's
+    name tells, and a folder's files of no known kind are appended to
+    ``skipped``; ``suffix``: of the outputs of single documents (``txt``,
+    ``md``, ``jsonl``); ``to_stdout``: every output goes to standard output.
 
     Path safety, decided here before anything is read or written:
 
@@ -913,17 +992,20 @@ def plan_jobs(inputs: list[Path], outdir: Path | None) -> list[Job]:
     """
     jobs: list[Job] = []
     for root in inputs:
-        if root.is_dir():
+        if to_stdout:
+            jobs.extend(Job(inp, None) for inp in walk_inputs(root, kind=kind, skipped=skipped))
+        elif root.is_dir():
             out_root = outdir if outdir is not None else root.resolve().parent / f"{root.resolve().name}.clean"
             if out_root.resolve() == root.resolve():
                 raise click.UsageError(f"{out_root}: the output folder is the input folder (never cleaned in place)")
-            jobs.extend(_job(inp, out_root, inp.out_rel) for inp in walk_inputs(root, exclude=out_root))
+            walk = walk_inputs(root, exclude=out_root, kind=kind, skipped=skipped)
+            jobs.extend(_job(inp, out_root, inp.out_rel_as(suffix)) for inp in walk)
         else:
-            for inp in walk_inputs(root):
+            for inp in walk_inputs(root, kind=kind):
+                out = inp.out_rel_as(suffix)
                 if outdir is not None:
-                    jobs.append(_job(inp, outdir, inp.out_rel))
+                    jobs.append(_job(inp, outdir, out))
                 else:
-                    out = inp.out_rel
                     jobs.append(_job(inp, root.parent, Path(f"{out.stem}.clean{out.suffix}")))
     _separate_clashing_outputs(jobs)
     _refuse_overwriting_inputs(jobs)
@@ -963,7 +1045,7 @@ def _separate_clashing_outputs(jobs: list[Job]) -> None:
     for job in jobs:
         if job.out_path is None or owners[job.out_path] is job:
             continue
-        suffix = ".jsonl" if job.inp.kind == "jsonl" else ".txt"
+        suffix = ".jsonl" if job.inp.kind == "jsonl" else job.out_path.suffix
         alt = job.out_path.with_name(job.inp.rel.name + suffix)
         if alt in owners:
             job.inp = replace(job.inp, problem=f"its output {job.out_path} is also another input's output")

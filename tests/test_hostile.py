@@ -166,7 +166,7 @@ def build_tree(src: Path) -> None:
     (src / "docs.jsonl").write_bytes(b"\n".join(jsonl_lines()) + b"\n")
     (src / "clash.txt").write_text("Clash from the text file.", encoding="utf-8")
     (src / "clash.html").write_text("<p>Clash from the page, a paragraph of some length.</p>", encoding="utf-8")
-    (src / "notes.md").write_text("Not an input kind: ignored.", encoding="utf-8")
+    (src / "notes.pdf").write_bytes(b"%PDF-1.4 not an input kind: skipped, and named as skipped")
     os.symlink("..", src / "sub" / "loop")  # a folder link back up: never followed
     os.symlink(src / "sub", src / "sub" / "deeper" / "up")
     os.symlink("missing.txt", src / "sub" / "dangling.txt")
@@ -311,7 +311,7 @@ def test_clashing_output_names_both_get_written(run: Run) -> None:
 def test_links_and_unknown_kinds_are_not_walked(run: Run) -> None:
     assert not (run.out / "sub" / "loop").exists()
     assert not (run.out / "sub" / "deeper" / "up").exists()
-    assert not (run.out / "notes.md").exists() and not (run.out / "notes.txt").exists()
+    assert not (run.out / "notes.pdf").exists() and not (run.out / "notes.txt").exists()
 
 
 # -- JSONL ------------------------------------------------------------------------------

@@ -235,7 +235,7 @@ def test_resume_takes_a_killed_jsonl_run_up_after_its_last_checkpoint(tmp_path: 
 
     proc = _clean(str(src), "-o", str(out), "--resume", "-j", "2")
     assert proc.returncode == 1, proc.stderr
-    assert "1 failed, 1 files resumed (15 lines done before, 1 of them failed)" in proc.stderr  # 3 batches of 5
+    assert "1 failed, 1 file resumed (15 lines done before, 1 of them failed)" in proc.stderr  # 3 batches of 5
     assert "cleaned 26 documents" in proc.stderr and "not a JSON object" not in proc.stderr
     assert _read_jsonl(out / name) == _read_jsonl(whole / name)
     assert not list(out.glob(".*"))  # the partial output and its checkpoint are gone
@@ -254,7 +254,7 @@ def test_a_resumed_run_killed_again_resumes_again(tmp_path: Path) -> None:
     assert again.returncode == 9  # after 15 more
     proc = _clean(str(src), "-o", str(out), "--resume")
     assert proc.returncode == 0, proc.stderr
-    assert "cleaned 30 documents, 1 files resumed (30 lines done before)" in proc.stderr
+    assert "cleaned 30 documents, 1 file resumed (30 lines done before)" in proc.stderr
     assert _read_jsonl(out / "docs.jsonl.gz") == _read_jsonl(whole / "docs.jsonl.gz")
 
 
