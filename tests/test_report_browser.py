@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.report.page import read_data
+from cleaner.report.build import build_data
+from cleaner.report.collect import DocumentEntry, ReportCollector
+from cleaner.report.page import read_data, render_page
 from tests.browser import BrowserError, Chromium, find_chromium
 from tests.conftest import CORPUS
 
@@ -147,4 +149,27 @@ def test_search_and_histogram_filter_the_documents(browser: Chromium, report) ->
     browser.wait_for("document.body.dataset.view === 'docs'")
     untouched = [d["id"] for d in data["documents"] if d["removed"] == 0]
     assert browser.evaluate("[...document.querySelectorAll('.doc-item .id')].map(e => e.textContent)") == untouched
+    assert browser.errors() == []
+
+
+def test_kept_spans_and_pages_without_text_render(browser: Chromium, tmp_path: Path) -> None:
+    """What the sample corpus lacks: a span kept while unsure, and a document whose input is gone."""
+    text = "Title\n\nA line seen in many pages of the site.\n\nThe story."
+    keep = {"rule": "corpus.repeated_line", "action": "keep", "start": 7, "end": 45, "text": text[7:45],
+            "reason": "sentence-like: needs 50 documents"}
+    removal = {"rule": "site.ads", "action": "remove", "start": 45, "end": 57, "text": "Advertising", "reason": "ad"}
+    collector = ReportCollector()
+    collector.add_document(DocumentEntry("a.txt", "a.txt", [keep], len(text), text=lambda: text))
+    collector.add_document(DocumentEntry("gone.txt", "gone.txt", [removal], 80, text=lambda: None))
+    page = tmp_path / "r.html"
+    data = build_data(collector, [])
+    page.write_text(render_page(data), encoding="utf-8")
+    index = {d["id"]: i for i, d in enumerate(data["documents"])}
+    _open(browser, page, f"#docs?doc={index['a.txt']}")
+    kept = browser.evaluate("[...document.querySelectorAll('#doc-text .keep')].map(e => [e.textContent, e.title])")
+    assert kept == [[keep["text"], f"corpus.repeated_line (kept): {keep['reason']}"]]
+    assert browser.evaluate("document.querySelectorAll('#doc-text mark').length") == 0
+    _open(browser, page, f"#docs?doc={index['gone.txt']}")
+    assert "removed spans only" in browser.evaluate("document.getElementById('doc-pane').innerText")
+    assert browser.evaluate("document.querySelector('#doc-text mark').textContent") == "Advertising"
     assert browser.errors() == []

@@ -8,6 +8,7 @@ const RULES = D.rules;
 const RULE_INDEX = new Map(RULES.map((r, i) => [r.name, i]));
 const DOCS = D.documents;
 const fmt = (n) => (n === null || n === undefined ? "–" : Number(n).toLocaleString("en-US"));
+const short = (n) => new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 }).format(n);
 const pct = (x) => (x === null || x === undefined ? "–" : (100 * x).toFixed(x > 0 && x < 0.001 ? 2 : 1) + "%");
 
 // -- colours: one hue per family, rules of a family in shades of it -----------------------------
@@ -95,11 +96,11 @@ function renderOverview(el) {
   ];
   const byRule = RULES.map((r, i) => ({ r, i })).filter((x) => x.r.chars > 0 || x.r.removals > 0)
     .sort((a, b) => b.r.chars - a.r.chars || a.r.name.localeCompare(b.r.name))
-    .map(({ r, i }) => ({ label: r.name, value: r.chars, colour: COLOURS[i].solid, num: `${fmt(r.chars)} · ${fmt(r.removals)}×`,
+    .map(({ r, i }) => ({ label: r.name, value: r.chars, colour: COLOURS[i].solid, num: `${short(r.chars)} · ${short(r.removals)}×`,
       tip: `${r.name}: ${fmt(r.chars)} characters in ${fmt(r.removals)} removals, ${fmt(r.docs)} documents — ${r.description}`, name: r.name }));
   const famColour = new Map(RULES.map((r, i) => [r.family, COLOURS[i].solid]));
   const byFamily = D.families.filter((f) => f.removals > 0).sort((a, b) => b.chars - a.chars)
-    .map((f) => ({ label: f.name, value: f.chars, colour: famColour.get(f.name) || "#888", num: `${fmt(f.chars)} · ${fmt(f.removals)}×`,
+    .map((f) => ({ label: f.name, value: f.chars, colour: famColour.get(f.name) || "#888", num: `${short(f.chars)} · ${short(f.removals)}×`,
       tip: `${f.name}: ${fmt(f.chars)} characters in ${fmt(f.removals)} removals, ${fmt(f.docs)} documents`, family: f.name }));
   put(el,
     h("div", { class: "cards" }, cards.map(([l, v, sub]) => h("div", { class: "card" }, h("div", { class: "l" }, l), h("div", { class: "v" }, v), h("div", { class: "l" }, sub)))),
