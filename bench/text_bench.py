@@ -1,72 +1,225 @@
-"""Text benchmark: score the cleaner on the text inputs of the development benchmark.
+"""Text benchmark: what ``clean_text`` does to every input kind of every dataset, and what each rule costs.
 
-For each input of ``bench/data/aeb-dev/inputs`` (full-page text and the
-outputs of three extractors) it scores the text as it is and after
-``cleaner.clean_text``, in the same run, with the reference scorer
-(``bench/score.py``: shingle F1, macro-averaged)::
+For every dataset (``bench/datasets.py``) and every input kind (the page's
+full visible text, and what seven extractors returned), it scores the texts
+as they are and after ``cleaner.clean_text`` with the reference scorer
+(``bench/score.py``: shingle F1, macro-averaged over pages), and measures the
+*removal precision* of every rule: of the characters the rule removed, the
+share that is not article text (``bench/loss.py``). Usage::
 
-    .venv/bin/python bench/text_bench.py [--per-doc NAME]
+    .venv/bin/python bench/text_bench.py [--dataset NAME]... [--kind KIND]...
+        [--per-doc] [--lost RULE] [--folds tune|held-out]
 
-``--per-doc NAME`` also prints, for input NAME, the documents whose F1
-changed, worst first (to find families of errors).
+* ``--per-doc``: the pages whose F1 changed most, worst first, per kind;
+* ``--rules-by-dataset``: the rule table of each dataset too;
+* ``--lost RULE``: every removal of RULE (``all``: of any rule) that lost
+  article text (to find the families a rule gets wrong);
+* ``--folds``: only the pages of the tuning folds (0-3) or of the held-out
+  fold (4). Rules and phrases are changed by looking at the tuning folds
+  only; the held-out fold tells whether a change generalises.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from score import load, score  # noqa: E402
+import datasets  # noqa: E402
+from loss import Tally, by_rule, removal_loss  # noqa: E402
+from score import score  # noqa: E402
 
 import cleaner  # noqa: E402
 
-DATA = HERE / "data" / "aeb-dev"
-INPUTS = ("fulltext", "trafilatura", "readability", "newspaper")
+HELD_OUT = datasets.FOLDS - 1  # the fold no hand-made change looks at
+
+_CLEANER: cleaner.Cleaner | None = None
+
+
+def _clean_one(item: tuple[str, str, str]) -> tuple[str, str, dict[str, Tally], list[tuple[str, str, str]]]:
+    """Clean one text; return its id, clean text, per-rule tallies and the removals that lost article text."""
+    global _CLEANER
+    if _CLEANER is None:
+        _CLEANER = cleaner.Cleaner(cleaner.Config.load())
+    doc_id, text, gold = item
+    res = _CLEANER.clean_text(text, doc_id=doc_id)
+    losses = removal_loss(res.normalized, res.removals, res.text, gold)
+    lost = [(r.rule, r.text, r.reason) for r, _, n in losses if n]
+    return doc_id, res.text, by_rule(losses), lost
+
+
+def clean_all(items: list[tuple[str, str, str]], workers: int) -> list[Any]:
+    """:func:`_clean_one` on every item, in ``workers`` processes (1: in this one)."""
+    if workers <= 1:
+        return [_clean_one(it) for it in items]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_clean_one, items, chunksize=8))
+
+
+def select(ds: datasets.Dataset, folds: str | None) -> list[str]:
+    """The ids of ``ds`` in the chosen folds (all when ``folds`` is None)."""
+    if folds is None:
+        return ds.ids
+    want_held = folds == "held-out"
+    return [k for k in ds.ids if (ds.fold(k) == HELD_OUT) == want_held]
+
+
+def run(dsets: Iterable[datasets.Dataset], kinds: Iterable[str], *, folds: str | None = None,
+        workers: int | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    """Score every (dataset, kind): before/after scores, cleaned texts, rule tallies, lost removals."""
+    workers = workers or os.cpu_count() or 1
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for ds in dsets:
+        ids = select(ds, folds)
+        gold = {k: ds.gold[k] for k in ids}
+        for kind in kinds:
+            texts = ds.inputs(kind)
+            if not texts:
+                continue
+            texts = {k: texts[k] for k in ids}
+            results = clean_all([(k, texts[k], gold[k]) for k in ids], workers)
+            cleaned = {k: text for k, text, _, _ in results}
+            rules: dict[str, Tally] = {}
+            for _, _, tallies, _ in results:
+                for name, t in tallies.items():
+                    rules.setdefault(name, Tally()).add(t)
+            out[(ds.name, kind)] = {
+                "before": score(gold, texts),
+                "after": score(gold, cleaned),
+                "rules": rules,
+                "chars": sum(len(t) for t in texts.values()),
+                "lost": {k: lost for k, _, _, lost in results if lost},
+                "texts": texts,
+                "cleaned": cleaned,
+                "gold": gold,
+            }
+    return out
+
+
+def pooled(res: dict[tuple[str, str], dict[str, Any]], kind: str) -> tuple[dict, dict] | None:
+    """Before/after scores of one kind over every dataset's pages together."""
+    parts = [v for (_, k), v in res.items() if k == kind]
+    if not parts:
+        return None
+    gold = {f"{i}/{d}": t for i, p in enumerate(parts) for d, t in p["gold"].items()}
+    before = {f"{i}/{d}": t for i, p in enumerate(parts) for d, t in p["texts"].items()}
+    after = {f"{i}/{d}": t for i, p in enumerate(parts) for d, t in p["cleaned"].items()}
+    return score(gold, before), score(gold, after)
+
+
+def _cell(b: dict, a: dict) -> str:
+    return f"{b['f1']:.3f}>{a['f1']:.3f} {a['f1'] - b['f1']:+.3f} R{a['recall'] - b['recall']:+.3f}"
+
+
+def print_scores(res: dict[tuple[str, str], dict[str, Any]], names: list[str], kinds: list[str]) -> None:
+    """F1 before > after, its change and the recall change, per kind and dataset, and over all pages."""
+    print("F1 before > after, change, recall change (R); 'all' pools every dataset's pages")
+    print(f"{'input':<12}" + "".join(f" {n:<27}" for n in [*names, "all"]))
+    for kind in kinds:
+        cells = [_cell(res[(n, kind)]["before"], res[(n, kind)]["after"]) if (n, kind) in res else "-"
+                 for n in names]
+        both = pooled(res, kind)
+        cells.append(_cell(*both) if both else "-")
+        print(f"{kind:<12}" + "".join(f" {c:<27}" for c in cells))
+
+
+def print_rules(res: dict[tuple[str, str], dict[str, Any]], kinds: list[str]) -> None:
+    """Removal precision per rule and input kind (all datasets together), with characters removed."""
+    by_kind: dict[str, dict[str, Tally]] = {}
+    chars: dict[str, int] = {}
+    for (_, kind), v in res.items():
+        chars[kind] = chars.get(kind, 0) + v["chars"]
+        for name, t in v["rules"].items():
+            by_kind.setdefault(kind, {}).setdefault(name, Tally()).add(t)
+    extracted = [k for k in kinds if k != "fulltext" and k in by_kind]
+    rules = sorted({r for t in by_kind.values() for r in t})
+    print("\nremoval precision: share of the removed word characters that are not article text "
+          "(thousands of characters removed); 'extracted' = every extractor output together")
+    cols = [k for k in kinds if k in by_kind] + ["extracted"]
+    print(f"{'rule':<22}" + "".join(f" {c[:11]:>13}" for c in cols))
+
+    def cell(t: Tally | None) -> str:
+        return f"{t.precision:.2f} ({t.chars / 1000:.0f}k)" if t and t.count else "-"
+
+    totals = {k: Tally() for k in cols}
+    for rule in [*rules, "all rules"]:
+        row = []
+        for k in cols:
+            if rule == "all rules":
+                t = totals[k]
+            elif k == "extracted":
+                t = Tally()
+                for e in extracted:
+                    if rule in by_kind[e]:
+                        t.add(by_kind[e][rule])
+                totals[k].add(t)
+            else:
+                t = by_kind[k].get(rule)
+                if t:
+                    totals[k].add(t)
+            row.append(cell(t))
+        print(f"{rule:<22}" + "".join(f" {c:>13}" for c in row))
+    ext_chars = sum(chars[k] for k in extracted)
+    body = sum(by_kind[k]["body.detector"].chars for k in extracted if "body.detector" in by_kind[k])
+    if ext_chars:
+        print(f"body.detector removed {100 * body / ext_chars:.2f} % of the word characters of extracted articles")
+
+
+def print_per_doc(res: dict[tuple[str, str], dict[str, Any]], limit: int = 15) -> None:
+    """The pages whose F1 changed most, worst first."""
+    for (name, kind), v in res.items():
+        b, a = v["before"]["per_doc"], v["after"]["per_doc"]
+        rows = sorted((doc_f1(*a[k]) - doc_f1(*b[k]), k) for k in a)
+        print(f"\n{name} / {kind}: worst pages")
+        for delta, k in rows[:limit]:
+            print(f"  {delta:+.3f} {k}  F1 {doc_f1(*a[k]):.3f}")
+
+
+def print_lost(res: dict[tuple[str, str], dict[str, Any]], rule: str) -> None:
+    """Every removal of ``rule`` that lost article text."""
+    for (name, kind), v in res.items():
+        for doc, lost in v["lost"].items():
+            for r, text, reason in lost:
+                if rule in (r, "all"):
+                    print(f"[{r}] [{name}/{kind}/{doc}] {reason}\n    {text[:300]!r}")
 
 
 def doc_f1(tp: float, fp: float, fn: float) -> float:
-    """F1 of one document from its normalised TP/FP/FN shares."""
+    """F1 of one page from its normalised TP/FP/FN shares."""
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def run_text(inputs: dict[str, str], gold: dict[str, str], config: cleaner.Config | None = None) -> dict:
-    """Score ``inputs`` ({id: text}) against ``gold`` before and after cleaning.
-
-    Returns ``{"before": score, "after": score, "seconds": cleaning time,
-    "cleaned": {id: clean text}}`` where each score is bench/score.py's
-    ``score()`` result (f1, precision, recall, per_doc, ...).
-    """
-    cln = cleaner.Cleaner(config or cleaner.Config.load())
-    t0 = time.perf_counter()
-    cleaned = {k: cln.clean_text(v, doc_id=k).text for k, v in inputs.items()}
-    seconds = time.perf_counter() - t0
-    return {"before": score(gold, inputs), "after": score(gold, cleaned), "seconds": seconds, "cleaned": cleaned}
+def _args(argv: list[str], flag: str) -> list[str]:
+    return [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == flag]
 
 
 def main(argv: list[str]) -> int:
-    """Print one row per input: uncleaned and cleaned F1/P/R."""
-    per_doc = argv[argv.index("--per-doc") + 1] if "--per-doc" in argv else None
-    gold = load(DATA / "ground-truth.json")
-    print(f"{'input':<12} {'uncleaned F1/P/R':<22} {'cleaned F1/P/R':<22} {'dF1':>7} {'dR':>7}  time")
-    for name in INPUTS:
-        res = run_text(load(DATA / "inputs" / f"{name}.json"), gold)
-        b, a = res["before"], res["after"]
-        print(
-            f"{name:<12} {b['f1']:.3f}/{b['precision']:.3f}/{b['recall']:.3f}    "
-            f"{a['f1']:.3f}/{a['precision']:.3f}/{a['recall']:.3f}    "
-            f"{a['f1'] - b['f1']:+.3f} {a['recall'] - b['recall']:+.4f}  {res['seconds']:.2f}s"
-        )
-        if name == per_doc:
-            rows = [
-                (doc_f1(*a["per_doc"][k]) - doc_f1(*b["per_doc"][k]), doc_f1(*a["per_doc"][k]), a["per_doc"][k], k)
-                for k in gold
-            ]
-            for delta, f1, (_tp, fp, fn), k in sorted(rows):
-                print(f"    {k[:16]} F1={f1:.3f} ({delta:+.3f}) fp={fp:.3f} fn={fn:.3f}")
+    """Print the score table and the rule table."""
+    names = _args(argv, "--dataset")
+    kinds = _args(argv, "--kind") or list(datasets.KINDS)
+    folds = (_args(argv, "--folds") or [None])[0]
+    dsets = datasets.load(names or None)
+    print(datasets.availability_note())
+    if folds:
+        print(f"folds: {folds} (fold {HELD_OUT} of {datasets.FOLDS}, split by site, is held out)")
+    res = run(dsets, kinds, folds=folds)
+    shown = [d.name for d in dsets]
+    print_scores(res, shown, kinds)
+    print_rules(res, kinds)
+    if "--rules-by-dataset" in argv:
+        for name in shown:
+            print(f"\n-- {name} --")
+            print_rules({key: v for key, v in res.items() if key[0] == name}, kinds)
+    if "--per-doc" in argv:
+        print_per_doc(res)
+    for rule in _args(argv, "--lost"):
+        print_lost(res, rule)
     return 0
 
 
