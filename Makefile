@@ -22,7 +22,7 @@ bench: $(BIN)/clean
 	$(BIN)/python -m bench
 
 lint: $(BIN)/clean
-	$(BIN)/ruff check cleaner heuristics tests bench
+	$(BIN)/ruff check cleaner heuristics tests bench train
 
 # The README's screenshots of the review report, taken by its browser test (needs chromium).
 screenshots: $(BIN)/clean

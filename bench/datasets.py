@@ -62,7 +62,7 @@ class Dataset:
     @cached_property
     def sites(self) -> dict[str, str]:
         """The site (host without ``www.``) of every page."""
-        return {k: self.urls.get(k) and _host(self.urls[k]) or _site_in_page(self.html(k)) or k for k in self.ids}
+        return {k: (self.urls.get(k) and _host(self.urls[k])) or _site_in_page(self.html(k)) or k for k in self.ids}
 
     def fold(self, doc_id: str) -> int:
         """The page's fold: a stable hash of its site (all pages of a site share one)."""

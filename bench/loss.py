@@ -18,8 +18,8 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from cleaner.html import align
 

@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     root = Path(argv[0])
-    pages = {p.name[: -len(".html.gz")]: gzip.open(p).read().decode("utf-8", "replace")
+    pages = {p.name[: -len(".html.gz")]: gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
              for p in sorted((root / "html").glob("*.html.gz"))}
     for kind in argv[1:]:
         extract = EXTRACTORS[kind]()

@@ -1,0 +1,96 @@
+"""The learned-decision machinery: weights files (cleaner/model.py) and their fitting (train/linear.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from cleaner.model import LinearModel, ModelError
+
+np = pytest.importorskip("numpy")
+from train.linear import by_fold, fit_logistic, out_of_fold, write  # noqa: E402
+
+
+def _data(n: int = 400, seed: int = 1) -> tuple:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3)) * [1.0, 5.0, 0.1] + [0.0, 10.0, 0.0]
+    logit = 2.0 * X[:, 0] - 0.4 * (X[:, 1] - 10.0) + 0.0 * X[:, 2]
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(float)
+    return X, y
+
+
+def test_model_file_gives_the_fitted_probabilities(tmp_path):
+    X, y = _data()
+    fit = fit_logistic(X, y, ["a", "b", "c"], l2=0.1)
+    write(tmp_path / "m.json", fit, "demo", 0.5, {"pages": 1})
+    model = LinearModel.load(tmp_path / "m.json")
+    assert model.features == ("a", "b", "c")
+    expected = fit.probability(X[:20])
+    got = [model.probability(row) for row in X[:20].tolist()]
+    assert got == pytest.approx(expected.tolist(), abs=1e-5)
+
+
+def test_fit_recovers_the_signs_and_ignores_noise_features():
+    X, y = _data(4000)
+    fit = fit_logistic(X, y, ["a", "b", "c"], l2=0.01)
+    per_unit = [c / s for c, s in zip(fit.coef, fit.scale, strict=True)]
+    assert per_unit[0] == pytest.approx(2.0, rel=0.2)
+    assert per_unit[1] == pytest.approx(-0.4, rel=0.2)
+    assert abs(fit.coef[2]) < 0.2 * abs(fit.coef[0])
+
+
+def test_explain_names_the_strongest_pushes():
+    model = LinearModel.from_dict(
+        {"name": "m", "features": ["words", "links"], "mean": [10, 0.1], "scale": [5, 0.1], "coef": [1.0, -3.0],
+         "intercept": 0.0}
+    )
+    why = model.explain([10.0, 0.9])  # average length, many links: the links decide
+    assert why.startswith("links=0.90 (-24.0)")
+    assert model.probability([10.0, 0.9]) == pytest.approx(1 / (1 + math.exp(24.0)))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"features": ["a"], "mean": [0], "scale": [1]},  # no coef
+        {"features": ["a", "b"], "mean": [0], "scale": [1], "coef": [1], "intercept": 0},  # lengths differ
+        {"features": ["a"], "mean": ["x"], "scale": [1], "coef": [1], "intercept": 0},  # not a number
+    ],
+)
+def test_bad_weights_are_a_named_error(data):
+    with pytest.raises(ModelError):
+        LinearModel.from_dict(data)
+
+
+def test_unreadable_file_is_a_named_error(tmp_path):
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    with pytest.raises(ModelError, match="bad.json"):
+        LinearModel.load(tmp_path / "bad.json")
+
+
+def test_out_of_fold_never_predicts_a_row_with_a_model_that_saw_it():
+    folds = [0, 1, 2, 0, 1, 2, 0]
+    seen: list[set] = []
+
+    def fit(rows):
+        seen.append(set(rows.tolist()))
+        return len(seen) - 1
+
+    def predict(k, rows):
+        assert not seen[k] & set(rows.tolist())
+        return np.full(len(rows), float(k))
+
+    out = out_of_fold(folds, 3, fit, predict)
+    assert out.tolist() == [0.0, 1.0, 2.0, 0.0, 1.0, 2.0, 0.0]
+    assert [len(t) for _, t in by_fold(folds, 3)] == [3, 2, 2]
+
+
+def test_weights_file_is_stable_json(tmp_path):
+    X, y = _data()
+    fit = fit_logistic(X, y, ["a", "b", "c"])
+    write(tmp_path / "a.json", fit, "m", 0.4, {})
+    write(tmp_path / "b.json", fit_logistic(X, y, ["a", "b", "c"]), "m", 0.4, {})
+    assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
+    assert json.loads((tmp_path / "a.json").read_text())["threshold"] == 0.4
