@@ -52,7 +52,7 @@ def test_trafilatura_has_an_upper_bound() -> None:
 
 def test_the_all_extra_installs_every_optional_integration() -> None:
     extras = PROJECT["optional-dependencies"]
-    optional = set(extras) - {"all", "dev"}
+    optional = set(extras) - {"all", "dev", "bench"}  # bench: the benchmark and training tools, not an integration
     assert optional, "no optional integration"
     assert set(extras["all"]) == {f"article-cleaner[{name}]" for name in optional}
 
