@@ -66,7 +66,7 @@ def test_bad_weights_are_a_named_error(data):
 
 def test_unreadable_file_is_a_named_error(tmp_path):
     (tmp_path / "bad.json").write_text("[1, 2]")
-    with pytest.raises(ModelError, match="bad.json"):
+    with pytest.raises(ModelError, match=r"bad\.json"):
         LinearModel.load(tmp_path / "bad.json")
 
 
