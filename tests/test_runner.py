@@ -14,6 +14,7 @@ import pytest
 
 from cleaner.config import Config
 from cleaner.io import InputError, InputFile, Task, iter_jsonl, parse_line_task
+from cleaner.jobs import cut
 from cleaner.runner import BATCH_BYTES, BATCH_DOCS, Runner
 from tests.conftest import CORPUS
 
@@ -101,12 +102,12 @@ def test_cli_bad_lines_fail_the_run_but_the_rest_is_written(tmp_path: Path) -> N
 def test_batches_are_cut_by_bytes_and_count() -> None:
     small = [(0, Task(f"s{i}", "text", "x" * 100, "f")) for i in range(BATCH_DOCS * 2 + 5)]
     big = [(1, Task(f"b{i}", "text", "y" * (BATCH_BYTES // 3 + 1), "g")) for i in range(7)]
-    batches = list(Runner._batches([(0, None), *small, (1, None), *big]))
+    batches = list(cut([*small, *big]))
     sizes = [sum(isinstance(t, Task) for _, t in b) for b in batches]
     assert sizes[:2] == [BATCH_DOCS, BATCH_DOCS]
     assert max(sum(len(t.content) for _, t in b if isinstance(t, Task)) for b in batches) < BATCH_BYTES * 1.4
     assert sum(sizes) == len(small) + len(big)
-    assert [j for b in batches for j, _ in b] == [0] * (len(small) + 1) + [1] * (len(big) + 1)
+    assert [j for b in batches for j, _ in b] == [0] * len(small) + [1] * len(big)
 
 
 def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
@@ -156,20 +157,21 @@ def test_resume_skips_complete_outputs_and_redoes_changed_inputs(tmp_path: Path)
 
 _KILLED_RUN = """
 import os, sys
-import cleaner.runner as runner
-runner.BATCH_DOCS = 5
-runner.CHECKPOINT_BYTES = 0  # after every batch
-original = runner.Runner._checkpoint
+import cleaner.jobs as jobs
+import cleaner.output as output
+jobs.BATCH_DOCS = 5
+output.CHECKPOINT_BYTES = 0  # after every batch
+original = output.JobOutput.checkpoint
 seen = []
-def checkpoint_then_die(self, job, writer, line):
+def checkpoint_then_die(self, line):
     if line and len(seen) == 3 and os.environ.get("KILL_LATER"):  # a batch after the third, its audit written
-        self.audit.flush()
+        self.log.audit.flush()
         os._exit(9)
-    original(self, job, writer, line)
+    original(self, line)
     seen.extend([line] if line else [])  # not the one a job starts with
     if len(seen) == 3 and not os.environ.get("KILL_LATER"):
         os._exit(9)  # killed (power cut, kill -9) right after a checkpoint
-runner.Runner._checkpoint = checkpoint_then_die
+output.JobOutput.checkpoint = checkpoint_then_die
 from cleaner.cli import main
 sys.argv = ["clean", *sys.argv[1:]]
 main()

@@ -1,0 +1,178 @@
+"""Executors: where the batches of a run are cleaned (or counted), apart from what the run does with the results.
+
+An :class:`Executor` takes the batches of a pass (``(job index, document)``
+pairs, see :func:`cleaner.jobs.batches`), runs a :data:`~cleaner.worker.Work`
+function on the documents of each batch with a worker's
+:class:`~cleaner.pipeline.Cleaner` holding the pass's corpus model, and
+gives every batch back, in input order, with what the work made of it.
+That is the whole interface: another engine (a cluster) plugs in here.
+
+* :class:`LocalExecutor` (``-j 1``) runs the work in this process;
+* :class:`ProcessExecutor` (``-j N``) runs it in a pool of N worker
+  processes, a bounded number of batches in flight, so memory stays flat
+  however large the corpus. The same workers run both passes (what they
+  cached while counting serves them when cleaning); the corpus model reaches
+  them as a temporary file, read once by each. When a worker process dies (a
+  crash in a C library, the out-of-memory killer), the documents in flight
+  with it are retried one by one in fresh processes, so that only the one
+  that kills its process fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from cleaner.config import Config
+from cleaner.corpus import CorpusModel
+from cleaner.io import Task
+from cleaner.jobs import Item
+from cleaner.pipeline import Cleaner
+from cleaner.worker import R, Work, in_worker, init_worker
+
+Batch = list[Item]
+IN_FLIGHT_PER_WORKER = 3  # batches queued per worker: enough to keep it busy, few enough to bound memory
+
+
+def tasks_of(batch: Batch) -> list[Task]:
+    """The documents of a batch (its named errors are not work)."""
+    return [item for _, item in batch if isinstance(item, Task)]
+
+
+class Executor(Protocol):
+    """Runs the work of a pass on its batches; a context manager that releases its workers on exit."""
+
+    def map(
+        self, batches: Iterable[Batch], work: Work[R], corpus: CorpusModel | None
+    ) -> Iterator[tuple[Batch, R | None]]:
+        """``(batch, result)`` in input order: ``result`` is ``work`` on the batch's tasks, with ``corpus`` as
+        the workers' corpus model. A batch may come back cut into parts (each with its own result), and a
+        result is None for a part whose worker died."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers and whatever was shared with them."""
+        ...
+
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class _Closing:
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class LocalExecutor(_Closing):
+    """The work in this process, batch after batch (``-j 1``)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def map(
+        self, batches: Iterable[Batch], work: Work[R], corpus: CorpusModel | None
+    ) -> Iterator[tuple[Batch, R | None]]:
+        cleaner = Cleaner(self.config)
+        cleaner.corpus = corpus
+        for batch in batches:
+            yield batch, work(cleaner, tasks_of(batch))
+
+
+class ProcessExecutor(_Closing):
+    """The work in a pool of worker processes (``-j N``), with retries after a dead worker."""
+
+    def __init__(self, config: Config, workers: int) -> None:
+        self.workers = workers
+        self.initargs = (config.data, str(config.base_dir))
+        self._pool: ProcessPoolExecutor | None = None  # started on first use, for both passes
+        self._corpus_file: str | None = None  # the corpus model, for the workers
+
+    def map(
+        self, batches: Iterable[Batch], work: Work[R], corpus: CorpusModel | None
+    ) -> Iterator[tuple[Batch, R | None]]:
+        pending: deque[tuple[Batch, Future[R]]] = deque()
+        corpus_file = self._share(corpus)
+        try:
+            for batch in batches:
+                pending.append((batch, self._pool_now().submit(in_worker, work, tasks_of(batch), corpus_file)))
+                if len(pending) > IN_FLIGHT_PER_WORKER * self.workers:
+                    yield from self._result(*pending.popleft(), work, corpus_file)
+            while pending:
+                yield from self._result(*pending.popleft(), work, corpus_file)
+        finally:
+            for _, future in pending:  # stopped early: what is still queued is not wanted
+                future.cancel()
+
+    def _pool_now(self) -> ProcessPoolExecutor:
+        """The pool of worker processes; a fresh one when a worker died."""
+        if self._pool is not None and getattr(self._pool, "_broken", False):
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, initializer=init_worker, initargs=self.initargs)
+        return self._pool
+
+    def _share(self, corpus: CorpusModel | None) -> str | None:
+        """The file the workers read ``corpus`` from (written once), or None without one."""
+        if corpus is None:
+            return None
+        if self._corpus_file is None:
+            fd, self._corpus_file = tempfile.mkstemp(prefix="clean-corpus-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        return self._corpus_file
+
+    def _result(
+        self, batch: Batch, future: Future[R], work: Work[R], corpus_file: str | None
+    ) -> Iterator[tuple[Batch, R | None]]:
+        """A batch with its result; after a dead worker, its documents one by one, each retried alone."""
+        try:
+            yield batch, future.result()
+            return
+        except BrokenProcessPool:
+            pass
+        part: Batch = []
+        for j, item in batch:
+            part.append((j, item))
+            if isinstance(item, Task):
+                yield part, self._alone(work, item, corpus_file)
+                part = []
+        if part:
+            yield part, None
+
+    def _alone(self, work: Work[R], task: Task, corpus_file: str | None) -> R | None:
+        """Run one task in a process of its own; None when that process dies too."""
+        with ProcessPoolExecutor(1, initializer=init_worker, initargs=self.initargs) as solo:
+            try:
+                return solo.submit(in_worker, work, [task], corpus_file).result()
+            except BrokenProcessPool:
+                return None
+
+    def close(self) -> None:
+        """Stop the worker processes and remove the corpus file shared with them."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._corpus_file is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._corpus_file)
+            self._corpus_file = None
+
+
+def executor_for(config: Config, workers: int) -> Executor:
+    """The executor of ``-j workers``: this process for 1, a pool of processes for more."""
+    return LocalExecutor(config) if workers <= 1 else ProcessExecutor(config, workers)

@@ -1,0 +1,237 @@
+"""The worker: clean (or count) one task, within the time limit, into an :class:`Outcome`.
+
+What runs where the documents are cleaned, in this process or in a worker
+process of an executor (:mod:`cleaner.executor`): a raw JSONL line is
+parsed, the document cleaned by the worker's :class:`~cleaner.pipeline.Cleaner`
+within ``[limits] max_document_seconds``, and its output record and audit
+lines rendered, so that the process that writes (and what crosses between
+processes) has little to do. Any failure becomes an Outcome with a one-line
+error; the corpus pass counts a task's line keys instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import pickle
+import signal
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cleaner.audit import at_level
+from cleaner.config import Config
+from cleaner.corpus import BatchCounts, keys_of_lines, sketch_shape, source_of
+from cleaner.io import DEFAULT_FIELDS, InputError, Task, decode_text, parse_line_task, printable
+from cleaner.normalize import normalize
+from cleaner.pipeline import Cleaner, Result
+from cleaner.records import DEFAULT_OUTPUT, Fields, Output
+
+R = TypeVar("R")
+Work = Callable[[Cleaner, list[Task]], R]  # what a batch of tasks becomes: clean_batch or count_batch
+DIED = "the worker process died while cleaning this document"
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back for one task: its output and audit lines, already rendered.
+
+    Rendering in the worker keeps the parent's share of the work (and what
+    crosses between processes) small; the task itself stays in the parent.
+    """
+
+    doc_id: str | None = None  # the document's id, when only the worker knew it (a JSONL line it parsed)
+    output: str = ""  # what goes into the output file for this document
+    audit: str = ""  # the document's audit log records, as JSONL
+    removed: dict[str, int] = field(default_factory=dict)  # removals per rule
+    chars_in: int = 0
+    chars_removed: int = 0
+    error: str | None = None
+
+
+def task_source(task: Task, fields: Fields = DEFAULT_FIELDS) -> str:
+    """The corpus source of a task: its record's ``--source-key`` field, else its ``source``/``site`` field,
+    the site of its URL (``url`` or ``metadata.url``), its JSONL file; a file's folder."""
+    if task.line is None:
+        return source_of(None, task.url, task.source)
+    url = task.url or fields.url_of(task.record)  # datatrove keeps it in metadata.url
+    return fields.source_of(task.record) or source_of(task.record, url, task.source)
+
+
+def text_of(task: Task) -> str:
+    """A text task's content as a string (readers decode files; raw bytes are decoded here)."""
+    return task.content if isinstance(task.content, str) else decode_text(task.content)
+
+
+class DocumentTimeout(Exception):
+    """A document took longer than ``[limits] max_document_seconds``."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`DocumentTimeout` in the block once ``seconds`` (wall clock) have passed; 0: no limit.
+
+    A timer signal interrupts the Python code of the block (the rules), so
+    it works in a process's main thread only: elsewhere, and where the
+    system has no interval timer, the block runs without a limit.
+    """
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout(f"took longer than {seconds:g}s (limits.max_document_seconds)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def clean_task(cleaner: Cleaner, task: Task, output: Output = DEFAULT_OUTPUT, audit_level: str = "full") -> Outcome:
+    """Clean one task and render its output; any failure becomes an Outcome with an error message.
+
+    A raw JSONL line is parsed first (its fields found where ``output.fields`` says); the Outcome then
+    carries the id its record gives the document. The cleaning that takes longer than ``[limits]
+    max_document_seconds`` fails with an error saying so.
+    """
+    doc_id = None
+    try:
+        parsed = parse_line_task(task, output.fields)
+        if isinstance(parsed, InputError):
+            return Outcome(error=str(parsed))
+        if parsed is not task:
+            task, doc_id = parsed, parsed.doc_id
+        source = task_source(task, output.fields) if cleaner.corpus is not None else None
+        result = clean_document(cleaner, task, source, markdown=output.format == "markdown")
+        outcome = render_outcome(task, result, output, audit_level)
+    except Exception as exc:
+        outcome = Outcome(error=failure_reason(exc))
+    outcome.doc_id = doc_id
+    return outcome
+
+
+def clean_document(cleaner: Cleaner, task: Task, source: str | None = None, *, markdown: bool = False) -> Result:
+    """Clean one parsed task within ``[limits] max_document_seconds``; raises what fails it (see
+    :func:`failure_reason`). ``source``: its corpus source, when not the one :func:`task_source` gives;
+    ``markdown``: a page's result gets its Markdown too."""
+    if cleaner.corpus is not None and source is None:
+        source = task_source(task)
+    with time_limit(cleaner.config.limits.max_document_seconds):
+        if task.kind == "html":
+            return cleaner.clean_html(
+                task.content, url=task.url, doc_id=task.doc_id, source=source, markdown=markdown
+            )
+        return cleaner.clean_text(text_of(task), doc_id=task.doc_id, source=source)
+
+
+def failure_reason(exc: Exception) -> str:
+    """Why a document failed, in one line: bad input and time-outs say it; anything else is an internal error."""
+    if isinstance(exc, InputError | ValueError | DocumentTimeout):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "document too deeply nested"
+    return f"internal error: {exc.__class__.__name__}: {exc}"
+
+
+def render_outcome(task: Task, result: Result, output: Output = DEFAULT_OUTPUT, audit_level: str = "full") -> Outcome:
+    """A clean document as its output (see :class:`~cleaner.records.Output`: the text, or a record) and
+    its audit log lines at ``audit_level`` (with the document id and the input file)."""
+    rendered = output.render(result, task.record if task.line is not None else None, task.doc_id)
+    removed: Counter[str] = Counter()
+    chars_removed = 0
+    records = result.audit_records()
+    for rec in records:
+        if rec["action"] == "remove":
+            removed[rec["rule"]] += 1
+            chars_removed += len(rec["text"])
+    where = printable(task.source)
+    lines = []
+    for rec in at_level(records, audit_level):
+        rec["doc"] = printable(str(rec.get("doc", task.doc_id)))
+        rec["file"] = where
+        lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
+    return Outcome(
+        output=rendered, audit="".join(lines), removed=dict(removed), chars_in=len(result.normalized),
+        chars_removed=chars_removed,
+    )
+
+
+def count_task(cleaner: Cleaner, task: Task, fields: Fields = DEFAULT_FIELDS) -> tuple[str, set[int]] | None:
+    """The corpus pass on one task: its source and distinct line keys (None when it cannot be read).
+
+    Lines are those the text rules will see: the normalised text, or for an
+    HTML page its visible text (the lines of every block, of which the text
+    rules see those of the main content; finding it is not needed here).
+    """
+    sentence_words = cleaner.config.corpus.sentence_words
+    try:
+        parsed = parse_line_task(task, fields)
+        if isinstance(parsed, InputError):
+            return None
+        text = normalized_text(parsed, cleaner)
+    except Exception:  # the cleaning pass reports the error
+        return None
+    return task_source(parsed, fields), keys_of_lines(text.split("\n"), sentence_words)
+
+
+def normalized_text(task: Task, cleaner: Cleaner) -> str:
+    """The normalised text a (parsed) task's audit offsets point into, without cleaning it: the normalised
+    text, or for an HTML page its visible text, one block per line (may raise as cleaning would)."""
+    if task.kind == "html":
+        from cleaner.html import visible_text
+
+        return visible_text(task.content, cleaner=cleaner)
+    return normalize(text_of(task))
+
+
+def clean_batch(
+    cleaner: Cleaner, tasks: list[Task], output: Output = DEFAULT_OUTPUT, audit_level: str = "full"
+) -> list[Outcome]:
+    """The cleaning pass on a batch: one Outcome per task, rendered as ``output`` and ``audit_level`` say."""
+    return [clean_task(cleaner, t, output, audit_level) for t in tasks]
+
+
+def count_batch(cleaner: Cleaner, tasks: list[Task], fields: Fields = DEFAULT_FIELDS) -> BatchCounts:
+    """The corpus pass on a batch: its documents' line keys tallied per source (unreadable ones skipped)."""
+    batch = BatchCounts(sketch_shape(cleaner.config.corpus))
+    for task in tasks:
+        found = count_task(cleaner, task, fields)
+        if found is not None:
+            batch.add(*found)
+    return batch
+
+
+# -- in a worker process ----------------------------------------------------------------
+
+_WORKER: Cleaner | None = None
+_WORKER_CORPUS: str | None = None  # the corpus file whose model the worker's Cleaner holds
+
+
+def init_worker(config_data: dict[str, Any], base_dir: str) -> None:
+    """Start a worker process: its Cleaner, built once from the run's settings."""
+    global _WORKER, _WORKER_CORPUS
+    _WORKER, _WORKER_CORPUS = Cleaner(Config(config_data, Path(base_dir))), None
+
+
+def in_worker(work: Work[R], tasks: list[Task], corpus_file: str | None = None) -> R:
+    """Run ``work`` in a worker process, with the worker's Cleaner and the corpus model of ``corpus_file``.
+
+    The workers outlive the corpus pass (they count, then clean), so the
+    model it made reaches them as a file, read once by each.
+    """
+    global _WORKER_CORPUS
+    assert _WORKER is not None
+    if corpus_file != _WORKER_CORPUS:
+        _WORKER.corpus = None
+        if corpus_file is not None:
+            with open(corpus_file, "rb") as fh:
+                _WORKER.corpus = pickle.load(fh)  # written by this run's parent
+        _WORKER_CORPUS = corpus_file
+    return work(_WORKER, tasks)
