@@ -59,11 +59,9 @@ from urllib.parse import urlsplit
 
 from cleaner.normalize import normalize
 from cleaner.settings import CorpusSettings
+from cleaner.text import QUOTE_MARKS, TERMINAL, WORD_RUN
 
-_WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
-_TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
-_QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")
 
 # The source of a library document given with no source, URL or source field (see cleaner.learn_corpus).
 DEFAULT_SOURCE = ""
@@ -76,7 +74,7 @@ _SENTENCE_WORDS = CorpusSettings.sentence_words  # the default of [corpus] sente
 
 def line_words(text: str) -> list[str]:
     """The case-folded words of a line, digit runs folded to ``0``."""
-    return _WORD.findall(_DIGITS.sub("0", text.casefold()))
+    return WORD_RUN.findall(_DIGITS.sub("0", text.casefold()))
 
 
 def key_of(words: list[str], sentence: bool = False) -> int:
@@ -98,7 +96,7 @@ def is_sentence_like(text: str, n_words: int, sentence_words: int) -> bool:
     """A line that reads like reporting: long enough, and a full sentence or a quote."""
     if n_words < sentence_words:
         return False
-    return bool(_TERMINAL.search(text[-8:])) or any(q in text for q in _QUOTE_MARKS)
+    return bool(TERMINAL.search(text[-8:])) or any(q in text for q in QUOTE_MARKS)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from cleaner.errors import InputError
+from cleaner.text import LETTERS
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -112,9 +113,6 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-
-
 def _looks_western(text: str) -> bool:
     """True when ``text`` decoded as cp1252 reads like a Latin-script language.
 
@@ -122,7 +120,7 @@ def _looks_western(text: str) -> bool:
     mostly plain letters; a Cyrillic, Greek or Asian text decoded as cp1252
     turns into words made only of accented letters and symbols.
     """
-    long_words = [w for w in _LETTERS.findall(text[:_SAMPLE]) if len(w) >= 3]
+    long_words = [w for w in LETTERS.findall(text[:_SAMPLE]) if len(w) >= 3]
     if not long_words:
         return True
     alien = sum(1 for w in long_words if not any(c.isascii() for c in w))

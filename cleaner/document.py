@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, NamedTuple, TypeVar
 
+from cleaner.text import CHARS_PER_WORD, count_words
+
 T = TypeVar("T")
 
 
@@ -75,21 +77,6 @@ class Removal(NamedTuple):
         }
 
 
-_WORD_RUN = re.compile(r"\w+")
-# Characters per word above which a line is not "short", whatever its word count
-# (keeps phrase matching away from huge lines of symbols). Shared with heuristics._lines.is_short.
-CHARS_PER_WORD = 25
-
-
-@lru_cache(maxsize=1 << 16)
-def count_words(text: str) -> int:
-    """Number of words (runs of letters or digits) in ``text``: the count every "short line" test uses.
-
-    Cached by text: the rules of one pass, the later passes of the same
-    document and the lines a site repeats on every page ask about the same
-    lines again.
-    """
-    return len(_WORD_RUN.findall(text))
 # A sentence ends with . ! ? or … (maybe followed by closing quotes or
 # brackets) before a space and what looks like the start of a new sentence.
 # Linear time: a match only starts at the first mark of a run (lookbehind),
@@ -147,7 +134,7 @@ class Document:
     text: str
     doc_id: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
-    lang: str = "en"
+    language: str | Callable[[], str] = "en"  # the ISO code, or how to detect it when first asked (see lang)
 
     def __post_init__(self) -> None:
         self._removed = bytearray(len(self.text))
@@ -162,6 +149,18 @@ class Document:
         self._cached: dict[str, tuple[int, Any]] = {}  # cached(): (version, value)
         # Each rule's RuleContext.memo, by rule name; the engine hands it on to the passes after the first.
         self.memo: dict[str, dict[str, Any]] = {}
+
+    @property
+    def lang(self) -> str:
+        """The document's language: detected on first use when it was given as a detector.
+
+        Few rules read it (``body.detector``, on text that still looks like a
+        whole page) and the command line never does, so most documents and
+        later passes never pay for detection.
+        """
+        if callable(self.language):
+            self.language = self.language()
+        return self.language
 
     # -- segmentation ------------------------------------------------------
 

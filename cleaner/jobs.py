@@ -22,17 +22,16 @@ from typing import Any
 import click
 
 from cleaner.io import (
-    AtomicWriter,
     InputError,
     InputFile,
     Task,
     decode_text,
     iter_jsonl,
     read_bytes,
-    read_checkpoint,
     walk_inputs,
 )
 from cleaner.settings import Limits
+from cleaner.writer import AtomicWriter, read_checkpoint
 
 BATCH_DOCS = 64  # documents per batch, at most
 BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
@@ -99,7 +98,7 @@ def is_complete(job: Job) -> bool:
     """Whether the job's output exists and is at least as new as its input (``--resume``).
 
     Outputs are renamed into place only when complete (see
-    :class:`~cleaner.io.AtomicWriter`), so an existing output is a whole one;
+    :class:`~cleaner.writer.AtomicWriter`), so an existing output is a whole one;
     an input changed since is cleaned again.
     """
     if job.out_path is None:

@@ -9,9 +9,10 @@ which is all the rules need it for.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from functools import cache
+
+from cleaner.text import WORD
 
 # ISO 639-1 code -> jusText stop-list name.
 JUSTEXT_NAMES = {
@@ -27,7 +28,6 @@ JUSTEXT_NAMES = {
     "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
 }
 
-WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
 
 @cache

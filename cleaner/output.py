@@ -22,9 +22,10 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, Protocol, TextIO
 
-from cleaner.io import AtomicWriter, InputError, Task, printable
+from cleaner.io import InputError, Task, printable
 from cleaner.jobs import Job, input_size, input_state
 from cleaner.worker import Outcome
+from cleaner.writer import AtomicWriter
 
 # A JSONL output is checkpointed when its file starts, then after the first batch that brings the input read
 # since the last checkpoint to this many bytes: a killed run redoes at most about this much, and where a gzip

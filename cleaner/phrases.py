@@ -26,6 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from cleaner.text import WORD_RUN
+
 if TYPE_CHECKING:
     from cleaner.config import Config
 
@@ -246,7 +248,7 @@ def read_entries(lines: list[str]) -> list[str]:
     return [s for s in (ln.strip() for ln in lines) if s and not s.startswith("#")]
 
 
-_WORD = re.compile(r"\w+")
+_WORD = WORD_RUN
 _NEVER = re.compile(r"(?!x)x")
 _MAX_SUBSETS = 64  # alternations of some re: entries kept per list; beyond, lines are tried with all of them
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from typing import Any
 
 from cleaner.config import Config
@@ -189,27 +189,6 @@ def rebuild(clean: str, removals: Iterable[Removal]) -> str:
     return "".join(out)
 
 
-class _LazyLang(Document):
-    """A document whose language is detected only when a rule or the caller asks.
-
-    Few rules read ``lang`` (``body.detector``, on text that still looks like a
-    whole page) and the command line never does, so most documents and most
-    later passes of :meth:`Cleaner.run_to_fixpoint` never pay for detection;
-    when asked, it is the same ``detect_language`` call on the same text, so
-    the answer is the one an eager detection would give.
-    """
-
-    def __init__(self, text: str, doc_id: str, meta: dict[str, Any], languages: list[str]) -> None:
-        super().__init__(text, doc_id, meta)
-        del self.__dict__["lang"]  # the dataclass default; the cached property below answers instead
-        self._languages = languages
-
-    @cached_property
-    def lang(self) -> str:  # type: ignore[override]
-        """The document's language, detected on first use."""
-        return detect_language(self.text, self._languages)
-
-
 class Cleaner:
     """A configured, reusable cleaner: ``Cleaner(config).clean_text(text)``.
 
@@ -238,7 +217,11 @@ class Cleaner:
 
     def make_document(self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None) -> Document:
         """Normalise ``text`` and wrap it as a document with its language."""
-        return _LazyLang(normalize(text), doc_id, dict(meta or {}), self.config.languages)
+        return self._document(normalize(text), doc_id, dict(meta or {}))
+
+    def _document(self, text: str, doc_id: str, meta: dict[str, Any]) -> Document:
+        """A normalised text as a document whose language is detected (among the configured ones) when asked."""
+        return Document(text, doc_id, meta, partial(detect_language, text, self.config.languages))
 
     def run_rules(self, doc: Document, *, skip_local: bool = False) -> None:
         """Run every enabled text rule on ``doc``, applying its decisions (``skip_local``: not the local ones)."""
@@ -277,7 +260,7 @@ class Cleaner:
             if not removals:
                 return
             kept = render(doc.text, removals)
-            again = _LazyLang(kept, doc.doc_id, doc.meta, self.config.languages)
+            again = self._document(kept, doc.doc_id, doc.meta)
             again.memo = doc.memo  # what rules remember about this document carries over
             unchanged = all(ln.text in judged for ln in again.lines)
             self.run_rules(again, skip_local=unchanged)
@@ -300,9 +283,7 @@ class Cleaner:
         ``language_of``: the document whose language the result reports (a page's content), if not ``doc``.
         """
         source = language_of or doc
-        lang = source.lang if "lang" in source.__dict__ else partial(
-            detect_language, source.text, self.config.languages
-        )
+        lang = source.language  # detected already, or how to detect it (not detected here: see Document.lang)
         removals = self.settled(doc)
         return Result(
             text=render(doc.text, removals),
@@ -383,7 +364,7 @@ class Cleaner:
         # The text rules judge the content alone, as a document of its own (the same text as a later
         # pass, so no pass over the whole page's blocks); what they decide maps back onto the page.
         removals = self.settled(doc)
-        content = _LazyLang(render(doc.text, removals), doc_id, meta, self.config.languages)
+        content = self._document(render(doc.text, removals), doc_id, meta)
         self.run_to_fixpoint(content)
         where = KeptMap(doc.text, removals)
         where.carry(content.records, doc.remove)

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Literal
 
-from cleaner.document import CHARS_PER_WORD, Document, count_words
+from cleaner.document import Document
 from cleaner.lang import words
 from cleaner.rules import Decision, RuleContext
+from cleaner.text import CHARS_PER_WORD, TERMINAL, WORD_RUN, count_words
 
-_WORD = re.compile(r"\w+")
-TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
 BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014-]+\s*")
 
 word_count = count_words  # number of words (runs of letters or digits) in a text, cached
@@ -41,7 +40,7 @@ def strip_bullet(text: str) -> str:
 
 def cased_share(text: str) -> float:
     """Share of the words of ``text`` that start with an upper-case letter."""
-    ws = [w for w in _WORD.findall(text) if w[0].isalpha()]
+    ws = [w for w in WORD_RUN.findall(text) if w[0].isalpha()]
     return sum(w[0].isupper() for w in ws) / len(ws) if ws else 0.0
 
 

@@ -251,11 +251,15 @@ def test_line_caches_follow_removals(lines: list[str], cuts: list[tuple[int, int
 
 
 def test_remainder_detects_its_language_when_asked() -> None:
+    from functools import partial
+
+    from cleaner.document import Document
     from cleaner.lang import detect_language
-    from cleaner.pipeline import _LazyLang
 
     text = "Der Hund und die Katze sind nicht in dem Haus."
-    assert _LazyLang(text, "", {}, ["en", "de"]).lang == detect_language(text, ["en", "de"]) == "de"
+    doc = Document(text, "", {}, partial(detect_language, text, ["en", "de"]))
+    assert callable(doc.language)  # not detected until asked
+    assert doc.lang == detect_language(text, ["en", "de"]) == "de" and doc.language == "de"
 
 
 @settings(max_examples=2000, deadline=None)

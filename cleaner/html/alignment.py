@@ -8,19 +8,18 @@ inline text.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left
 from typing import Any
 
-_TOKEN = re.compile(r"\w+")
+from cleaner.text import WORD_RUN
 
 
 def tokens(text: str) -> list[str]:
     """Case-folded word tokens, the unit of alignment (and of the benchmark's scorer)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    return _TOKEN.findall(text.casefold())
+    return WORD_RUN.findall(text.casefold())
 
 
 def align(page: list[str], out: list[str], *, anchor: int = 3, window: int = 40, max_candidates: int = 32) -> bytearray:
