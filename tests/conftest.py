@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 EXPECTED = Path(__file__).resolve().parent / "data" / "expected"
+
+
+def load_bench(name: str) -> ModuleType:
+    """A module of ``bench/`` loaded from its file, without putting ``bench/`` on ``sys.path`` (where its
+    ``datasets.py`` would shadow the Hugging Face package of that name)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses and pickling look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def paragraphs(text: str) -> list[str]:

@@ -22,7 +22,6 @@ import importlib
 import pkgutil
 import re
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,9 +31,9 @@ import pytest
 import cleaner
 import heuristics
 from cleaner.phrases import PhraseList, backtracking_risk
+from tests.conftest import load_bench
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import trust_bench
+trust_bench = load_bench("trust_bench")
 
 MAX_RATIO = 8.0  # 4x the size may take at most 8x the time (quadratic gives 16x)
 FLOOR = 0.004  # seconds: below this at 4n, timings are noise and always pass

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from tests.conftest import CORPUS, load_bench
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import snapshot
-
-from tests.conftest import CORPUS
+snapshot = load_bench("snapshot")
 
 
 def test_digest_is_canonical_and_tells_values_apart() -> None:
