@@ -290,3 +290,18 @@ def test_the_report_is_the_same_with_two_workers(corpus_run, tmp_path: Path) -> 
     for d in (data, again):
         d["meta"].pop("generated")
     assert again == data
+
+
+def test_from_audit_of_a_summary_level_log_counts_without_spans(corpus_run, tmp_path: Path) -> None:
+    _, run_data, _ = corpus_run
+    out = tmp_path / "out"
+    done = _run(str(CORPUS), "-o", str(out), "--audit-level", "summary")
+    assert done.returncode == 0, done.stderr
+    page = tmp_path / "r.html"
+    assert _run("--from-audit", str(out / "audit.jsonl"), "--report", str(page)).returncode == 0
+    data = read_data(page.read_text(encoding="utf-8"))
+    keep = ("name", "removals", "keeps", "chars", "docs")
+    assert [{k: r[k] for k in keep} for r in data["rules"]] == [{k: r[k] for k in keep} for r in run_data["rules"]]
+    assert all(not r["samples"] for r in data["rules"])
+    assert all(d["text"] is not None and not d["spans"] for d in data["documents"])
+    assert any("--audit-level summary" in n for n in data["meta"]["notes"])

@@ -56,6 +56,11 @@ def report_from_audit(audit: Path, path: Path, config: Config) -> dict[str, Any]
         f"cover the {collector.documents:,} documents with a record, and their lengths (characters in, share "
         "removed) are known only for the documents whose inputs could be read again."
     ]
+    if collector.summary_records:
+        notes.append(
+            "This audit log was written with --audit-level summary: it holds counts per rule and document, not "
+            "the removed spans, so no removal can be shown (write it with --audit-level full for that)."
+        )
     if bad:
         notes.append(f"{len(bad):,} lines of the audit log are not audit records: skipped (the first: line {bad[0]}).")
     meta = {"mode": "audit", "source": f"audit log {audit}", "version": _version(), "notes": notes}

@@ -141,9 +141,14 @@ def _texts(entries: list[DocumentEntry], fetch: Fetch | None) -> dict[DocRef, tu
     return out
 
 
+def spans_of(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records that are spans of the text: removals and keeps (not an --audit-level summary's counts)."""
+    return [r for r in records if r.get("action") in ("remove", "keep")]
+
+
 def matches(text: str, records: Iterable[dict[str, Any]]) -> bool:
-    """Whether every record's text is the text at its offsets."""
-    for r in records:
+    """Whether every span record's text is the text at its offsets."""
+    for r in spans_of(records):
         start, end = r.get("start"), r.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or text[start:end] != r.get("text"):
             return False
@@ -158,7 +163,7 @@ def _document(
     if text is not None and cut:
         text = text[:max_chars]
     spans = []
-    for r in sorted(entry.records, key=lambda r: (r.get("start", 0), r.get("end", 0))):
+    for r in sorted(spans_of(entry.records), key=lambda r: (r.get("start", 0), r.get("end", 0))):
         start, end = int(r.get("start", 0)), int(r.get("end", 0))
         if text is not None and start >= len(text):
             continue

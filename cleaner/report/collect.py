@@ -87,7 +87,7 @@ class DocumentEntry:
 
     file: str
     doc: str
-    records: list[dict[str, Any]]  # its audit records: removals and keeps (dicts as in the audit log)
+    records: list[dict[str, Any]]  # its audit records: removals and keeps, or summaries (dicts as in the audit log)
     chars_in: int | None = None  # length of its normalised text, when known
     text: TextSource | None = None  # how to get its normalised text (None: ask the fetcher at the end)
     key: int = 0  # its sampling key
@@ -147,6 +147,7 @@ class ReportCollector:
     rules: dict[str, Tally] = field(default_factory=dict)
     families: dict[str, Tally] = field(default_factory=dict)
     failed: int = 0
+    summary_records: int = 0  # records of an --audit-level summary log (counts per rule and document, no spans)
 
     def __post_init__(self) -> None:
         s = self.settings
@@ -169,7 +170,14 @@ class ReportCollector:
             counts = per_rule.get(name)
             if counts is None:
                 counts = per_rule[name] = [0, 0, 0, entry.key ^ self._rule_key(name)]
-            removed = rec.get("action") == "remove"
+            action = rec.get("action")
+            if action == "summary":  # an audit log written with --audit-level summary: counts, no spans
+                self.summary_records += 1
+                counts[0] += int(rec.get("removed") or 0)
+                counts[1] += int(rec.get("kept") or 0)
+                counts[2] += int(rec.get("removed_chars") or 0)
+                continue
+            removed = action == "remove"
             if removed:
                 counts[0] += 1
                 counts[2] += len(rec.get("text") or "")

@@ -105,7 +105,7 @@ def read_audit(path: Path, bad: list[int]) -> Iterator[dict[str, Any]]:
             except ValueError:
                 bad.append(n)
                 continue
-            if isinstance(rec, dict) and rec.get("action") in ("remove", "keep", "error"):
+            if isinstance(rec, dict) and rec.get("action") in ("remove", "keep", "summary", "error"):
                 yield rec
             else:
                 bad.append(n)
