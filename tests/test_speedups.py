@@ -64,33 +64,11 @@ def test_normalize_space_fast_path_matches_the_substitution(text: str) -> None:
     assert nm.normalize(text) == slow
 
 
-class _Plain:
-    """The answers of a phrase list by definition: its whole alternations, tried on every line, no shortcut."""
-
-    def __init__(self, phrases) -> None:  # type: ignore[no-untyped-def]
-        self.keyed, self.always = phrases._keyed, phrases._always
-        self.whole, self.end = phrases._search, phrases._end
-
-    def search(self, text: str):  # type: ignore[no-untyped-def]
-        keyed, found = self.keyed[0].search(text), self.always[0].search(text)
-        return keyed if keyed and (found is None or keyed.start() < found.start()) else found
-
-    def match(self, text: str):  # type: ignore[no-untyped-def]
-        return self.keyed[0].match(text) or self.always[0].match(text)
-
-    def fullmatch(self, text: str):  # type: ignore[no-untyped-def]
-        return self.keyed[1].fullmatch(text) or self.always[1].fullmatch(text)
-
-    def endswith(self, text: str):  # type: ignore[no-untyped-def]
-        return self.end.search(text)
-
-    def strip_all(self, text: str) -> str:
-        return self.whole.sub(" ", text)
-
-
 def _plain(phrases):  # type: ignore[no-untyped-def]
-    """The same list answering without any shortcut (see :class:`_Plain`)."""
-    return _Plain(phrases)
+    """The same list answering by the definition, without any shortcut (the reference implementation)."""
+    from cleaner.phrases import PlainPhraseList
+
+    return PlainPhraseList(phrases.name, phrases.entries)
 
 
 _METHODS = ("search", "match", "fullmatch", "endswith")
@@ -135,14 +113,15 @@ def test_grouped_phrase_search_is_the_whole_alternation(entries: list[str], text
 
 
 def test_phrase_lists_past_their_cache_of_pattern_subsets(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from cleaner import phrases as ph
+    from cleaner import phrase_index
+    from cleaner.phrases import PhraseList
 
-    monkeypatch.setattr(ph, "_MAX_SUBSETS", 1)
-    phrases = ph.PhraseList("t", (*_ALWAYS, "sign up", "us sign", "ok", "ok k"))
+    monkeypatch.setattr(phrase_index, "_MAX_SUBSETS", 1)
+    phrases = PhraseList("t", (*_ALWAYS, "sign up", "us sign", "ok", "ok k"))
     for text in ["sign up ok", "us", "\u00a9 up", "is it", "stra\u00dfe ok 12 k", "sick up", "(c) us", "us sign ok"]:
         _agree(phrases, _plain(phrases), text)
     # the others took the whole alternations
-    assert len(phrases._subsets) == 1 and len(phrases._strip_patterns) == 1
+    assert len(phrases.index._subsets) == 1 and len(phrases.index._strip_patterns) == 1
 
 
 def test_needles_are_what_every_match_holds() -> None:
@@ -179,7 +158,7 @@ def test_fold_risk_is_every_odd_partner_of_ascii() -> None:
     import string
     import sys
 
-    from cleaner.phrases import _FOLD_RISK
+    from cleaner.regex_facts import FOLD_RISK as _FOLD_RISK
 
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     alt = re.compile("|".join(string.ascii_letters + string.digits), re.IGNORECASE)
@@ -192,7 +171,7 @@ def test_str_lower_is_the_lower_case_of_re_but_for_fold_risk_characters() -> Non
     import _sre
     import sys
 
-    from cleaner.phrases import _FOLD_RISK
+    from cleaner.regex_facts import FOLD_RISK as _FOLD_RISK
 
     every = (chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     differ = {c for c in every if c.lower() != chr(_sre.unicode_tolower(ord(c)))}

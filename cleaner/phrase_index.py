@@ -1,0 +1,381 @@
+"""The fast index of a phrase list: it answers every look-up as the list's whole alternation would, faster.
+
+What makes it fast is only ever skipping work that cannot change the answer
+(``tests/test_speedups.py`` checks it against :class:`cleaner.phrases.PlainPhraseList`):
+
+* plain phrases ("keyed") are grouped by their first word when every one is
+  :func:`_groupable` (one small pattern per first word). A line is then only
+  tried with the groups of the phrases whose key word (:func:`_key_word`, a
+  set look-up) and first word it holds, and only where that first word
+  occurs in it: any match starts there, and at one position only one first
+  word can start. Lines with :data:`~cleaner.regex_facts.FOLD_RISK`
+  characters, and lists with a phrase that is not groupable, are searched
+  with all plain phrases;
+* an ``re:`` or symbol entry is only tried on lines that hold what its
+  pattern needs (a whole word or a string, see :class:`_Needs`); the entries
+  that may match form a smaller alternation in the same order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import NamedTuple
+
+from cleaner.regex_facts import (
+    FOLD_RISK,
+    backtracking_risk,
+    folds_simply,
+    plain_needle,
+    required_needles,
+    required_words,
+    simple_word,
+)
+from cleaner.text import WORD_RUN
+
+
+@lru_cache(maxsize=4096)
+def entry_pattern(entry: str) -> str:
+    if entry.startswith("re:"):
+        pattern = entry[3:].strip()
+        problem = backtracking_risk(pattern)
+        if problem:
+            raise ValueError(f"phrase entry {entry!r}: {problem}")
+        return pattern
+    words = [re.escape(w) for w in entry.split()]
+    body = r"\s+".join(words)
+    lead = r"\b" if entry[:1].isalnum() else ""
+    tail = r"\b" if entry[-1:].isalnum() else ""
+    return f"{lead}{body}{tail}"
+
+
+
+_WORD = WORD_RUN
+_NEVER = re.compile(r"(?!x)x")
+_MAX_SUBSETS = 64  # alternations of some re: entries kept per list; beyond, lines are tried with all of them
+
+
+class _Facts(NamedTuple):
+    """What the look-ups of every list ask about one line (computed once per line text, see :func:`_facts`)."""
+
+    low: str  # the line lower-cased
+    words: frozenset[str]  # its lower-cased words
+    first: str  # its first word, lower-cased (on a line that is not risky)
+    risky: bool  # it holds a FOLD_RISK character: no shortcut that relies on lower-casing applies to it
+
+
+@lru_cache(maxsize=1 << 15)
+def _facts(text: str) -> _Facts:
+    """The :class:`_Facts` of a line (cached: many lists look at the same line)."""
+    low = text.lower()
+    words = _WORD.findall(low)
+    risky = not text.isascii() and FOLD_RISK.search(text) is not None  # every FOLD_RISK character is not ASCII
+    # The first word: of the lower-cased line, where it is the line's own lower-cased (not risky) or not used.
+    return _Facts(low, frozenset(words), words[0] if words else "", risky)
+
+
+def _first_word(text: str) -> str:
+    """The first word of a line (in its first 200 characters), lower-cased."""
+    m = _WORD.search(text, 0, 200)
+    return m.group(0).lower() if m else ""
+
+
+# Characters of a text that IGNORECASE matches to an ASCII letter although their lower case is not that
+
+
+def _groupable(entry: str) -> bool:
+    """Whether a keyed ``entry`` can only match where its first word is a whole word of the text.
+
+    True when its first word is letters and digits and that word and the
+    character after it fold simply (one lower-case character each, none
+    that IGNORECASE matches to other characters but ASCII letters, whose
+    odd partners :data:`FOLD_RISK` keeps out of the text). Then, on a text
+    without :data:`FOLD_RISK` characters, a match starts at a word boundary
+    with the text's word lower-cased to the entry's first word, which ends
+    there (a space, a punctuation mark or a word boundary follows).
+    """
+    word = _first_word(entry)
+    return word.isalnum() and folds_simply(entry[: len(word) + 1])
+
+
+def _key_word(entry: str) -> str:
+    """The word of a :func:`_groupable` ``entry`` that a line must hold for it to match, lower-cased: its longest
+    word that folds simply (such a word of the entry matches only a whole word of the text, which lower-cases
+    to it, on a text without :data:`FOLD_RISK` characters), its first word at least."""
+    return max((w.lower() for w in _WORD.findall(entry) if simple_word(w)), key=len, default=_first_word(entry))
+
+
+def longest_first(entries: Iterable[str]) -> list[str]:
+    """Entries with longer ones first, so that "share this article" wins over "share"."""
+    return sorted(entries, key=len, reverse=True)
+
+
+def compile_entries(entries: Sequence[str], name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The alternation of ``entries``, and the same anchored for whole-line matches."""
+    if not entries:
+        return _NEVER, _NEVER
+    alt = "|".join(f"(?:{entry_pattern(e)})" for e in longest_first(entries))
+    try:
+        return re.compile(alt, re.IGNORECASE), re.compile(rf"(?:{alt})[\s\W]*", re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"phrase list {name!r}: bad regular expression ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class _Needs:
+    """What each ``re:`` or symbol entry of a list needs in a line before its pattern is worth trying.
+
+    ``by_word``: entry indices by a whole word one of them needs (a set
+    look-up on the line's words); ``by_string``: entry indices by a string
+    one of them needs somewhere in the lower-cased line; ``open``: the
+    entries that need nothing known. Indices are positions in the list's
+    longest-first order of such entries.
+    """
+
+    by_word: dict[str, tuple[int, ...]]
+    by_string: dict[str, tuple[int, ...]]
+    open: frozenset[int]
+    words: frozenset[str]  # the keys of by_word
+
+    @classmethod
+    def of(cls, entries: Sequence[str]) -> _Needs:
+        """The needs of ``entries`` (read off each parsed pattern, see :func:`required_words`)."""
+        by_word: dict[str, list[int]] = {}
+        by_string: dict[str, list[int]] = {}
+        is_open: set[int] = set()
+        for i, entry in enumerate(entries):
+            pattern = entry_pattern(entry)
+            needed_words = required_words(pattern)
+            needles = None if needed_words else required_needles(pattern)
+            if needed_words:
+                for word in needed_words:
+                    by_word.setdefault(word, []).append(i)
+            elif needles and all(map(plain_needle, needles)):
+                for needle in needles:
+                    by_string.setdefault(needle.lower(), []).append(i)
+            else:
+                is_open.add(i)
+        return cls(
+            {w: tuple(ix) for w, ix in by_word.items()},
+            {n: tuple(ix) for n, ix in sorted(by_string.items())},
+            frozenset(is_open),
+            frozenset(by_word),
+        )
+
+    def held(self, facts: _Facts) -> frozenset[int]:
+        """The entries that may match in a line without :data:`FOLD_RISK` characters, whose facts are ``facts``."""
+        words = self.words & facts.words
+        low = facts.low
+        if not words:
+            for string in self.by_string:  # most lines hold none: stop at the first
+                if string in low:
+                    break
+            else:
+                return self.open
+        hits = set(self.open)
+        for word in words:
+            hits.update(self.by_word[word])
+        for string, ix in self.by_string.items():
+            if string in low:
+                hits.update(ix)
+        return frozenset(hits)
+
+
+
+class PhraseIndex:
+    """A phrase list's look-ups (``search``, ``match``, ``fullmatch``, ``endswith``, ``strip_all``), fast: see the
+    module doc for how."""
+
+    def __init__(self, name: str, entries: tuple[str, ...]) -> None:
+        self.name, self.entries = name, entries
+        keyed = [e for e in self.entries if not e.startswith("re:") and _WORD.match(e.lower())]
+        always = longest_first(e for e in self.entries if e not in set(keyed))  # the order of _always
+        self._keyed_entries = tuple(keyed)
+        groups: dict[str, list[str]] | None = None
+        by_key: dict[str, list[tuple[str, str]]] = {}  # (entry, first word) by key word
+        if all(_groupable(e) for e in keyed):
+            groups = {}
+            for e in longest_first(keyed):  # the alternation's order, within each group
+                groups.setdefault(_first_word(e), []).append(e)
+                by_key.setdefault(_key_word(e), []).append((e, _first_word(e)))
+        self._groups: dict[str, list[str]] | None = groups
+        # With groups: the entries a line may hold are those whose key word (and first word) it holds.
+        self._entries_by_key = {k: tuple(v) for k, v in by_key.items()}
+        self._firsts_by_key = {k: frozenset(f for _, f in v) for k, v in by_key.items()}
+        self._keys = frozenset(by_key)
+        self._rank = {e: i for i, e in enumerate(longest_first(self.entries))}
+        self._strip_patterns: dict[frozenset[str], re.Pattern[str]] = {}
+        self._group_patterns: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        self._always_entries = tuple(always)
+        self._always = compile_entries(always, self.name)  # every re: entry compiles here, or fails
+        self._needs = _Needs.of(always) if always else None
+        self._subsets: dict[frozenset[int], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+    # The patterns below are compiled on first use: most lists need only some of them, and every
+    # entry that could make one fail to compile (the re: entries) is already compiled in _always.
+
+    @cached_property
+    def _keyed(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """All plain phrases of the list (see :func:`compile_entries`)."""
+        return compile_entries(self._keyed_entries, self.name)
+
+    @cached_property
+    def _alternation(self) -> str:
+        """Every entry, longest first, as one alternation."""
+        return "|".join(f"(?:{entry_pattern(e)})" for e in longest_first(self.entries)) or r"(?!x)x"
+
+    @cached_property
+    def _search(self) -> re.Pattern[str]:
+        """Any entry, anywhere."""
+        return re.compile(self._alternation, re.IGNORECASE)
+
+    @cached_property
+    def _end(self) -> re.Pattern[str]:
+        """Any entry at the end of a line (trailing punctuation allowed)."""
+        return re.compile(rf"(?:{self._alternation})[\s\W]*$", re.IGNORECASE)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    # -- which patterns a line needs ---------------------------------------
+
+    def _always_for(self, facts: _Facts) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """The patterns of the ``re:`` and symbol entries that may match in a line with ``facts`` (see
+        :func:`compile_entries`), or None when none can."""
+        needs: _Needs | None = self._needs
+        if needs is None:
+            return None
+        if facts.risky:
+            return self._always
+        held = needs.held(facts)
+        if not held:
+            return None
+        patterns = self._subsets.get(held)
+        if patterns is None:
+            entries, subsets = self._always_entries, self._subsets
+            if len(held) == len(entries) or len(subsets) >= _MAX_SUBSETS:
+                return self._always
+            patterns = subsets[held] = compile_entries([e for i, e in enumerate(entries) if i in held], self.name)
+        return patterns
+
+    def _group_for(self, word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The patterns of the keyed entries whose first word is ``word`` (see :func:`compile_entries`)."""
+        patterns = self._group_patterns.get(word)
+        if patterns is None:
+            patterns = self._group_patterns[word] = compile_entries(self._groups[word], self.name)
+        return patterns
+
+    def _first_keyed(self, text: str, facts: _Facts, pos: int = 0) -> re.Match[str] | None:
+        """The leftmost keyed entry in ``text`` at or after ``pos``.
+
+        With groups, on a line without :data:`FOLD_RISK` characters, an
+        entry can only match when the line holds its key word, and only
+        where its first word occurs in the lower-cased line (same length,
+        same places): only the groups of those first words are tried, and
+        only there.
+        """
+        if self._groups is None or facts.risky:
+            return self._keyed[0].search(text, pos)
+        keys = self._keys & facts.words
+        if not keys:
+            return None
+        firsts: set[str] = set()
+        for key in keys:
+            firsts |= self._firsts_by_key[key]
+        best: re.Match[str] | None = None
+        for word in firsts & facts.words:
+            pattern = self._group_for(word)[0]
+            at = facts.low.find(word, pos)
+            while at >= 0 and (best is None or at < best.start()):
+                m = pattern.match(text, at)
+                if m:
+                    best = m
+                    break
+                at = facts.low.find(word, at + 1)
+        return best
+
+    # -- the look-ups ------------------------------------------------------
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first entry found anywhere in ``text``."""
+        facts = _facts(text)
+        always = self._always_for(facts)
+        found = always[0].search(text) if always else None
+        keyed = self._first_keyed(text, facts)
+        if keyed and (found is None or keyed.start() < found.start()):
+            return keyed
+        return found
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """An entry that starts ``text``."""
+        return self._anchored(text, 0, re.Pattern.match)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        """An entry that is all of ``text`` (trailing punctuation allowed)."""
+        return self._anchored(text, 1, re.Pattern.fullmatch)
+
+    def _anchored(
+        self, text: str, form: int, how: Callable[[re.Pattern[str], str], re.Match[str] | None]
+    ) -> re.Match[str] | None:
+        """``how`` (match or fullmatch) with the patterns' ``form`` (0: the entries, 1: the whole line).
+
+        The keyed entries are tried first (only the group of ``text``'s first word), then the others.
+        """
+        facts = _facts(text)
+        if self._groups is None or facts.risky:
+            m = how(self._keyed[form], text)
+        else:  # a match starts with its first word: the line's
+            m = how(self._group_for(facts.first)[form], text) if facts.first in self._groups else None
+        if m:
+            return m
+        always = self._always_for(facts)
+        return how(always[form], text) if always else None
+
+    def _may_hold(self, facts: _Facts) -> bool:
+        """False when no entry can occur in a line with ``facts``: no first word of a phrase, no need of another
+        entry."""
+        if self._groups is None or facts.risky or self._always_for(facts):
+            return True
+        return not self._keys.isdisjoint(facts.words)
+
+    def endswith(self, text: str) -> re.Match[str] | None:
+        """An entry that ends ``text`` (trailing punctuation allowed)."""
+        return self._end.search(text) if self._may_hold(_facts(text)) else None
+
+    def strip_all(self, text: str) -> str:
+        """``text`` with every occurrence of every entry taken out (each replaced by a space).
+
+        The alternation of only the entries that may match in ``text`` takes
+        out the same occurrences as the whole one: at every place, an entry
+        that matches nowhere in the text fails there too.
+        """
+        facts = _facts(text)
+        if self._groups is None or facts.risky:
+            return self._search.sub(" ", text)
+        entries = self._possible(facts)
+        if not entries:
+            return text
+        pattern = self._strip_patterns.get(entries)
+        if pattern is None:
+            if len(self._strip_patterns) >= _MAX_SUBSETS:
+                return self._search.sub(" ", text)
+            rank = self._rank
+            alternation = "|".join(f"(?:{entry_pattern(e)})" for e in sorted(entries, key=rank.__getitem__))
+            pattern = self._strip_patterns[entries] = re.compile(alternation, re.IGNORECASE)
+        return pattern.sub(" ", text)
+
+    def _possible(self, facts: _Facts) -> frozenset[str]:
+        """The entries that may match in a line with ``facts`` (a grouped list, no :data:`FOLD_RISK` character):
+        the plain phrases whose key word and first word it holds, the other entries whose needs it holds."""
+        possible = {
+            entry
+            for key in self._keys & facts.words
+            for entry, first in self._entries_by_key[key]
+            if first in facts.words
+        }
+        if self._needs is not None:
+            always = self._always_entries
+            possible.update(always[i] for i in self._needs.held(facts))
+        return frozenset(possible)
