@@ -265,6 +265,23 @@ def test_a_document_left_empty_is_dropped_unless_asked() -> None:
     assert kept.text == ""
 
 
+def test_a_document_past_the_time_limit_is_dropped_and_the_next_is_cleaned(monkeypatch: pytest.MonkeyPatch) -> None:
+    step = ArticleCleaner(Config.load(overrides={"limits": {"max_document_seconds": 0.3}}))
+    clean_text = step.cleaner.clean_text
+
+    def stuck_on_one(text: str, **kwargs: object) -> cleaner.Result:
+        while "STUCK" in text:  # a rule that never ends on this document (the time limit stops it)
+            pass
+        return clean_text(text, **kwargs)
+
+    monkeypatch.setattr(step.cleaner, "clean_text", stuck_on_one)
+    assert "took longer than 0.3s (limits.max_document_seconds)" in str(step.clean(Document("STUCK here.", "a")))
+    docs = [Document("STUCK here.", "slow"), Document(SEEDS[0].read_text(encoding="utf-8"), "next")]
+    kept = list(step.run(iter(docs)))
+    assert [d.id for d in kept] == ["next"]
+    assert step.stats["failed"].total == 2
+
+
 def test_the_step_ships_its_settings_only(tmp_path: Path) -> None:
     step = ArticleCleaner(Config.load(disable=["dedup"]))
     _one(step, Document(SEEDS[0].read_text(encoding="utf-8"), "d"))

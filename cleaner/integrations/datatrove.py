@@ -45,11 +45,12 @@ from datatrove.utils.typeshelper import StatHints
 
 from cleaner.config import Config
 from cleaner.corpus import CorpusCounter, CorpusModel, source_of
-from cleaner.io import InputError, Task
+from cleaner.errors import InputError
+from cleaner.io import Task
 from cleaner.library import record_source
 from cleaner.pipeline import Cleaner, Result
 from cleaner.records import get_path, merge_metadata
-from cleaner.runner import clean_document, failure_reason
+from cleaner.worker import clean_document, failure_reason
 
 __all__ = ["ArticleCleaner", "CountCorpus", "MergeCorpus"]
 
