@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -262,6 +263,9 @@ def main(
     runner.stats.unknown_files = [str(p) for p in skipped]
     try:
         stats = runner.run(jobs_list)
+    except BrokenPipeError:  # `clean ... -o - | head`: what was asked for was written; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except KeyboardInterrupt:
         again = "" if to_stdout else "; run the same command with --resume to go on where it stopped"
         click.echo(f"interrupted: the outputs written so far are complete{again}", err=True)

@@ -54,12 +54,13 @@ class Task:
     """One document to clean, with where it came from."""
 
     doc_id: str
-    kind: str  # "text", "html", or "jsonl" (a JSONL line not parsed yet: see parse_line_task)
+    kind: str  # "text", "html", "jsonl" or "row" (a JSONL line or Parquet row not parsed yet: parse_line_task)
     content: str | bytes
     source: str  # the input file (relative display path)
     line: int | None = None  # line number in a JSONL file
     record: dict[str, Any] = field(default_factory=dict)  # the JSONL record, kept fields
     url: str | None = None
+    row: bool = False  # a Parquet row: its output is the record itself (values JSON cannot hold stay as they are)
 
 
 @dataclass
@@ -341,7 +342,13 @@ def _parse_json_line(raw: bytes) -> Any:
 
 
 def parse_line_task(task: Task, fields: Fields = DEFAULT_FIELDS) -> Task | InputError:
-    """The document of a raw ``"jsonl"`` Task (see :func:`iter_jsonl`), or an InputError naming a bad line."""
+    """The document of a raw ``"jsonl"`` Task (see :func:`iter_jsonl`) or of a ``"row"`` Task (a Parquet row,
+    see :func:`cleaner.parquet.iter_rows`), or an InputError naming a bad line or row."""
+    if task.kind == "row":
+        found = record_task(task.record, task.line or 0, task.source, task.doc_id, fields)
+        if isinstance(found, Task):
+            found.row = True
+        return found
     if task.kind != "jsonl":
         return task
     assert isinstance(task.content, bytes) and task.line is not None

@@ -152,6 +152,14 @@ def _read(job: Job, limits: Limits) -> Iterator[Task | InputError]:
         # lines parsed by the workers
         yield from iter_jsonl(inp, limits.max_document_bytes, limits.max_expanded_bytes)
         return
+    if inp.kind == "parquet":  # rows found at the record keys by the workers, as JSONL lines are
+        from cleaner.parquet import iter_rows
+
+        if inp.stream is not None:
+            raise InputError("Parquet cannot be read from standard input (it needs a file it can seek in)")
+        for number, row in iter_rows(inp.path):
+            yield Task(f"{inp.rel}:{number}", "row", b"", inp.display, number, row)
+        return
     data = read_bytes(inp.path, limits.max_document_bytes, limits.max_expanded_bytes, inp.stream)
     if inp.kind == "html":
         yield Task(str(inp.rel), "html", data, inp.display)

@@ -209,6 +209,10 @@ class JobOutput:
         job = self.job
         if job.writer is not None:  # --resume: it already holds the partial output
             self.writer = job.writer
+        elif job.out_path is not None and job.inp.kind == "parquet":
+            from cleaner.parquet import ParquetWriter
+
+            self.writer = ParquetWriter(job.out_path, job.inp.path)  # type: ignore[assignment]
         elif job.out_path is not None:
             self.writer = AtomicWriter(job.out_path, resumable=job.inp.kind == "jsonl")
             if self.writer.resumable:
@@ -221,9 +225,16 @@ class JobOutput:
         if outcome.error is None:
             try:
                 if self.writer is None:
-                    sys.stdout.write(outcome.output)
+                    out = outcome.output  # a Parquet row goes out as a JSON line (JSON lacks some of its types)
+                    if not isinstance(out, str):
+                        out = json.dumps(out, ensure_ascii=False, default=str) + "\n"
+                    sys.stdout.write(out)
                 else:
-                    self.writer.write(outcome.output)
+                    self.writer.write(outcome.output)  # type: ignore[arg-type]
+            except BrokenPipeError:
+                if self.writer is None:  # the reader of standard output is gone (`clean ... | head`): the run is over
+                    raise
+                outcome = Outcome(error=f"cannot write the output {self.job.out_path} (broken pipe)")
             except OSError as exc:
                 outcome = Outcome(error=f"cannot write the output {self.job.out_path} ({exc.strerror or exc})")
             else:
@@ -250,7 +261,7 @@ class JobOutput:
     def __exit__(self, exc_type: object, *exc: object) -> None:
         if self.writer is None:
             return
-        if exc_type is not None or (self.job.failures and self.job.inp.kind != "jsonl"):
+        if exc_type is not None or (self.job.failures and self.job.inp.kind not in ("jsonl", "parquet")):
             self.writer.abort()  # an interrupted run, or a failed single-document file: no output
             return
         try:

@@ -129,10 +129,13 @@ class Output:
     add_stats: bool = False
     fields: Fields = Fields()
 
-    def render(self, result: Any, record: dict[str, Any] | None, doc_id: Any) -> str:
+    def render(
+        self, result: Any, record: dict[str, Any] | None, doc_id: Any, *, as_record: bool = False
+    ) -> str | dict[str, Any]:
         """One document's output (a line of JSON for records), for :class:`cleaner.Result` ``result``.
 
-        ``record``: the input record (None for a single-document file); ``doc_id``: the id a new record gets.
+        ``record``: the input record (None for a single-document file); ``doc_id``: the id a new record gets;
+        ``as_record``: the record itself, not its JSON (a Parquet row).
         """
         text = result.markdown if self.format == "markdown" and result.markdown is not None else result.text
         if record is None and self.format != "jsonl":
@@ -147,7 +150,7 @@ class Output:
         if self.add_stats:
             rec["removed_chars"] = sum(len(r.text) for r in result.removals)
             rec["lang"] = result.lang
-        return json.dumps(rec, ensure_ascii=False) + "\n"
+        return rec if as_record else json.dumps(rec, ensure_ascii=False) + "\n"
 
 
 DEFAULT_OUTPUT = Output()

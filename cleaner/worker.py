@@ -44,7 +44,7 @@ class Outcome:
     """
 
     doc_id: str | None = None  # the document's id, when only the worker knew it (a JSONL line it parsed)
-    output: str = ""  # what goes into the output file for this document
+    output: str | dict[str, Any] = ""  # what goes into the output file for this document (a Parquet row: a record)
     audit: str = ""  # the document's audit log records, as JSONL
     removed: dict[str, int] = field(default_factory=dict)  # removals per rule
     chars_in: int = 0
@@ -143,7 +143,7 @@ def failure_reason(exc: Exception) -> str:
 def render_outcome(task: Task, result: Result, output: Output = DEFAULT_OUTPUT, audit_level: str = "full") -> Outcome:
     """A clean document as its output (see :class:`~cleaner.records.Output`: the text, or a record) and
     its audit log lines at ``audit_level`` (with the document id and the input file)."""
-    rendered = output.render(result, task.record if task.line is not None else None, task.doc_id)
+    rendered = output.render(result, task.record if task.line is not None else None, task.doc_id, as_record=task.row)
     removed: Counter[str] = Counter()
     chars_removed = 0
     records = result.audit_records()

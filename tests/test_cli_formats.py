@@ -84,6 +84,15 @@ def test_dash_o_writes_to_stdout_and_creates_nothing(tmp_path: Path) -> None:
     assert files == {str(p) for p in SEEDS if cleaner.clean_text(p.read_text(encoding="utf-8")).removals}
 
 
+def test_a_closed_pipe_ends_the_run_quietly() -> None:
+    rows = [{"id": i, "text": TEXTS[i % 5]} for i in range(300)]
+    proc = subprocess.run(
+        f"{sys.executable} -m cleaner - | head -n 1", shell=True, input=jsonl(rows), capture_output=True
+    )
+    assert len(proc.stdout.splitlines()) == 1
+    assert b"error" not in proc.stderr and b"Traceback" not in proc.stderr
+
+
 # -- input kinds --------------------------------------------------------------------------------------
 
 
