@@ -115,3 +115,42 @@ def test_template_lines_repeated_many_times_are_kept() -> None:
 def test_contributor_list_goes() -> None:
     text = f"{BODY}\n\n{BODY2}\n\n• Contributors\n• Jane Roe,\n• Reuters"
     assert cleaner.clean_text(text).text == f"{BODY}\n\n{BODY2}"
+
+
+def _decisions(rule, doc, ctx_of):  # type: ignore[no-untyped-def]
+    """The rule's decisions on ``doc`` by line: ``{line index: [(start in line, end in line, reason, action)]}``."""
+    by_line: dict[int, list[tuple[int, int, str, str]]] = {}
+    for d in rule.func(doc, ctx_of(rule)) or ():
+        line = next(ln for ln in doc.lines if ln.start <= d.start < ln.end + 1)
+        by_line.setdefault(line.index, []).append((d.start - line.start, d.end - line.start, d.reason, d.action))
+    return by_line
+
+
+def test_local_rules_judge_each_line_by_its_own_text() -> None:
+    """``local=True`` lets the engine skip a rule on lines it already judged: each such rule must decide on a
+    line exactly as it does on that line alone."""
+    import json
+    from pathlib import Path
+
+    from cleaner.document import Document
+    from cleaner.rules import RuleContext
+    from tests.conftest import CORPUS
+
+    cln = cleaner.Cleaner()
+    phrases = cln.phrases_for()
+
+    def ctx_of(rule):  # type: ignore[no-untyped-def]
+        return RuleContext(rule, cln.params[rule.name], phrases, cln.config)
+
+    inputs = Path(__file__).resolve().parent.parent / "bench" / "data" / "aeb-dev" / "inputs" / "fulltext.json"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    texts += list(json.loads(inputs.read_text(encoding="utf-8")).values())[:12]
+    local = [r for r in cln.text_rules if r.local and r.kind == "text"]
+    assert len(local) > 10
+    for text in texts:
+        doc = cln.make_document(text)
+        for rule in local:
+            whole = _decisions(rule, Document(doc.text), ctx_of)
+            for line in doc.lines:
+                alone = _decisions(rule, Document(line.text), ctx_of).get(0, [])
+                assert sorted(whole.get(line.index, [])) == sorted(alone), (rule.name, line.text)
