@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TextIO
 
@@ -186,21 +187,39 @@ def main(
         config = Config.load(config_path, overrides=_parse_set(settings), enable=enable, disable=disable)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
-    if list_rules:
-        _list_rules(config)
+    if list_rules or print_settings:
+        _list_rules(config) if list_rules else click.echo(settings_toml(config), nl=False)
         return
-    if print_settings:
-        click.echo(settings_toml(config), nl=False)
-        return
-    if quiet and verbose:
-        raise click.UsageError("-q/--quiet and -v/--verbose cannot both be given")
-    if stdin_html:
-        if input_format not in ("auto", "html"):
-            raise click.UsageError(f"--html contradicts --input-format {input_format}")
-        input_format = "html"
-    kind = None if input_format == "auto" else input_format
+    kind = _input_kind(input_format, stdin_html, quiet, verbose)
     if files_from is not None:
         inputs = (*inputs, *_read_files_from(files_from))
+    collector = _explain_or_report(config, inputs, explain_path, stdin_html, report_path, from_audit, audit_level)
+    plan = _plan(inputs, outdir, kind, output_format, files_from, audit_path, report_path)
+    output = Output(
+        format=output_format, metadata=not no_metadata, add_stats=add_stats,
+        fields=Fields(text=text_key, html=html_key, id=id_key, source=source_key),
+    )
+    runner = Runner(
+        config, jobs=cpu_count() if jobs == 0 else jobs, progress=(sys.stderr.isatty() and not quiet)
+        if progress is None else progress, corpus_pass=corpus_pass, resume=resume, output=output,
+        audit_level=audit_level, verbosity=0 if quiet else 2 if verbose else 1,
+        observer=RunReport(collector, config) if collector is not None else None,
+    )
+    failed = _run(runner, plan, resume, rejects_path)
+    source = "standard input" if plan.from_stdin else " ".join(str(p) for p in inputs)
+    sys.exit(_finish_report(report_path, collector, config, source, 1 if failed else 0))
+
+
+def _explain_or_report(
+    config: Config,
+    inputs: tuple[Path, ...],
+    explain_path: Path | None,
+    stdin_html: bool,
+    report_path: Path | None,
+    from_audit: Path | None,
+    audit_level: str,
+) -> ReportCollector | None:
+    """``--explain`` and ``--from-audit`` run here and exit; else the collector of ``--report`` (or None)."""
     if explain_path is not None:
         if inputs or report_path or from_audit:
             raise click.UsageError("--explain takes one FILE and no INPUT, --report or --from-audit")
@@ -211,12 +230,46 @@ def main(
     if from_audit is not None:
         assert report_path is not None
         sys.exit(_report_from_audit(from_audit, report_path, config))
+    return collector
+
+
+def _input_kind(input_format: str, stdin_html: bool, quiet: bool, verbose: bool) -> str | None:
+    """The kind every input is read as (None: by its name), from ``--input-format`` and ``--html``."""
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose cannot both be given")
+    if stdin_html:
+        if input_format not in ("auto", "html"):
+            raise click.UsageError(f"--html contradicts --input-format {input_format}")
+        input_format = "html"
+    return None if input_format == "auto" else input_format
+
+
+@dataclass
+class _Plan:
+    """What a run reads and writes, decided (and checked) before anything is read."""
+
+    jobs: list[Job]
+    from_stdin: bool
+    to_stdout: bool
+    audit_path: Path | None
+    skipped: list[Path]
+
+
+def _plan(
+    inputs: tuple[Path, ...],
+    outdir: Path | None,
+    kind: str | None,
+    output_format: str,
+    files_from: str | None,
+    audit_path: Path | None,
+    report_path: Path | None,
+) -> _Plan:
+    """The jobs and the audit log of a run, with every usage error about inputs and outputs."""
     if not inputs:
         raise click.UsageError("no INPUT given (a file, a folder, or '-' for standard input)")
     for p in inputs:
         if str(p) != "-" and not p.exists() and not p.is_symlink():
             raise click.UsageError(f"{p}: no such file or folder")
-    observer = RunReport(collector, config) if collector is not None else None
     from_stdin = "-" in map(str, inputs)
     if from_stdin and (len(inputs) > 1 or files_from == "-"):
         raise click.UsageError("'-' (standard input) cannot be mixed with other inputs")
@@ -229,10 +282,6 @@ def main(
         for p in inputs:
             if p.is_file() and outdir.resolve() == p.resolve():
                 raise click.UsageError(f"{outdir}: the output folder is an input file")
-    output = Output(
-        format=output_format, metadata=not no_metadata, add_stats=add_stats,
-        fields=Fields(text=text_key, html=html_key, id=id_key, source=source_key),
-    )
     skipped: list[Path] = []
     if from_stdin:
         jobs_list = [Job(stdin_input(sys.stdin.buffer, kind), None)]
@@ -251,31 +300,28 @@ def main(
         _refuse_among_inputs(report_path, inputs, None if to_stdout else outdir, "the report")
         if audit_path is not None and str(audit_path) != "-" and report_path.resolve() == audit_path.resolve():
             raise click.UsageError(f"{report_path}: the report would overwrite the audit log")
-    show = (sys.stderr.isatty() and not quiet) if progress is None else progress
-    n_jobs = cpu_count() if jobs == 0 else jobs
-    audit_stream = _open(audit_path, "the audit log", append=resume) if audit_path is not None else None
+    return _Plan(jobs_list, from_stdin, to_stdout, audit_path, skipped)
+
+
+def _run(runner: Runner, plan: _Plan, resume: bool, rejects_path: Path | None) -> int:
+    """Run the plan with its audit log and rejects file open; the number of failed documents (130 on Ctrl-C)."""
+    audit_stream = _open(plan.audit_path, "the audit log", append=resume) if plan.audit_path is not None else None
     rejects = _open_rejects(rejects_path) if rejects_path is not None else None
-    runner = Runner(
-        config, jobs=n_jobs, audit=audit_stream, progress=show, corpus_pass=corpus_pass, resume=resume,
-        output=output, audit_level=audit_level, rejects=rejects, verbosity=0 if quiet else 2 if verbose else 1,
-        observer=observer,
-    )
-    runner.stats.unknown_files = [str(p) for p in skipped]
+    runner.log.audit, runner.log.rejects = audit_stream, rejects
+    runner.stats.unknown_files = [str(p) for p in plan.skipped]
     try:
-        stats = runner.run(jobs_list)
+        return runner.run(plan.jobs).failed
     except BrokenPipeError:  # `clean ... -o - | head`: what was asked for was written; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
     except KeyboardInterrupt:
-        again = "" if to_stdout else "; run the same command with --resume to go on where it stopped"
+        again = "" if plan.to_stdout else "; run the same command with --resume to go on where it stopped"
         click.echo(f"interrupted: the outputs written so far are complete{again}", err=True)
         sys.exit(130)
     finally:
         for stream in (audit_stream, rejects):
             if stream is not None and stream is not sys.stdout:
                 stream.close()
-    source = "standard input" if from_stdin else " ".join(str(p) for p in inputs)
-    sys.exit(_finish_report(report_path, collector, config, source, 1 if stats.failed else 0))
 
 
 def _refuse_among_inputs(path: Path, inputs: tuple[Path, ...], outdir: Path | None, what: str) -> None:
