@@ -8,6 +8,7 @@ Sections (each a module of ``bench/`` with a ``run_*`` function and its own
 * HTML quality and speed: ``html_bench`` (``run_html``) — against trafilatura;
 * speed at corpus scale: ``speed_bench`` (``run_speed``) — docs/s against
   trafilatura, ``-j 2`` against ``-j 1``, peak memory for N and 10N documents;
+* the Ray engine: ``ray_bench`` (``run_ray``) — ``clean --engine ray`` next to ``clean -j 2``;
 * hostile input: ``trust_bench`` (``run_worst_case``) — worst-case MB/s on
   adversarial text, next to the MB/s on the sample corpus;
 * review report: ``report_bench`` — the page of a 100,000-document run (size,
@@ -52,6 +53,12 @@ def _speed() -> None:
     speed_bench.print_rows(speed_bench.run_speed())
 
 
+def _ray() -> None:
+    import ray_bench
+
+    ray_bench.main([])
+
+
 def _trust() -> None:
     import trust_bench
 
@@ -69,6 +76,7 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "text": _text,
     "html": _html,
     "speed": _speed,
+    "ray": _ray,
     "trust": _trust,
     "report": _report,
 }

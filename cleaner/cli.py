@@ -16,6 +16,8 @@ import click
 
 from cleaner.audit import AUDIT_LEVELS, open_audit
 from cleaner.config import Config, ConfigError, settings_toml
+from cleaner.errors import EngineError
+from cleaner.executor import ENGINES, Executor
 from cleaner.explain import use_colour
 from cleaner.io import INPUT_FORMATS, kind_of, stdin_input
 from cleaner.records import OUTPUT_FORMATS, Fields, Output
@@ -107,6 +109,12 @@ def _read_files_from(source: str) -> list[Path]:
 @click.option("--files-from", metavar="FILE", help="Read input paths from FILE, one a line ('-': standard input).")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0),
               help="Worker processes; 0 means all cores.")
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="Where the documents are cleaned: local: this machine (-j worker processes); ray: a Ray "
+                   "cluster (pip install 'article-cleaner[ray]'), this process reading and writing.")
+@click.option("--address", metavar="ADDR",
+              help="With --engine ray: the cluster (its head's host:port, auto, or ray://host:10001). Default: "
+                   "RAY_ADDRESS, else a local Ray cluster of -j CPUs (all cores unless -j is given).")
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML configuration file.")
 @click.option("--enable", multiple=True, metavar="RULE", help="Switch a rule (or family) on. Repeatable.")
@@ -149,6 +157,8 @@ def main(
     rejects_path: Path | None,
     files_from: str | None,
     jobs: int,
+    engine: str,
+    address: str | None,
     config_path: Path | None,
     enable: tuple[str, ...],
     disable: tuple[str, ...],
@@ -199,11 +209,13 @@ def main(
         format=output_format, metadata=not no_metadata, add_stats=add_stats,
         fields=Fields(text=text_key, html=html_key, id=id_key, source=source_key),
     )
+    n_jobs = cpu_count() if jobs == 0 else jobs
     runner = Runner(
-        config, jobs=cpu_count() if jobs == 0 else jobs, progress=(sys.stderr.isatty() and not quiet)
+        config, jobs=n_jobs, progress=(sys.stderr.isatty() and not quiet)
         if progress is None else progress, corpus_pass=corpus_pass, resume=resume, output=output,
         audit_level=audit_level, verbosity=0 if quiet else 2 if verbose else 1,
         observer=RunReport(collector, config) if collector is not None else None,
+        executor=_executor(engine, address, n_jobs, config, quiet),
     )
     failed = _run(runner, plan, resume, rejects_path)
     source = "standard input" if plan.from_stdin else " ".join(str(p) for p in inputs)
@@ -314,6 +326,9 @@ def _run(runner: Runner, plan: _Plan, resume: bool, rejects_path: Path | None) -
     except BrokenPipeError:  # `clean ... -o - | head`: what was asked for was written; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except EngineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         again = "" if plan.to_stdout else "; run the same command with --resume to go on where it stopped"
         click.echo(f"interrupted: the outputs written so far are complete{again}", err=True)
@@ -322,6 +337,33 @@ def _run(runner: Runner, plan: _Plan, resume: bool, rejects_path: Path | None) -
         for stream in (audit_stream, rejects):
             if stream is not None and stream is not sys.stdout:
                 stream.close()
+
+
+def _executor(engine: str, address: str | None, jobs: int, config: Config, quiet: bool) -> Executor | None:
+    """The executor of ``--engine`` (None: the runner's own for ``-j``), after checking its options; a Ray
+    cluster is connected to (or started) here, before anything is written."""
+    ctx = click.get_current_context()
+    if engine != "ray":
+        if address is not None:
+            raise click.UsageError("--address is the Ray cluster of --engine ray")
+        return None
+    jobs_given = ctx.get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT
+    if jobs_given and (address is not None or os.environ.get("RAY_ADDRESS")):
+        raise click.UsageError("-j sets the CPUs of a local Ray cluster; a cluster at --address (or RAY_ADDRESS) "
+                               "has its own")
+    try:
+        from cleaner.executor_ray import RayExecutor
+    except ImportError as exc:
+        raise click.UsageError(f"--engine ray needs Ray: pip install 'article-cleaner[ray]' ({exc})") from exc
+    try:
+        executor = RayExecutor(config, address=address, cpus=jobs if jobs_given else None, quiet=quiet)
+        executor.connect()  # an unreachable cluster leaves no trace
+    except ConfigError as exc:  # a phrase file gone since the settings were read
+        raise click.UsageError(str(exc)) from exc
+    except EngineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    return executor
 
 
 def _refuse_among_inputs(path: Path, inputs: tuple[Path, ...], outdir: Path | None, what: str) -> None:

@@ -305,6 +305,19 @@ class Config:
         table = self._resolved.phrases.get(list_name, PhraseAdditions())
         return list(table.add), [self.base_dir / f for f in table.files]
 
+    def phrase_entries(self, list_name: str) -> list[str]:
+        """The entries the user added to one list: those given inline, then those of its files (read now)."""
+        from cleaner.phrases import read_entries
+
+        added, files = self.phrase_overrides(list_name)
+        entries = list(added)
+        for f in files:
+            try:
+                entries.extend(read_entries(f.read_text(encoding="utf-8").splitlines()))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"phrase file {f}: cannot read ({exc})") from exc
+        return entries
+
     @property
     def phrase_lists_added_to(self) -> list[str]:
         """The phrase lists the user added to."""
@@ -314,16 +327,10 @@ class Config:
 
     def _validate_phrases(self) -> None:
         """Reject user phrase entries that do not compile or could take exponential time (now, not mid-run)."""
-        from cleaner.phrases import PhraseList, read_entries
+        from cleaner.phrases import PhraseList
 
         for name in self._resolved.phrases:
-            added, files = self.phrase_overrides(name)
-            entries = list(added)
-            for f in files:
-                try:
-                    entries.extend(read_entries(f.read_text(encoding="utf-8").splitlines()))
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise ConfigError(f"phrase file {f}: cannot read ({exc})") from exc
+            entries = self.phrase_entries(name)
             try:
                 PhraseList(name, tuple(entries))
             except ValueError as exc:

@@ -21,3 +21,7 @@ class InputError(ValueError):
 
 class HtmlError(ValueError):
     """A page that cannot be used: not HTML, binary, too large, or of the wrong type."""
+
+
+class EngineError(Exception):
+    """An engine that cannot run the job: a cluster that cannot be reached, or whose workers run another version."""

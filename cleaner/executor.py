@@ -38,12 +38,26 @@ from cleaner.pipeline import Cleaner
 from cleaner.worker import R, Work, in_worker, init_worker
 
 Batch = list[Item]
+ENGINES = ("local", "ray")  # clean --engine: this machine (executor_for), a Ray cluster (cleaner.executor_ray)
 IN_FLIGHT_PER_WORKER = 3  # batches queued per worker: enough to keep it busy, few enough to bound memory
 
 
 def tasks_of(batch: Batch) -> list[Task]:
     """The documents of a batch (its named errors are not work)."""
     return [item for _, item in batch if isinstance(item, Task)]
+
+
+def singles(batch: Batch) -> Iterator[tuple[Batch, Task | None]]:
+    """A batch cut into parts of one document each (with the named errors before it), for retrying its
+    documents one by one after a dead worker; a last part of named errors only comes with None."""
+    part: Batch = []
+    for j, item in batch:
+        part.append((j, item))
+        if isinstance(item, Task):
+            yield part, item
+            part = []
+    if part:
+        yield part, None
 
 
 class Executor(Protocol):
@@ -145,14 +159,8 @@ class ProcessExecutor(_Closing):
             return
         except BrokenProcessPool:
             pass
-        part: Batch = []
-        for j, item in batch:
-            part.append((j, item))
-            if isinstance(item, Task):
-                yield part, self._alone(work, item, corpus_file)
-                part = []
-        if part:
-            yield part, None
+        for part, task in singles(batch):
+            yield part, self._alone(work, task, corpus_file) if task is not None else None
 
     def _alone(self, work: Work[R], task: Task, corpus_file: str | None) -> R | None:
         """Run one task in a process of its own; None when that process dies too."""

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+# The tests' Ray clusters (and the drivers the tests start, which inherit this) stay on the loopback
+# interface: on Linux Ray otherwise binds and connects to the machine's network address. Read when ray is imported.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -39,3 +47,16 @@ def paragraphs(text: str) -> list[str]:
 def seed_names() -> list[str]:
     """File names of the five sample documents."""
     return sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Iterator[str]:
+    """A local Ray cluster of 2 CPUs for one test module (no dashboard, quiet), shut down after it; its
+    address, for drivers in other processes (``clean --engine ray --address``). Skips without ray."""
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=100_000_000, log_to_driver=False,
+             logging_level=logging.WARNING)
+    try:
+        yield ray.get_runtime_context().gcs_address
+    finally:
+        ray.shutdown()

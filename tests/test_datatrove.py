@@ -184,23 +184,19 @@ def test_a_slurm_job_runs_the_pickled_pipeline(tmp_path: Path, monkeypatch: pyte
     }
 
 
-def test_the_ray_executor_runs_the_step(tmp_path: Path) -> None:
+@pytest.mark.filterwarnings("ignore:placement_group:DeprecationWarning")  # datatrove's call of Ray
+def test_the_ray_executor_runs_the_step(tmp_path: Path, ray_cluster: str) -> None:
     """Ray ships each task's pipeline to a worker process of a local Ray cluster (2 CPUs)."""
-    ray = pytest.importorskip("ray")
     from datatrove.executor import RayPipelineExecutor
 
     records = _seed_records()
     _write_jsonl(tmp_path / "in" / "a.jsonl", records[:2])
     _write_jsonl(tmp_path / "in" / "b.jsonl", records[2:])
     out = tmp_path / "out"
-    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=100_000_000, log_to_driver=False)
-    try:
-        RayPipelineExecutor(
-            [JsonlReader(str(tmp_path / "in")), ArticleCleaner(), JsonlWriter(str(out))],
-            tasks=2, cpus_per_task=1, mem_per_cpu_gb=0.5, logging_dir=str(tmp_path / "logs"),
-        ).run()
-    finally:
-        ray.shutdown()
+    RayPipelineExecutor(
+        [JsonlReader(str(tmp_path / "in")), ArticleCleaner(), JsonlWriter(str(out))],
+        tasks=2, cpus_per_task=1, mem_per_cpu_gb=0.5, logging_dir=str(tmp_path / "logs"),
+    ).run()
     cleaned = _read_jsonl(out)
     assert {r["id"]: cleaner.clean_text(r["text"]).text for r in records} == {k: v["text"] for k, v in cleaned.items()}
 

@@ -87,3 +87,16 @@ def test_a_fresh_pip_install_cleans_a_folder_of_html_pages(tmp_path: Path) -> No
     ).stdout.strip()
     assert (Path(site) / "py.typed").is_file()
     assert (Path(site).parent / "heuristics" / "data" / "en" / "newsletter_start.txt").is_file()
+    no_ray = subprocess.run(  # an optional engine that is not installed is named, with its extra
+        [venv / "bin" / "clean", str(pages), "-o", str(tmp_path / "ray"), "--engine", "ray"],
+        capture_output=True, text=True,
+    )
+    assert no_ray.returncode == 2 and "pip install 'article-cleaner[ray]'" in no_ray.stderr
+    assert not (tmp_path / "ray").exists()
+
+
+def test_the_package_and_its_command_line_do_not_import_ray() -> None:
+    """Ray is an optional engine (a large import): only ``--engine ray`` loads it."""
+    code = "import sys, cleaner, cleaner.cli, cleaner.runner, cleaner.executor; print(sorted(sys.modules))"
+    modules = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "'ray'" not in modules and "'cleaner.executor_ray'" not in modules
