@@ -20,13 +20,14 @@ import pytest
 
 pytest.importorskip("ray")
 
+import ray
+
 from cleaner.config import Config
 from cleaner.executor_ray import RayExecutor, portable_settings
 from cleaner.phrases import PhraseBook
 from cleaner.runner import Runner, plan_jobs
 from cleaner.worker import DIED
 from tests.test_corpus import PROMO_A, build_corpus
-from tests.test_datatrove import PAGE
 from tests.test_runner import _KILLED_RUN, _audit_records, _read_jsonl, _records, _write_jsonl
 
 
@@ -39,6 +40,15 @@ def _clean(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 def _files(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (the outputs and the audit log), by relative path."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+PAGE = (
+    "<html><head><title>Council approves the river plan</title></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Council approves the river plan</h1>"
+    "<p>The city council voted on Monday to approve a plan that rebuilds the old mill bridge and the river walls "
+    "before the spring floods, after two years of debate about the cost.</p>"
+    "<p>Sign up for our newsletter</p></article><footer>Copyright 2024 The Riverside Gazette.</footer></body></html>"
+)
 
 
 def _mixed_corpus(root: Path) -> Path:
@@ -133,22 +143,37 @@ def test_the_corpus_pass_on_ray_learns_the_local_model(tmp_path: Path, ray_clust
     assert counted == local
 
 
+def test_a_library_run_on_ray_writes_what_the_command_line_writes(tmp_path: Path, ray_cluster: str) -> None:
+    """The README's library example: a Runner with a RayExecutor, in a program connected to Ray already."""
+    root, _ = build_corpus(tmp_path / "in", n=20)
+    assert _clean(str(root), "-o", str(tmp_path / "cli")).returncode == 0
+    config = Config.load()
+    out = tmp_path / "lib"
+    out.mkdir()
+    with (out / "audit.jsonl").open("w", encoding="utf-8") as audit:
+        runner = Runner(config, audit=audit, executor=RayExecutor(config), verbosity=0)
+        stats = runner.run(plan_jobs([root], out))
+    assert stats.docs == 45 and stats.failed == 0 and stats.corpus_docs == 45
+    assert _files(out) == _files(tmp_path / "cli")
+    assert ray.is_initialized()  # the program's connection is left open
+
+
 def test_a_killed_ray_run_resumes_on_ray(tmp_path: Path, ray_cluster: str) -> None:
     src = _write_jsonl(tmp_path / "docs.jsonl.gz", _records(40))
     whole, out = tmp_path / "whole", tmp_path / "out"
     assert _clean(str(src), "-o", str(whole)).returncode == 0
-    ray = ["--engine", "ray", "--address", ray_cluster]
+    engine = ["--engine", "ray", "--address", ray_cluster]
     killed = subprocess.run(  # batches of 5, the driver killed right after its third checkpoint
-        [sys.executable, "-c", _KILLED_RUN, str(src), "-o", str(out), *ray], capture_output=True, text=True
+        [sys.executable, "-c", _KILLED_RUN, str(src), "-o", str(out), *engine], capture_output=True, text=True
     )
     assert killed.returncode == 9, killed.stderr
     assert not (out / src.name).exists() and (out / f".{src.name}.partial.json").is_file()
-    proc = _clean(str(src), "-o", str(out), "--resume", *ray)
+    proc = _clean(str(src), "-o", str(out), "--resume", *engine)
     assert proc.returncode == 0, proc.stderr
     assert "cleaned 25 documents, 1 file resumed (15 lines done before)" in proc.stderr
     assert _read_jsonl(out / src.name) == _read_jsonl(whole / src.name)
     assert _audit_records(out / "audit.jsonl") == _audit_records(whole / "audit.jsonl")
-    again = _clean(str(src), "-o", str(out), "--resume", *ray)
+    again = _clean(str(src), "-o", str(out), "--resume", *engine)
     assert "cleaned 0 documents, 1 file skipped (output already complete)" in again.stderr
 
 
