@@ -16,28 +16,129 @@ records so far ``zcat`` still reads).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gzip
-import io
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from cleaner.writer import Folder, RefusedPath, lock_file
+
 AUDIT_LEVELS = ("full", "summary", "errors")
 
 
-def open_audit(path: Path, *, append: bool = False) -> TextIO:
-    """The audit log's stream: standard output for ``-``, gzip for a ``.gz`` path, else UTF-8 text.
+class AuditLog:
+    """The audit log's file: written through a :class:`~cleaner.writer.Folder` (a link in its place is refused,
+    never written through), always appended to (``O_APPEND``: it can be cut back with :meth:`truncate`), and
+    locked while the run writes it (see :func:`open_audit`), so that two runs never mix their records.
 
-    Raises OSError when the file cannot be created.
+    Lines are held in a buffer of this object's own (so that :meth:`truncate` can drop what a full disk did not
+    take) and written to the file without another buffer. A ``.gz`` log is one gzip member per :meth:`mark`, so
+    that it can be cut back at a mark too.
+    """
+
+    BUFFER = 1 << 16
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self.name = str(path)
+        self.raw = os.fdopen(fd, "ab", buffering=0)
+        self.gzipped = path.name.lower().endswith(".gz")
+        self._gzip: gzip.GzipFile | None = None
+        self._buffer: list[bytes] = []
+        self._held = 0
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8", "replace")
+        self._buffer.append(data)
+        self._held += len(data)
+        if self._held >= self.BUFFER:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        """Push the buffered lines to the file (raises OSError when it cannot take them: a full disk)."""
+        if not self._buffer:
+            return
+        data = b"".join(self._buffer)
+        self._buffer, self._held = [], 0
+        if self.gzipped:
+            if self._gzip is None:
+                self._gzip = gzip.GzipFile(filename="", fileobj=self.raw, mode="ab", mtime=0)
+            self._gzip.write(data)
+        else:
+            view = memoryview(data)
+            while view:
+                view = view[self.raw.write(view) :]
+
+    def mark(self) -> int:
+        """Flush, end the gzip member, and return where the log now ends (a place :meth:`truncate` may cut at)."""
+        self.flush()
+        if self._gzip is not None:
+            gz, self._gzip = self._gzip, None
+            gz.close()  # ends the member; the file stays open
+        return os.fstat(self.raw.fileno()).st_size
+
+    def position(self) -> int | None:
+        """Where the log ends now, for a plain log (flushed); None for a gzip log, whose members end only at a
+        :meth:`mark` (too costly for every document)."""
+        return None if self.gzipped else self.mark()
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    def truncate(self, size: int) -> None:
+        """Cut the log back to ``size`` (a :meth:`mark`): what was written or buffered after it goes."""
+        self._buffer, self._held = [], 0
+        if self._gzip is not None:
+            self._gzip.fileobj = None  # type: ignore[assignment]  # dropped: closing it would write its trailer
+            self._gzip = None
+        os.ftruncate(self.raw.fileno(), size)
+
+    def close(self) -> None:
+        try:
+            self.mark()
+        finally:
+            self.raw.close()
+
+
+def open_audit(path: Path, *, append: bool = False, root: Path | None = None) -> TextIO | AuditLog:
+    """The audit log's stream: standard output for ``-``, else an :class:`AuditLog` (gzip for a ``.gz`` path).
+
+    ``root``: the output folder when the log is inside it (no link is followed below it), else its own
+    folder. A new log replaces whatever had its name (a link is replaced, not followed); ``append``
+    (``--resume``) refuses a link or a hard link. Raises OSError when the file cannot be created.
     """
     if str(path) == "-":
         return sys.stdout
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.name.lower().endswith(".gz"):  # appending adds a gzip member: zcat reads them as one stream
-        raw = gzip.open(path, "ab" if append else "wb")  # noqa: SIM115 (the caller closes the stream)
-        return io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
-    return path.open("a" if append else "w", encoding="utf-8", newline="\n")
+    root = root if root is not None and root in path.parents else path.parent
+    folder = Folder(root, path.parent.relative_to(root))
+    try:
+        if append:
+            try:
+                fd = folder.open_existing(path.name, os.O_WRONLY | os.O_APPEND)
+            except FileNotFoundError:
+                fd = folder.create(path.name)
+            lock_file(fd)
+        else:
+            old = None
+            with contextlib.suppress(FileNotFoundError, RefusedPath):
+                old = folder.open_existing(path.name)
+            try:
+                if old is not None:
+                    lock_file(old)  # another run still writes it: refused before it is replaced
+                fd = folder.create(path.name)
+                lock_file(fd)
+            finally:
+                if old is not None:
+                    os.close(old)
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
+    finally:
+        folder.close()
+    return AuditLog(path, fd)
 
 
 def at_level(records: Iterable[dict[str, Any]], level: str) -> list[dict[str, Any]]:

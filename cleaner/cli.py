@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
 import shutil
+import signal
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -20,10 +22,12 @@ from cleaner.errors import EngineError
 from cleaner.executor import ENGINES, Executor
 from cleaner.explain import use_colour
 from cleaner.io import INPUT_FORMATS, kind_of, stdin_input
+from cleaner.jobs import keep_clear
 from cleaner.records import OUTPUT_FORMATS, Fields, Output
 from cleaner.report import ReportCollector, RunReport, new_collector, report_from_audit, write_report
 from cleaner.rules import all_rules
 from cleaner.runner import Job, Runner, cpu_count, plan_jobs
+from cleaner.writer import Busy, Folder, lock_folder
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
@@ -191,7 +195,9 @@ def main(
       clean pages/ --output-format jsonl -o - > pages.jsonl
 
     Exit status: 0 all documents cleaned, 1 some failed (named on stderr and
-    in the audit log), 2 usage error, 130 interrupted.
+    in the audit log), 2 usage error, 74 stopped because an output or the
+    audit log cannot be written (disk full: --resume goes on), 75 another run
+    is writing the output folder, 130 interrupted (Ctrl-C), 143 SIGTERM.
     """
     try:
         config = Config.load(config_path, overrides=_parse_set(settings), enable=enable, disable=disable)
@@ -204,7 +210,7 @@ def main(
     if files_from is not None:
         inputs = (*inputs, *_read_files_from(files_from))
     collector = _explain_or_report(config, inputs, explain_path, stdin_html, report_path, from_audit, audit_level)
-    plan = _plan(inputs, outdir, kind, output_format, files_from, audit_path, report_path)
+    plan = _plan(inputs, outdir, kind, output_format, files_from, audit_path, report_path, rejects_path)
     output = Output(
         format=output_format, metadata=not no_metadata, add_stats=add_stats,
         fields=Fields(text=text_key, html=html_key, id=id_key, source=source_key),
@@ -265,6 +271,7 @@ class _Plan:
     to_stdout: bool
     audit_path: Path | None
     skipped: list[Path]
+    out_root: Path | None  # the output folder given with -o (the audit log inside it follows no link there)
 
 
 def _plan(
@@ -275,6 +282,7 @@ def _plan(
     files_from: str | None,
     audit_path: Path | None,
     report_path: Path | None,
+    rejects_path: Path | None = None,
 ) -> _Plan:
     """The jobs and the audit log of a run, with every usage error about inputs and outputs."""
     if not inputs:
@@ -312,31 +320,46 @@ def _plan(
         _refuse_among_inputs(report_path, inputs, None if to_stdout else outdir, "the report")
         if audit_path is not None and str(audit_path) != "-" and report_path.resolve() == audit_path.resolve():
             raise click.UsageError(f"{report_path}: the report would overwrite the audit log")
-    return _Plan(jobs_list, from_stdin, to_stdout, audit_path, skipped)
+    keep_clear(jobs_list, [p for p in (audit_path, report_path, rejects_path) if p is not None])
+    return _Plan(jobs_list, from_stdin, to_stdout, audit_path, skipped, None if to_stdout else outdir)
 
 
 def _run(runner: Runner, plan: _Plan, resume: bool, rejects_path: Path | None) -> int:
-    """Run the plan with its audit log and rejects file open; the number of failed documents (130 on Ctrl-C)."""
-    audit_stream = _open(plan.audit_path, "the audit log", append=resume) if plan.audit_path is not None else None
-    rejects = _open_rejects(rejects_path) if rejects_path is not None else None
-    runner.log.audit, runner.log.rejects = audit_stream, rejects
-    runner.stats.unknown_files = [str(p) for p in plan.skipped]
+    """Run the plan with its output folders locked and its audit log and rejects file open; the number of failed
+    documents. Exits 74 when the run stopped (a full disk), 75 when another run holds the output folder, 128 + the
+    signal when one stopped it (130 for Ctrl-C)."""
+    _stop_on_signals()
+    locks = _lock_outputs(plan.jobs)
+    audit_stream = rejects = None
     try:
-        return runner.run(plan.jobs).failed
+        if plan.audit_path is not None:
+            audit_stream = _open(plan.audit_path, "the audit log", append=resume, root=plan.out_root)
+        rejects = _open_rejects(rejects_path) if rejects_path is not None else None
+        runner.log.audit, runner.log.rejects = audit_stream, rejects
+        runner.stats.unknown_files = [str(p) for p in plan.skipped]
+        stats = runner.run(plan.jobs)
     except BrokenPipeError:  # `clean ... -o - | head`: what was asked for was written; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
     except EngineError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Terminated) else signal.SIGINT
         again = "" if plan.to_stdout else "; run the same command with --resume to go on where it stopped"
-        click.echo(f"interrupted: the outputs written so far are complete{again}", err=True)
-        sys.exit(130)
+        what = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+        click.echo(f"{what}: the outputs written so far are complete{again}", err=True)
+        sys.exit(128 + signum)
     finally:
         for stream in (audit_stream, rejects):
             if stream is not None and stream is not sys.stdout:
-                stream.close()
+                with contextlib.suppress(OSError):  # a full disk: the run already said so
+                    stream.close()
+        for fd in locks:
+            os.close(fd)
+    if stats.stopped:
+        sys.exit(EXIT_STOPPED)
+    return stats.failed
 
 
 def _executor(engine: str, address: str | None, jobs: int, config: Config, quiet: bool) -> Executor | None:
@@ -448,23 +471,80 @@ def _explain(path: Path, config: Config, html: bool) -> int:
     return 0
 
 
-def _open(path: Path, what: str, append: bool = False) -> TextIO:
+EXIT_STOPPED = 74  # the run stopped before its end: an output or the audit log cannot be written (EX_IOERR)
+EXIT_BUSY = 75  # another run is writing the output folder or the audit log: try again later (EX_TEMPFAIL)
+
+
+class Terminated(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGTERM, SIGHUP): it unwinds as Ctrl-C does, and exits 128 + the signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop the run as Ctrl-C does: the open output is dropped (a checkpointed one kept for
+    --resume), the workers are killed, temporary files removed, and the exit status says which signal."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
+
+
+def _lock_outputs(jobs: list[Job]) -> list[int]:
+    """Lock the run's output folders: a second run writing the same folder is refused (exit 75) before it writes
+    anything, instead of mixing its files with this one's."""
+    fds: list[int] = []
+    try:
+        for root in dict.fromkeys(job.out_root for job in jobs if job.out_root is not None):
+            try:
+                fds.append(lock_folder(root))
+            except Busy:
+                _busy(root)
+            except OSError as exc:
+                raise click.UsageError(f"{root}: cannot write the output folder ({exc.strerror or exc})") from exc
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return fds
+
+
+def _busy(path: Path) -> None:
+    click.echo(f"error: {path}: another clean run is writing it; wait for it to end, or choose another -o/--audit",
+               err=True)
+    sys.exit(EXIT_BUSY)
+
+
+def _open(path: Path, what: str, append: bool = False, root: Path | None = None) -> TextIO:
     """An output stream of the run (the audit log), or a usage error naming the path."""
     try:
-        return open_audit(path, append=append)
+        return open_audit(path, append=append, root=root)  # type: ignore[return-value]
+    except Busy:
+        _busy(path)
+        raise
     except OSError as exc:
         raise click.UsageError(f"{path}: cannot write {what} ({exc.strerror or exc})") from exc
 
 
 def _open_rejects(path: Path) -> IO[bytes]:
-    """The ``--rejects`` file: the failed lines, byte for byte (gzip when it ends in ``.gz``)."""
+    """The ``--rejects`` file: the failed lines, byte for byte (gzip when it ends in ``.gz``); created new (a link
+    in its place is replaced, not followed)."""
+    folder = Folder(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        raw = os.fdopen(folder.create(path.name), "wb")
         if path.name.lower().endswith(".gz"):
-            return gzip.open(path, "wb")
-        return path.open("wb")
+            gz = gzip.GzipFile(filename="", fileobj=raw, mode="wb")
+            gz.myfileobj = raw  # closed with it (as when GzipFile opens the file itself)
+            return gz  # type: ignore[return-value]
+        return raw
     except OSError as exc:
         raise click.UsageError(f"{path}: cannot write the rejects file ({exc.strerror or exc})") from exc
+    finally:
+        folder.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,7 +51,6 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import repeat
 from pathlib import PurePath
 from typing import Any
@@ -59,7 +58,7 @@ from urllib.parse import urlsplit
 
 from cleaner.normalize import normalize
 from cleaner.settings import CorpusSettings
-from cleaner.text import QUOTE_MARKS, TERMINAL, WORD_RUN
+from cleaner.text import QUOTE_MARKS, TERMINAL, WORD_RUN, line_cache
 
 _DIGITS = re.compile(r"\d+")
 
@@ -99,7 +98,7 @@ def is_sentence_like(text: str, n_words: int, sentence_words: int) -> bool:
     return bool(TERMINAL.search(text[-8:])) or any(q in text for q in QUOTE_MARKS)
 
 
-@lru_cache(maxsize=1 << 16)
+@line_cache(maxsize=1 << 16)
 def line_key(text: str, sentence_words: int = _SENTENCE_WORDS) -> int | None:
     """The key of one normalised line, or None when it has no words.
 
@@ -213,7 +212,7 @@ def sketch_shape(settings: CorpusSettings | None = None) -> tuple[int, int]:
     return _clamped(s.sketch_width, s.sketch_depth)
 
 
-@lru_cache(maxsize=1 << 14)
+@line_cache(maxsize=1 << 14)
 def sketch_cells(key: int, shape: tuple[int, int]) -> tuple[int, ...]:
     """The cell of ``key`` in each row of a count-min sketch of ``shape`` (the same in every process).
 

@@ -7,8 +7,9 @@ Windows-1252 (a superset of the printable Latin-1, what browsers read
 charset-normalizer detects; else Latin-1, which decodes any bytes.
 
 HTML pages (:func:`decode_page`): a byte-order mark wins, then the charset
-a ``<meta>`` tag declares in the first bytes (when it decodes them), then
-strict UTF-8, then charset-normalizer's guess.
+a ``<meta>`` tag declares in the first bytes when the bytes agree with it
+(it decodes them; valid UTF-8 beats a declared single-byte charset), then
+strict UTF-8, then what text files fall back to.
 
 Either way, a text with too many control characters (:func:`looks_binary`)
 is binary data, not text.
@@ -71,19 +72,25 @@ def decode_text(data: bytes) -> str:
         return _checked(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    return _checked(_legacy(data)[0])
+
+
+def _legacy(data: bytes) -> tuple[str, str]:
+    """Bytes that are not UTF-8: Windows-1252 when the text reads like a Latin-script one, else what
+    charset-normalizer detects, else Latin-1 (which decodes anything). The text and its encoding."""
     try:
         text = data.decode("cp1252")
         if _looks_western(text):
-            return _checked(text)
+            return text, "cp1252"
     except UnicodeDecodeError:
         pass
     best = _detect(data)
     if best is not None:
         try:
-            return _checked(data.decode(best.encoding))
+            return data.decode(best.encoding), best.encoding
         except (UnicodeDecodeError, LookupError):
             pass
-    return _checked(data.decode("latin-1"))
+    return data.decode("latin-1"), "latin-1"
 
 
 def _detect(data: bytes) -> Any:
@@ -149,23 +156,38 @@ def meta_charset(head: bytes) -> str | None:
         return None
 
 
+def _single_byte(encoding: str) -> bool:
+    """Whether ``encoding`` holds one character a byte (cp1252, ISO-8859-x, KOI8 ...), unlike UTF-8 or GBK."""
+    return all(len(c.encode(encoding, "ignore")) <= 1 for c in "\u00e9\u0416\u4e2d\u20ac")
+
+
 def decode_page(data: bytes, *, sniff_bytes: int = 4096) -> tuple[str, str, bool]:
     """A page's text (see the module doc), the encoding used (Python's name for it), and whether the text is
     exactly ``data.decode(encoding)`` (no byte-order mark cut off, no character replaced).
 
-    A declared charset that does not decode the bytes is ignored. Binary
+    The charset a page declares is tested against its bytes: pages are
+    often saved or served in another encoding than their ``<meta>`` says. A
+    declared charset that does not decode the bytes is ignored (a page
+    that says UTF-8 but holds Windows-1252 is read as text files are); bytes
+    that are valid UTF-8, with non-ASCII in them, are UTF-8 even when a
+    single-byte charset is declared (valid UTF-8 is next to impossible by
+    chance, and ``Ã©`` for ``é`` is what reading it otherwise gives). Binary
     data is not refused here: see :func:`looks_binary`.
     """
     found = bom_decode(data)
     if found is not None:
         return found[0], found[1], False
-    for encoding in (meta_charset(data[:sniff_bytes]), "utf-8"):
-        if encoding is None:
-            continue
+    declared = meta_charset(data[:sniff_bytes])
+    try:
+        text = data.decode("utf-8")
+        if declared in (None, "utf-8") or (not text.isascii() and _single_byte(declared)):
+            return text, "utf-8", True
+    except UnicodeDecodeError:
+        pass
+    if declared is not None and declared != "utf-8":
         try:
-            return data.decode(encoding), encoding, True
+            return data.decode(declared), declared, True
         except UnicodeDecodeError:
-            continue
-    best = _detect(data)
-    used = best.encoding if best else "utf-8"
-    return data.decode(used, "replace"), used, False
+            pass
+    text, used = _legacy(data)
+    return text, used, True

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, NamedTuple, TypeVar
 
-from cleaner.text import CHARS_PER_WORD, count_words
+from cleaner.text import CHARS_PER_WORD, count_words, line_cache
 
 T = TypeVar("T")
 
@@ -103,7 +103,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     return [Span(offset + start, offset + end, text[start:end]) for start, end in _sentence_bounds(text)]
 
 
-@lru_cache(maxsize=1 << 14)
+@line_cache(maxsize=1 << 14)
 def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     """The ``(start, end)`` of each sentence of ``text``, stripped (cached: later passes split the same lines)."""
     bounds: list[tuple[int, int]] = []

@@ -111,9 +111,12 @@ class ProcessExecutor(_Closing):
 
     def __init__(self, config: Config, workers: int) -> None:
         self.workers = workers
-        self.initargs = (config.data, str(config.base_dir))
+        self.initargs = (config.data, str(config.base_dir), os.getpid())
         self._pool: ProcessPoolExecutor | None = None  # started on first use, for both passes
+        self._solo: ProcessPoolExecutor | None = None  # one process for documents retried one by one
         self._corpus_file: str | None = None  # the corpus model, for the workers
+        self._corpus_fd: int | None = None  # the memory file holding it (Linux)
+        self._corpus_named = False  # a temporary file to remove (elsewhere)
 
     def map(
         self, batches: Iterable[Batch], work: Work[R], corpus: CorpusModel | None
@@ -141,44 +144,86 @@ class ProcessExecutor(_Closing):
         return self._pool
 
     def _share(self, corpus: CorpusModel | None) -> str | None:
-        """The file the workers read ``corpus`` from (written once), or None without one."""
+        """The file the workers read ``corpus`` from (written once), or None without one.
+
+        On Linux it is a file in memory with no name (``memfd_create``), read by
+        the workers through ``/proc/PID/fd``: it goes when this process ends,
+        however it ends (even ``kill -9``). Elsewhere it is a temporary file,
+        removed when the run ends or is stopped by a signal.
+        """
         if corpus is None:
             return None
         if self._corpus_file is None:
-            fd, self._corpus_file = tempfile.mkstemp(prefix="clean-corpus-", suffix=".pickle")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL)
+            memfd = getattr(os, "memfd_create", None)
+            if memfd is not None and os.path.isdir(f"/proc/{os.getpid()}/fd"):
+                self._corpus_fd = memfd("clean-corpus", 0)
+                _write_all(self._corpus_fd, data)
+                self._corpus_file = f"/proc/{os.getpid()}/fd/{self._corpus_fd}"
+            else:
+                fd, self._corpus_file = tempfile.mkstemp(prefix="clean-corpus-", suffix=".pickle")
+                self._corpus_named = True
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
         return self._corpus_file
 
     def _result(
-        self, batch: Batch, future: Future[R], work: Work[R], corpus_file: str | None
+        self, batch: Batch, future: Future[R], work: Work[R], corpus_file: str | None, *, again: bool = False
     ) -> Iterator[tuple[Batch, R | None]]:
-        """A batch with its result; after a dead worker, its documents one by one, each retried alone."""
+        """A batch with its result. When its worker died, the batch runs once more in a fresh pool (a worker
+        killed from outside, by the out-of-memory killer say, costs nothing more); when that dies too, its
+        documents run one by one, so that only the one that kills its process fails."""
         try:
             yield batch, future.result()
             return
         except BrokenProcessPool:
             pass
+        if not again:
+            retry = self._pool_now().submit(in_worker, work, tasks_of(batch), corpus_file)
+            yield from self._result(batch, retry, work, corpus_file, again=True)
+            return
         for part, task in singles(batch):
             yield part, self._alone(work, task, corpus_file) if task is not None else None
 
     def _alone(self, work: Work[R], task: Task, corpus_file: str | None) -> R | None:
-        """Run one task in a process of its own; None when that process dies too."""
-        with ProcessPoolExecutor(1, initializer=init_worker, initargs=self.initargs) as solo:
-            try:
-                return solo.submit(in_worker, work, [task], corpus_file).result()
-            except BrokenProcessPool:
-                return None
+        """Run one task in a process of its own (kept for the next, until one dies); None when it dies."""
+        if self._solo is None:
+            self._solo = ProcessPoolExecutor(1, initializer=init_worker, initargs=self.initargs)
+        try:
+            return self._solo.submit(in_worker, work, [task], corpus_file).result()
+        except BrokenProcessPool:
+            self._solo.shutdown(wait=False)
+            self._solo = None
+            return None
 
-    def close(self) -> None:
-        """Stop the worker processes and remove the corpus file shared with them."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        if self._corpus_file is not None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(kill=exc_type is not None)
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the worker processes and remove the corpus file shared with them. ``kill``: the run is stopped
+        (Ctrl-C, a signal, an error): the workers are killed rather than waited for."""
+        for pool in (self._pool, self._solo):
+            if pool is None:
+                continue
+            if kill:
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    with contextlib.suppress(OSError, AttributeError):
+                        process.kill()
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._solo = None
+        if self._corpus_fd is not None:
+            os.close(self._corpus_fd)
+            self._corpus_fd = None
+        if self._corpus_named and self._corpus_file is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self._corpus_file)
-            self._corpus_file = None
+        self._corpus_file = None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def executor_for(config: Config, workers: int) -> Executor:

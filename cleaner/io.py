@@ -22,6 +22,7 @@ written atomically (a temporary file in the same folder, then a rename).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import io
@@ -36,8 +37,9 @@ from typing import IO, Any
 
 from cleaner.decoding import decode_text
 from cleaner.errors import InputError
+from cleaner.names import shown
 from cleaner.records import Fields, get_path
-from cleaner.writer import AtomicWriter, read_checkpoint  # noqa: F401 (where they were)
+from cleaner.writer import AtomicWriter, fit_name, read_checkpoint  # noqa: F401 (where they were)
 
 DEFAULT_FIELDS = Fields()
 
@@ -61,6 +63,7 @@ class Task:
     record: dict[str, Any] = field(default_factory=dict)  # the JSONL record, kept fields
     url: str | None = None
     row: bool = False  # a Parquet row: its output is the record itself (values JSON cannot hold stay as they are)
+    raw: str | None = None  # the JSONL line the record was read from: its output keeps it but for what changed
 
 
 @dataclass
@@ -75,8 +78,13 @@ class InputFile:
 
     @property
     def display(self) -> str:
-        """The path as shown in messages."""
-        return STDIN if self.stream is not None else str(self.path)
+        """The path as shown in messages and the audit log (one line, quoted when it must be: see :func:`shown`)."""
+        return STDIN if self.stream is not None else shown(str(self.path))
+
+    @property
+    def doc(self) -> str:
+        """The id of the file's document (its path below the input folder, shown as :attr:`display` is)."""
+        return shown(str(self.rel))
 
     @property
     def out_rel(self) -> Path:
@@ -93,7 +101,7 @@ class InputFile:
         if name.lower().endswith(".gz"):
             name = name[:-3]
         stem = name.rpartition(".")[0] if "." in name.lstrip(".") else name
-        return self.rel.with_name(f"{stem}.{suffix}")
+        return self.rel.with_name(fit_name(stem, f".{suffix}"))
 
 
 def kind_of(path: Path) -> str | None:
@@ -288,6 +296,7 @@ def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterat
     try:
         with contextlib.nullcontext(inp.stream) if inp.stream is not None else open_regular(inp.path) as raw_fh:
             fh: IO[bytes] = gzip.GzipFile(fileobj=raw_fh) if inp.path.name.endswith(".gz") else raw_fh
+            fh = as_utf8(fh)
             expanded = 0
             started = False  # a document line was read
             while True:
@@ -316,10 +325,55 @@ def iter_jsonl(inp: InputFile, max_line_bytes: int, max_expanded: int) -> Iterat
                     return
                 else:
                     started = True
-                    yield Task(f"{inp.rel}:{lineno}", "jsonl", raw_line, inp.display, lineno)
+                    yield Task(f"{inp.doc}:{lineno}", "jsonl", raw_line, inp.display, lineno)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         where = f"{inp.display}:{lineno + 1}" if lineno else inp.display
         yield InputError(f"{where}: cannot read ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding a JSONL stream starts in (its byte-order mark, or the NUL byte beside its
+    first ``{``), or None for UTF-8."""
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return encoding
+    if head[:2] == b"{\x00":
+        return "utf-16-le"
+    if head[:2] == b"\x00{":
+        return "utf-16-be"
+    return None
+
+
+class _Utf8(io.RawIOBase):
+    """The text of a stream in another encoding, as UTF-8 bytes."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self.text, self.left = text, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.left:
+            chunk = self.text.read(1 << 16)
+            if not chunk:
+                return 0
+            self.left = chunk.encode("utf-8", "surrogatepass")
+        n = min(len(buffer), len(self.left))
+        buffer[:n], self.left = self.left[:n], self.left[n:]
+        return n
+
+
+def as_utf8(fh: IO[bytes]) -> IO[bytes]:
+    """``fh`` itself, or for a UTF-16 or UTF-32 JSONL stream its lines in UTF-8 (read whole, not line by line
+    failing)."""
+    peek = getattr(fh, "peek", None)
+    encoding = _wide_encoding(peek(4)[:4]) if peek is not None else None
+    if encoding is None:
+        return fh
+    text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")  # type: ignore[type-var]
+    return io.BufferedReader(_Utf8(text), _READ_BUFFER)
 
 
 def _skip_line(fh: IO[bytes], chunk: int = 1 << 20) -> int:
@@ -332,13 +386,14 @@ def _skip_line(fh: IO[bytes], chunk: int = 1 << 20) -> int:
             return skipped
 
 
-def _parse_json_line(raw: bytes) -> Any:
-    """Parse one JSONL line: UTF-8 (as JSON requires), else decoded like a text file (cp1252 ...)."""
+def _parse_json_line(raw: bytes) -> tuple[str, Any]:
+    """Parse one JSONL line: UTF-8 (as JSON requires; a byte-order mark aside), else decoded like a text file
+    (cp1252 ...). Its text and its value."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = decode_text(raw)
-    return json.loads(text)
+    return text, json.loads(text.removeprefix("\ufeff"))
 
 
 def parse_line_task(task: Task, fields: Fields = DEFAULT_FIELDS) -> Task | InputError:
@@ -359,13 +414,16 @@ def _jsonl_line(raw: bytes, lineno: int, display: str, default_id: str, fields: 
     """The document of one non-blank JSONL line of the file ``display``; an InputError naming a bad one."""
     where = f"{display}:{lineno}"
     try:
-        rec = _parse_json_line(raw)
+        text, rec = _parse_json_line(raw)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, InputError; RecursionError: nested too deep
         reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc.__class__.__name__}: {exc}"
         return InputError(f"{where}: not a JSON object ({reason})", source=display, line=lineno)
     if not isinstance(rec, dict):
         return InputError(f"{where}: not a JSON object")
-    return record_task(rec, lineno, display, default_id, fields)
+    task = record_task(rec, lineno, display, default_id, fields)
+    if isinstance(task, Task):
+        task.raw = text
+    return task
 
 
 def record_task(rec: dict[str, Any], number: int, display: str, default_id: str, fields: Fields) -> Task | InputError:

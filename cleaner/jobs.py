@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +32,7 @@ from cleaner.io import (
     walk_inputs,
 )
 from cleaner.settings import Limits
-from cleaner.writer import AtomicWriter, read_checkpoint
+from cleaner.writer import AtomicWriter, fit_name, read_checkpoint
 
 BATCH_DOCS = 64  # documents per batch, at most
 BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
@@ -45,6 +46,7 @@ class Job:
 
     inp: InputFile
     out_path: Path | None  # None: write to stdout
+    out_root: Path | None = None  # the output folder out_path is in (no link is followed below it)
     done_lines: int = 0  # --resume: the JSONL lines an interrupted run already cleaned (skipped now)
     writer: AtomicWriter | None = None  # --resume: the output, restored up to those lines
     failures: int = 0  # documents of the job that failed (in this run, and before it when resumed)
@@ -60,7 +62,7 @@ def checkpoint_of(job: Job) -> dict[str, Any] | None:
     """The last checkpoint an interrupted run left for ``job``, when its input is still the one checkpointed."""
     if job.inp.kind != "jsonl" or job.out_path is None:
         return None
-    state = read_checkpoint(job.out_path)
+    state = read_checkpoint(job.out_path, job.out_root)
     try:
         if state is None or {k: state.get(k) for k in ("input", "size", "mtime_ns")} != input_state(job):
             return None
@@ -83,7 +85,7 @@ def resume_job(job: Job, state: dict[str, Any] | None) -> bool:
     done, failures = state.get("line"), state.get("failures", 0)
     if not isinstance(done, int) or done <= 0 or not isinstance(failures, int):
         return False
-    writer = AtomicWriter(job.out_path, resumable=True)
+    writer = AtomicWriter(job.out_path, resumable=True, root=job.out_root)
     try:
         writer.restore(state["lines"])
         writer.checkpoint(state)  # the restored output is a checkpoint again, should this run be killed too
@@ -104,7 +106,8 @@ def is_complete(job: Job) -> bool:
     if job.out_path is None:
         return False
     try:
-        return job.out_path.stat().st_mtime >= job.inp.path.stat().st_mtime
+        out = job.out_path.lstat()  # a link planted at the output's name is not an output
+        return stat.S_ISREG(out.st_mode) and out.st_mtime >= job.inp.path.stat().st_mtime
     except OSError:
         return False
 
@@ -158,13 +161,13 @@ def _read(job: Job, limits: Limits) -> Iterator[Task | InputError]:
         if inp.stream is not None:
             raise InputError("Parquet cannot be read from standard input (it needs a file it can seek in)")
         for number, row in iter_rows(inp.path):
-            yield Task(f"{inp.rel}:{number}", "row", b"", inp.display, number, row)
+            yield Task(f"{inp.doc}:{number}", "row", b"", inp.display, number, row)
         return
     data = read_bytes(inp.path, limits.max_document_bytes, limits.max_expanded_bytes, inp.stream)
     if inp.kind == "html":
-        yield Task(str(inp.rel), "html", data, inp.display)
+        yield Task(inp.doc, "html", data, inp.display)
     else:
-        yield Task(str(inp.rel), "text", decode_text(data), inp.display)
+        yield Task(inp.doc, "text", decode_text(data), inp.display)
 
 
 def _named(err: InputError, inp: InputFile) -> InputError:
@@ -177,7 +180,7 @@ def _named(err: InputError, inp: InputFile) -> InputError:
         line = line if line is not None or not head.isdigit() else int(head)
     else:
         msg = f"{inp.display}: {msg}"
-    doc = err.doc_id or (f"{inp.rel}:{line}" if line is not None else str(inp.rel))
+    doc = err.doc_id or (f"{inp.doc}:{line}" if line is not None else inp.doc)
     return InputError(msg, source=err.source or inp.display, line=line, doc_id=doc)
 
 
@@ -263,7 +266,7 @@ def _job(inp: InputFile, out_root: Path, rel: Path) -> Job:
     problem = _outside(out_root, rel)
     if problem is not None:
         return Job(replace(inp, problem=problem), None)
-    return Job(inp, out_root / rel)
+    return Job(inp, out_root / rel, out_root)
 
 
 def _outside(out_root: Path, rel: Path) -> str | None:
@@ -290,13 +293,32 @@ def _separate_clashing_outputs(jobs: list[Job]) -> None:
         if job.out_path is None or owners[job.out_path] is job:
             continue
         suffix = ".jsonl" if job.inp.kind == "jsonl" else job.out_path.suffix
-        alt = job.out_path.with_name(job.inp.rel.name + suffix)
+        alt = job.out_path.with_name(fit_name(job.inp.rel.name, suffix))
         if alt in owners:
             job.inp = replace(job.inp, problem=f"its output {job.out_path} is also another input's output")
             job.out_path = None
         else:
             owners[alt] = job
             job.out_path = alt
+
+
+def keep_clear(jobs: list[Job], paths: list[Path]) -> None:
+    """Keep the run's other files (the audit log, the report, the rejects file) apart from its outputs: an output
+    that would land on one of them gets its input's full name (an input ``audit.jsonl`` is written as
+    ``audit.jsonl.jsonl``), or is refused when that is taken too."""
+    taken = {p.resolve() for p in paths if str(p) != "-"}
+    outputs = {job.out_path.resolve() for job in jobs if job.out_path is not None}
+    for job in jobs:
+        if job.out_path is None or job.out_path.resolve() not in taken:
+            continue
+        suffix = ".jsonl" if job.inp.kind == "jsonl" else job.out_path.suffix
+        alt = job.out_path.with_name(fit_name(job.inp.rel.name, suffix))
+        if alt.resolve() in taken or alt.resolve() in outputs:
+            job.inp = replace(job.inp, problem=f"its output {job.out_path} is the run's audit log, report or rejects")
+            job.out_path = None
+        else:
+            job.out_path = alt
+            outputs.add(alt.resolve())
 
 
 def _refuse_overwriting_inputs(jobs: list[Job]) -> None:

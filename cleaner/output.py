@@ -13,19 +13,24 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import gzip
+import io
 import json
 import os
 import stat
 import sys
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, Protocol, TextIO
 
 from cleaner.io import InputError, Task, printable
 from cleaner.jobs import Job, input_size, input_state
+from cleaner.names import json_line, one_line, shown
 from cleaner.worker import Outcome
-from cleaner.writer import AtomicWriter
+from cleaner.writer import AtomicWriter, Folder
 
 # A JSONL output is checkpointed when its file starts, then after the first batch that brings the input read
 # since the last checkpoint to this many bytes: a killed run redoes at most about this much, and where a gzip
@@ -50,16 +55,17 @@ class Stats:
     corpus_docs: int = 0  # documents counted by the corpus pass
     corpus_sources: int = 0
     unknown_files: list[str] = field(default_factory=list)  # files of folders that are of no known kind
+    stopped: str | None = None  # why the run stopped before its end (see RunStopped)
 
     def summary(self, seconds: float, *, all_rules: bool = False) -> str:
         """A short summary: documents, characters removed, the rules that removed most (``all_rules``:
         every rule), the corpus pass, and on a line of its own the files of no known kind."""
         share = self.chars_removed / self.chars_in if self.chars_in else 0.0
         ranked = self.rules.most_common()
-        shown = ranked if all_rules else ranked[:_TOP_RULES]
-        rules = ", ".join(f"{r} ({n:,})" for r, n in shown)
-        if len(ranked) > len(shown):
-            rules += f" and {_count(len(ranked) - len(shown), 'more rule')}"
+        top = ranked if all_rules else ranked[:_TOP_RULES]
+        rules = ", ".join(f"{r} ({n:,})" for r, n in top)
+        if len(ranked) > len(top):
+            rules += f" and {_count(len(ranked) - len(top), 'more rule')}"
         parts = [f"cleaned {_count(self.docs, 'document')}"]
         if self.failed:
             parts.append(f"{self.failed:,} failed")
@@ -77,8 +83,11 @@ class Stats:
             line += f", most by {rules}" if rules else ""
         if self.corpus_docs:
             line += f"; corpus pass: {_count(self.corpus_docs, 'document')} of {_count(self.corpus_sources, 'source')}"
+        if self.stopped:
+            line += (f"\nstopped: {self.stopped}; every output written is complete, with its audit records: run the "
+                     "same command with --resume once it can be written")
         if self.unknown_files:
-            names = ", ".join(printable(n) for n in self.unknown_files[:_NAMED_FILES])
+            names = ", ".join(shown(n) for n in self.unknown_files[:_NAMED_FILES])
             left = len(self.unknown_files) - _NAMED_FILES
             more = f" and {left:,} more" if left > 0 else ""
             line += (
@@ -107,8 +116,41 @@ class RunObserver(Protocol):
         """A failed document: its ``error`` audit record."""
 
 
+class RunStopped(Exception):
+    """The run cannot go on: the audit log, or the output folder, cannot be written (a full disk, a read-only
+    file system). What was committed before stays, consistent with the audit log; ``--resume`` goes on."""
+
+
+# Errors of a file system that will fail every later write as well: the run stops instead of failing every file.
+_STOPPING = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+@dataclass
+class Tally:
+    """The counts of cleaned documents: added to the run's :class:`Stats` once their output is committed."""
+
+    docs: int = 0
+    chars_in: int = 0
+    chars_removed: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: Outcome) -> None:
+        self.docs += 1
+        self.chars_in += outcome.chars_in
+        self.chars_removed += outcome.chars_removed
+        self.rules.update(outcome.removed)
+
+
 class RunLog:
-    """The audit log, the errors named on stderr, and the run's statistics."""
+    """The audit log, the errors named on stderr, and the run's statistics.
+
+    A failure to write the audit log stops the run (:class:`RunStopped`): an
+    output whose removals are not logged would break the log's promise.
+    """
 
     def __init__(
         self, audit: TextIO | None, observer: RunObserver | None = None, rejects: IO[bytes] | None = None
@@ -118,14 +160,66 @@ class RunLog:
         self.rejects = rejects  # where failed JSONL lines go, byte for byte (--rejects)
         self.stats = Stats()
 
-    def document(self, task: Task | None, outcome: Outcome) -> None:
-        """Count a cleaned document (whose output is written) and log its audit records."""
-        self.stats.docs += 1
-        self.stats.chars_in += outcome.chars_in
-        self.stats.chars_removed += outcome.chars_removed
-        self.stats.rules.update(outcome.removed)
+    def record(self, lines: str) -> None:
+        """Write audit lines."""
+        if self.audit is not None and lines:
+            try:
+                self.audit.write(lines)
+            except OSError as exc:
+                raise RunStopped(f"cannot write the audit log {shown(self._audit_name())} ({_why(exc)})") from exc
+
+    def flush(self) -> None:
+        """Push the audit lines written so far to the file (so that a full disk is told now, about them)."""
         if self.audit is not None:
-            self.audit.write(outcome.audit)
+            try:
+                self.audit.flush()
+            except OSError as exc:
+                raise RunStopped(f"cannot write the audit log {shown(self._audit_name())} ({_why(exc)})") from exc
+
+    def mark(self) -> int | None:
+        """Where the audit log ends now, when it can be cut back there (see :meth:`cut`)."""
+        mark = getattr(self.audit, "mark", None)
+        if mark is None:
+            return None
+        try:
+            return int(mark())
+        except OSError as exc:
+            raise RunStopped(f"cannot write the audit log {shown(self._audit_name())} ({_why(exc)})") from exc
+
+    def position(self) -> int | None:
+        """Where the audit log ends now, when that is cheap to tell (a plain file), else None."""
+        position = getattr(self.audit, "position", None)
+        if position is None:
+            return None
+        try:
+            value = position()
+        except OSError as exc:
+            raise RunStopped(f"cannot write the audit log {shown(self._audit_name())} ({_why(exc)})") from exc
+        return None if value is None else int(value)
+
+    def cut(self, mark: int | None) -> bool:
+        """Cut the audit log back to ``mark``: the records written since stand for no output. False when it cannot
+        be (standard output, a test's buffer)."""
+        if mark is None or not hasattr(self.audit, "truncate"):
+            return False
+        try:
+            self.audit.truncate(mark)  # type: ignore[union-attr]
+        except OSError:
+            return False
+        return True
+
+    def _audit_name(self) -> str:
+        return str(getattr(self.audit, "name", "(stream)"))
+
+    def count(self, tally: Tally) -> None:
+        """Count documents whose output is committed."""
+        self.stats.docs += tally.docs
+        self.stats.chars_in += tally.chars_in
+        self.stats.chars_removed += tally.chars_removed
+        self.stats.rules.update(tally.rules)
+
+    def observe(self, task: Task | None, outcome: Outcome) -> None:
+        """Show a cleaned document to the observer (the review report)."""
         if self.observer is not None and task is not None:
             self.observer.document(task, outcome)
 
@@ -141,32 +235,34 @@ class RunLog:
             print(f"error: cannot write the rejects file ({exc.strerror or exc})", file=sys.stderr)
             self.rejects = None
 
-    def error(self, source: str, line: int | None, doc: str, error: str) -> None:
-        """Count a failed document and name it: file (and JSONL line) and reason, on stderr and in the audit log."""
-        self.stats.failed += 1
+    def error(self, source: str, line: int | None, doc: str, error: str, *, documents: int = 1) -> None:
+        """Count failed documents (``documents`` of them, 1 by default) and name them: file (and JSONL line) and
+        reason, on stderr (one line: names are escaped, see :func:`cleaner.names.shown`) and in the audit log."""
+        self.stats.failed += documents
         where = f"{source}:{line}" if line is not None else (source or "")
         msg = error if not where or error.startswith(where) else f"{where}: {error}"
-        print(f"error: {printable(msg)}", file=sys.stderr)
+        print(f"error: {one_line(msg)}", file=sys.stderr)
         record = {"doc": doc, "action": "error", "rule": None, "file": source, "line": line, "reason": msg}
-        record = {k: printable(v) if isinstance(v, str) else v for k, v in record.items()}
-        if self.audit is not None:
-            self.audit.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if documents != 1:
+            record["documents"] = documents
+        self.record(json_line(record))
         if self.observer is not None:
-            self.observer.error(record)
+            self.observer.error({k: printable(v) if isinstance(v, str) else v for k, v in record.items()})
 
     def end(self) -> dict[str, Any] | None:
         """The audit log's file and size, its records so far written (None when it is not a regular file)."""
         if self.audit is None:
             return None
-        self.audit.flush()
+        size = self.mark()
         try:
             st = os.fstat(self.audit.fileno())
-        except (OSError, ValueError, AttributeError):  # not a file (a test's buffer, say)
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # not a file (a test's buffer)
             return None
         name = getattr(self.audit, "name", None)
         if not stat.S_ISREG(st.st_mode) or not isinstance(name, str):
             return None
-        return {"path": os.path.abspath(name), "size": st.st_size, "dev": st.st_dev, "ino": st.st_ino}
+        return {"path": os.path.abspath(name), "size": st.st_size if size is None else size, "dev": st.st_dev,
+                "ino": st.st_ino}
 
     def rewind(self, job: Job, state: dict[str, Any] | None) -> None:
         """Cut off the audit records an interrupted run wrote for ``job`` after its last checkpoint, ``state``.
@@ -174,7 +270,8 @@ class RunLog:
         They will be written again when the job is taken up (or started
         again) after that checkpoint. Only when the audit log is the same
         file, and every record after the checkpoint's end names this job's
-        input: records of any other run or file are never touched.
+        input (a last line cut short by the kill aside): records of any other
+        run or file are never touched.
         """
         mark = state.get("audit") if state else None
         now = self.end()
@@ -188,22 +285,45 @@ class RunLog:
         with open(now["path"], "rb") as fh:
             fh.seek(size)
             tail = fh.read()
-        mine = printable(job.inp.display)
+        if getattr(self.audit, "gzipped", False):
+            try:
+                tail = gzip.decompress(tail)
+            except (OSError, EOFError, zlib.error):
+                return
+        mine = json.loads(json_line({"file": job.inp.display}))["file"]
+        lines = tail.split(b"\n")
+        lines = lines[:-1]  # the part after the last newline: empty, or a record the kill cut short
         try:
-            if any(json.loads(line).get("file") != mine for line in tail.splitlines()):
+            if any(json.loads(line).get("file") != mine for line in lines):
                 return
         except (ValueError, AttributeError):  # not our records
             return
-        os.truncate(now["path"], size)
+        self.cut(size)
 
 
 class JobOutput:
-    """One job's output, written atomically: ``with JobOutput(job, log) as out: out.emit(item, outcome)``."""
+    """One job's output, written atomically: ``with JobOutput(job, log) as out: out.emit(item, outcome)``.
+
+    A document counts as cleaned only once its output is committed. A
+    single document's audit records are written once its file is in place
+    (and the file is taken back should the log not take them); a JSONL or
+    Parquet file's records are written as its documents come, and cut off
+    again when its output cannot be written: then every document of the
+    file is named as failed, in one error record, and no removal of theirs
+    is left in the log. An output folder that can take nothing more (a full
+    disk) stops the run (:class:`RunStopped`).
+    """
 
     def __init__(self, job: Job, log: RunLog) -> None:
         self.job = job
         self.log = log
         self.writer: AtomicWriter | None = None  # None: standard output
+        self.many = job.inp.kind in ("jsonl", "parquet")  # documents of their own, in one output
+        self.tally = Tally()  # documents cleaned, counted when the output is committed
+        self.held: list[tuple[Task | None, Outcome]] = []  # a single document, logged once committed
+        self.start: int | None = None  # where the job's audit records begin
+        self.lost: OSError | None = None  # why the output cannot be written
+        self.lost_docs = 0
 
     def __enter__(self) -> JobOutput:
         job = self.job
@@ -212,16 +332,21 @@ class JobOutput:
         elif job.out_path is not None and job.inp.kind == "parquet":
             from cleaner.parquet import ParquetWriter
 
-            self.writer = ParquetWriter(job.out_path, job.inp.path)  # type: ignore[assignment]
+            self.writer = ParquetWriter(job.out_path, job.inp.path, root=job.out_root)  # type: ignore[assignment]
         elif job.out_path is not None:
-            self.writer = AtomicWriter(job.out_path, resumable=job.inp.kind == "jsonl")
-            if self.writer.resumable:
+            self.writer = AtomicWriter(job.out_path, resumable=job.inp.kind == "jsonl", root=job.out_root)
+        if self.writer is not None and self.many:
+            self.start = self.log.mark()
+            if self.writer.resumable and job.writer is None:
                 self.checkpoint(0)  # where the job's audit records begin
         return self
 
     def emit(self, item: Task | InputError, outcome: Outcome) -> None:
         """Write one document's outcome, or name its error (on stderr and in the audit log)."""
         task = item if isinstance(item, Task) else None
+        if outcome.error is None and self.lost is not None:
+            self.lost_docs += 1  # cleaned, but its output cannot be written
+            return
         if outcome.error is None:
             try:
                 if self.writer is None:
@@ -234,14 +359,25 @@ class JobOutput:
             except BrokenPipeError:
                 if self.writer is None:  # the reader of standard output is gone (`clean ... | head`): the run is over
                     raise
-                outcome = Outcome(error=f"cannot write the output {self.job.out_path} (broken pipe)")
-            except OSError as exc:
-                outcome = Outcome(error=f"cannot write the output {self.job.out_path} ({exc.strerror or exc})")
-            else:
-                self.log.document(task, outcome)
+                self._lose(OSError(errno.EPIPE, "broken pipe"))
+                self.lost_docs += 1
                 return
-        else:
-            self.log.reject(task)
+            except OSError as exc:
+                if self.writer is None:
+                    raise RunStopped(f"cannot write to standard output ({_why(exc)})") from exc
+                self._lose(exc)
+                self.lost_docs += 1
+                if exc.errno in _STOPPING:  # no later document of the file can be written either
+                    self._name_lost()
+                return
+            self.tally.add(outcome)
+            if self.many or self.writer is None:
+                self.log.record(outcome.audit)
+                self.log.observe(task, outcome)
+            else:
+                self.held.append((task, outcome))
+            return
+        self.log.reject(task)
         self.job.failures += 1
         if task is not None:
             task = replace(task, doc_id=outcome.doc_id) if outcome.doc_id is not None else task
@@ -249,27 +385,79 @@ class JobOutput:
         elif isinstance(item, InputError):
             self.log.error(item.source or self.job.inp.display, item.line, item.doc_id or "", outcome.error)
 
+    def _lose(self, exc: OSError) -> None:
+        """The output cannot be written: its documents so far are lost, and their audit records go."""
+        self.lost = exc
+        self.lost_docs += self.tally.docs
+        self.tally = Tally()
+        self.held.clear()
+        if self.writer is not None:
+            self.writer.abort(keep=False)
+        self.log.cut(self.start)  # (standard output cannot be: the error record then says what they stand for)
+
     def checkpoint(self, line: int) -> None:
         """Record that the job's input is done up to JSONL line ``line``, and where the audit log then ended."""
-        if self.writer is None or not self.writer.resumable:
+        if self.writer is None or not self.writer.resumable or self.lost is not None:
             return
-        with contextlib.suppress(OSError):  # only resuming would suffer; a failing output is reported on commit
-            job = self.job
-            state = {**input_state(job), "line": line, "failures": job.failures, "audit": self.log.end()}
+        state = {**input_state(self.job), "line": line, "failures": self.job.failures, "audit": self.log.end()}
+        try:
             self.writer.checkpoint(state)
+        except OSError as exc:
+            self._lose(exc)
+            if exc.errno in _STOPPING:
+                self._name_lost()
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         if self.writer is None:
+            self.log.count(self.tally)
             return
-        if exc_type is not None or (self.job.failures and self.job.inp.kind not in ("jsonl", "parquet")):
-            self.writer.abort()  # an interrupted run, or a failed single-document file: no output
+        if exc_type is not None:
+            self.writer.abort()  # an interrupted run: no output (a checkpointed one is kept for --resume)
             return
+        if self.lost is None and self.job.failures and not self.many:
+            self.writer.abort()  # a failed single-document file: no output
+            return
+        if self.lost is None:
+            try:
+                self.writer.commit()
+            except OSError as exc:
+                self._lose(exc)
+        if self.lost is None:
+            self._log_committed()
+            return
+        self._name_lost()
+
+    def _name_lost(self) -> None:
+        """Name the documents whose output cannot be written; stop the run when no output can be (a full disk)."""
+        assert self.lost is not None
+        job = self.job
+        n = self.lost_docs if self.many else 1
+        job.failures += n
+        whose = f" ({_count(n, 'document')} of it not written)" if self.many else ""
+        self.log.error(job.inp.display, None, job.inp.doc, f"cannot write the output {shown(str(job.out_path))} "
+                       f"({_why(self.lost)}){whose}", documents=n)
+        if self.lost.errno in _STOPPING:
+            raise RunStopped(f"cannot write the output folder ({_why(self.lost)})")
+
+    def _log_committed(self) -> None:
+        """The output is in place: log its held records and count its documents (take the output back if the
+        audit log cannot take them)."""
+        position = self.log.position()
         try:
-            self.writer.commit()
-        except OSError as exc:  # disk full, folder removed...: the file's output is lost, so say so
-            job = self.job
-            self.log.error(job.inp.display, None, str(job.inp.rel), f"cannot write the output {job.out_path} "
-                           f"({exc.strerror or exc})")
+            for _, outcome in self.held:
+                self.log.record(outcome.audit)
+            self.log.flush()
+        except RunStopped:
+            self.log.cut(position)
+            if not self.many and self.job.out_path is not None:
+                with contextlib.suppress(OSError):
+                    Folder(self.job.out_root or self.job.out_path.parent,
+                           self.job.out_path.parent.relative_to(self.job.out_root or self.job.out_path.parent)
+                           ).unlink(self.job.out_path.name)
+            raise
+        for task, outcome in self.held:
+            self.log.observe(task, outcome)
+        self.log.count(self.tally)
 
 
 class Outputs:
@@ -320,15 +508,15 @@ class Outputs:
 
     def _finish_current(self) -> None:
         if self.current is not None:
-            self.current.__exit__(None)
+            current, self.current = self.current, None
+            current.__exit__(None)
             if self.progress is not None:
                 self.progress.finish_job(self.next - 1)
             if self.verbosity > 1:
-                job = self.current.job
+                job = current.job
                 where = job.out_path if job.out_path is not None else "standard output"
                 failed = f", {_count(job.failures, 'document')} failed" if job.failures else ""
-                print(f"done: {printable(job.inp.display)} -> {printable(str(where))}{failed}", file=sys.stderr)
-            self.current = None
+                print(f"done: {job.inp.display} -> {shown(str(where))}{failed}", file=sys.stderr)
 
     def __enter__(self) -> Outputs:
         return self

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from cleaner.errors import InputError
+from cleaner.writer import Folder
 
 BATCH_ROWS = 1024  # rows read (and written) at a time
 METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
@@ -75,12 +75,15 @@ class ParquetWriter:
 
     resumable = False
 
-    def __init__(self, target: Path, source: Path) -> None:
+    def __init__(self, target: Path, source: Path, root: Path | None = None) -> None:
         self.pa = pyarrow()
         self.target = target
         self.schema = schema_of(source)
         self.rows: list[dict[str, Any]] = []
-        self.tmp: Path | None = None
+        root = root if root is not None else target.parent
+        self.folder = Folder(root, target.parent.relative_to(root))
+        self.tmp: str | None = None
+        self._file: Any = None
         self._writer: Any = None
 
     def write(self, record: dict[str, Any]) -> None:
@@ -96,11 +99,9 @@ class ParquetWriter:
             if self.schema.get_field_index(name) < 0:
                 kind = known.get(name) or self.pa.array([row.get(name) for row in self.rows]).type
                 self.schema = self.schema.append(self.pa.field(name, kind))
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
-        self._writer = self.pa.parquet.ParquetWriter(self.tmp, self.schema)
+        fd, self.tmp = self.folder.create_temp(self.target.name)
+        self._file = os.fdopen(fd, "wb")
+        self._writer = self.pa.parquet.ParquetWriter(self._file, self.schema)
 
     def _flush(self) -> None:
         if self._writer is None:
@@ -114,16 +115,24 @@ class ParquetWriter:
         try:
             self._flush()
             self._writer.close()
+            self._file.close()
             assert self.tmp is not None
-            os.replace(self.tmp, self.target)
+            self.folder.replace(self.tmp, self.target.name)
+            self.tmp = None
         except BaseException:
             self.abort()
             raise
+        finally:
+            self.folder.close()
 
     def abort(self) -> None:
         """Remove the temporary file."""
         with contextlib.suppress(Exception):  # closing a broken file: nothing left to save
             if self._writer is not None:
                 self._writer.close()
-        if self.tmp is not None:
-            self.tmp.unlink(missing_ok=True)
+            if self._file is not None:
+                self._file.close()
+        with contextlib.suppress(OSError):
+            if self.tmp is not None:
+                self.folder.unlink(self.tmp)
+        self.folder.close()

@@ -33,7 +33,7 @@ from cleaner.regex_facts import (
     required_words,
     simple_word,
 )
-from cleaner.text import WORD_RUN
+from cleaner.text import WORD_RUN, line_cache
 
 
 @lru_cache(maxsize=4096)
@@ -66,7 +66,7 @@ class _Facts(NamedTuple):
     risky: bool  # it holds a FOLD_RISK character: no shortcut that relies on lower-casing applies to it
 
 
-@lru_cache(maxsize=1 << 15)
+@line_cache(maxsize=1 << 15)
 def _facts(text: str) -> _Facts:
     """The :class:`_Facts` of a line (cached: many lists look at the same line)."""
     low = text.lower()

@@ -21,6 +21,7 @@ from cleaner.lang import detect_language
 from cleaner.normalize import normalize
 from cleaner.phrases import PhraseBook
 from cleaner.rules import Decision, RuleContext
+from cleaner.text import new_document
 
 _REPR_CHARS = 60  # of the clean text in repr(result)
 
@@ -324,6 +325,7 @@ class Cleaner:
         self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None, source: str | None = None
     ) -> Result:
         """Clean one text document (``source``: its source in the corpus model, if there is one)."""
+        new_document()
         doc = self.make_document(text, doc_id=doc_id, meta=self._with_source(meta, source))
         self.run_to_fixpoint(doc)
         return self.finish(doc)
@@ -351,6 +353,7 @@ class Cleaner:
         render the kept blocks as Markdown (``Result.markdown``: headings,
         lists, tables, code and quotes; see :mod:`cleaner.markdown`).
         """
+        new_document()
         from cleaner.html import extract  # trafilatura is imported only when needed
 
         page = extract(html, url=url, cleaner=self)

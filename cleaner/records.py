@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleaner.corpus import site_of
+from cleaner.rawjson import rewrite
 
 _MISSING = object()
 
@@ -130,12 +131,14 @@ class Output:
     fields: Fields = Fields()
 
     def render(
-        self, result: Any, record: dict[str, Any] | None, doc_id: Any, *, as_record: bool = False
+        self, result: Any, record: dict[str, Any] | None, doc_id: Any, *, as_record: bool = False,
+        raw: str | None = None,
     ) -> str | dict[str, Any]:
         """One document's output (a line of JSON for records), for :class:`cleaner.Result` ``result``.
 
         ``record``: the input record (None for a single-document file); ``doc_id``: the id a new record gets;
-        ``as_record``: the record itself, not its JSON (a Parquet row).
+        ``as_record``: the record itself, not its JSON (a Parquet row); ``raw``: the JSONL line ``record`` was
+        read from, kept byte for byte but for the fields that change (see :mod:`cleaner.rawjson`).
         """
         text = result.markdown if self.format == "markdown" and result.markdown is not None else result.text
         if record is None and self.format != "jsonl":
@@ -150,7 +153,10 @@ class Output:
         if self.add_stats:
             rec["removed_chars"] = sum(len(r.text) for r in result.removals)
             rec["lang"] = result.lang
-        return rec if as_record else json.dumps(rec, ensure_ascii=False) + "\n"
+        if as_record:
+            return rec
+        line = rewrite(raw, record, rec) if raw is not None and record is not None else None
+        return line if line is not None else json.dumps(rec, ensure_ascii=False) + "\n"
 
 
 DEFAULT_OUTPUT = Output()

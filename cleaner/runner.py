@@ -31,7 +31,7 @@ from cleaner.corpus import CorpusCounter, CorpusModel
 from cleaner.executor import Executor, executor_for
 from cleaner.io import Task
 from cleaner.jobs import BATCH_BYTES, BATCH_DOCS, Job, batches, checkpoint_of, is_complete, plan_jobs, resume_job
-from cleaner.output import Outputs, Progress, RunLog, RunObserver, Stats
+from cleaner.output import Outputs, Progress, RunLog, RunObserver, RunStopped, Stats
 from cleaner.records import Output
 from cleaner.worker import (
     DIED,
@@ -101,28 +101,35 @@ class Runner:
         With ``-j 2`` and more, the same worker processes run both passes.
         """
         start = time.monotonic()
-        with self.executor:
-            if self.wants_corpus_pass(jobs):
-                self.corpus = self.count_corpus(jobs)
-            todo = self._resume(jobs) if self.resume else jobs
-            progress = Progress(todo, "cleaning") if self.progress else None
-            try:
-                with Outputs(todo, self.log, progress, self.verbosity) as outputs:
-                    work = partial(clean_batch, output=self.output, audit_level=self.audit_level)
-                    for batch, outcomes in self.executor.map(batches(todo, self.config.limits), work, self.corpus):
-                        results = iter(outcomes or ())
-                        for j, item in batch:
-                            outcome = (next(results, None) or Outcome(error=DIED)) if isinstance(item, Task) else (
-                                Outcome(error=str(item))
-                            )
-                            outputs.emit(j, item, outcome)
-                        outputs.batch_done()
-            finally:
-                if progress is not None:
-                    progress.close()
-        if self.verbosity:
-            print(self.stats.summary(time.monotonic() - start, all_rules=self.verbosity > 1), file=sys.stderr)
+        try:
+            with self.executor:
+                if self.wants_corpus_pass(jobs):
+                    self.corpus = self.count_corpus(jobs)
+                self._clean(self._resume(jobs) if self.resume else jobs)
+        except RunStopped as exc:  # the audit log or the output folder cannot be written
+            self.stats.stopped = str(exc)
+        finally:  # also when interrupted: what was done
+            if self.verbosity:
+                print(self.stats.summary(time.monotonic() - start, all_rules=self.verbosity > 1), file=sys.stderr)
         return self.stats
+
+    def _clean(self, todo: list[Job]) -> None:
+        """The cleaning pass: every document of ``todo`` cleaned by the executor, its outcome written in order."""
+        progress = Progress(todo, "cleaning") if self.progress else None
+        try:
+            with Outputs(todo, self.log, progress, self.verbosity) as outputs:
+                work = partial(clean_batch, output=self.output, audit_level=self.audit_level)
+                for batch, outcomes in self.executor.map(batches(todo, self.config.limits), work, self.corpus):
+                    results = iter(outcomes or ())
+                    for j, item in batch:
+                        outcome = (next(results, None) or Outcome(error=DIED)) if isinstance(item, Task) else (
+                            Outcome(error=str(item))
+                        )
+                        outputs.emit(j, item, outcome)
+                    outputs.batch_done()
+        finally:
+            if progress is not None:
+                progress.close()
 
     def close(self) -> None:
         """Release the executor's workers (``run`` does it when it ends)."""

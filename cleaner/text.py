@@ -8,8 +8,10 @@ maybe followed by closing quotes or brackets (:data:`TERMINAL`).
 
 from __future__ import annotations
 
+import functools
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 WORD_RUN = re.compile(r"\w+")  # runs of letters or digits
 LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters
@@ -21,7 +23,52 @@ QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")
 CHARS_PER_WORD = 25
 
 
-@lru_cache(maxsize=1 << 16)
+F = TypeVar("F", bound=Callable[..., Any])
+_LINE_CACHES: list[dict[Any, Any]] = []
+_LINE_CACHE_SIZES: list[int] = []
+
+
+def line_cache(maxsize: int) -> Callable[[F], F]:
+    """Cache a function of a line (or sentence) text, as ``functools.lru_cache`` would, but linear in time.
+
+    The rules ask about every line of a document again and again (each rule,
+    each pass). An LRU cache smaller than the document's lines misses on
+    every one of those calls (a cyclic scan evicts each entry before it comes
+    back), so that a document of 40,000 lines cost ten times one of 10,000.
+    This cache keeps every line of the document being cleaned, and is cut
+    back when the next document starts (:func:`new_document`) once it holds
+    more than ``maxsize`` entries: memory stays bounded by the larger of
+    ``maxsize`` and one document, and lines a site repeats on every page are
+    still found from one document to the next.
+    """
+
+    def decorate(func: F) -> F:
+        store: dict[Any, Any] = {}
+        _LINE_CACHES.append(store)
+        _LINE_CACHE_SIZES.append(maxsize)
+
+        @functools.wraps(func)
+        def cached(*args: Any) -> Any:
+            try:
+                return store[args]
+            except KeyError:
+                value = store[args] = func(*args)
+                return value
+
+        cached.cache_clear = store.clear  # type: ignore[attr-defined]
+        return cached  # type: ignore[return-value]
+
+    return decorate
+
+
+def new_document() -> None:
+    """A document starts: the line caches that outgrew their size are emptied (see :func:`line_cache`)."""
+    for store, maxsize in zip(_LINE_CACHES, _LINE_CACHE_SIZES, strict=True):
+        if len(store) > maxsize:
+            store.clear()
+
+
+@line_cache(maxsize=1 << 16)
 def count_words(text: str) -> int:
     """Number of words (runs of letters or digits) in ``text``: the count every "short line" test uses.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import pickle
 import signal
 import threading
@@ -29,6 +30,7 @@ from cleaner.io import DEFAULT_FIELDS, InputError, Task, decode_text, parse_line
 from cleaner.normalize import normalize
 from cleaner.pipeline import Cleaner, Result
 from cleaner.records import DEFAULT_OUTPUT, Fields, Output
+from cleaner.text import new_document
 
 R = TypeVar("R")
 Work = Callable[[Cleaner, list[Task]], R]  # what a batch of tasks becomes: clean_batch or count_batch
@@ -143,7 +145,9 @@ def failure_reason(exc: Exception) -> str:
 def render_outcome(task: Task, result: Result, output: Output = DEFAULT_OUTPUT, audit_level: str = "full") -> Outcome:
     """A clean document as its output (see :class:`~cleaner.records.Output`: the text, or a record) and
     its audit log lines at ``audit_level`` (with the document id and the input file)."""
-    rendered = output.render(result, task.record if task.line is not None else None, task.doc_id, as_record=task.row)
+    rendered = output.render(
+        result, task.record if task.line is not None else None, task.doc_id, as_record=task.row, raw=task.raw
+    )
     removed: Counter[str] = Counter()
     chars_removed = 0
     records = result.audit_records()
@@ -171,6 +175,7 @@ def count_task(cleaner: Cleaner, task: Task, fields: Fields = DEFAULT_FIELDS) ->
     rules see those of the main content; finding it is not needed here).
     """
     sentence_words = cleaner.config.corpus.sentence_words
+    new_document()
     try:
         parsed = parse_line_task(task, fields)
         if isinstance(parsed, InputError):
@@ -214,10 +219,30 @@ _WORKER: Cleaner | None = None
 _WORKER_CORPUS: str | None = None  # the corpus file whose model the worker's Cleaner holds
 
 
-def init_worker(config_data: dict[str, Any], base_dir: str) -> None:
-    """Start a worker process: its Cleaner, built once from the run's settings."""
+def init_worker(config_data: dict[str, Any], base_dir: str, parent: int | None = None) -> None:
+    """Start a worker process: it dies with its parent, leaves Ctrl-C to it, and builds its Cleaner once from the
+    run's settings."""
     global _WORKER, _WORKER_CORPUS
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run (and its workers) on Ctrl-C
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # not the parent's handlers (forked with it): a signal kills
+        signal.signal(signum, signal.SIG_DFL)
     _WORKER, _WORKER_CORPUS = Cleaner(Config(config_data, Path(base_dir))), None
+
+
+def die_with_parent(parent: int | None) -> None:
+    """Have the kernel kill this process when its parent dies (Linux ``PR_SET_PDEATHSIG``), whatever kills the
+    parent (``kill -9`` too); exit now if the parent (pid ``parent``) is already gone. Elsewhere, nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def in_worker(work: Work[R], tasks: list[Task], corpus_file: str | None = None) -> R:

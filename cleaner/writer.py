@@ -1,19 +1,215 @@
-"""The atomic writer: an output file appears only when complete, and a JSONL output can be resumed.
+"""Writing inside the output folder: one safe way to create a file there, the atomic writer, checkpoints.
 
-See :class:`AtomicWriter`; :func:`read_checkpoint` reads what a resumable
-writer recorded before a run was interrupted (``--resume``).
+Every file a run writes (outputs, their temporary files and checkpoints, the
+audit log, the rejects file, the report) is created through a :class:`Folder`:
+
+* the folders below the output folder are opened one by one without
+  following symbolic links (a link planted there cannot lead a write out of
+  the folder), and created when missing;
+* a file is always created new (``O_CREAT | O_EXCL | O_NOFOLLOW``) under a
+  temporary name and renamed into place: an existing file, link or hard
+  link at the target is replaced, never written through;
+* names stay within the file system's limit (:func:`fit_name`): a 255-byte
+  input name still gets its output and temporary files.
+
+:class:`AtomicWriter` writes one output that way; :func:`read_checkpoint`
+reads what a resumable writer recorded before a run was interrupted
+(``--resume``). POSIX only (``dir_fd``, ``O_NOFOLLOW``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import gzip
+import hashlib
 import io
 import json
 import os
-import tempfile
+import secrets
+import stat
 import zlib
 from pathlib import Path
 from typing import IO, Any
+
+NAME_MAX = 255  # bytes in a file name (ext4, xfs, btrfs, tmpfs ...)
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+_NEW_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def fit_name(head: str, tail: str = "", limit: int = NAME_MAX) -> str:
+    """``head + tail`` when it fits in ``limit`` bytes; else ``head`` cut short, ``~`` and a hash of the whole
+    ``head`` (so that two long names stay apart), then ``tail``. Deterministic: ``--resume`` finds it again."""
+    name = head + tail
+    raw = os.fsencode(name)
+    if len(raw) <= limit:
+        return name
+    digest = "~" + hashlib.sha1(os.fsencode(head)).hexdigest()[:12]
+    room = limit - len(os.fsencode(tail)) - len(digest)
+    cut = os.fsencode(head)[: max(room, 1)]
+    while cut and (cut[-1] & 0xC0) == 0x80:  # do not cut a UTF-8 sequence in two
+        cut = cut[:-1]
+    if cut and cut[-1] >= 0xC0:
+        cut = cut[:-1]
+    return os.fsdecode(cut) + digest + tail
+
+
+def side_name(name: str, tag: str) -> str:
+    """The name of a file that goes with ``name`` (``.NAME.TAG``), hidden and within the name limit."""
+    return fit_name(f".{name}", f".{tag}")
+
+
+class RefusedPath(OSError):
+    """A path the run will not write through (a symbolic link, a hard link, not a folder)."""
+
+
+def _refused(exc: OSError, path: Path) -> OSError:
+    """``exc`` said plainly when it is a link met where none may be (ELOOP from O_NOFOLLOW, ENOTDIR)."""
+    if exc.errno in (errno.ELOOP, errno.EMLINK):
+        return RefusedPath(exc.errno, "a symbolic link: never written through", str(path))
+    if exc.errno == errno.ENOTDIR:
+        return RefusedPath(exc.errno, "not a folder (a file or a link is in the way)", str(path))
+    return exc
+
+
+class Folder:
+    """A folder at ``root / rel`` opened for writing: ``root`` as given (the user's output folder, which may be
+    a link they chose), every part of ``rel`` without following links. Created when missing."""
+
+    def __init__(self, root: Path, rel: Path = Path()) -> None:
+        self.root = root
+        self.path = root / rel
+        self.rel = rel
+        self._fd: int | None = None
+
+    def fd(self) -> int:
+        """The open folder (opened, and created, on first use)."""
+        if self._fd is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root, _DIR_FLAGS)
+            try:
+                here = self.root
+                for part in self.rel.parts:
+                    here = here / part
+                    with contextlib.suppress(FileExistsError):
+                        os.mkdir(part, dir_fd=fd)
+                    try:
+                        child = os.open(part, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=fd)
+                    except OSError as exc:
+                        raise _refused(exc, here) from exc
+                    os.close(fd)
+                    fd = child
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd = fd
+        return self._fd
+
+    def create(self, name: str, *, mode: int = 0o666) -> int:
+        """A new file ``name`` (an existing file or link of that name is removed first, never followed)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name, dir_fd=self.fd())
+        return self._new(name, mode)
+
+    def create_temp(self, name: str, tag: str = "part") -> tuple[int, str]:
+        """A new temporary file for ``name`` (``.NAME.RANDOM.part``): its descriptor and name."""
+        while True:
+            tmp = fit_name(f".{name}", f".{secrets.token_hex(4)}.{tag}")
+            with contextlib.suppress(FileExistsError):
+                return self._new(tmp, 0o666), tmp
+
+    def _new(self, name: str, mode: int) -> int:
+        try:
+            return os.open(name, _NEW_FLAGS, mode, dir_fd=self.fd())
+        except OSError as exc:
+            raise _refused(exc, self.path / name) from exc
+
+    def open_existing(self, name: str, flags: int = os.O_RDONLY) -> int:
+        """Open the regular file ``name`` (a link is refused; for writing, a hard link too: it is another file)."""
+        try:
+            fd = os.open(name, flags | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self.fd())
+        except OSError as exc:
+            raise _refused(exc, self.path / name) from exc
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (flags & (os.O_WRONLY | os.O_RDWR) and st.st_nlink > 1):
+            os.close(fd)
+            raise RefusedPath(errno.EPERM, "not a regular file of its own (a hard link or a device)",
+                              str(self.path / name))
+        return fd
+
+    def is_file(self, name: str) -> bool:
+        """Whether ``name`` is a regular file here (a link is not)."""
+        try:
+            return stat.S_ISREG(os.stat(name, dir_fd=self.fd(), follow_symlinks=False).st_mode)
+        except OSError:
+            return False
+
+    def replace(self, src: str, dst: str) -> None:
+        """Rename ``src`` to ``dst`` in this folder (what was at ``dst``, link or not, is replaced)."""
+        fd = self.fd()
+        try:
+            os.replace(src, dst, src_dir_fd=fd, dst_dir_fd=fd)
+        except OSError as exc:
+            raise _refused(exc, self.path / dst) from exc
+
+    def unlink(self, name: str) -> None:
+        """Remove ``name`` (nothing when it is not there)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name, dir_fd=self.fd())
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class Busy(OSError):
+    """A file or folder another run is writing (it holds the lock)."""
+
+
+def lock_file(fd: int) -> None:
+    """Lock the open file or folder ``fd`` for this run (released when it is closed, or the process ends, however
+    it ends); :class:`Busy` when another run holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        raise Busy(exc.errno, "another clean run is writing it") from exc
+
+
+def lock_folder(path: Path) -> int:
+    """Create ``path`` if needed and lock it for this run (see :func:`lock_file`); the descriptor holding the
+    lock. Where the file system has no locks (some network file systems) the folder is not locked."""
+    path.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, _DIR_FLAGS)
+    try:
+        lock_file(fd)
+    except Busy:
+        os.close(fd)
+        raise
+    except OSError as exc:  # ENOLCK, EOPNOTSUPP: no locks here
+        if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+            os.close(fd)
+            raise
+    return fd
+
+
+def write_file(path: Path, data: bytes, *, root: Path | None = None) -> None:
+    """Write ``data`` to ``path`` atomically, through a :class:`Folder` (anchored at ``root``, else the file's
+    folder): a temporary file, then a rename."""
+    root = root if root is not None else path.parent
+    folder = Folder(root, path.parent.relative_to(root))
+    try:
+        fd, tmp = folder.create_temp(path.name)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            folder.replace(tmp, path.name)
+        except BaseException:
+            folder.unlink(tmp)
+            raise
+    finally:
+        folder.close()
 
 
 class AtomicWriter:
@@ -25,7 +221,8 @@ class AtomicWriter:
     the target as it was. The temporary file is created at the first write
     (or at commit, for an empty output), so the errors of a folder that
     cannot be written surface as OSError from :meth:`write` or
-    :meth:`commit`. A ``.gz`` target is gzip-compressed.
+    :meth:`commit`. A ``.gz`` target is gzip-compressed. ``root``: the output
+    folder, below which no link is followed (see :class:`Folder`).
 
     A *resumable* writer (JSONL outputs, one record per line) writes to
     ``.NAME.partial`` instead and can :meth:`checkpoint`: what it wrote so
@@ -39,10 +236,15 @@ class AtomicWriter:
     escape: inside a JSON string this keeps the field exactly as it was.
     """
 
-    def __init__(self, target: Path, *, resumable: bool = False) -> None:
+    def __init__(self, target: Path, *, resumable: bool = False, root: Path | None = None) -> None:
         self.target = target
         self.resumable = resumable
-        self.tmp: Path | None = None
+        root = root if root is not None else target.parent
+        self.folder = Folder(root, target.parent.relative_to(root))
+        self.name = target.name
+        self.partial_name = side_name(self.name, "partial")
+        self.checkpoint_name = side_name(self.name, "partial.json")
+        self.tmp: str | None = None
         self._file: IO[bytes] | None = None
         self._gzip: gzip.GzipFile | None = None
         self.stream: io.TextIOWrapper | None = None
@@ -51,26 +253,24 @@ class AtomicWriter:
     @property
     def partial(self) -> Path:
         """Where a resumable writer writes until it commits."""
-        return self.target.with_name(f".{self.target.name}.partial")
+        return self.target.with_name(self.partial_name)
 
     @property
     def checkpoint_file(self) -> Path:
         """Where a resumable writer records its last checkpoint."""
-        return self.target.with_name(f".{self.target.name}.partial.json")
+        return self.target.with_name(self.checkpoint_name)
 
     def _start(self) -> io.TextIOWrapper:
         if self.stream is None:
-            self.target.parent.mkdir(parents=True, exist_ok=True)
             if self.resumable:
-                self.checkpoint_file.unlink(missing_ok=True)  # a stale one would describe another file
-                self.tmp = self.partial
-                self._file = self.tmp.open("wb")
+                self.folder.unlink(self.checkpoint_name)  # a stale one would describe another file
+                self.tmp = self.partial_name
+                fd = self.folder.create(self.tmp)
             else:
-                fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
-                self.tmp = Path(tmp)
-                self._file = os.fdopen(fd, "wb")
+                fd, self.tmp = self.folder.create_temp(self.name)
+            self._file = os.fdopen(fd, "wb")
             raw: IO[bytes] = self._file
-            if self.target.name.endswith(".gz"):
+            if self.name.endswith(".gz"):
                 self._gzip = gzip.GzipFile(filename="", fileobj=self._file, mode="wb", mtime=0)
                 raw = self._gzip  # type: ignore[assignment]
             self.stream = io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", newline="\n")
@@ -91,29 +291,33 @@ class AtomicWriter:
             self._gzip.flush()  # a sync flush: every byte so far can be decompressed
         assert self._file is not None
         self._file.flush()
-        tmp = self.checkpoint_file.with_name(self.checkpoint_file.name + ".tmp")
-        tmp.write_text(json.dumps({**state, "lines": self.lines}), encoding="utf-8")
-        os.replace(tmp, self.checkpoint_file)
+        tmp = side_name(self.name, "partial.json.tmp")
+        data = json.dumps({**state, "lines": self.lines}).encode("utf-8")
+        fd = self.folder.create(tmp)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        self.folder.replace(tmp, self.checkpoint_name)
 
     def restore(self, lines: int) -> None:
         """Begin with the first ``lines`` lines of the partial output an interrupted run left.
 
         Raises OSError or ValueError when that output holds fewer complete lines.
         """
-        old = self.partial.with_name(self.partial.name + ".old")
-        os.replace(self.partial, old)
-        opener: Any = gzip.open if self.target.name.endswith(".gz") else open
+        old = side_name(self.name, "partial.old")
+        self.folder.replace(self.partial_name, old)
         try:
-            with opener(old, "rt", encoding="utf-8", newline="\n") as fh:
+            raw = os.fdopen(self.folder.open_existing(old), "rb")
+            fh: Any = gzip.GzipFile(fileobj=raw) if self.name.endswith(".gz") else raw
+            with raw, fh:
                 for _ in range(lines):
                     line = fh.readline()
-                    if not line.endswith("\n"):
-                        raise ValueError(f"{old}: fewer than {lines} lines")
-                    self.write(line)
+                    if not line.endswith(b"\n"):
+                        raise ValueError(f"{self.partial}: fewer than {lines} lines")
+                    self.write(line.decode("utf-8"))
         except (EOFError, zlib.error, gzip.BadGzipFile, UnicodeDecodeError) as exc:  # cut short, or not ours
-            raise ValueError(f"{old}: unreadable ({exc})") from exc
+            raise ValueError(f"{self.partial}: unreadable ({exc})") from exc
         finally:
-            old.unlink(missing_ok=True)
+            self.folder.unlink(old)
 
     def commit(self) -> None:
         """Flush, close and move the file into place (the temporary file is removed if that fails)."""
@@ -122,39 +326,52 @@ class AtomicWriter:
             stream.close()
             assert self._file is not None and self.tmp is not None
             self._file.close()
-            os.replace(self.tmp, self.target)
+            self.folder.replace(self.tmp, self.name)
+            self.tmp = None
             if self.resumable:
-                self.checkpoint_file.unlink(missing_ok=True)
+                self.folder.unlink(self.checkpoint_name)
         except BaseException:
-            self.abort()
+            self.abort(keep=False)
             raise
+        finally:
+            self.folder.close()
 
-    def abort(self) -> None:
+    def abort(self, *, keep: bool = True) -> None:
         """Close and delete the temporary file (nothing happens when none was created).
 
-        A resumable writer that made a checkpoint keeps it and its partial output, for ``--resume``.
+        A resumable writer that made a checkpoint keeps it and its partial output, for ``--resume``
+        (unless ``keep`` is false: then both go).
         """
-        keep = self.resumable and self.checkpoint_file.exists()
+        if self.tmp is None:
+            self.folder.close()
+            return
         try:
-            if self.stream is not None:
-                self.stream.close()
-            if self._file is not None:
-                self._file.close()
-        except OSError:
-            pass
-        finally:
+            keep = keep and self.resumable and self.folder.is_file(self.checkpoint_name)
+            for closing in (self.stream, self._file):
+                with contextlib.suppress(OSError, ValueError):  # a full disk cannot take the last bytes
+                    if closing is not None:
+                        closing.close()
             if self.tmp is not None and not keep:
-                self.tmp.unlink(missing_ok=True)
+                self.folder.unlink(self.tmp)
+                if self.resumable:
+                    self.folder.unlink(self.checkpoint_name)
+        except OSError:
+            pass  # the folder is gone or unreadable: nothing of ours to remove
+        finally:
+            self.folder.close()
 
 
-def read_checkpoint(target: Path) -> dict[str, Any] | None:
+def read_checkpoint(target: Path, root: Path | None = None) -> dict[str, Any] | None:
     """The last checkpoint a resumable writer of ``target`` recorded (None when there is none, or no partial
     output beside it)."""
-    writer = AtomicWriter(target, resumable=True)
+    writer = AtomicWriter(target, resumable=True, root=root)
     try:
-        state = json.loads(writer.checkpoint_file.read_text(encoding="utf-8"))
+        with os.fdopen(writer.folder.open_existing(writer.checkpoint_name), "rb") as fh:
+            state = json.loads(fh.read(1 << 20).decode("utf-8"))
+        if not isinstance(state, dict) or not isinstance(state.get("lines"), int):
+            return None
+        return state if writer.folder.is_file(writer.partial_name) else None
     except (OSError, ValueError):
         return None
-    if not isinstance(state, dict) or not isinstance(state.get("lines"), int) or not writer.partial.is_file():
-        return None
-    return state
+    finally:
+        writer.folder.close()

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Literal
 
 from cleaner.document import Document
 from cleaner.lang import words
 from cleaner.rules import Decision, RuleContext
-from cleaner.text import CHARS_PER_WORD, TERMINAL, WORD_RUN, count_words
+from cleaner.text import CHARS_PER_WORD, TERMINAL, WORD_RUN, count_words, line_cache
 
 BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014-]+\s*")
 
 word_count = count_words  # number of words (runs of letters or digits) in a text, cached
 
 
-@lru_cache(maxsize=1 << 16)
+@line_cache(maxsize=1 << 16)
 def is_short(text: str, max_words: int) -> bool:
     """At most ``max_words`` words and not abnormally long in characters."""
     return len(text) <= max(max_words, 1) * CHARS_PER_WORD and word_count(text) <= max_words

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import NamedTuple
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, Param, RuleContext, rule
+from cleaner.text import line_cache
 from heuristics._lines import ends_sentence
 
 _WORD = re.compile(r"\w+")
@@ -26,7 +26,7 @@ _WORD = re.compile(r"\w+")
 _FIGURE = re.compile(r"\b\w*?\d")
 
 
-@lru_cache(maxsize=1 << 15)
+@line_cache(maxsize=1 << 15)
 def _features(text: str) -> tuple[str, int, float, frozenset[str]]:
     """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are
     figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines)."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
+from cleaner.text import line_cache
 
 _NON_WORD = re.compile(r"\W+")
 
 
-@lru_cache(maxsize=1 << 14)
+@line_cache(maxsize=1 << 14)
 def _key(text: str) -> str:
     """``text`` case-folded, with every run of non-word characters one space (cached: later passes ask again)."""
     return _NON_WORD.sub(" ", text.casefold()).strip()

@@ -55,11 +55,73 @@ def _refuse_binary(text: str) -> None:
         raise HtmlError("not an HTML page: the content is binary (many control characters)")
 
 
+class _TooDeep(Exception):
+    """libxml2 stopped parsing the page: nested deeper than its limit (255 elements)."""
+
+
 def _refuse_truncated(parser: Any) -> None:
-    """Refuse a page libxml2 stopped parsing (nested deeper than its limit): its text would be lost silently."""
+    """Refuse a tree libxml2 stopped building (nested deeper than its limit): the text past it would be lost."""
     for entry in parser.error_log:
         if "Excessive depth" in entry.message:
-            raise HtmlError("page nested deeper than the HTML parser's limit of 255 elements; its text would be lost")
+            raise _TooDeep
+
+
+MAX_DEPTH = 200  # elements kept nested in a page too deep for the parser (libxml2 stops at 255)
+_VOID = frozenset(
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr")
+)
+_RAW_TEXT = frozenset(("script", "style", "textarea", "title", "xmp", "noscript", "iframe", "noembed", "noframes"))
+_TOKEN = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][^\s/>]*)[^>]*>", re.DOTALL)
+_MATCH_WINDOW = 64  # an end tag closes an element at most this far down the stack of open ones (linear time)
+
+
+def flatten(text: str, limit: int = MAX_DEPTH) -> str:
+    """``text`` with the tags nested deeper than ``limit`` dropped (their text stays, in its place).
+
+    A page nested deeper than libxml2's limit (255 elements: a generated
+    page, or an attack) loses every word past it. Browsers and lexbor-based
+    parsers read it whole; here the tags past ``limit`` go and their text
+    joins the element at that depth, so that the parser reads every word.
+    One pass over the tags, in linear time: an end tag closes the element it
+    names within the ``_MATCH_WINDOW`` innermost open ones, else it is
+    ignored, as is a tag of a void element; comments and the content of
+    script and style elements are passed over.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # open elements: (name, tag kept)
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        if m.start() < pos:  # inside a raw-text element skipped below
+            continue
+        closing, name = m.group(1), (m.group(2) or "").lower()
+        out.append(text[pos : m.start()])
+        pos = m.end()
+        if not name:  # a comment
+            out.append(m.group())
+            continue
+        if closing:
+            for depth in range(len(stack) - 1, max(-1, len(stack) - 1 - _MATCH_WINDOW), -1):
+                if stack[depth][0] == name:
+                    kept = stack[depth][1]
+                    del stack[depth:]
+                    if kept:
+                        out.append(m.group())
+                    break
+            continue
+        kept = len(stack) < limit
+        if kept:
+            out.append(m.group())
+        if name in _RAW_TEXT:
+            end = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE).search(text, pos)
+            stop = end.start() if end else len(text)
+            out.append(text[pos:stop])
+            if end is not None and kept:
+                out.append(end.group())
+            pos = end.end() if end else len(text)
+        elif name not in _VOID and not m.group().endswith("/>"):
+            stack.append((name, kept))
+    out.append(text[pos:])
+    return "".join(out)
 
 
 # What trafilatura's loader (``load_html``) drops from a page before parsing it (its
@@ -220,7 +282,7 @@ def _load(text: str, *, clean: bool, utf8: bytes | None = None) -> HtmlElement |
     (fewer than two children, for which the loader has fallbacks) or fails,
     the loader does it all.
 
-    Refuses a page nested deeper than the parser's limit (see :func:`_refuse_truncated`).
+    Raises ``_TooDeep`` for a page nested deeper than the parser's limit (see :func:`_refuse_truncated`).
     """
     from trafilatura import load_html
     from trafilatura.utils import HTML_PARSER
@@ -255,9 +317,15 @@ def parse(text: str, *, clean: bool = False, utf8: bytes | None = None) -> HtmlE
     text = dropped
     tree = None
     try:
-        tree = _load(text, clean=clean, utf8=utf8)
+        try:
+            tree = _load(text, clean=clean, utf8=utf8)
+        except _TooDeep:  # read it with the tags past MAX_DEPTH dropped, every word kept
+            text = flatten(text)
+            tree = _load(text, clean=clean)
         if tree is None or tree.find("body") is None:
             tree = _load(f"<html><body>{text}</body></html>", clean=clean)
+    except _TooDeep as exc:
+        raise HtmlError("page nested deeper than the HTML parser's limit of 255 elements") from exc
     except HtmlError:
         raise
     except (ValueError, etree.LxmlError) as exc:  # lxml's own complaints, e.g. a document with no elements

@@ -9,12 +9,12 @@ offline, and sends nothing anywhere.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from cleaner.writer import write_file
 
 
 def _asset(name: str) -> str:
@@ -34,19 +34,8 @@ def _escape(text: str) -> str:
 
 
 def write_page(path: Path, page: str) -> None:
-    """Write the page atomically (a temporary file in the same folder, then a rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # a page to share: the permissions of any new file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the page atomically (a temporary file in the same folder, then a rename; no link followed)."""
+    write_file(path, page.encode("utf-8"))
 
 
 _DATA = re.compile(r'<script type="application/json" id="report-data">(.*?)</script>', re.S)

@@ -33,6 +33,7 @@ from cleaner.io import (
     printable,
     read_bytes,
 )
+from cleaner.names import unshown
 from cleaner.pipeline import Cleaner, rebuild
 from cleaner.report.build import matches
 from cleaner.report.collect import DocRef, DocumentEntry, ReportCollector
@@ -168,7 +169,7 @@ class InputReader:
 
     def find(self, file: str) -> Path | None:
         """The input file a record names, or None."""
-        p = Path(file)
+        p = Path(unshown(file))  # a name the log had to quote (see cleaner.names)
         for candidate in [p] if p.is_absolute() else [root / p for root in self.roots]:
             if candidate.is_file():
                 return candidate

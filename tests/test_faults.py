@@ -1,0 +1,498 @@
+"""Faults of a shared machine, through the command line: links and hard links planted in the output folder,
+two runs on one folder, a full disk, kills and signals, hostile file names, odd inputs.
+
+Each test runs ``clean`` in a fresh interpreter, as users do. A full disk is
+real where a small tmpfs can be mounted (root on Linux: CI here), and
+simulated otherwise (an audit log object that raises ENOSPC, in process);
+the tests say which (``tmpfs`` fixture). ``make faults`` runs this file alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cleaner.names import shown, unshown
+
+ARTICLE = (
+    "Storm floods the old town\n\nBy Jane Doe\n\nHeavy rain flooded the old town on Sunday, and the river rose "
+    "above its banks for the first time in twenty years, officials said.\n\nAdvertisement\n\nResidents moved "
+    "their cars to higher ground while volunteers filled sandbags near the bridge.\n"
+)
+
+
+def clean_cmd(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "cleaner.cli", *map(str, args), "--no-progress"]
+
+
+def clean(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+          timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``clean`` to its end; its stderr decoded."""
+    proc = subprocess.run(clean_cmd(*args), cwd=cwd, capture_output=True, timeout=timeout, check=False,
+                          env={**os.environ, **(env or {})})
+    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                                       proc.stderr.decode("utf-8", "replace"))
+
+
+def records(path: Path) -> list[dict]:
+    """Every line of a JSONL file, parsed (each must be JSON)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def jsonl(path: Path, n: int, *, long: bool = False) -> Path:
+    """A JSONL file of ``n`` distinct articles."""
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = ARTICLE.replace("Sunday", f"day {i}")
+            if long:
+                text += "".join(f"\nOn day {i} the {k}th street was closed, and the mayor spoke about it at length.\n"
+                                for k in range(8))
+            fh.write(json.dumps({"id": f"d{i}", "text": text}) + "\n")
+    return path
+
+
+def folder(path: Path, n: int) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (path / f"doc{i:04d}.txt").write_text(ARTICLE.replace("Sunday", f"day {i}"), encoding="utf-8")
+    return path
+
+
+def no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in proc.stderr, proc.stderr
+
+
+# -- links and hard links in the output folder ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("planted", [".docs.jsonl.partial", ".docs.jsonl.partial.json",
+                                     ".docs.jsonl.partial.json.tmp", "audit.jsonl", "docs.jsonl", "a.txt"])
+@pytest.mark.parametrize("kind", ["symlink", "hardlink"])
+def test_a_link_planted_in_the_output_folder_is_never_written_through(tmp_path: Path, planted: str, kind: str) -> None:
+    src, out, victim = tmp_path / "src", tmp_path / "out", tmp_path / "victim.txt"
+    src.mkdir()
+    out.mkdir()
+    jsonl(src / "docs.jsonl", 20)
+    (src / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    victim.write_text("precious\n", encoding="utf-8")
+    if kind == "symlink":
+        (out / planted).symlink_to(victim)
+    else:
+        os.link(victim, out / planted)
+    proc = clean(src, "-o", out)
+    no_traceback(proc)
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    if kind == "symlink" and not planted.startswith(".") and planted != "audit.jsonl":
+        assert proc.returncode == 1 and "leads outside the output folder" in proc.stderr  # an output name: refused
+        return
+    assert proc.returncode == 0, proc.stderr
+    assert len(records(out / "docs.jsonl")) == 20
+    assert not (out / planted).is_symlink()
+
+
+def test_resume_never_reads_a_planted_partial_output(tmp_path: Path) -> None:
+    """A checkpoint and a ``.partial`` that is a link to a file outside: --resume starts the file again."""
+    src, out, secret = tmp_path / "src", tmp_path / "out", tmp_path / "secret.jsonl"
+    src.mkdir()
+    out.mkdir()
+    inp = jsonl(src / "docs.jsonl", 10)
+    secret.write_text('{"id": "secret", "text": "not yours"}\n' * 5, encoding="utf-8")
+    st = inp.stat()
+    state = {"input": str(inp), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "line": 5, "failures": 0, "lines": 5}
+    (out / ".docs.jsonl.partial.json").write_text(json.dumps(state), encoding="utf-8")
+    (out / ".docs.jsonl.partial").symlink_to(secret)
+    proc = clean(src, "-o", out, "--resume")
+    no_traceback(proc)
+    assert proc.returncode == 0, proc.stderr
+    assert [r["id"] for r in records(out / "docs.jsonl")] == [f"d{i}" for i in range(10)]
+    assert "secret" not in (out / "docs.jsonl").read_text(encoding="utf-8")
+
+
+def test_a_link_to_a_folder_inside_the_output_folder_is_refused(tmp_path: Path) -> None:
+    src, out, elsewhere = tmp_path / "src", tmp_path / "out", tmp_path / "elsewhere"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    proc = clean(src, "-o", out)
+    no_traceback(proc)
+    assert proc.returncode == 1
+    assert list(elsewhere.iterdir()) == []
+    assert (out / "b.txt").is_file()
+    assert len(proc.stderr.strip().splitlines()) >= 1 and "sub" in proc.stderr
+
+
+def test_an_audit_log_given_as_a_link_is_replaced_or_refused(tmp_path: Path) -> None:
+    src, victim = folder(tmp_path / "src", 2), tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (tmp_path / "audit.jsonl").symlink_to(victim)
+    proc = clean(src, "-o", tmp_path / "out", "--audit", tmp_path / "audit.jsonl")
+    assert proc.returncode == 0, proc.stderr
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not (tmp_path / "audit.jsonl").is_symlink() and records(tmp_path / "audit.jsonl")
+    (tmp_path / "audit.jsonl").unlink()
+    (tmp_path / "audit.jsonl").symlink_to(victim)
+    proc = clean(src, "-o", tmp_path / "out", "--audit", tmp_path / "audit.jsonl", "--resume")
+    no_traceback(proc)
+    assert proc.returncode == 2 and "symbolic link" in proc.stderr
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+
+
+# -- the run's own files and its outputs ---------------------------------------------------------------------
+
+
+def test_an_input_named_like_the_audit_log_keeps_both(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "audit.jsonl").write_text(json.dumps({"id": "x", "text": ARTICLE}) + "\n", encoding="utf-8")
+    (src / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    proc = clean(src, "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert {r["action"] for r in records(out / "audit.jsonl")} <= {"remove", "keep"}
+    assert [r["id"] for r in records(out / "audit.jsonl.jsonl")] == ["x"]
+
+
+def test_an_audit_path_that_is_an_output_path_keeps_both(tmp_path: Path) -> None:
+    src, out = folder(tmp_path / "src", 2), tmp_path / "out"
+    proc = clean(src, "-o", out, "--audit", out / "doc0000.txt")
+    assert proc.returncode == 0, proc.stderr
+    assert all("rule" in r for r in records(out / "doc0000.txt"))
+    assert "Heavy rain" in (out / "doc0000.txt.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("where", ["a file", "a link to a file"])
+def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path: Path, where: str) -> None:
+    src = folder(tmp_path / "src", 1)
+    target = tmp_path / "target"
+    target.write_text("x", encoding="utf-8")
+    out = target
+    if where == "a link to a file":
+        out = tmp_path / "link"
+        out.symlink_to(target)
+    proc = clean(src, "-o", out)
+    no_traceback(proc)
+    assert proc.returncode == 2
+    assert target.read_text(encoding="utf-8") == "x"
+
+
+# -- two runs, one folder ------------------------------------------------------------------------------------
+
+
+def wait_for(predicate, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > end:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+
+
+def test_a_second_run_on_the_same_output_folder_is_refused(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    jsonl(src / "docs.jsonl", 3000, long=True)
+    first = subprocess.Popen(clean_cmd(src, "-o", out), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: (out / ".docs.jsonl.partial").exists())
+        second = clean(src, "-o", out)
+        assert second.returncode == 75, second.stderr
+        assert "another clean run" in second.stderr
+        same_audit = clean(src, "-o", tmp_path / "other", "--audit", out / "audit.jsonl")
+        assert same_audit.returncode == 75, same_audit.stderr
+        assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
+    finally:
+        _, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert [r["id"] for r in records(out / "docs.jsonl")] == [f"d{i}" for i in range(3000)]
+    assert {r["doc"] for r in records(out / "audit.jsonl")} == {f"d{i}" for i in range(3000)}
+
+
+# -- signals and workers -------------------------------------------------------------------------------------
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                stat = (entry / "stat").read_text()
+                if int(stat.rpartition(")")[2].split()[1]) == pid:
+                    found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, dead but not reaped, is not alive)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
+
+
+linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+
+
+@linux_only
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGKILL, -9)])
+def test_a_signal_stops_the_run_its_workers_and_its_files(tmp_path: Path, sig: int, status: int) -> None:
+    """-j 2 with the corpus pass: stopped mid-run, the workers go too, no temporary file stays (TMPDIR)."""
+    src, out, tmp = tmp_path / "src", tmp_path / "out", tmp_path / "tmp"
+    src.mkdir()
+    tmp.mkdir()
+    jsonl(src / "a.jsonl", 3000, long=True)
+    jsonl(src / "b.jsonl", 3000, long=True)
+    proc = subprocess.Popen(clean_cmd(src, "-o", out, "-j", "2"), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            env={**os.environ, "TMPDIR": str(tmp)})
+    try:
+        wait_for(lambda: (out / ".a.jsonl.partial").exists(), 120)  # past the corpus pass
+        workers = children(proc.pid)
+        assert len(workers) >= 2
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == status, err
+    if sig != signal.SIGKILL:
+        assert b"Traceback" not in err
+        assert b"--resume" in err
+    wait_for(lambda: not any(alive(w) for w in workers), 10)
+    assert list(tmp.iterdir()) == []
+    assert not (out / "a.jsonl").exists()  # never a part of an output under its name
+    again = clean(src, "-o", out, "--resume")
+    assert again.returncode == 0, again.stderr
+    assert [r["id"] for r in records(out / "a.jsonl")] == [f"d{i}" for i in range(3000)]
+    per_doc = [r["doc"] for r in records(out / "audit.jsonl") if r["file"].endswith("a.jsonl")]
+    assert sorted(set(per_doc)) == sorted(f"d{i}" for i in range(3000))
+
+
+@linux_only
+def test_a_worker_killed_during_the_corpus_pass_changes_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("a", "b", "c"):
+        jsonl(src / f"{name}.jsonl", 800)
+    reference = clean(src, "-o", tmp_path / "ref", "-j", "2")
+    assert reference.returncode == 0
+    proc = subprocess.Popen(clean_cmd(src, "-o", tmp_path / "out", "-j", "2"), stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL)
+    wait_for(lambda: len(children(proc.pid)) >= 2)
+    time.sleep(0.5)
+    os.kill(min(children(proc.pid)), signal.SIGKILL)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    for name in ("a", "b", "c"):
+        assert (tmp_path / "out" / f"{name}.jsonl").read_bytes() == (tmp_path / "ref" / f"{name}.jsonl").read_bytes()
+
+
+# -- a full disk ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs (a real full disk); skipped where one cannot be mounted (not root, not Linux)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True,
+                          check=False)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: the full disk is simulated by the in-process tests below")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill ``disk`` but for about ``leave`` bytes."""
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    (disk / "filler").write_bytes(b"\0" * max(0, free - leave))
+
+
+def hidden(path: Path) -> list[str]:
+    return sorted(p.name for p in path.iterdir() if p.name.startswith("."))
+
+
+def test_full_disk_for_the_outputs(tmp_path: Path, tmpfs: Path) -> None:
+    """Outputs on a full disk: the run stops (74) with a summary; every output there has its records, no removal
+    is logged for a document whose output is not there, and --resume finishes the job once there is room."""
+    src = folder(tmp_path / "src", 400)
+    out, audit = tmpfs / "out", tmp_path / "audit.jsonl"
+    proc = clean(src, "-o", out, "--audit", audit, "--no-corpus-pass")
+    no_traceback(proc)
+    assert proc.returncode == 74, proc.stderr
+    assert "No space left on device" in proc.stderr and "--resume" in proc.stderr
+    written = {p.name for p in out.iterdir()}
+    assert not hidden(out)
+    logged = {r["doc"] for r in records(audit) if r["action"] == "remove"}
+    assert logged == written and 0 < len(written) < 400
+    assert f"cleaned {len(written)} documents" in proc.stderr
+    (tmp_path / "more").mkdir()
+    again = clean(src, "-o", tmp_path / "more", "--audit", tmp_path / "audit2.jsonl", "--no-corpus-pass")
+    assert again.returncode == 0
+
+
+def test_full_disk_for_the_audit_log(tmp_path: Path, tmpfs: Path) -> None:
+    src = folder(tmp_path / "src", 400)
+    out = tmp_path / "out"
+    fill(tmpfs, leave=40_000)
+    proc = clean(src, "-o", out, "--audit", tmpfs / "audit.jsonl", "--no-corpus-pass")
+    no_traceback(proc)
+    assert proc.returncode == 74, proc.stderr
+    assert "cannot write the audit log" in proc.stderr
+    written = {p.name for p in out.iterdir()}
+    logged = {r["doc"] for r in records(tmpfs / "audit.jsonl") if r["action"] == "remove"}
+    assert logged == written and 0 < len(written) < 400
+    assert not hidden(out)
+
+
+def test_full_disk_for_a_jsonl_output_then_resume(tmp_path: Path, tmpfs: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    jsonl(src / "docs.jsonl", 600, long=True)
+    audit = tmp_path / "audit.jsonl"
+    fill(tmpfs, leave=60_000)
+    proc = clean(src, "-o", tmpfs / "out", "--audit", audit, "--no-corpus-pass")
+    no_traceback(proc)
+    assert proc.returncode == 74, proc.stderr
+    assert [r["action"] for r in records(audit)] == ["error"]  # no removal for documents not written
+    assert not hidden(tmpfs / "out") and not (tmpfs / "out" / "docs.jsonl").exists()
+    out = tmp_path / "out"
+    again = clean(src, "-o", out, "--audit", audit, "--resume", "--no-corpus-pass")
+    assert again.returncode == 0, again.stderr
+    assert len(records(out / "docs.jsonl")) == 600
+
+
+def test_a_read_only_output_folder_stops_the_run(tmp_path: Path, tmpfs: Path) -> None:
+    src = folder(tmp_path / "src", 3)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    proc = clean(src, "-o", tmpfs, "--audit", tmp_path / "audit.jsonl")
+    no_traceback(proc)
+    assert proc.returncode in (2, 74), proc.stderr
+    assert "Read-only file system" in proc.stderr
+
+
+class FullAudit:
+    """An audit log on a disk that fills after ``room`` bytes (raises ENOSPC, as a full disk does)."""
+
+    name = "audit.jsonl"
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        if len(text) > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(text)
+        self.lines.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_full_disk_simulated_for_the_audit_log(tmp_path: Path) -> None:
+    """The same promise without a tmpfs: the run stops, counts only what is logged, and raises nothing."""
+    from cleaner import Config
+    from cleaner.runner import Runner, plan_jobs
+
+    src = folder(tmp_path / "src", 50)
+    audit = FullAudit(room=4000)
+    runner = Runner(Config.load(), audit=audit, corpus_pass=False, verbosity=0)  # type: ignore[arg-type]
+    stats = runner.run(plan_jobs([src], tmp_path / "out"))
+    assert stats.stopped and "No space left on device" in stats.stopped
+    assert 0 < stats.docs < 50
+    logged = {json.loads(line)["doc"] for line in "".join(audit.lines).splitlines()}
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert written == logged
+
+
+# -- names -----------------------------------------------------------------------------------------------------
+
+
+def test_names_are_shown_on_one_line_and_apart(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    names = [b"\xff.txt", b"\xfe.txt", b"new\nline.txt", b"tab\there.txt", b'"quoted".txt', b"back\\slash.txt"]
+    for name in names:  # each fails (binary): named on stderr and in the log
+        Path(os.fsdecode(os.fsencode(src) + b"/" + name)).write_bytes(b"\x00binary")
+    proc = clean(src, "-o", tmp_path / "out")
+    assert proc.returncode == 1
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == len(names)  # one line each
+    audit = [r for r in records(tmp_path / "out" / "audit.jsonl") if r["action"] == "error"]
+    assert len({r["file"] for r in audit}) == len(names) and len({r["doc"] for r in audit}) == len(names)
+    assert {os.fsencode(unshown(r["doc"])) for r in audit} == set(names)
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a\nb", "\udcff.txt", '"x"', "a\\b", "\x85", "\udc85", "\u00e9", "\x7f"])
+def test_shown_names_come_back(name: str) -> None:
+    assert unshown(shown(name)) == name
+    assert "\n" not in shown(name)
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".jsonl"])
+def test_a_255_byte_name_gets_its_output(tmp_path: Path, suffix: str) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    stem = "\u00e9" * ((255 - len(suffix)) // 2) + "x" * ((255 - len(suffix)) % 2)
+    name = stem + suffix
+    assert len(name.encode("utf-8")) == 255
+    content = json.dumps({"id": "x", "text": ARTICLE}) + "\n" if suffix == ".jsonl" else ARTICLE
+    if suffix == ".html":
+        content = f"<html><body><p>{ARTICLE}</p></body></html>"
+    (src / name).write_text(content, encoding="utf-8")
+    jsonl(src / "other.jsonl", 2)
+    proc = clean(src, "-o", tmp_path / "out", "--resume")
+    assert proc.returncode == 0, proc.stderr
+    outputs = [p for p in (tmp_path / "out").iterdir() if p.name not in ("audit.jsonl", "other.jsonl")]
+    assert len(outputs) == 1 and len(os.fsencode(outputs[0].name)) <= 255
+    assert "Heavy rain" in outputs[0].read_text(encoding="utf-8")
+    again = clean(src, "-o", tmp_path / "out", "--resume")  # found complete by its (shortened) name
+    assert again.returncode == 0 and "skipped" in again.stderr
+
+
+# -- odd inputs ------------------------------------------------------------------------------------------------
+
+
+def test_fifos_devices_and_hard_links_as_inputs(tmp_path: Path) -> None:
+    src = folder(tmp_path / "src", 2)
+    os.mkfifo(src / "pipe.txt")
+    (src / "zero.txt").symlink_to("/dev/zero")
+    os.link(src / "doc0000.txt", src / "hard.txt")
+    proc = clean(src, "-o", tmp_path / "out", timeout=60)
+    no_traceback(proc)
+    assert proc.returncode == 1
+    assert "pipe.txt: not a regular file" in proc.stderr and "zero.txt: not a regular file" in proc.stderr
+    assert (tmp_path / "out" / "hard.txt").read_bytes() == (tmp_path / "out" / "doc0000.txt").read_bytes()
+    assert (src / "doc0000.txt").read_text(encoding="utf-8").startswith("Storm")
+
+
+def test_an_input_that_disappears_mid_run_is_named(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    jsonl(src / "a.jsonl", 4000, long=True)
+    (src / "z.txt").write_text(ARTICLE, encoding="utf-8")
+    proc = subprocess.Popen(clean_cmd(src, "-o", tmp_path / "out", "--no-corpus-pass"), stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL)
+    wait_for(lambda: (tmp_path / "out" / ".a.jsonl.partial").exists())
+    (src / "z.txt").unlink()
+    _, err = proc.communicate(timeout=300)
+    assert b"Traceback" not in err
+    assert proc.returncode == 1, err
+    assert b"z.txt: cannot read" in err
+    assert len(records(tmp_path / "out" / "a.jsonl")) == 4000
