@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install test bench lint clean-corpus screenshots
+.PHONY: install test faults bench lint clean-corpus screenshots
 
 install: $(BIN)/clean
 	$(BIN)/clean corpus/ -o corpus.clean/
@@ -17,6 +17,10 @@ $(BIN)/clean: pyproject.toml
 
 test: $(BIN)/clean
 	$(BIN)/python -m pytest
+
+# The fault battery alone (kills, signals, full disks, concurrent runs, links, names); make test runs it too.
+faults: $(BIN)/clean
+	$(BIN)/python -m pytest -q tests/test_faults.py
 
 bench: $(BIN)/clean
 	$(BIN)/python -m bench

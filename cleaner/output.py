@@ -160,42 +160,33 @@ class RunLog:
         self.rejects = rejects  # where failed JSONL lines go, byte for byte (--rejects)
         self.stats = Stats()
 
+    def _on_audit(self, method: str, *args: Any) -> Any:
+        """Call the audit log's ``method`` (None when it has none); a write error stops the run."""
+        call = getattr(self.audit, method, None)
+        if call is None:
+            return None
+        try:
+            return call(*args)
+        except OSError as exc:
+            name = shown(str(getattr(self.audit, "name", "(stream)")))
+            raise RunStopped(f"cannot write the audit log {name} ({_why(exc)})") from exc
+
     def record(self, lines: str) -> None:
         """Write audit lines."""
-        if self.audit is not None and lines:
-            try:
-                self.audit.write(lines)
-            except OSError as exc:
-                raise RunStopped(f"cannot write the audit log {shown(self._audit_name())} ({_why(exc)})") from exc
+        if lines:
+            self._on_audit("write", lines)
 
     def flush(self) -> None:
         """Push the audit lines written so far to the file (so that a full disk is told now, about them)."""
-        if self.audit is not None:
-            try:
-                self.audit.flush()
-            except OSError as exc:
-                raise RunStopped(f"cannot write the audit log {shown(self._audit_name())} ({_why(exc)})") from exc
+        self._on_audit("flush")
 
     def mark(self) -> int | None:
-        """Where the audit log ends now, when it can be cut back there (see :meth:`cut`)."""
-        mark = getattr(self.audit, "mark", None)
-        if mark is None:
-            return None
-        try:
-            return int(mark())
-        except OSError as exc:
-            raise RunStopped(f"cannot write the audit log {shown(self._audit_name())} ({_why(exc)})") from exc
+        """Where the audit log ends now, when it can be cut back there (see :meth:`cut`); None when it cannot."""
+        return self._on_audit("mark")  # type: ignore[no-any-return]
 
     def position(self) -> int | None:
         """Where the audit log ends now, when that is cheap to tell (a plain file), else None."""
-        position = getattr(self.audit, "position", None)
-        if position is None:
-            return None
-        try:
-            value = position()
-        except OSError as exc:
-            raise RunStopped(f"cannot write the audit log {shown(self._audit_name())} ({_why(exc)})") from exc
-        return None if value is None else int(value)
+        return self._on_audit("position")  # type: ignore[no-any-return]
 
     def cut(self, mark: int | None) -> bool:
         """Cut the audit log back to ``mark``: the records written since stand for no output. False when it cannot
@@ -207,9 +198,6 @@ class RunLog:
         except OSError:
             return False
         return True
-
-    def _audit_name(self) -> str:
-        return str(getattr(self.audit, "name", "(stream)"))
 
     def count(self, tally: Tally) -> None:
         """Count documents whose output is committed."""

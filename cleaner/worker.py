@@ -68,8 +68,12 @@ def text_of(task: Task) -> str:
     return task.content if isinstance(task.content, str) else decode_text(task.content)
 
 
-class DocumentTimeout(Exception):
-    """A document took longer than ``[limits] max_document_seconds``."""
+class DocumentTimeout(BaseException):
+    """A document took longer than ``[limits] max_document_seconds``.
+
+    A BaseException, as KeyboardInterrupt is: the timer raises it wherever
+    the cleaning is, and a library's ``except Exception`` (lxml's and
+    trafilatura's fallbacks have some) must not swallow it and go on."""
 
 
 @contextlib.contextmanager
@@ -113,7 +117,7 @@ def clean_task(cleaner: Cleaner, task: Task, output: Output = DEFAULT_OUTPUT, au
         source = task_source(task, output.fields) if cleaner.corpus is not None else None
         result = clean_document(cleaner, task, source, markdown=output.format == "markdown")
         outcome = render_outcome(task, result, output, audit_level)
-    except Exception as exc:
+    except (Exception, DocumentTimeout) as exc:
         outcome = Outcome(error=failure_reason(exc))
     outcome.doc_id = doc_id
     return outcome
@@ -133,7 +137,7 @@ def clean_document(cleaner: Cleaner, task: Task, source: str | None = None, *, m
         return cleaner.clean_text(text_of(task), doc_id=task.doc_id, source=source)
 
 
-def failure_reason(exc: Exception) -> str:
+def failure_reason(exc: BaseException) -> str:
     """Why a document failed, in one line: bad input and time-outs say it; anything else is an internal error."""
     if isinstance(exc, InputError | ValueError | DocumentTimeout):
         return str(exc)
@@ -180,8 +184,9 @@ def count_task(cleaner: Cleaner, task: Task, fields: Fields = DEFAULT_FIELDS) ->
         parsed = parse_line_task(task, fields)
         if isinstance(parsed, InputError):
             return None
-        text = normalized_text(parsed, cleaner)
-    except Exception:  # the cleaning pass reports the error
+        with time_limit(cleaner.config.limits.max_document_seconds):
+            text = normalized_text(parsed, cleaner)
+    except (Exception, DocumentTimeout):  # the cleaning pass reports the error
         return None
     return task_source(parsed, fields), keys_of_lines(text.split("\n"), sentence_words)
 

@@ -496,3 +496,105 @@ def test_an_input_that_disappears_mid_run_is_named(tmp_path: Path) -> None:
     assert proc.returncode == 1, err
     assert b"z.txt: cannot read" in err
     assert len(records(tmp_path / "out" / "a.jsonl")) == 4000
+
+
+# -- JSONL kept byte for byte, wide encodings --------------------------------------------------------------------
+
+
+def test_jsonl_fields_the_cleaner_does_not_touch_are_kept_byte_for_byte(tmp_path: Path) -> None:
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    text = json.dumps(ARTICLE)
+    lines = [
+        '{"id":"a","n":1e400,"m":1.00000000000000000001,"k":1E5,"s":"caf\\u00e9","text":' + text + ',"z":[1.0,-0]}',
+        '{ "id" : "b" , "text" : ' + text + ' , "metadata" : {"url": "https://x.example/a", "score": 1E-7} }',
+        '{"id": "c", "html": "<html><head><title>T</title></head><body><p>' + "Body text. " * 30
+        + '</p></body></html>", "metadata": {"n": 10E3}}',
+    ]
+    (src / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = clean(src, "-o", out, "--add-stats")
+    assert proc.returncode == 0, proc.stderr
+    got = (out / "docs.jsonl").read_text(encoding="utf-8").splitlines()
+    for kept in ('"n":1e400', '"m":1.00000000000000000001', '"k":1E5', '"s":"caf\\u00e9"', '"z":[1.0,-0]',
+                 '"score": 1E-7', '"n": 10E3', '{ "id" : "b" , "text" : '):
+        assert kept in "\n".join(got), kept
+    first = json.loads(got[0].replace("1e400", "1"))
+    assert "Advertisement" not in first["text"] and first["removed_chars"] > 0 and first["lang"] == "en"
+    assert json.loads(got[2])["metadata"]["title"] == "T"  # merged into its own metadata, its fields kept
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_jsonl_in_utf16_or_utf32_is_read_whole(tmp_path: Path, encoding: str) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    text = "".join(json.dumps({"id": i, "text": ARTICLE.replace("Sunday", "caf\u00e9 day")}, ensure_ascii=False) + "\n"
+                   for i in range(5))
+    (src / "docs.jsonl").write_bytes(text.encode(encoding))
+    proc = clean(src, "-o", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    got = records(tmp_path / "out" / "docs.jsonl")
+    assert [r["id"] for r in got] == list(range(5)) and all("caf\u00e9 day" in r["text"] for r in got)
+
+
+# -- HTML: charsets, depth -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("declared", "encoding"), [("utf-8", "cp1252"), ("iso-8859-1", "utf-8"),
+                                                    ("windows-1252", "utf-8"), ("utf-8", "latin-1")])
+def test_a_declared_charset_is_tested_against_the_bytes(tmp_path: Path, declared: str, encoding: str) -> None:
+    import cleaner
+
+    body = "Le caf\u00e9 na\u00eff servait une cr\u00e8me br\u00fbl\u00e9e \u00e0 la fen\u00eatre, disait-on. " * 5
+    page = f'<html><head><meta charset="{declared}"><title>Caf\u00e9</title></head><body><p>{body}</p></body></html>'
+    result = cleaner.clean_html(page.encode(encoding))
+    assert "caf\u00e9 na\u00eff" in result.text and "\u0165" not in result.text and "\u00c3" not in result.text
+
+
+def test_a_page_deeper_than_the_parser_limit_is_read_whole() -> None:
+    import cleaner
+
+    n = 20_000
+    deep = "<div>" * n + "<p>The deepest paragraph is article text, and it must not be lost.</p>" + "</div>" * n
+    page = f"<html><body><h1>Headline</h1><p>First paragraph of the article text here.</p>{deep}" \
+           "<p>The last paragraph comes after the deep part of the page.</p></body></html>"
+    result = cleaner.clean_html(page)
+    for sentence in ("First paragraph", "The deepest paragraph", "The last paragraph"):
+        assert sentence in result.text
+
+
+def test_flattening_keeps_every_word_and_the_shallow_structure() -> None:
+    from lxml import html
+
+    from cleaner.html.parsing import flatten
+
+    page = "<body><!-- <div> -->" + "<div><b>x</b>" * 300 + "<script>if (a<b) {}</script>word" + "</div>" * 300 + \
+           "<p>end</p></body>"
+    flat = flatten(page, limit=50)
+    tree = html.fromstring(flat)
+    assert tree.text_content().count("x") == 300 and "word" in tree.text_content() and "end" in tree.text_content()
+    assert max(len(list(el.iterancestors())) for el in tree.iter()) <= 52
+    assert "if (a<b) {}" in flat
+
+
+# -- the time limit ------------------------------------------------------------------------------------------------
+
+
+def test_the_time_limit_stops_a_long_document_promptly() -> None:
+    """A page whose cleaning takes many seconds stops within about a second of the limit, wherever it is (the
+    timeout is a BaseException: a library's ``except Exception`` fallback cannot swallow it)."""
+    import cleaner
+    from cleaner.io import Task
+    from cleaner.worker import clean_task
+
+    config = cleaner.Config.load(overrides={"limits": {"max_document_seconds": 1}})
+    cln = cleaner.Cleaner(config)
+    cln.clean_text("Warm up the phrase lists.")
+    page = "<html><body>" + "".join(f"<p>Paragraph {i} has some words in it.</p>" for i in range(100_000)) + \
+           "</body></html>"
+    for _ in range(2):  # the second time, the caches are warm: it still stops
+        start = time.monotonic()
+        outcome = clean_task(cln, Task("p.html", "html", page.encode(), "p.html"))
+        elapsed = time.monotonic() - start
+        assert outcome.error is not None and "took longer than 1s" in outcome.error
+        assert elapsed < 3.5, elapsed
+    assert clean_task(cln, Task("ok.txt", "text", ARTICLE, "ok.txt")).error is None  # the next one is cleaned

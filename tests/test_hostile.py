@@ -580,10 +580,10 @@ def test_an_audit_log_inside_the_input_is_refused(tmp_path: Path) -> None:
     assert not (src / "new-audit.jsonl").exists()
 
 
-def test_a_page_nested_beyond_the_parser_limit_is_a_named_error() -> None:
+def test_a_page_nested_beyond_the_parser_limit_is_read_whole() -> None:
     import cleaner
-    from cleaner.html import HtmlError
 
-    deep = "<html><body>" + "<div>" * 300 + "deep text" + "</div>" * 300 + "<p>Text outside.</p></body></html>"
-    with pytest.raises(HtmlError, match="nested deeper"):
-        cleaner.clean_html(deep)
+    deep = "<html><body>" + "<div>" * 300 + "<p>The deep text is a sentence of the article.</p>" + "</div>" * 300 \
+        + "<p>The text outside is a sentence of the article too.</p></body></html>"
+    result = cleaner.clean_html(deep)
+    assert "The deep text" in result.text and "The text outside" in result.text

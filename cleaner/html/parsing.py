@@ -108,7 +108,7 @@ def flatten(text: str, limit: int = MAX_DEPTH) -> str:
                         out.append(m.group())
                     break
             continue
-        kept = len(stack) < limit
+        kept = len(stack) < limit or name in _RAW_TEXT  # a script holds no element: its tags stay
         if kept:
             out.append(m.group())
         if name in _RAW_TEXT:

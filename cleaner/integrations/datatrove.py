@@ -50,7 +50,7 @@ from cleaner.io import Task
 from cleaner.library import record_source
 from cleaner.pipeline import Cleaner, Result
 from cleaner.records import get_path, merge_metadata
-from cleaner.worker import clean_document, failure_reason
+from cleaner.worker import DocumentTimeout, clean_document, failure_reason
 
 __all__ = ["ArticleCleaner", "CountCorpus", "MergeCorpus"]
 
@@ -200,7 +200,7 @@ class ArticleCleaner(_DocumentStep):
         try:
             task, source = self.task(doc)
             result = clean_document(self.cleaner, task, source)
-        except Exception as exc:
+        except (Exception, DocumentTimeout) as exc:
             reason = failure_reason(exc)
             self.stat_update("failed")
             if not self._warned:
