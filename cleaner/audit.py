@@ -20,6 +20,7 @@ import contextlib
 import fcntl
 import gzip
 import os
+import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -108,13 +109,24 @@ class AuditLog:
 def open_audit(path: Path, *, append: bool = False, root: Path | None = None) -> TextIO | AuditLog:
     """The audit log's stream: standard output for ``-``, else an :class:`AuditLog` (gzip for a ``.gz`` path).
 
-    ``root``: the output folder when the log is inside it (no link is followed below it), else its own
-    folder. A new log replaces whatever had its name (a link is replaced, not followed); ``append``
-    (``--resume``) refuses a link or a hard link. Raises OSError when the file cannot be created.
+    Inside the output folder ``root``, no link is followed: a new log replaces whatever file or link had its
+    name, and ``append`` (``--resume``) refuses a link or a hard link. A path outside it is the user's own
+    choice, opened as any program would (``/dev/null``, a link they made). A regular file is locked for the
+    run. Raises OSError when the file cannot be created.
     """
     if str(path) == "-":
         return sys.stdout
-    root = root if root is not None and root in path.parents else path.parent
+    if root is None or root not in path.parents:  # a path of the user's own, outside the output folder
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):  # not /dev/null, a FIFO ...: no lock, not cut
+                lock_file(fd)
+                if not append:
+                    os.ftruncate(fd, 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        return AuditLog(path, fd)
     folder = Folder(root, path.parent.relative_to(root))
     try:
         if append:

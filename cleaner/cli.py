@@ -271,7 +271,7 @@ class _Plan:
     to_stdout: bool
     audit_path: Path | None
     skipped: list[Path]
-    out_root: Path | None  # the output folder given with -o (the audit log inside it follows no link there)
+    out_root: Path | None  # the output folder (the audit log and rejects file inside it follow no link there)
 
 
 def _plan(
@@ -309,11 +309,13 @@ def _plan(
         suffix = {"markdown": "md", "jsonl": "jsonl"}.get(output_format, "txt")
         out = None if to_stdout else outdir
         jobs_list = plan_jobs(list(inputs), out, kind=kind, suffix=suffix, to_stdout=to_stdout, skipped=skipped)
+    out_root = None if to_stdout else outdir  # where the run's own files follow no link
     if audit_path is None and not to_stdout:
         base = outdir or (jobs_list[0].out_path.parent if jobs_list and jobs_list[0].out_path else Path("."))
         if outdir is None and inputs[0].is_dir():
             base = inputs[0].resolve().parent / f"{inputs[0].resolve().name}.clean"
         audit_path = base / "audit.jsonl"
+        out_root = out_root or base
     if audit_path is not None:
         _refuse_among_inputs(audit_path, inputs, None if to_stdout else outdir, "the audit log")
     if report_path is not None:
@@ -321,7 +323,7 @@ def _plan(
         if audit_path is not None and str(audit_path) != "-" and report_path.resolve() == audit_path.resolve():
             raise click.UsageError(f"{report_path}: the report would overwrite the audit log")
     keep_clear(jobs_list, [p for p in (audit_path, report_path, rejects_path) if p is not None])
-    return _Plan(jobs_list, from_stdin, to_stdout, audit_path, skipped, None if to_stdout else outdir)
+    return _Plan(jobs_list, from_stdin, to_stdout, audit_path, skipped, out_root)
 
 
 def _run(runner: Runner, plan: _Plan, resume: bool, rejects_path: Path | None) -> int:
@@ -334,7 +336,7 @@ def _run(runner: Runner, plan: _Plan, resume: bool, rejects_path: Path | None) -
     try:
         if plan.audit_path is not None:
             audit_stream = _open(plan.audit_path, "the audit log", append=resume, root=plan.out_root)
-        rejects = _open_rejects(rejects_path) if rejects_path is not None else None
+        rejects = _open_rejects(rejects_path, plan.out_root) if rejects_path is not None else None
         runner.log.audit, runner.log.rejects = audit_stream, rejects
         runner.stats.unknown_files = [str(p) for p in plan.skipped]
         stats = runner.run(plan.jobs)
@@ -530,12 +532,19 @@ def _open(path: Path, what: str, append: bool = False, root: Path | None = None)
         raise click.UsageError(f"{path}: cannot write {what} ({exc.strerror or exc})") from exc
 
 
-def _open_rejects(path: Path) -> IO[bytes]:
-    """The ``--rejects`` file: the failed lines, byte for byte (gzip when it ends in ``.gz``); created new (a link
-    in its place is replaced, not followed)."""
-    folder = Folder(path.parent)
+def _open_rejects(path: Path, root: Path | None) -> IO[bytes]:
+    """The ``--rejects`` file: the failed lines, byte for byte (gzip when it ends in ``.gz``). Inside the output
+    folder ``root`` it is created new (a link in its place is replaced, not followed); elsewhere it is the user's
+    own path, opened as any program would."""
     try:
-        raw = os.fdopen(folder.create(path.name), "wb")
+        if root is not None and root in path.parents:
+            folder = Folder(root, path.parent.relative_to(root))
+            try:
+                raw = os.fdopen(folder.create(path.name), "wb")
+            finally:
+                folder.close()
+        else:
+            raw = path.open("wb")
         if path.name.lower().endswith(".gz"):
             gz = gzip.GzipFile(filename="", fileobj=raw, mode="wb")
             gz.myfileobj = raw  # closed with it (as when GzipFile opens the file itself)
@@ -543,8 +552,6 @@ def _open_rejects(path: Path) -> IO[bytes]:
         return raw
     except OSError as exc:
         raise click.UsageError(f"{path}: cannot write the rejects file ({exc.strerror or exc})") from exc
-    finally:
-        folder.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -397,6 +397,13 @@ class JobOutput:
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
         if self.writer is None:
+            if exc_type is None:
+                try:
+                    sys.stdout.flush()  # a full disk under a redirection is told here, not at exit
+                except BrokenPipeError:
+                    raise
+                except OSError as exc:
+                    raise RunStopped(f"cannot write to standard output ({_why(exc)})") from exc
             self.log.count(self.tally)
             return
         if exc_type is not None:

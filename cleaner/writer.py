@@ -107,8 +107,15 @@ class Folder:
         return self._fd
 
     def create(self, name: str, *, mode: int = 0o666) -> int:
-        """A new file ``name`` (an existing file or link of that name is removed first, never followed)."""
-        with contextlib.suppress(FileNotFoundError):
+        """A new file ``name`` (an existing file or link of that name is removed first, never followed; anything
+        else there, a folder, a device or a FIFO, is refused)."""
+        try:
+            st = os.stat(name, dir_fd=self.fd(), follow_symlinks=False)
+        except FileNotFoundError:
+            pass
+        else:
+            if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
+                raise RefusedPath(errno.EEXIST, "in the way: not a regular file", str(self.path / name))
             os.unlink(name, dir_fd=self.fd())
         return self._new(name, mode)
 
@@ -194,9 +201,23 @@ def lock_folder(path: Path) -> int:
     return fd
 
 
+def is_special(path: Path) -> bool:
+    """Whether ``path`` is a device, a FIFO or a socket (``/dev/null``, ``/dev/stderr``): written to as it is,
+    never replaced."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def write_file(path: Path, data: bytes, *, root: Path | None = None) -> None:
     """Write ``data`` to ``path`` atomically, through a :class:`Folder` (anchored at ``root``, else the file's
-    folder): a temporary file, then a rename."""
+    folder): a temporary file, then a rename. A device or FIFO (``/dev/null``) is written to as it is."""
+    if is_special(path):
+        with path.open("wb") as fh:
+            fh.write(data)
+        return
     root = root if root is not None else path.parent
     folder = Folder(root, path.parent.relative_to(root))
     try:

@@ -134,20 +134,43 @@ def test_a_link_to_a_folder_inside_the_output_folder_is_refused(tmp_path: Path) 
     assert len(proc.stderr.strip().splitlines()) >= 1 and "sub" in proc.stderr
 
 
-def test_an_audit_log_given_as_a_link_is_replaced_or_refused(tmp_path: Path) -> None:
-    src, victim = folder(tmp_path / "src", 2), tmp_path / "victim.txt"
+def test_an_audit_log_that_is_a_link_in_the_output_folder_is_replaced_or_refused(tmp_path: Path) -> None:
+    src, out, victim = folder(tmp_path / "src", 2), tmp_path / "out", tmp_path / "victim.txt"
     victim.write_text("precious\n", encoding="utf-8")
-    (tmp_path / "audit.jsonl").symlink_to(victim)
-    proc = clean(src, "-o", tmp_path / "out", "--audit", tmp_path / "audit.jsonl")
+    out.mkdir()
+    (out / "log.jsonl").symlink_to(victim)
+    proc = clean(src, "-o", out, "--audit", out / "log.jsonl")
     assert proc.returncode == 0, proc.stderr
     assert victim.read_text(encoding="utf-8") == "precious\n"
-    assert not (tmp_path / "audit.jsonl").is_symlink() and records(tmp_path / "audit.jsonl")
-    (tmp_path / "audit.jsonl").unlink()
-    (tmp_path / "audit.jsonl").symlink_to(victim)
-    proc = clean(src, "-o", tmp_path / "out", "--audit", tmp_path / "audit.jsonl", "--resume")
+    assert not (out / "log.jsonl").is_symlink() and records(out / "log.jsonl")
+    (out / "log.jsonl").unlink()
+    (out / "log.jsonl").symlink_to(victim)
+    proc = clean(src, "-o", out, "--audit", out / "log.jsonl", "--resume")
     no_traceback(proc)
     assert proc.returncode == 2 and "symbolic link" in proc.stderr
     assert victim.read_text(encoding="utf-8") == "precious\n"
+
+
+@pytest.mark.parametrize("option", ["--report", "--rejects"])
+def test_the_report_and_rejects_file_replace_a_link_in_the_output_folder(tmp_path: Path, option: str) -> None:
+    src, out, victim = folder(tmp_path / "src", 2), tmp_path / "out", tmp_path / "victim.txt"
+    (src / "bad.jsonl").write_text("not json\n", encoding="utf-8")
+    victim.write_text("precious\n", encoding="utf-8")
+    out.mkdir()
+    (out / "file.html").symlink_to(victim)
+    proc = clean(src, "-o", out, option, out / "file.html")
+    no_traceback(proc)
+    assert proc.returncode == 1, proc.stderr  # the bad line
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not (out / "file.html").is_symlink() and (out / "file.html").stat().st_size > 0
+
+
+@pytest.mark.parametrize("option", ["--audit", "--report", "--rejects"])
+def test_dev_null_as_a_file_of_the_run_stays_a_device(tmp_path: Path, option: str) -> None:
+    src = folder(tmp_path / "src", 2)
+    proc = clean(src, "-o", tmp_path / "out", option, "/dev/null")
+    assert proc.returncode == 0, proc.stderr
+    assert Path("/dev/null").is_char_device()
 
 
 # -- the run's own files and its outputs ---------------------------------------------------------------------
@@ -345,35 +368,42 @@ def test_full_disk_for_the_outputs(tmp_path: Path, tmpfs: Path) -> None:
     assert again.returncode == 0
 
 
-def test_full_disk_for_the_audit_log(tmp_path: Path, tmpfs: Path) -> None:
+def test_full_disk_for_the_audit_log_then_resume(tmp_path: Path, tmpfs: Path) -> None:
     src = folder(tmp_path / "src", 400)
-    out = tmp_path / "out"
+    out, audit = tmp_path / "out", tmpfs / "audit.jsonl"
     fill(tmpfs, leave=40_000)
-    proc = clean(src, "-o", out, "--audit", tmpfs / "audit.jsonl", "--no-corpus-pass")
+    proc = clean(src, "-o", out, "--audit", audit, "--no-corpus-pass")
     no_traceback(proc)
     assert proc.returncode == 74, proc.stderr
     assert "cannot write the audit log" in proc.stderr
     written = {p.name for p in out.iterdir()}
-    logged = {r["doc"] for r in records(tmpfs / "audit.jsonl") if r["action"] == "remove"}
+    logged = {r["doc"] for r in records(audit) if r["action"] == "remove"}
     assert logged == written and 0 < len(written) < 400
     assert not hidden(out)
+    (tmpfs / "filler").unlink()  # room again: --resume goes on, and every document is logged once
+    again = clean(src, "-o", out, "--audit", audit, "--no-corpus-pass", "--resume")
+    assert again.returncode == 0, again.stderr
+    docs = [r["doc"] for r in records(audit) if r["rule"] == "site.ads"]
+    assert sorted(docs) == sorted(f"doc{i:04d}.txt" for i in range(400))
 
 
 def test_full_disk_for_a_jsonl_output_then_resume(tmp_path: Path, tmpfs: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
-    jsonl(src / "docs.jsonl", 600, long=True)
+    jsonl(src / "docs.jsonl", 150, long=True)
     audit = tmp_path / "audit.jsonl"
-    fill(tmpfs, leave=60_000)
+    fill(tmpfs, leave=40_000)
     proc = clean(src, "-o", tmpfs / "out", "--audit", audit, "--no-corpus-pass")
     no_traceback(proc)
     assert proc.returncode == 74, proc.stderr
     assert [r["action"] for r in records(audit)] == ["error"]  # no removal for documents not written
     assert not hidden(tmpfs / "out") and not (tmpfs / "out" / "docs.jsonl").exists()
-    out = tmp_path / "out"
-    again = clean(src, "-o", out, "--audit", audit, "--resume", "--no-corpus-pass")
+    (tmpfs / "filler").unlink()
+    again = clean(src, "-o", tmpfs / "out", "--audit", audit, "--resume", "--no-corpus-pass")
     assert again.returncode == 0, again.stderr
-    assert len(records(out / "docs.jsonl")) == 600
+    assert [r["id"] for r in records(tmpfs / "out" / "docs.jsonl")] == [f"d{i}" for i in range(150)]
+    docs = [r["doc"] for r in records(audit) if r["rule"] == "site.ads"]
+    assert sorted(docs) == sorted(f"d{i}" for i in range(150))
 
 
 def test_a_read_only_output_folder_stops_the_run(tmp_path: Path, tmpfs: Path) -> None:
@@ -598,3 +628,15 @@ def test_the_time_limit_stops_a_long_document_promptly() -> None:
         assert outcome.error is not None and "took longer than 1s" in outcome.error
         assert elapsed < 3.5, elapsed
     assert clean_task(cln, Task("ok.txt", "text", ARTICLE, "ok.txt")).error is None  # the next one is cleaned
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_standard_output_on_a_full_disk_stops_the_run(tmp_path: Path) -> None:
+    """``clean ... -o - > file`` on a full disk (/dev/full answers every write with ENOSPC: real, everywhere)."""
+    src = folder(tmp_path / "src", 3)
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(clean_cmd(src, "-o", "-"), stdout=full, stderr=subprocess.PIPE, timeout=120, check=False)
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 74, err
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert "cannot write to standard output (No space left on device)" in err

@@ -47,9 +47,9 @@ SMALL = 2_000
 
 def best_time(func: Callable[[], object], runs: int = 3) -> float:
     """The least CPU time of ``runs`` calls of ``func`` (this process's: the machine's load aside), with the
-    garbage collector held off (in a long test session one pass over its heap costs more than a small run)."""
+    garbage collector held off (in a long test session one pass over its heap costs more than a small run; it is
+    not run before either: a full collection there, thousands of times, cost minutes)."""
     times = []
-    gc.collect()
     gc.disable()
     try:
         for _ in range(runs):
