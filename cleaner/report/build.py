@@ -47,10 +47,39 @@ def build_data(
     s = collector.settings
     infos = {r.name: r for r in rules}
     names = list(infos) + sorted(set(collector.rules) - set(infos))
-    index = {name: i for i, name in enumerate(names)}
     entries = collector.sampled_documents()
-    texts = _texts([e for e, _ in entries], fetch)
+    texts = _texts([e for e, _ in entries], fetch)  # first: it sets chars_in of entries from an audit log
+    documents, shown, not_shown = _shown_documents(entries, texts, {name: i for i, name in enumerate(names)}, s)
+    return {
+        "meta": {"generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), **(meta or {})},
+        "summary": _summary(collector),
+        "sampling": {
+            "documents": s.documents, "outliers": s.outliers, "samples_per_rule": s.samples_per_rule,
+            "keeps_per_rule": s.keeps_per_rule, "errors": s.errors, "text_budget_chars": s.text_budget_chars,
+            "max_document_chars": s.max_document_chars, "documents_shown": len(documents),
+            "documents_not_shown": not_shown,
+        },
+        "rules": [_rule_row(collector, name, infos, texts, shown) for name in names],
+        "families": [{"name": f, **t.as_dict()} for f, t in sorted(collector.families.items())],
+        "histogram": _histogram(collector, entries),
+        "documents": documents,
+        "errors": {
+            "count": collector.failed,
+            "sample": [
+                {k: e.get(k) for k in ("doc", "file", "line", "reason")} for e in collector.error_sample.items()
+            ],
+        },
+    }
 
+
+def _shown_documents(
+    entries: list[tuple[DocumentEntry, str]],
+    texts: dict[DocRef, tuple[str | None, str]],
+    index: dict[str, int],
+    s: Any,
+) -> tuple[list[dict[str, Any]], dict[DocRef, int], int]:
+    """The sampled documents the text budget holds (in sampling order), where each is in that list, and how
+    many the budget left out."""
     documents: list[dict[str, Any]] = []
     shown: dict[DocRef, int] = {}
     budget = s.text_budget_chars
@@ -65,59 +94,54 @@ def build_data(
         budget -= cost
         shown[entry.ref] = len(documents)
         documents.append(doc)
+    return documents, shown, not_shown
 
-    rule_rows = []
-    for name in names:
-        info = infos.get(name, RuleInfo(name))
-        tally = collector.rules.get(name, Tally())
-        sampled = [x for table in (collector.removal_samples, collector.keep_samples)
-                   if name in table for x in table[name].items()]
-        sampled.sort(key=lambda x: (x.entry.file, x.entry.doc, x.record.get("start", 0)))  # reading order
-        samples = [_sample(x.record, x.entry, texts[x.entry.ref][0], shown.get(x.entry.ref), s) for x in sampled]
-        rule_rows.append({
-            "name": name, "family": family_of(name), "description": info.description, "kind": info.kind,
-            "enabled": info.enabled, "registered": name in infos, **tally.as_dict(), "samples": samples,
-        })
-    families = [{"name": f, **t.as_dict()} for f, t in sorted(collector.families.items())]
+
+def _summary(collector: ReportCollector) -> dict[str, Any]:
+    """The run's totals (its input length only when every document's length is known)."""
     known_lengths = collector.chars_in_known == collector.documents
-    histogram = {"bins": collector.histogram, "documents": collector.chars_in_known, "sampled": False}
-    if not collector.chars_in_known:  # lengths unknown (an audit log): the histogram of the sampled documents
-        bins = [0] * len(collector.histogram)
-        sampled = [e for e, why in entries if why == "sample" and e.share_removed is not None]
-        for e in sampled:
-            bins[collector.histogram_bin(e.share_removed or 0.0, e.chars_removed)] += 1
-        histogram = {"bins": bins, "documents": len(sampled), "sampled": True}
     return {
-        "meta": {
-            "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            **(meta or {}),
-        },
-        "summary": {
-            "documents": collector.documents,
-            "documents_with_removals": collector.documents_with_removals,
-            "failed": collector.failed,
-            "chars_in": collector.chars_in if known_lengths else None,
-            "chars_removed": collector.chars_removed,
-            "removals": sum(t.removals for t in collector.rules.values()),
-            "keeps": sum(t.keeps for t in collector.rules.values()),
-        },
-        "sampling": {
-            "documents": s.documents, "outliers": s.outliers, "samples_per_rule": s.samples_per_rule,
-            "keeps_per_rule": s.keeps_per_rule, "errors": s.errors, "text_budget_chars": s.text_budget_chars,
-            "max_document_chars": s.max_document_chars, "documents_shown": len(documents),
-            "documents_not_shown": not_shown,
-        },
-        "rules": rule_rows,
-        "families": families,
-        "histogram": histogram,
-        "documents": documents,
-        "errors": {
-            "count": collector.failed,
-            "sample": [
-                {k: e.get(k) for k in ("doc", "file", "line", "reason")} for e in collector.error_sample.items()
-            ],
-        },
+        "documents": collector.documents,
+        "documents_with_removals": collector.documents_with_removals,
+        "failed": collector.failed,
+        "chars_in": collector.chars_in if known_lengths else None,
+        "chars_removed": collector.chars_removed,
+        "removals": sum(t.removals for t in collector.rules.values()),
+        "keeps": sum(t.keeps for t in collector.rules.values()),
     }
+
+
+def _rule_row(
+    collector: ReportCollector,
+    name: str,
+    infos: dict[str, RuleInfo],
+    texts: dict[DocRef, tuple[str | None, str]],
+    shown: dict[DocRef, int],
+) -> dict[str, Any]:
+    """A rule's row: what the registry says of it, its counts, and its samples in reading order."""
+    info = infos.get(name, RuleInfo(name))
+    tally = collector.rules.get(name, Tally())
+    sampled = [x for table in (collector.removal_samples, collector.keep_samples)
+               if name in table for x in table[name].items()]
+    sampled.sort(key=lambda x: (x.entry.file, x.entry.doc, x.record.get("start", 0)))
+    samples = [_sample(x.record, x.entry, texts[x.entry.ref][0], shown.get(x.entry.ref), collector.settings)
+               for x in sampled]
+    return {
+        "name": name, "family": family_of(name), "description": info.description, "kind": info.kind,
+        "enabled": info.enabled, "registered": name in infos, **tally.as_dict(), "samples": samples,
+    }
+
+
+def _histogram(collector: ReportCollector, entries: list[tuple[DocumentEntry, str]]) -> dict[str, Any]:
+    """Documents by share removed: over the whole run, or over the document sample when lengths are unknown
+    (a report from an audit log, whose lengths come from the texts read for the page)."""
+    if collector.chars_in_known:
+        return {"bins": collector.histogram, "documents": collector.chars_in_known, "sampled": False}
+    bins = [0] * len(collector.histogram)
+    sampled = [e for e, why in entries if why == "sample" and e.share_removed is not None]
+    for e in sampled:
+        bins[collector.histogram_bin(e.share_removed or 0.0, e.chars_removed)] += 1
+    return {"bins": bins, "documents": len(sampled), "sampled": True}
 
 
 def _texts(entries: list[DocumentEntry], fetch: Fetch | None) -> dict[DocRef, tuple[str | None, str]]:
