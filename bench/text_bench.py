@@ -14,6 +14,8 @@ share that is not article text (``bench/loss.py``). Usage::
 * ``--rules-by-dataset``: the rule table of each dataset too;
 * ``--lost RULE``: every removal of RULE (``all``: of any rule) that lost
   article text (to find the families a rule gets wrong);
+* ``--removals RULE``: every removal of RULE, with the share of it that was
+  article text;
 * ``--folds``: only the pages of the tuning folds (0-3) or of the held-out
   fold (4). Rules and phrases are changed by looking at the tuning folds
   only; the held-out fold tells whether a change generalises.
@@ -42,15 +44,15 @@ HELD_OUT = datasets.FOLDS - 1  # the fold no hand-made change looks at
 _CLEANER: cleaner.Cleaner | None = None
 
 
-def _clean_one(item: tuple[str, str, str]) -> tuple[str, str, dict[str, Tally], list[tuple[str, str, str]]]:
-    """Clean one text; return its id, clean text, per-rule tallies and the removals that lost article text."""
+def _clean_one(item: tuple[str, str, str]) -> tuple[str, str, dict[str, Tally], list[tuple[str, str, str, float]]]:
+    """Clean one text; return its id, clean text, per-rule tallies and every removal with its share of article text."""
     global _CLEANER
     if _CLEANER is None:
         _CLEANER = cleaner.Cleaner(cleaner.Config.load())
     doc_id, text, gold = item
     res = _CLEANER.clean_text(text, doc_id=doc_id)
     losses = removal_loss(res.normalized, res.removals, res.text, gold)
-    lost = [(r.rule, r.text, r.reason) for r, _, n in losses if n]
+    lost = [(r.rule, r.text, r.reason, n / chars if chars else 0.0) for r, chars, n in losses]
     return doc_id, res.text, by_rule(losses), lost
 
 
@@ -94,7 +96,7 @@ def run(dsets: Iterable[datasets.Dataset], kinds: Iterable[str], *, folds: str |
                 "after": score(gold, cleaned),
                 "rules": rules,
                 "chars": sum(len(t) for t in texts.values()),
-                "lost": {k: lost for k, _, _, lost in results if lost},
+                "lost": {k: lost for k, _, _, lost in results if lost},  # every removal, with its lost share
                 "texts": texts,
                 "cleaned": cleaned,
                 "gold": gold,
@@ -181,13 +183,13 @@ def print_per_doc(res: dict[tuple[str, str], dict[str, Any]], limit: int = 15) -
             print(f"  {delta:+.3f} {k}  F1 {doc_f1(*a[k]):.3f}")
 
 
-def print_lost(res: dict[tuple[str, str], dict[str, Any]], rule: str) -> None:
-    """Every removal of ``rule`` that lost article text."""
+def print_lost(res: dict[tuple[str, str], dict[str, Any]], rule: str, keep_right: bool = False) -> None:
+    """Every removal of ``rule`` that lost article text (``keep_right``: and the others, marked lost 0%)."""
     for (name, kind), v in res.items():
         for doc, lost in v["lost"].items():
-            for r, text, reason in lost:
-                if rule in (r, "all"):
-                    print(f"[{r}] [{name}/{kind}/{doc}] {reason}\n    {text[:300]!r}")
+            for r, text, reason, share in lost:
+                if rule in (r, "all") and (share or keep_right):
+                    print(f"[{r}] [{name}/{kind}/{doc}] lost {share:.0%}: {reason}\n    {text[:300]!r}")
 
 
 def doc_f1(tp: float, fp: float, fn: float) -> float:
@@ -220,6 +222,8 @@ def main(argv: list[str]) -> int:
         print_per_doc(res)
     for rule in _args(argv, "--lost"):
         print_lost(res, rule)
+    for rule in _args(argv, "--removals"):
+        print_lost(res, rule, keep_right=True)
     return 0
 
 

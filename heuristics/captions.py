@@ -13,7 +13,8 @@ from cleaner.rules import Decision, Param, RuleContext, rule
 # or after a full stop glued to the next word ("... in New York.Reuters"). The
 # greedy ".*" makes a match end right after the last such separator.
 _LAST_SEPARATOR = re.compile(r"\A(?s:.*)(?:[/|\u00a9(]|\.(?<=[a-z)]\.)(?=[A-Z]))")
-_COPYRIGHT = re.compile(r"\u00a9|\(c\)\s", re.IGNORECASE)
+# "(c)" is a copyright sign only before a year ("(c) 2012 Getty Images"); alone it marks a team's captain.
+_COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*(?:19|20)\d\d\b", re.IGNORECASE)
 
 
 @rule(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cleaner.document import Document
+from cleaner.document import Document, Line
 from cleaner.rules import Decision, Param, RuleContext, rule
 
 
@@ -13,23 +13,48 @@ from cleaner.rules import Decision, Param, RuleContext, rule
     order=135,
     min_position=Param(0.5, "the heading must come after this share of the text"),
     max_heading_words=Param(6, "the heading is at most this long"),
+    evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments"),
 )
 def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a comment section: a comment heading in the last part of the text, and everything after it.
 
-    The heading is a line that is all a ``comment_headings`` entry, and it
-    must come after ``min_position`` of the document's characters, so that a
-    heading near the top (a link to the comments) takes nothing with it.
+    The heading is a line that is all a ``comment_headings`` entry ("12
+    comments", "Leave a reply"), and it must come after ``min_position`` of
+    the document's characters, so that a heading near the top (a link to the
+    comments) takes nothing with it. A heading that may also open a part of
+    the article ("Comments", "Discussion": a ``comment_headings_ambiguous``
+    entry) needs a sign of reader comments in the ``evidence_lines`` lines
+    after it (a ``comment_markers`` entry: "Reply", "Posted by", "says:", a
+    comment form); without one the section is kept and the audit log says so.
     """
-    headings = ctx.phrases["comment_headings"]
+    sure, ambiguous = ctx.phrases["comment_headings"], ctx.phrases["comment_headings_ambiguous"]
     lines = doc.live_lines()
     total = len(doc.text) or 1
     for i, line in enumerate(lines):
         if line.start / total < ctx["min_position"] or not doc.is_short(line, ctx["max_heading_words"]):
             continue
-        if headings.fullmatch(line.text):
-            position = line.start / total
-            yield Decision(line.start, line.end, f"comment section heading at {position:.0%} of the text")
-            for later in lines[i + 1 :]:
-                yield Decision(later.start, later.end, f"in the comment section that starts at line {line.index + 1}")
-            return
+        position = line.start / total
+        if sure.fullmatch(line.text):
+            why = f"comment section heading at {position:.0%} of the text"
+        elif ambiguous.fullmatch(line.text):
+            sign = _comment_sign(lines[i + 1 : i + 1 + ctx["evidence_lines"]], ctx)
+            if sign is None:
+                yield Decision(line.start, line.end, "a heading like a comment section's, but nothing after it "
+                               "looks like reader comments", "keep")
+                continue
+            why = f"comment section heading at {position:.0%} of the text, followed by {sign!r}"
+        else:
+            continue
+        yield Decision(line.start, line.end, why)
+        for later in lines[i + 1 :]:
+            yield Decision(later.start, later.end, f"in the comment section that starts at line {line.index + 1}")
+        return
+
+
+def _comment_sign(lines: list[Line], ctx: RuleContext) -> str | None:
+    """The first ``comment_markers`` entry found in ``lines``, if any."""
+    markers = ctx.phrases["comment_markers"]
+    for line in lines:
+        if m := markers.search(line.text):
+            return m.group(0).strip()
+    return None

@@ -19,16 +19,17 @@ _LETTER = re.compile(r"[^\W\d_]")
 def buttons(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove share and follow lines: short lines made only of share-button words, counts and symbols.
 
-    A line of at most ``max_words`` words goes when it has letters and
-    nothing but digits and punctuation is left after taking out every
-    ``share`` entry ("Share 12 | Tweet"), or when it
-    invites the reader to follow someone on a social network.
+    A line of at most ``max_words`` words goes when it has letters besides
+    ``share_connectors`` ("on", "and") and nothing but digits and
+    punctuation is left after taking out every ``share`` entry and
+    connector ("Share 12 | Tweet"), or when it invites the reader to follow
+    someone on a social network.
     """
-    share = ctx.phrases["share"]
+    share, connectors = ctx.phrases["share"], ctx.phrases["share_connectors"]
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
-        rest = share.strip_all(text)
-        if _LETTER.search(text) and not _LETTER.search(rest):
+        words = connectors.strip_all(text)
+        if _LETTER.search(words) and not _LETTER.search(share.strip_all(words)):
             yield Decision(line.start, line.end, "only share/follow button words")
         elif _FOLLOW.match(text):
             yield Decision(line.start, line.end, "invites to follow on a social network")
