@@ -1,0 +1,118 @@
+"""Is a text a whole page? Features of the document as a whole, for the body detector's first decision.
+
+Text taken from a whole page (every visible line: menus, link lists,
+footers) looks different from an extracted article as a whole: many short
+unpunctuated lines in runs, page-chrome labels ("Log in", "Privacy
+policy"), repeated lines, little of its text in long paragraphs. Each figure
+below is cheap (one pass over the lines); a linear model learned on the
+development pages (``train/body.py``) weighs them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import Any
+
+from cleaner.document import Document
+from heuristics._body_features import LINK_HINT, is_terminal
+
+PAGE_FEATURES = (
+    "lines_log", "chars_log", "menu_share", "chrome_labels", "short_share", "tiny_share", "unpunctuated_share",
+    "prose_share", "mean_chars_log", "repeated_share", "link_share", "title_first", "title_repeated",
+    "tail_short_share",
+)
+_NON_WORD = re.compile(r"\W+")
+# Starts only where a run of spaces starts, and the separator is short: linear on any input.
+TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022]{1,3}\s+")
+
+
+def title_key(text: str) -> str:
+    """``text`` lower-cased with punctuation and spacing reduced to single spaces."""
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def title_keys(title: str) -> set[str]:
+    """The keys a line repeating the page title may have: the whole title or a part of it of 3+ words.
+
+    Converters print the ``<title>`` first, often "Headline - Site name".
+    """
+    keys = {title_key(title)} | {title_key(part) for part in TITLE_SEPARATOR.split(title) if len(part.split()) >= 3}
+    keys.discard("")
+    return keys
+
+
+def is_menu_like(text: str, max_words: int) -> bool:
+    """A navigation label: a few words, no sentence punctuation, not a table cell."""
+    if len(text) > 30 * max_words or text.startswith("|") or text.endswith("|"):
+        return False
+    return len(text.split()) <= max_words and not is_terminal(text)
+
+
+def menu_lines(texts: list[str], max_words: int, min_run: int) -> int:
+    """How many lines stand in navigation runs: at least ``min_run`` menu-like lines in a row."""
+    total = run = 0
+    for text in [*texts, None]:
+        if text is not None and is_menu_like(text, max_words):
+            run += 1
+            continue
+        if run >= min_run:
+            total += run
+        run = 0
+    return total
+
+
+def chrome_labels(texts: list[str], phrases: Any, max_words: int, limit: int = 10) -> list[str]:
+    """Distinct short lines that are page-chrome labels or page-section headings (at most ``limit``)."""
+    chrome, sections = phrases["page_chrome"], phrases["page_sections"]
+    found: set[str] = set()
+    for text in texts:
+        key = text.lower()
+        if key in found or not is_menu_like(text, max_words):
+            continue
+        if chrome.fullmatch(text) or sections.fullmatch(text):
+            found.add(key)
+            if len(found) >= limit:
+                break
+    return sorted(found)
+
+
+def page_features(doc: Document, phrases: Any, menu_words: int, menu_run: int) -> tuple[list[float], list[str]]:
+    """The figures of :data:`PAGE_FEATURES` for every line of ``doc`` (also those earlier rules removed),
+    and the page-chrome labels found."""
+    texts = [line.text.strip() for line in doc.lines]
+    n = len(texts) or 1
+    words = [len(t.split()) for t in texts]
+    chars = [len(t) for t in texts]
+    total = sum(chars) or 1
+    counts = Counter(t.lower() for t in texts)
+    labels = chrome_labels(texts, phrases, menu_words)
+    figures = [
+        math.log1p(len(texts)),
+        math.log1p(total),
+        menu_lines(texts, menu_words, menu_run) / n,
+        float(len(labels)),
+        sum(w <= 4 for w in words) / n,
+        sum(w <= 2 for w in words) / n,
+        sum(not is_terminal(t) for t in texts) / n,
+        sum(c for c, t in zip(chars, texts, strict=True) if c >= 200 and is_terminal(t)) / total,
+        sum(math.log1p(c) for c in chars) / n,
+        sum(counts[t.lower()] > 1 for t in texts) / n,
+        sum(bool(LINK_HINT.search(t)) for t in texts) / n,
+        *_title_figures(texts),
+        sum(w <= 4 for w in words[-max(n // 5, 1) :]) / max(n // 5, 1),
+    ]
+    return figures, labels
+
+
+def _title_figures(texts: list[str]) -> list[float]:
+    """Whether the first line looks like a page title (short, unpunctuated), and whether a later line repeats it."""
+    if len(texts) < 2:
+        return [0.0, 0.0]
+    first = texts[0]
+    looks = float(len(first.split()) <= 20 and not is_terminal(first))
+    keys = title_keys(first)
+    longest = len(first) + 8
+    repeated = any(len(t) <= longest and len(t.split()) >= 3 and title_key(t) in keys for t in texts[1:])
+    return [looks, float(repeated)]
