@@ -4,7 +4,7 @@ Sections (each a module of ``bench/`` with a ``run_*`` function and its own
 ``__main__``):
 
 * text quality: ``text_bench`` — F1 before/after cleaning, per dataset and input kind, and the
-  removal precision of every rule (``bench/datasets.py``: aeb-dev, and web-dev when present);
+  removal precision of every rule (``bench/devdata.py``: aeb-dev, and web-dev when present);
 * HTML quality and speed: ``html_bench`` (``run_html``) — against trafilatura;
 * speed at corpus scale: ``speed_bench`` (``run_speed``) — docs/s against
   trafilatura, ``-j 2`` against ``-j 1``, peak memory for N and 10N documents;

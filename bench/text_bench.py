@@ -1,6 +1,6 @@
 """Text benchmark: what ``clean_text`` does to every input kind of every dataset, and what each rule costs.
 
-For every dataset (``bench/datasets.py``) and every input kind (the page's
+For every dataset (``bench/devdata.py``) and every input kind (the page's
 full visible text, and what seven extractors returned), it scores the texts
 as they are and after ``cleaner.clean_text`` with the reference scorer
 (``bench/score.py``: shingle F1, macro-averaged over pages), and measures the
@@ -33,13 +33,13 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-import datasets  # noqa: E402
+import devdata  # noqa: E402
 from loss import Tally, by_rule, removal_loss  # noqa: E402
 from score import score  # noqa: E402
 
 import cleaner  # noqa: E402
 
-HELD_OUT = datasets.FOLDS - 1  # the fold no hand-made change looks at
+HELD_OUT = devdata.FOLDS - 1  # the fold no hand-made change looks at
 
 _CLEANER: cleaner.Cleaner | None = None
 
@@ -64,7 +64,7 @@ def clean_all(items: list[tuple[str, str, str]], workers: int) -> list[Any]:
         return list(pool.map(_clean_one, items, chunksize=8))
 
 
-def select(ds: datasets.Dataset, folds: str | None) -> list[str]:
+def select(ds: devdata.Dataset, folds: str | None) -> list[str]:
     """The ids of ``ds`` in the chosen folds (all when ``folds`` is None)."""
     if folds is None:
         return ds.ids
@@ -72,7 +72,7 @@ def select(ds: datasets.Dataset, folds: str | None) -> list[str]:
     return [k for k in ds.ids if (ds.fold(k) == HELD_OUT) == want_held]
 
 
-def run(dsets: Iterable[datasets.Dataset], kinds: Iterable[str], *, folds: str | None = None,
+def run(dsets: Iterable[devdata.Dataset], kinds: Iterable[str], *, folds: str | None = None,
         workers: int | None = None) -> dict[tuple[str, str], dict[str, Any]]:
     """Score every (dataset, kind): before/after scores, cleaned texts, rule tallies, lost removals."""
     workers = workers or os.cpu_count() or 1
@@ -204,12 +204,12 @@ def _args(argv: list[str], flag: str) -> list[str]:
 def main(argv: list[str]) -> int:
     """Print the score table and the rule table."""
     names = _args(argv, "--dataset")
-    kinds = _args(argv, "--kind") or list(datasets.KINDS)
+    kinds = _args(argv, "--kind") or list(devdata.KINDS)
     folds = (_args(argv, "--folds") or [None])[0]
-    dsets = datasets.load(names or None)
-    print(datasets.availability_note())
+    dsets = devdata.load(names or None)
+    print(devdata.availability_note())
     if folds:
-        print(f"folds: {folds} (fold {HELD_OUT} of {datasets.FOLDS}, split by site, is held out)")
+        print(f"folds: {folds} (fold {HELD_OUT} of {devdata.FOLDS}, split by site, is held out)")
     res = run(dsets, kinds, folds=folds)
     shown = [d.name for d in dsets]
     print_scores(res, shown, kinds)

@@ -58,7 +58,8 @@ def _list_rules(config: Config) -> None:
     rows = [(main_content.STEP, bool(html.get("main_content", True)), "step", main_content.DESCRIPTION,
              {k: html[k] for k in keys if k in html})]
     rules = all_rules(config.settings.rule_packages)
-    rows += [(r.name, config.rule_enabled(r), r.kind, r.description, config.rule_params(r)) for r in rules]
+    rows += [(r.name, config.rule_enabled(r), r.kind, r.description + (f" Off by default: {r.why_off}" if r.why_off
+              else ""), config.rule_params(r)) for r in rules]
     name_width = max(len(row[0]) for row in rows)
     kind_width = max(len(row[2]) for row in rows)
     indent = name_width + kind_width + 8  # name, state (3), kind and the spaces between

@@ -63,6 +63,13 @@ class LinearModel:
         """The model in a JSON weights file (read once per path)."""
         return _load(str(path))
 
+    def expect(self, features: Sequence[str]) -> LinearModel:
+        """``self``, after checking it was trained on ``features`` (a model of other features is an error)."""
+        if tuple(features) != self.features:
+            raise ModelError(f"model {self.name!r} was trained on other features than this version computes "
+                             f"({len(self.features)} vs {len(features)}): retrain it (see train/)")
+        return self
+
     def logit(self, x: Sequence[float]) -> float:
         """The model's raw score of one item (its features in ``self.features`` order)."""
         return self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))

@@ -86,6 +86,7 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
     local: bool = False  # judges each line from that line's text alone (see rule())
     docs: dict[str, str] = field(default_factory=dict)  # what each parameter means, when the rule says
+    why_off: str = ""  # for a rule off by default: why (what it costs on the development pages)
 
     @property
     def package(self) -> str:
@@ -142,13 +143,14 @@ def rule(
     kind: Literal["text", "html", "corpus"] = "text",
     order: int = 500,
     enabled: bool = True,
+    why_off: str = "",
     local: bool = False,
     **params: Any,
 ) -> Callable[[Any], Any]:
     """Register a heuristic under ``name``.
 
     ``order`` sets when it runs (lower first); ``enabled`` is the default
-    switch; ``local`` declares that the rule judges each line from that
+    switch (a rule off by default says why in ``why_off``); ``local`` declares that the rule judges each line from that
     line's text alone (not its neighbours, position or repeats), which lets
     the engine skip it when it re-runs the rules on text whose lines it has
     already judged; keyword ``params`` are its tunable parameters, each a
@@ -162,9 +164,11 @@ def rule(
             raise ValueError(f"rule {name!r} is registered twice")
         if not (func.__doc__ or "").strip():
             raise ValueError(f"rule {name!r} needs a docstring (its description)")
+        if not enabled and not why_off:
+            raise ValueError(f"rule {name!r} is off by default: say why (why_off)")
         defaults = {k: v.default if isinstance(v, Param) else v for k, v in params.items()}
         docs = {k: v.doc for k, v in params.items() if isinstance(v, Param) and v.doc}
-        _REGISTRY[name] = Rule(name, func, kind, order, enabled, defaults, local, docs)
+        _REGISTRY[name] = Rule(name, func, kind, order, enabled, defaults, local, docs, why_off)
         return func
 
     return register

@@ -78,7 +78,11 @@ def chrome_labels(texts: list[str], phrases: Any, max_words: int, limit: int = 1
     return sorted(found)
 
 
-def page_features(doc: Document, phrases: Any, menu_words: int, menu_run: int) -> tuple[list[float], list[str]]:
+MENU_WORDS = 4  # a navigation label has at most this many words (and no sentence punctuation)...
+MENU_RUN = 3  # ... and stands in a run of at least this many such lines
+
+
+def page_features(doc: Document, phrases: Any) -> tuple[list[float], list[str]]:
     """The figures of :data:`PAGE_FEATURES` for every line of ``doc`` (also those earlier rules removed),
     and the page-chrome labels found."""
     texts = [line.text.strip() for line in doc.lines]
@@ -87,11 +91,11 @@ def page_features(doc: Document, phrases: Any, menu_words: int, menu_run: int) -
     chars = [len(t) for t in texts]
     total = sum(chars) or 1
     counts = Counter(t.lower() for t in texts)
-    labels = chrome_labels(texts, phrases, menu_words)
+    labels = chrome_labels(texts, phrases, MENU_WORDS)
     figures = [
         math.log1p(len(texts)),
         math.log1p(total),
-        menu_lines(texts, menu_words, menu_run) / n,
+        menu_lines(texts, MENU_WORDS, MENU_RUN) / n,
         float(len(labels)),
         sum(w <= 4 for w in words) / n,
         sum(w <= 2 for w in words) / n,

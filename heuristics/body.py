@@ -37,21 +37,24 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cleaner.document import Document
+from cleaner.model import LinearModel
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._body_features import (
     Block,
     block_features,
     choose_stoplist,
-    is_terminal,
     sentence_ends,
     stopword_share,
     title_case_share,
 )
+from heuristics._page import PAGE_FEATURES, page_features
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
+MODELS = Path(__file__).resolve().parent / "data" / "models"
 REMOVED = "removed"  # a line an earlier rule removed: boilerplate context, a cheaper gap
 ITEM = "item"  # a lead-in ("Tour dates:") or an item of the list after it: unsure, follows its neighbours
 
@@ -327,45 +330,24 @@ def heading_before(blocks: list[Block], first: int, p: dict[str, Any]) -> int | 
 # -- the rule ------------------------------------------------------------------
 
 
-def is_menu_like(text: str, max_words: int) -> bool:
-    """A navigation label: a few words, no sentence punctuation, not a table cell."""
-    if len(text) > 30 * max_words or text.startswith("|") or text.endswith("|"):
-        return False
-    return len(text.split()) <= max_words and not is_terminal(text)
+def page_model(path: str) -> LinearModel:
+    """The whole-page model: the file ``path`` names, or the shipped one."""
+    return LinearModel.load(path or MODELS / "body_page.json").expect(PAGE_FEATURES)
 
 
-def page_evidence(doc: Document, ctx: RuleContext) -> tuple[bool, str]:
-    """Whether ``doc`` still holds a whole page rather than an extracted article, with the figures.
+def page_decision(doc: Document, ctx: RuleContext) -> tuple[bool, str]:
+    """Whether ``doc`` still holds a whole page rather than an extracted article, and why.
 
-    Evidence is counted on every line (also those earlier rules removed):
-    navigation runs (at least ``menu_run`` consecutive lines of at most
-    ``menu_words`` words without sentence punctuation), or else short
-    lines that are page-chrome labels ("Log in", "Privacy policy",
-    "©2019 ..."; the ``page_chrome`` and ``page_sections`` phrase lists).
-    Extracted article text has neither.
+    A linear model over figures of all the lines (also those earlier rules
+    removed; see :mod:`heuristics._page`), trained on the development pages
+    so that it takes almost no extracted article for a page
+    (``train/body.py``).
     """
-    p = ctx.params
-    menu_like = [is_menu_like(line.text, p["menu_words"]) for line in doc.lines]
-    menu = run = 0
-    for flag in [*menu_like, False]:
-        if flag:
-            run += 1
-            continue
-        if run >= p["menu_run"]:
-            menu += run
-        run = 0
-    share = menu / max(len(doc.lines), 1)
-    figures = f"{menu} lines in navigation runs ({share:.2f})"
-    if menu >= p["min_menu_lines"] and share >= p["min_menu_share"]:
-        return True, figures
-    chrome, sections = ctx.phrases["page_chrome"], ctx.phrases["page_sections"]
-    labels: set[str] = set()
-    for line, flag in zip(doc.lines, menu_like, strict=True):
-        if flag and line.text.lower() not in labels and (chrome.fullmatch(line.text) or sections.fullmatch(line.text)):
-            labels.add(line.text.lower())
-            if len(labels) >= p["min_chrome_labels"]:
-                break
-    return len(labels) >= p["min_chrome_labels"], f"{figures}, page-chrome labels {sorted(labels)}"
+    model = page_model(ctx["page_model"])
+    figures, labels = page_features(doc, ctx.phrases)
+    score = model.probability(figures)
+    why = f"whole page {score:.2f} >= {model.threshold:.2f} ({model.explain(figures)}; labels {labels[:4]})"
+    return score >= model.threshold, why
 
 
 def lines_with_state(doc: Document) -> list[tuple[int, int, str, bool]]:
@@ -479,25 +461,21 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block
         12, "the first region starting at most this many blocks after a line repeating the page title..."
     ),
     title_boost=Param(3.0, "... weighs this much more (the first line is the <title>, the headline precedes the body)"),
-    min_chrome_labels=Param(2, 'a full page has at least this many page-chrome labels ("Log in", "Privacy policy")...'),
-    menu_words=Param(4, "... or navigation runs: lines of at most this many words without punctuation,"),
-    menu_run=Param(3, "... at least this many in a row,"),
-    min_menu_lines=Param(20, "... at least this many lines in such runs,"),
-    min_menu_share=Param(0.2, "... making at least this share of the lines"),
+    page_model=Param("", "weights of the whole-page decision (a JSON file; empty: the shipped model)"),
 )
 def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove what is not the article body from text that still holds a whole page (menus, lists, footers).
 
     Blocks are classified from their own figures, then from their
     neighbours; the densest run of good blocks is the body. Only runs when
-    the text looks like a full page (page-chrome labels or navigation runs,
-    see :func:`page_evidence`); already extracted text, and HTML pages whose
+    the text looks like a whole page (a learned decision, see
+    :func:`page_decision`); already extracted text, and HTML pages whose
     main content was chosen by ``html.main_content``, are left alone.
     """
     p = ctx.params
     if doc.meta.get("main_content_extracted"):  # HTML input: trafilatura already chose the body
         return
-    full, figures = page_evidence(doc, ctx)
+    full, figures = page_decision(doc, ctx)
     if not full:
         return
     blocks = analyse(doc, p, ctx.phrases)

@@ -200,7 +200,10 @@ def page_chrome(tree: Any, ctx: HtmlContext) -> Iterator[Flagged]:
     yield from marked(ctx, "chrome")
 
 
-@rule("dom.headline", kind="html", order=16, enabled=False, max_words=40)
+@rule(
+    "dom.headline", kind="html", order=16, enabled=False, max_words=40,
+    why_off="the policy keeps the headline once in the body; turn it on for outputs that carry it as the title.",
+)
 def headline(tree: Any, ctx: HtmlContext) -> Iterator[Flagged]:
     """Remove the page's ``<h1>`` headline from the body, for outputs that carry it as the ``title`` metadata.
 

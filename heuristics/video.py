@@ -12,20 +12,19 @@ from heuristics._lines import is_title_like
 # A token ending in a media extension. It starts only where a token starts (the lookbehind), so a
 # long token is scanned once, not once per character (linear time).
 MEDIA_FILE = re.compile(r"(?<!\S)\S+\.(?:jpe?g|png|gif|webp|avif|mp4|m4v|mov|webm|m3u8|mp3)\b", re.IGNORECASE)
-# "03:01", "1:02:33", "03:01 - Source: CNN", "Source: CNN" (a short source line).
+# "03:01", "1:02:33", "03:01 - Source: CNN". A "Source:" line without a duration is a citation, not a video.
 DURATION = re.compile(r"(?:(?:\d{1,2}:)?\d{1,2}:\d{2}\b)(?:\s*[-\u2013\u2014|]\s*\w+\s*:\s*[\w .&'-]{1,40})?")
-SOURCE_ONLY = re.compile(r"(?:video\s+)?(?:source|quelle|fuente)\s*:\s*[\w .&'-]{1,40}", re.IGNORECASE)
 
 
 @rule(
     "video.block",
     order=130,
     max_title_lines=Param(2, "title and slug lines before a duration line"),
-    max_duration_words=Param(12, 'a duration or "Source:" line is at most this long'),
+    max_duration_words=Param(12, "a duration line is at most this long"),
     max_title_words=15,
 )
 def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove video blocks: a duration or "Source:" line, the short title lines before it, and media file names.
+    """Remove video blocks: a duration line, the short title lines before it, and media file names.
 
     A line that is only a duration ("03:01 - Source: CNN") anchors a block
     that reaches back over at most ``max_title_lines`` short lines without
@@ -39,9 +38,9 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         if doc.word_count(line) > longest:
             continue
         text = line.text
-        if doc.is_short(line, ctx["max_duration_words"]) and (DURATION.fullmatch(text) or SOURCE_ONLY.fullmatch(text)):
+        if doc.is_short(line, ctx["max_duration_words"]) and DURATION.fullmatch(text):
             taken.add(i)
-            yield Decision(line.start, line.end, "video duration/source line")
+            yield Decision(line.start, line.end, "video duration line")
             j = i - 1
             while j >= 0 and i - j <= ctx["max_title_lines"] and j not in taken:
                 prev = lines[j].text

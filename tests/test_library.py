@@ -159,15 +159,8 @@ def test_batch_cleaner_reads_html_and_pickles_as_its_settings() -> None:
     assert copy._cleaner is None and copy(batch) == out  # rebuilt in the process that unpickles it
 
 
-def test_batch_cleaner_with_datasets_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # bench/datasets.py (the benchmark's data sets) shadows Hugging Face's package once a bench test has put
-    # bench/ on sys.path: look past it.
-    monkeypatch.setattr(sys, "path", [p for p in sys.path if Path(p).name != "bench"])
-    shadow = sys.modules.get("datasets")
-    if shadow is not None and Path(getattr(shadow, "__file__", "") or "").parent.name == "bench":
-        monkeypatch.delitem(sys.modules, "datasets")
+def test_batch_cleaner_with_datasets_map(tmp_path: Path) -> None:
     datasets = pytest.importorskip("datasets")
-    monkeypatch.setitem(sys.modules, "datasets", datasets)  # and give the name back afterwards
     batch = _batch()
     ds = datasets.Dataset.from_dict({k: v[:3] for k, v in batch.items()})
     done = ds.map(cleaner.BatchCleaner(add_stats=True), batched=True, batch_size=2)

@@ -27,7 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
-import datasets  # noqa: E402
+import devdata  # noqa: E402
 
 import cleaner  # noqa: E402
 from heuristics._page import PAGE_FEATURES, page_features  # noqa: E402
@@ -60,21 +60,16 @@ def _page_example(item: tuple[str, str, str, int, str]) -> PageExample:
     dataset, kind, doc_id, fold, text = item
     doc = _CLEANER.make_document(text, doc_id=doc_id)
     _CLEANER.run_rules(doc)
-    params = _CLEANER.config.rule_params(_body_rule())
-    figures, _ = page_features(doc, _CLEANER.phrases_for(), params["menu_words"], params["menu_run"])
+    figures, _ = page_features(doc, _CLEANER.phrases_for())
     return PageExample(dataset, kind, doc_id, fold, figures)
 
 
-def _body_rule() -> cleaner.rules.Rule:
-    return next(r for r in cleaner.rules.all_rules() if r.name == "body.detector")
-
-
-def page_examples(dsets: list[datasets.Dataset], workers: int = 2) -> list[PageExample]:
+def page_examples(dsets: list[devdata.Dataset], workers: int = 2) -> list[PageExample]:
     """Every text of every input kind of ``dsets``."""
     items = [
         (ds.name, kind, k, ds.fold(k), text)
         for ds in dsets
-        for kind in datasets.KINDS
+        for kind in devdata.KINDS
         for k, text in ds.inputs(kind).items()
     ]
     with ProcessPoolExecutor(workers) as pool:
@@ -86,14 +81,14 @@ def train_page(examples: list[PageExample]) -> tuple[object, float, dict]:
     X = np.array([e.features for e in examples])
     y = np.array([e.kind == "fulltext" for e in examples], dtype=float)
     folds = [e.fold for e in examples]
-    oof = out_of_fold(folds, datasets.FOLDS, lambda rows: fit_logistic(X[rows], y[rows], PAGE_FEATURES, l2=L2),
+    oof = out_of_fold(folds, devdata.FOLDS, lambda rows: fit_logistic(X[rows], y[rows], PAGE_FEATURES, l2=L2),
                       lambda fit, rows: fit.probability(X[rows]))
     extracted = np.sort(oof[y == 0])[::-1]
     allowed = int(MAX_EXTRACTED_SHARE * len(extracted))
     threshold = float(max(0.5, extracted[allowed] + 1e-6)) if len(extracted) > allowed else 0.5
     report: dict[str, dict[str, float]] = {}
     for name in sorted({e.dataset for e in examples}):
-        for kind in datasets.KINDS:
+        for kind in devdata.KINDS:
             rows = [i for i, e in enumerate(examples) if e.dataset == name and e.kind == kind]
             if rows:
                 report.setdefault(name, {})[kind] = round(float(np.mean(oof[rows] >= threshold)), 4)
@@ -104,8 +99,8 @@ def train_page(examples: list[PageExample]) -> tuple[object, float, dict]:
 def main(argv: list[str]) -> int:
     """Build the examples, report cross-validated figures, write the weights files."""
     out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else MODELS
-    dsets = datasets.load()
-    print(datasets.availability_note())
+    dsets = devdata.load()
+    print(devdata.availability_note())
     examples = page_examples(dsets)
     fit, threshold, report = train_page(examples)
     print(f"page model: threshold {threshold:.3f}; share of texts taken for whole pages (cross-validated):")
