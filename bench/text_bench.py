@@ -16,6 +16,9 @@ share that is not article text (``bench/loss.py``). Usage::
   article text (to find the families a rule gets wrong);
 * ``--removals RULE``: every removal of RULE, with the share of it that was
   article text;
+* ``--shipped``: the learned models as shipped (fitted on all the data)
+  instead of cross-validated ones (by default, every page is judged by
+  models fitted on the folds its site is not in: ``train/body.py``);
 * ``--folds``: only the pages of the tuning folds (0-3) or of the held-out
   fold (4). Rules and phrases are changed by looking at the tuning folds
   only; the held-out fold tells whether a change generalises.
@@ -23,8 +26,10 @@ share that is not article text (``bench/loss.py``). Usage::
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -41,22 +46,27 @@ import cleaner  # noqa: E402
 
 HELD_OUT = devdata.FOLDS - 1  # the fold no hand-made change looks at
 
-_CLEANER: cleaner.Cleaner | None = None
+_CLEANERS: dict[str, cleaner.Cleaner] = {}
 
 
-def _clean_one(item: tuple[str, str, str]) -> tuple[str, str, dict[str, Tally], list[tuple[str, str, str, float]]]:
-    """Clean one text; return its id, clean text, per-rule tallies and every removal with its share of article text."""
-    global _CLEANER
-    if _CLEANER is None:
-        _CLEANER = cleaner.Cleaner(cleaner.Config.load())
-    doc_id, text, gold = item
-    res = _CLEANER.clean_text(text, doc_id=doc_id)
+def _cleaner(overrides: str) -> cleaner.Cleaner:
+    """A cleaner with the configuration overrides ``overrides`` (JSON), one per process and overrides."""
+    if overrides not in _CLEANERS:
+        _CLEANERS[overrides] = cleaner.Cleaner(cleaner.Config.load(overrides=json.loads(overrides)))
+    return _CLEANERS[overrides]
+
+
+def _clean_one(item: tuple[str, str, str, str]) -> tuple[str, str, dict[str, Tally], list[tuple[str, str, str, float]]]:
+    """Clean one text (with the overrides of its fold); return its id, clean text, per-rule tallies and every
+    removal with its share of article text."""
+    doc_id, text, gold, overrides = item
+    res = _cleaner(overrides).clean_text(text, doc_id=doc_id)
     losses = removal_loss(res.normalized, res.removals, res.text, gold)
     lost = [(r.rule, r.text, r.reason, n / chars if chars else 0.0) for r, chars, n in losses]
     return doc_id, res.text, by_rule(losses), lost
 
 
-def clean_all(items: list[tuple[str, str, str]], workers: int) -> list[Any]:
+def clean_all(items: list[tuple[str, str, str, str]], workers: int) -> list[Any]:
     """:func:`_clean_one` on every item, in ``workers`` processes (1: in this one)."""
     if workers <= 1:
         return [_clean_one(it) for it in items]
@@ -72,10 +82,17 @@ def select(ds: devdata.Dataset, folds: str | None) -> list[str]:
     return [k for k in ds.ids if (ds.fold(k) == HELD_OUT) == want_held]
 
 
-def run(dsets: Iterable[devdata.Dataset], kinds: Iterable[str], *, folds: str | None = None,
-        workers: int | None = None) -> dict[tuple[str, str], dict[str, Any]]:
-    """Score every (dataset, kind): before/after scores, cleaned texts, rule tallies, lost removals."""
+def run(
+    dsets: Iterable[devdata.Dataset], kinds: Iterable[str], *, folds: str | None = None,
+    workers: int | None = None, fold_config: dict[int, dict] | None = None,
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Score every (dataset, kind): before/after scores, cleaned texts, rule tallies, lost removals.
+
+    ``fold_config``: configuration overrides by fold (the learned models fitted without that fold), so that
+    every page is cleaned by models that never saw its site; the shipped configuration when None.
+    """
     workers = workers or os.cpu_count() or 1
+    overrides = {k: json.dumps(v, sort_keys=True) for k, v in (fold_config or {}).items()}
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for ds in dsets:
         ids = select(ds, folds)
@@ -85,7 +102,7 @@ def run(dsets: Iterable[devdata.Dataset], kinds: Iterable[str], *, folds: str | 
             if not texts:
                 continue
             texts = {k: texts[k] for k in ids}
-            results = clean_all([(k, texts[k], gold[k]) for k in ids], workers)
+            results = clean_all([(k, texts[k], gold[k], overrides.get(ds.fold(k), "{}")) for k in ids], workers)
             cleaned = {k: text for k, text, _, _ in results}
             rules: dict[str, Tally] = {}
             for _, _, tallies, _ in results:
@@ -197,6 +214,20 @@ def doc_f1(tp: float, fp: float, fn: float) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
+def fold_models(out: Path) -> dict[int, dict]:
+    """Fit the learned models once per fold on the other folds (every dataset present), write them under
+    ``out``, and return each fold's configuration overrides (see ``train/body.py``)."""
+    from train import body
+
+    exs = body.examples(devdata.load())
+    config: dict[int, dict] = {}
+    for k in range(devdata.FOLDS):
+        models = body.fit_models([e for e in exs if e.fold != k])
+        models.write(out / f"fold{k}", {"fold": k})
+        config[k] = models.config(out / f"fold{k}")
+    return config
+
+
 def _args(argv: list[str], flag: str) -> list[str]:
     return [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == flag]
 
@@ -210,7 +241,15 @@ def main(argv: list[str]) -> int:
     print(devdata.availability_note())
     if folds:
         print(f"folds: {folds} (fold {HELD_OUT} of {devdata.FOLDS}, split by site, is held out)")
-    res = run(dsets, kinds, folds=folds)
+    with tempfile.TemporaryDirectory() as tmp:
+        if "--shipped" in argv:
+            print("learned models: as shipped (fitted on all the development data: NOT cross-validated)")
+            fold_config = None
+        else:
+            print(f"learned models: cross-validated (each page judged by models fitted without its fold: "
+                  f"{devdata.FOLDS} folds split by site)")
+            fold_config = fold_models(Path(tmp))
+        res = run(dsets, kinds, folds=folds, fold_config=fold_config)
     shown = [d.name for d in dsets]
     print_scores(res, shown, kinds)
     print_rules(res, kinds)

@@ -6,12 +6,18 @@ the article?). They are made by a logistic regression over named features
 instead, fitted on the labelled development pages by a training script in
 ``train/``, and shipped as a JSON file beside the rules that use it::
 
-    {"name": "body.block", "features": ["chars_log", ...],
+    {"name": "body.page", "features": ["lines_log", ...],
+     "hinges": [[0, 2.5], ...],
      "mean": [...], "scale": [...], "coef": [...], "intercept": -1.2,
      "threshold": 0.5, "trained": {...what on, cross-validated figures...}}
 
+``hinges`` (optional) lets a linear model bend: each ``[i, knot]`` adds the
+term ``max(0, x[i] - knot)`` after the features, so that, say, the first
+hundred characters of a line weigh more than the next thousand. ``mean``,
+``scale`` and ``coef`` cover the features and then the hinge terms.
+
 Inference is a dot product: no dependency, a few microseconds per item. The
-model also says *why*: :meth:`LinearModel.explain` names the features that
+model also says *why*: :meth:`LinearModel.explain` names the terms that
 pushed the score most, for the audit log.
 """
 
@@ -32,31 +38,40 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class LinearModel:
-    """A logistic regression over standardised features: ``p = sigmoid(coef . (x - mean) / scale + intercept)``."""
+    """A logistic regression over standardised terms: ``p = sigmoid(coef . (t - mean) / scale + intercept)``.
+
+    The terms ``t`` of an item are its features, then its hinge terms.
+    """
 
     name: str
     features: tuple[str, ...]
+    hinges: tuple[tuple[int, float], ...]
     weights: tuple[float, ...]  # coef / scale, folded once
     bias: float  # intercept - sum(coef * mean / scale)
-    mean: tuple[float, ...]  # the training items' average: what an explanation compares an item with
+    mean: tuple[float, ...]  # the training items' average terms: what an explanation compares an item with
     threshold: float = 0.5
     trained: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LinearModel:
         """A model from its JSON form (see the module docstring)."""
+        name = str(data.get("name", "?"))
         try:
-            features = tuple(data["features"])
+            features = tuple(str(f) for f in data["features"])
+            hinges = tuple((int(i), float(k)) for i, k in data.get("hinges", []))
             coef, mean, scale = (list(map(float, data[k])) for k in ("coef", "mean", "scale"))
             intercept = float(data["intercept"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"model {data.get('name', '?')!r}: missing or bad field ({exc})") from exc
-        if not len(features) == len(coef) == len(mean) == len(scale):
-            raise ModelError(f"model {data.get('name', '?')!r}: features, coef, mean and scale differ in length")
+            raise ModelError(f"model {name!r}: missing or bad field ({exc})") from exc
+        terms = len(features) + len(hinges)
+        if not terms == len(coef) == len(mean) == len(scale):
+            raise ModelError(f"model {name!r}: {terms} terms, but {len(coef)} coef, {len(mean)} mean, {len(scale)} scale")
+        if any(not 0 <= i < len(features) for i, _ in hinges):
+            raise ModelError(f"model {name!r}: a hinge names a feature that does not exist")
         weights = tuple(c / (s or 1.0) for c, s in zip(coef, scale, strict=True))
         bias = intercept - sum(w * m for w, m in zip(weights, mean, strict=True))
-        return cls(str(data.get("name", "")), features, weights, bias, tuple(mean),
-                   float(data.get("threshold", 0.5)), dict(data.get("trained", {})))
+        return cls(name, features, hinges, weights, bias, tuple(mean), float(data.get("threshold", 0.5)),
+                   dict(data.get("trained", {})))
 
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:
@@ -70,9 +85,19 @@ class LinearModel:
                              f"({len(self.features)} vs {len(features)}): retrain it (see train/)")
         return self
 
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The names of the terms: the features, then ``feature>knot`` for each hinge."""
+        return self.features + tuple(f"{self.features[i]}>{k:.3g}" for i, k in self.hinges)
+
+    def expand(self, x: Sequence[float]) -> list[float]:
+        """The terms of an item from its features."""
+        return [*x, *(max(0.0, x[i] - k) for i, k in self.hinges)]
+
     def logit(self, x: Sequence[float]) -> float:
         """The model's raw score of one item (its features in ``self.features`` order)."""
-        return self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
+        t = self.expand(x) if self.hinges else x
+        return self.bias + sum(w * v for w, v in zip(self.weights, t, strict=True))
 
     def probability(self, x: Sequence[float]) -> float:
         """The probability of the positive class."""
@@ -80,13 +105,14 @@ class LinearModel:
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def contributions(self, x: Sequence[float]) -> list[tuple[str, float]]:
-        """Each feature's push on the raw score, against the average training item (largest first)."""
-        pushes = [(n, w * (v - m)) for n, w, v, m in zip(self.features, self.weights, x, self.mean, strict=True)]
+        """Each term's push on the raw score, against the average training item (largest first)."""
+        t = self.expand(x)
+        pushes = [(n, w * (v - m)) for n, w, v, m in zip(self.terms, self.weights, t, self.mean, strict=True)]
         return sorted(pushes, key=lambda p: -abs(p[1]))
 
     def explain(self, x: Sequence[float], top: int = 3) -> str:
-        """The features that pushed most, with their values: ``"link_like=0.80 (-1.9), words_log=1.10 (-0.7)"``."""
-        values = dict(zip(self.features, x, strict=True))
+        """The terms that pushed most, with their values: ``"link_like=0.80 (-1.9), words_log=1.10 (-0.7)"``."""
+        values = dict(zip(self.terms, self.expand(x), strict=True))
         return ", ".join(f"{n}={values[n]:.2f} ({c:+.1f})" for n, c in self.contributions(x)[:top])
 
 

@@ -51,6 +51,7 @@ from heuristics._body_features import (
     stopword_share,
     title_case_share,
 )
+from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features, line_features
 from heuristics._page import PAGE_FEATURES, page_features
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
@@ -318,24 +319,15 @@ def title_runs(runs: list[Region], heads: list[int], distance: int) -> set[int]:
     return out
 
 
-def heading_before(blocks: list[Block], first: int, p: dict[str, Any]) -> int | None:
-    """The index of the headline (a short title-like block) just before the body, if any."""
-    for j in range(first - 1, max(first - 1 - p["heading_lookback"], -1), -1):
-        b = blocks[j]
-        if 2 <= b.n_words <= p["max_heading_words"] and not b.terminal and b.link_like == 0:
-            return j
-    return None
-
-
 # -- the rule ------------------------------------------------------------------
 
 
-def page_model(path: str) -> LinearModel:
-    """The whole-page model: the file ``path`` names, or the shipped one."""
-    return LinearModel.load(path or MODELS / "body_page.json").expect(PAGE_FEATURES)
+def _model(path: str, shipped: str, features: tuple[str, ...]) -> LinearModel:
+    """A model of this rule: the file ``path`` names, or the shipped one; checked against the features computed."""
+    return LinearModel.load(path or MODELS / shipped).expect(features)
 
 
-def page_decision(doc: Document, ctx: RuleContext) -> tuple[bool, str]:
+def page_decision(doc: Document, ctx: RuleContext) -> tuple[bool, float, str]:
     """Whether ``doc`` still holds a whole page rather than an extracted article, and why.
 
     A linear model over figures of all the lines (also those earlier rules
@@ -343,11 +335,10 @@ def page_decision(doc: Document, ctx: RuleContext) -> tuple[bool, str]:
     so that it takes almost no extracted article for a page
     (``train/body.py``).
     """
-    model = page_model(ctx["page_model"])
-    figures, labels = page_features(doc, ctx.phrases)
+    model = _model(ctx["page_model"], "body_page.json", PAGE_FEATURES)
+    figures, _ = page_features(doc, ctx.phrases)
     score = model.probability(figures)
-    why = f"whole page {score:.2f} >= {model.threshold:.2f} ({model.explain(figures)}; labels {labels[:4]})"
-    return score >= model.threshold, why
+    return score >= model.threshold, score, f"page {score:.2f} ({model.explain(figures, 2)})"
 
 
 def lines_with_state(doc: Document) -> list[tuple[int, int, str, bool]]:
@@ -398,8 +389,8 @@ def section_label(text: str, phrases: Any) -> int:
     return 1 if phrases["related"].match(text) else 0
 
 
-def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block]:
-    """Features, initial classes and smoothed classes of every line of ``doc``.
+def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> tuple[list[Block], frozenset[str]]:
+    """Features, initial classes and smoothed classes of every line of ``doc``, and the page's stop words.
 
     Lines earlier rules removed count as boilerplate context. ``phrases``
     (the run's phrase book) marks page-section boundaries: short lines that
@@ -424,7 +415,19 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block
     mark_lists(blocks, p)
     promote_runs(blocks, p)
     smooth(blocks)
-    return blocks
+    return blocks, stop
+
+
+def hand_region(blocks: list[Block], p: dict[str, Any]) -> tuple[int, int] | None:
+    """The body the hand-written steps choose: the heaviest run of good blocks (the one after a line
+    repeating the page title weighs more), grown over moderate gaps; None when there is no good block."""
+    runs = regions(blocks, p)
+    if not runs:
+        return None
+    titled = title_runs(runs, headlines(blocks), p["title_distance"])
+    weights = [r.weight * (p["title_boost"] if k in titled else 1.0) for k, r in enumerate(runs)]
+    body = grow(runs, max(range(len(runs)), key=weights.__getitem__), p)
+    return body.first, body.last
 
 
 @rule(
@@ -455,55 +458,43 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block
     max_label_words=Param(16, 'a line this short may be a section label ("Comments", "34 responses to ...")'),
     min_lead_words=Param(3, 'a line ending with a colon and this many words may introduce a list ("Tour dates:")...'),
     min_list_items=Param(2, "... of at least this many lines of one shape"),
-    heading_lookback=Param(4, "blocks before the body searched for the headline"),
-    max_heading_words=Param(20, "a headline is at most this long"),
     title_distance=Param(
         12, "the first region starting at most this many blocks after a line repeating the page title..."
     ),
     title_boost=Param(3.0, "... weighs this much more (the first line is the <title>, the headline precedes the body)"),
     page_model=Param("", "weights of the whole-page decision (a JSON file; empty: the shipped model)"),
+    line_model=Param("", "weights of the first line model (empty: the shipped model)"),
+    context_model=Param("", "weights of the second line model, with the scores around each line (empty: shipped)"),
 )
 def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove what is not the article body from text that still holds a whole page (menus, lists, footers).
 
-    Blocks are classified from their own figures, then from their
-    neighbours; the densest run of good blocks is the body. Only runs when
-    the text looks like a whole page (a learned decision, see
-    :func:`page_decision`); already extracted text, and HTML pages whose
-    main content was chosen by ``html.main_content``, are left alone.
+    Only runs when the text looks like a whole page (a learned decision,
+    see :func:`page_decision`); already extracted text, and HTML pages whose
+    main content was chosen by ``html.main_content``, are left alone. Each
+    line is then classified by its own figures and its neighbours' (the
+    hand-written steps above), and two learned linear models (see
+    :mod:`heuristics._body_lines`) turn those figures, and the scores of the
+    lines around it, into a body score: a line scoring below the model's
+    threshold goes, and the audit reason names the figures that decided.
     """
     p = ctx.params
-    if doc.meta.get("main_content_extracted"):  # HTML input: trafilatura already chose the body
+    if doc.meta.get("main_content_extracted"):  # HTML input: the main-content step already chose the body
         return
-    full, figures = page_decision(doc, ctx)
+    full, page_score, page_why = page_decision(doc, ctx)
     if not full:
         return
-    blocks = analyse(doc, p, ctx.phrases)
-    runs = regions(blocks, p)
-    if not runs:
-        return
-    heads = headlines(blocks)
-    titled_runs = title_runs(runs, heads, p["title_distance"])
-    weights = [r.weight * (p["title_boost"] if k in titled_runs else 1.0) for k, r in enumerate(runs)]
-    body = grow(runs, max(range(len(runs)), key=weights.__getitem__), p)
-    titled = [h for h in heads if body.first - p["title_distance"] <= h < body.first]
-    head = titled[-1] if titled else heading_before(blocks, body.first, p)
-    for b in blocks:
-        if not b.live:
-            continue
-        if body.first <= b.index <= body.last:
-            if b.final == GOOD:
-                continue
-            yield Decision(b.start, b.end, f"boilerplate block inside the body: {b.why}")
-        elif head is not None and head <= b.index < body.first and (b.index == head or b.cls in (GOOD, NEARGOOD)):
-            yield Decision(b.start, b.end, f"headline or dek before the body ({b.n_words} words)", "keep")
-        elif b.final == GOOD:
-            where = "before" if b.index < body.first else "after"
-            yield Decision(
-                b.start,
-                b.end,
-                f"good-looking block {where} the body region ({b.chars} chars; body {body.weight} chars, "
-                f"blocks {body.first}-{body.last}); page: {figures}",
-            )
-        else:
-            yield Decision(b.start, b.end, f"outside the body: {b.why}")
+    blocks, stop = analyse(doc, p, ctx.phrases)
+    rows = line_features(blocks, hand_region(blocks, p), stop, page_score)
+    lines_model = _model(p["line_model"], "body_lines.json", LINE_FEATURES)
+    context_model = _model(p["context_model"], "body_context.json", LINE_FEATURES + CONTEXT_FEATURES)
+    live = [b for b in blocks if b.live]
+    first = [lines_model.probability(row) for row in rows]
+    context = context_features(first, [b.chars for b in live])
+    threshold = context_model.threshold
+    for b, row, around in zip(live, rows, context, strict=True):
+        features = row + around
+        score = context_model.probability(features)
+        if score < threshold:
+            yield Decision(b.start, b.end, f"body score {score:.2f} < {threshold:.2f}: "
+                           f"{context_model.explain(features)}; {page_why}")

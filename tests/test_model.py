@@ -94,3 +94,20 @@ def test_weights_file_is_stable_json(tmp_path):
     write(tmp_path / "b.json", fit_logistic(X, y, ["a", "b", "c"]), "m", 0.4, {})
     assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
     assert json.loads((tmp_path / "a.json").read_text())["threshold"] == 0.4
+
+
+def test_hinges_let_the_model_bend_and_survive_the_file(tmp_path):
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 10, size=(3000, 1))
+    y = ((x[:, 0] > 3) & (x[:, 0] < 7)).astype(float)  # a bump: no straight line separates it
+    from train.linear import hinge_knots
+
+    hinges = hinge_knots(x, (0.3, 0.7))
+    straight = fit_logistic(x, y, ["x"])
+    bent = fit_logistic(x, y, ["x"], hinges=hinges, l2=0.01)
+    accuracy = lambda f: float(np.mean((f.probability(x) >= 0.5) == y))  # noqa: E731
+    assert accuracy(bent) > 0.9 > accuracy(straight)
+    write(tmp_path / "b.json", bent, "bump", 0.5, {})
+    model = LinearModel.load(tmp_path / "b.json")
+    assert [model.probability(row) for row in x[:50].tolist()] == pytest.approx(bent.probability(x[:50]).tolist(), abs=1e-5)
+    assert model.terms[1].startswith("x>")

@@ -1,18 +1,29 @@
 """Train the body detector's models (``heuristics/data/models/body_*.json``) on the labelled development pages.
 
-    .venv/bin/python -m train.body [--out DIR] [--report]
+    .venv/bin/python -m train.body [--out DIR]
 
-* **page**: is a text a whole page (every visible line of it) or an article
-  an extractor already took out of it? Positive examples are every dataset's
-  ``fulltext`` input, negative ones the outputs of the seven extractors. The
-  detector must never act on an extracted article, so the threshold is the
-  lowest that lets at most ``MAX_EXTRACTED_SHARE`` of the extracted texts
-  through, measured out of fold.
+Three linear models (see ``heuristics/body.py``):
 
-Every figure printed is cross-validated: each text is judged by a model
+* **page** (``body_page.json``): is a text a whole page (every visible line
+  of it) or an article an extractor already took out of it? Positive
+  examples are every dataset's ``fulltext`` input, negative ones the outputs
+  of the seven extractors. Its threshold lets at most ``GATE_EXTRACTED`` of
+  the extracted texts through: past it, the line models decide.
+* **lines** (``body_lines.json``): is a line of a page article text? Its
+  features are the line's own figures, its neighbours' and the hand-written
+  classification's (``heuristics/_body_lines.py``); a line is article text
+  when most of its words are in the gold body. Lines are weighted by their
+  share of their text's characters, so that every text counts alike.
+* **context** (``body_context.json``): the same, plus the first model's
+  scores of the lines around it. Its threshold is the one that gives the
+  best F1 on whole pages while removing at most ``MAX_EXTRACTED_REMOVED`` of
+  the characters of extracted articles.
+
+Every figure printed is cross-validated: each text is judged by models
 fitted on the folds (sites) it is not in. The shipped weights are then
-fitted on all the data; their files record what they were trained on and
-the cross-validated figures.
+fitted on all the data, and their files record what they were trained on
+and the cross-validated figures. ``fit_models`` is what the benchmark calls
+to judge each fold with models that never saw it.
 """
 
 from __future__ import annotations
@@ -20,7 +31,9 @@ from __future__ import annotations
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,70 +43,196 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 import devdata  # noqa: E402
 
 import cleaner  # noqa: E402
+from cleaner.html import align, tokens  # noqa: E402
+from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features  # noqa: E402
 from heuristics._page import PAGE_FEATURES, page_features  # noqa: E402
-from train.linear import fit_logistic, out_of_fold, write  # noqa: E402
+from heuristics.body import analyse, hand_region, line_features  # noqa: E402
+from train.linear import Fit, fit_logistic, hinge_knots, write  # noqa: E402
 
 MODELS = ROOT / "heuristics" / "data" / "models"
-MAX_EXTRACTED_SHARE = 0.005  # extracted texts the page model may take for whole pages (out of fold)
-L2 = 1.0
+GATE_EXTRACTED = 0.03  # extracted texts the page model may let through to the line models
+MAX_EXTRACTED_REMOVED = 0.004  # share of the characters of extracted articles the detector may remove
+LABEL_SHARE = 0.5  # a line is article text when at least this share of its words is in the gold body
+THRESHOLDS = np.round(np.arange(0.05, 0.71, 0.05), 2)
+L2_PAGE, L2_LINES = 1.0, 3.0
 
 
 @dataclass
-class PageExample:
-    """One text as the body detector sees it: its page figures and where it comes from."""
+class Example:
+    """One text as the body detector sees it, after the rules that run before it."""
 
     dataset: str
     kind: str
     doc_id: str
     fold: int
-    features: list[float]
+    page: list[float]  # PAGE_FEATURES
+    lines: np.ndarray  # LINE_FEATURES but the last (page_score) of each live line
+    gold: np.ndarray  # the share of each live line's words that are in the gold body
+    chars: np.ndarray  # each live line's characters
+
+    @property
+    def whole_page(self) -> bool:
+        return self.kind == "fulltext"
 
 
 _CLEANER: cleaner.Cleaner | None = None
 
 
-def _page_example(item: tuple[str, str, str, int, str]) -> PageExample:
-    """The page figures of one text, after the rules that run before the body detector."""
+def _example(item: tuple[str, str, str, int, str, str]) -> Example:
     global _CLEANER
     if _CLEANER is None:
         _CLEANER = cleaner.Cleaner(cleaner.Config.load(disable=["body.detector"]))
-    dataset, kind, doc_id, fold, text = item
+    dataset, kind, doc_id, fold, text, gold = item
     doc = _CLEANER.make_document(text, doc_id=doc_id)
     _CLEANER.run_rules(doc)
-    figures, _ = page_features(doc, _CLEANER.phrases_for())
-    return PageExample(dataset, kind, doc_id, fold, figures)
+    phrases = _CLEANER.phrases_for()
+    params = _CLEANER.config.rule_params(next(r for r in cleaner.rules.all_rules() if r.name == "body.detector"))
+    page, _ = page_features(doc, phrases)
+    blocks, stop = analyse(doc, params, phrases)
+    rows = line_features(blocks, hand_region(blocks, params), stop, 0.0)
+    live = [b for b in blocks if b.live]
+    page_tokens: list[str] = []
+    firsts = []
+    for b in live:
+        firsts.append(len(page_tokens))
+        page_tokens.extend(tokens(b.text))
+    firsts.append(len(page_tokens))
+    matched = align(page_tokens, tokens(gold))
+    share = [matched.count(1, a, z) / (z - a) if z > a else 0.0 for a, z in pairwise(firsts)]
+    return Example(dataset, kind, doc_id, fold, page,
+                   np.array([r[:-1] for r in rows], dtype=np.float32).reshape(len(rows), len(LINE_FEATURES) - 1),
+                   np.array(share, dtype=np.float32), np.array([b.chars for b in live], dtype=np.float32))
 
 
-def page_examples(dsets: list[devdata.Dataset], workers: int = 2) -> list[PageExample]:
+def examples(dsets: list[devdata.Dataset], workers: int = 2) -> list[Example]:
     """Every text of every input kind of ``dsets``."""
-    items = [
-        (ds.name, kind, k, ds.fold(k), text)
-        for ds in dsets
-        for kind in devdata.KINDS
-        for k, text in ds.inputs(kind).items()
-    ]
+    items = [(ds.name, kind, k, ds.fold(k), text, ds.gold[k])
+             for ds in dsets for kind in devdata.KINDS for k, text in ds.inputs(kind).items()]
     with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_page_example, items, chunksize=16))
+        return list(pool.map(_example, items, chunksize=16))
 
 
-def train_page(examples: list[PageExample]) -> tuple[object, float, dict]:
-    """Fit the page model; the threshold and the cross-validated figures."""
-    X = np.array([e.features for e in examples])
-    y = np.array([e.kind == "fulltext" for e in examples], dtype=float)
-    folds = [e.fold for e in examples]
-    oof = out_of_fold(folds, devdata.FOLDS, lambda rows: fit_logistic(X[rows], y[rows], PAGE_FEATURES, l2=L2),
-                      lambda fit, rows: fit.probability(X[rows]))
-    extracted = np.sort(oof[y == 0])[::-1]
-    allowed = int(MAX_EXTRACTED_SHARE * len(extracted))
-    threshold = float(max(0.5, extracted[allowed] + 1e-6)) if len(extracted) > allowed else 0.5
-    report: dict[str, dict[str, float]] = {}
-    for name in sorted({e.dataset for e in examples}):
-        for kind in devdata.KINDS:
-            rows = [i for i, e in enumerate(examples) if e.dataset == name and e.kind == kind]
-            if rows:
-                report.setdefault(name, {})[kind] = round(float(np.mean(oof[rows] >= threshold)), 4)
-    fit = fit_logistic(X, y, PAGE_FEATURES, l2=L2)
-    return fit, threshold, report
+@dataclass
+class Models:
+    """The three fitted models and their thresholds."""
+
+    page: Fit
+    page_threshold: float
+    lines: Fit
+    context: Fit
+    threshold: float
+
+    def write(self, out: Path, trained: dict[str, Any]) -> list[Path]:
+        """Write the three weights files to ``out``."""
+        paths = [out / "body_page.json", out / "body_lines.json", out / "body_context.json"]
+        write(paths[0], self.page, "body.page", self.page_threshold, trained)
+        write(paths[1], self.lines, "body.lines", 0.5, trained)
+        write(paths[2], self.context, "body.context", self.threshold, trained)
+        return paths
+
+    def config(self, out: Path) -> dict[str, Any]:
+        """Configuration overrides that make ``body.detector`` use the files :meth:`write` wrote to ``out``."""
+        names = ("page_model", "line_model", "context_model")
+        files = ("body_page.json", "body_lines.json", "body_context.json")
+        return {"rules": {"body.detector": {n: str(out / f) for n, f in zip(names, files, strict=True)}}}
+
+
+def _stack(exs: list[Example], page_scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Line rows with their text's page score, labels, weights (each text counts alike) and each row's text."""
+    X = np.vstack([np.hstack([e.lines, np.full((len(e.lines), 1), s, dtype=np.float32)])
+                   for e, s in zip(exs, page_scores, strict=True)])
+    y = np.concatenate([e.gold >= LABEL_SHARE for e in exs]).astype(float)
+    w = np.concatenate([e.chars / max(e.chars.sum(), 1.0) for e in exs])
+    owner = np.concatenate([np.full(len(e.lines), i) for i, e in enumerate(exs)])
+    return X, y, w * len(exs) / max(w.sum(), 1e-9), owner
+
+
+def _context(exs: list[Example], first: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    rows = []
+    for i, e in enumerate(exs):
+        rows.extend(context_features(first[owner == i].tolist(), e.chars.astype(int).tolist()))
+    return np.array(rows, dtype=float).reshape(len(first), len(CONTEXT_FEATURES))
+
+
+def score_lines(models: Models, exs: list[Example]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each text's page score, and each text's lines' final scores (ones where the page model says "article")."""
+    page = models.page.probability(np.array([e.page for e in exs]))
+    scores = [np.ones(len(e.lines)) for e in exs]
+    judged = [i for i, s in enumerate(page) if s >= models.page_threshold and len(exs[i].lines)]
+    if judged:
+        sub = [exs[i] for i in judged]
+        X, _, _, owner = _stack(sub, page[judged])
+        first = models.lines.probability(X)
+        final = models.context.probability(np.hstack([X, _context(sub, first, owner)]))
+        for k, i in enumerate(judged):
+            scores[i] = final[owner == k]
+    return page, scores
+
+
+def figures(exs: list[Example], scores: list[np.ndarray], threshold: float) -> dict[str, float]:
+    """Character-level macro F1 on whole pages (lines kept or not against their gold share), by dataset, and the
+    share of the characters of extracted articles removed."""
+    f1: dict[str, list[float]] = {}
+    removed = total = 0.0
+    for e, s in zip(exs, scores, strict=True):
+        keep = s >= threshold
+        if e.whole_page:
+            gold = e.gold * e.chars
+            tp = float(gold[keep].sum())
+            p = tp / max(float(e.chars[keep].sum()), 1.0)
+            r = tp / max(float(gold.sum()), 1.0)
+            f1.setdefault(e.dataset, []).append(2 * p * r / (p + r) if p + r else 0.0)
+        else:
+            removed += float(e.chars[~keep].sum())
+            total += float(e.chars.sum())
+    out = {name: float(np.mean(v)) for name, v in f1.items()}
+    out["extracted_removed"] = removed / max(total, 1.0)
+    return out
+
+
+def fit_models(exs: list[Example]) -> Models:
+    """Fit the three models on ``exs``; choose the line threshold on them (see the module docstring)."""
+    X = np.array([e.page for e in exs])
+    y = np.array([e.whole_page for e in exs], dtype=float)
+    page = fit_logistic(X, y, PAGE_FEATURES, l2=L2_PAGE)
+    scores = page.probability(X)
+    extracted = np.sort(scores[y == 0])[::-1]
+    page_threshold = float(extracted[int(GATE_EXTRACTED * len(extracted))]) + 1e-6
+    judged = [i for i, s in enumerate(scores) if s >= page_threshold and len(exs[i].lines)]
+    sub = [exs[i] for i in judged]
+    X1, y1, w1, owner = _stack(sub, scores[judged])
+    hinges = hinge_knots(X1)
+    lines = fit_logistic(X1, y1, LINE_FEATURES, weight=w1, l2=L2_LINES, hinges=hinges)
+    first = lines.probability(X1)
+    X2 = np.hstack([X1, _context(sub, first, owner)])
+    context = fit_logistic(X2, y1, LINE_FEATURES + CONTEXT_FEATURES, weight=w1, l2=L2_LINES,
+                           hinges=hinge_knots(X2))
+    models = Models(page, page_threshold, lines, context, 0.5)
+    _, final = score_lines(models, exs)
+    best = max(THRESHOLDS, key=lambda t: _objective(figures(exs, final, float(t))))
+    models.threshold = float(best)
+    return models
+
+
+def _objective(fig: dict[str, float]) -> float:
+    """Mean whole-page F1 over the datasets, when the extracted articles lose little enough; else nothing."""
+    if fig["extracted_removed"] > MAX_EXTRACTED_REMOVED:
+        return -fig["extracted_removed"]
+    return float(np.mean([v for k, v in fig.items() if k != "extracted_removed"]))
+
+
+def cross_validate(exs: list[Example]) -> dict[str, float]:
+    """Figures of every text judged by the models fitted on the other folds."""
+    scores: list[np.ndarray | None] = [None] * len(exs)
+    thresholds = np.zeros(len(exs))
+    for k in range(devdata.FOLDS):
+        test = [i for i, e in enumerate(exs) if e.fold == k]
+        models = fit_models([e for e in exs if e.fold != k])
+        _, held = score_lines(models, [exs[i] for i in test])
+        for i, s in zip(test, held, strict=True):
+            scores[i] = (s >= models.threshold).astype(float)  # the fold's own threshold
+        thresholds[test] = models.threshold
+    return figures(exs, [s for s in scores if s is not None], 0.5)
 
 
 def main(argv: list[str]) -> int:
@@ -101,18 +240,15 @@ def main(argv: list[str]) -> int:
     out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else MODELS
     dsets = devdata.load()
     print(devdata.availability_note())
-    examples = page_examples(dsets)
-    fit, threshold, report = train_page(examples)
-    print(f"page model: threshold {threshold:.3f}; share of texts taken for whole pages (cross-validated):")
-    for name, kinds in report.items():
-        print(f"  {name:<14} " + "  ".join(f"{k} {v:.3f}" for k, v in kinds.items()))
-    trained = {
-        "on": {d.name: len(d.ids) for d in dsets},
-        "positives": "fulltext inputs", "negatives": "the seven extractors' outputs",
-        "cross_validated_whole_page_share": report,
-    }
-    write(out / "body_page.json", fit, "body.page", threshold, trained)
-    print(f"wrote {out / 'body_page.json'}")
+    exs = examples(dsets)
+    cv = cross_validate(exs)
+    print("cross-validated (character-level F1 of the detector alone on whole pages; extracted chars removed):")
+    print("  " + "  ".join(f"{k} {v:.4f}" for k, v in cv.items()))
+    models = fit_models(exs)
+    trained = {"on": {d.name: len(d.ids) for d in dsets}, "cross_validated": {k: round(v, 4) for k, v in cv.items()},
+               "page_threshold": round(models.page_threshold, 4), "threshold": models.threshold}
+    for path in models.write(out, trained):
+        print(f"wrote {path}")
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class Fit:
     scale: list[float]
     coef: list[float]
     intercept: float
+    hinges: list[tuple[int, float]] = field(default_factory=list)
 
     def model(self, name: str = "", threshold: float = 0.5, trained: dict[str, Any] | None = None) -> LinearModel:
         """The fit as the cleaner's :class:`~cleaner.model.LinearModel`."""
@@ -35,14 +36,15 @@ class Fit:
     def as_dict(self, name: str, threshold: float, trained: dict[str, Any] | None = None) -> dict[str, Any]:
         """The JSON form read by :meth:`LinearModel.from_dict`."""
         return {
-            "name": name, "features": self.features, "threshold": round(threshold, 4),
+            "name": name, "features": self.features, "hinges": [[i, round(k, 6)] for i, k in self.hinges],
+            "threshold": round(threshold, 4),
             "mean": _rounded(self.mean), "scale": _rounded(self.scale), "coef": _rounded(self.coef),
             "intercept": round(self.intercept, 6), "trained": trained or {},
         }
 
     def probability(self, X: np.ndarray) -> np.ndarray:
-        """Probabilities of the positive class for the rows of ``X``."""
-        z = (X - np.array(self.mean)) / np.array(self.scale) @ np.array(self.coef) + self.intercept
+        """Probabilities of the positive class for the rows of ``X`` (features; hinge terms are added)."""
+        z = (expand(X, self.hinges) - np.array(self.mean)) / np.array(self.scale) @ np.array(self.coef) + self.intercept
         return 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
 
 
@@ -50,12 +52,36 @@ def _rounded(values: Sequence[float]) -> list[float]:
     return [round(float(v), 6) for v in values]
 
 
+def hinge_knots(X: np.ndarray, quantiles: Sequence[float] = (0.25, 0.5, 0.75)) -> list[tuple[int, float]]:
+    """Hinges at the quantiles of every feature that takes more than two values (a bend where the data is)."""
+    hinges: list[tuple[int, float]] = []
+    for j in range(X.shape[1]):
+        if len(np.unique(X[:, j])) <= 2:
+            continue
+        lo = float(X[:, j].min())
+        for k in sorted({round(float(q), 6) for q in np.quantile(X[:, j], quantiles)}):
+            if k > lo:
+                hinges.append((j, k))
+    return hinges
+
+
+def expand(X: np.ndarray, hinges: Sequence[tuple[int, float]]) -> np.ndarray:
+    """The features of ``X`` followed by its hinge terms ``max(0, x[i] - knot)``."""
+    X = np.asarray(X, dtype=float)
+    if not hinges:
+        return X
+    return np.hstack([X, np.column_stack([np.maximum(0.0, X[:, i] - k) for i, k in hinges])])
+
+
 def fit_logistic(
     X: np.ndarray, y: np.ndarray, features: Sequence[str], *, weight: np.ndarray | None = None,
-    l2: float = 1.0, iterations: int = 100, tol: float = 1e-7,
+    l2: float = 1.0, iterations: int = 100, tol: float = 1e-7, hinges: Sequence[tuple[int, float]] = (),
 ) -> Fit:
-    """Maximise the weighted log-likelihood minus ``l2 / 2 * |coef|^2`` (the intercept is not penalised)."""
-    X = np.asarray(X, dtype=float)
+    """Maximise the weighted log-likelihood minus ``l2 / 2 * |coef|^2`` (the intercept is not penalised).
+
+    ``hinges`` (see :func:`hinge_knots`) add bent terms after the features.
+    """
+    X = expand(X, hinges)
     y = np.asarray(y, dtype=float)
     sw = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
     mean = X.mean(axis=0)
@@ -73,7 +99,7 @@ def fit_logistic(
         w -= step
         if np.abs(step).max() < tol:
             break
-    return Fit(list(features), mean.tolist(), scale.tolist(), w[:-1].tolist(), float(w[-1]))
+    return Fit(list(features), mean.tolist(), scale.tolist(), w[:-1].tolist(), float(w[-1]), list(hinges))
 
 
 def by_fold(folds: Sequence[int], k: int) -> list[tuple[np.ndarray, np.ndarray]]:

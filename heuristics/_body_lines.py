@@ -1,0 +1,132 @@
+"""Features of each line of a whole page, for the body detector's learned line decision.
+
+Two stages, as in jusText (block features, then context), but learned
+(``train/body.py``):
+
+1. :func:`line_features`: what a line looks like (length, stop words,
+   punctuation, links, symbols, repetition), where it stands (position, the
+   section labels), what its neighbours look like, and what the
+   hand-written classification of :mod:`heuristics.body` made of it (its
+   class, its class after smoothing, whether it is in the densest region
+   of good blocks). The page's whole-page score is the last feature.
+2. :func:`context_features`: the first stage's scores of the lines around
+   it (means over windows, the neighbours, the densest run of high scores
+   and the distance to it), so that a short line between body paragraphs
+   stays and a good-looking teaser in a list of links goes.
+
+Only lines still live are scored; lines an earlier rule removed are context.
+Everything is linear in the number of lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from heuristics._body_features import Block, sentence_ends, stopword_share, title_case_share
+
+CLASSES = ("good", "neargood", "short", "bad", "item")
+LINE_FEATURES = (
+    "chars_log", "words_log", "stopword_share", "no_stoplist", "terminal", "sentences_log", "title_case",
+    "link_like", "symbol_share", "repeated", "ends_colon", "related_heading", "section_label", "position",
+    "char_position", "first_line",
+    *(f"class_{c}" for c in CLASSES), "smoothed_good", "in_region", "region_distance_log", "before_region",
+    *(f"{side}{k}_{what}" for k in (1, 2) for side in ("prev", "next") for what in ("chars_log", "terminal", "good")),
+    "window3_prose", "window3_good", "window10_prose", "window10_good",
+    "page_score",
+)
+CONTEXT_FEATURES = (
+    "score_mean2", "score_mean5", "score_mean15", "score_prev", "score_next", "in_score_run",
+    "score_run_distance_log", "score_max", "score",
+)
+RUN_FLOOR = 0.4  # the densest run of scores: the stretch that most exceeds this score, weighted by characters
+
+
+def line_features(
+    blocks: Sequence[Block], region: tuple[int, int] | None, stop: frozenset[str], page_score: float
+) -> list[list[float]]:
+    """The :data:`LINE_FEATURES` of every live block, in order (``region``: the hand-written body, if any)."""
+    n = len(blocks)
+    total = sum(b.chars for b in blocks) or 1
+    prose = [b.chars if b.chars >= 70 and b.terminal else 0 for b in blocks]
+    good = [b.final == "good" for b in blocks]
+    prose_sum, good_sum = _prefix(prose), _prefix([float(g) for g in good])
+    chars_sum = _prefix([float(b.chars) for b in blocks])
+    rows: list[list[float]] = []
+    seen = 0
+    for b in blocks:
+        before = seen
+        seen += b.chars
+        if not b.live:
+            continue
+        share = stopword_share(b.text, stop)
+        if region is None:
+            inside, distance, ahead = 0.0, 5.0, 0.0
+        else:
+            first, last = region
+            gap = first - b.index if b.index < first else b.index - last if b.index > last else 0
+            inside, distance, ahead = float(gap == 0), math.log1p(gap), float(b.index < first)
+        row = [
+            math.log1p(b.chars), math.log1p(b.n_words), max(share, 0.0), float(share < 0), float(b.terminal),
+            math.log1p(sentence_ends(b.text)), title_case_share(b.text), min(b.link_like, 2.0), b.symbol_share,
+            float(b.repeated), float(b.text.endswith(":")), float(b.boundary == 1), float(b.boundary == 2),
+            b.index / max(n - 1, 1), before / total, float(b.index == 0),
+            *(float(b.cls == c) for c in CLASSES), float(good[b.index]), inside, distance, ahead,
+        ]
+        for k in (1, 2):
+            for j in (b.index - k, b.index + k):
+                if 0 <= j < n:
+                    o = blocks[j]
+                    row += [math.log1p(o.chars), float(o.terminal), float(good[j])]
+                else:
+                    row += [0.0, 0.0, 0.0]
+        for w in (3, 10):
+            lo, hi = max(0, b.index - w), min(n, b.index + w + 1)
+            row += [(prose_sum[hi] - prose_sum[lo]) / ((chars_sum[hi] - chars_sum[lo]) or 1.0),
+                    (good_sum[hi] - good_sum[lo]) / (hi - lo)]
+        row.append(page_score)
+        rows.append(row)
+    return rows
+
+
+def context_features(scores: Sequence[float], chars: Sequence[int]) -> list[list[float]]:
+    """The :data:`CONTEXT_FEATURES` of each scored line, from the first stage's ``scores`` (live lines, in order)."""
+    n = len(scores)
+    if not n:
+        return []
+    sums = _prefix(scores)
+    total = sum(chars) or 1
+    first, last = _densest_run([(s - RUN_FLOOR) * (c / total + 0.01) for s, c in zip(scores, chars, strict=True)])
+    top = max(scores)
+    rows = []
+    for i, s in enumerate(scores):
+        row = []
+        for w in (2, 5, 15):
+            lo, hi = max(0, i - w), min(n, i + w + 1)
+            row.append((sums[hi] - sums[lo]) / (hi - lo))
+        gap = first - i if i < first else i - last if i > last else 0
+        row += [scores[i - 1] if i else 0.0, scores[i + 1] if i + 1 < n else 0.0, float(gap == 0),
+                math.log1p(gap), top, s]
+        rows.append(row)
+    return rows
+
+
+def _prefix(values: Sequence[float]) -> list[float]:
+    out = [0.0]
+    for v in values:
+        out.append(out[-1] + v)
+    return out
+
+
+def _densest_run(values: Sequence[float]) -> tuple[int, int]:
+    """The ``(first, last)`` of the stretch with the largest sum (Kadane's algorithm)."""
+    best, current = float("-inf"), 0.0
+    start = first = last = 0
+    for i, v in enumerate(values):
+        if current <= 0:
+            current, start = v, i
+        else:
+            current += v
+        if current > best:
+            best, first, last = current, start, i
+    return first, last
