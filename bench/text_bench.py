@@ -132,20 +132,25 @@ def pooled(res: dict[tuple[str, str], dict[str, Any]], kind: str) -> tuple[dict,
     return score(gold, before), score(gold, after)
 
 
-def _cell(b: dict, a: dict) -> str:
-    return f"{b['f1']:.3f}>{a['f1']:.3f} {a['f1'] - b['f1']:+.3f} R{a['recall'] - b['recall']:+.3f}"
+def _row(name: str, b: dict, a: dict) -> str:
+    before = f"{b['f1']:.3f} {b['precision']:.3f} {b['recall']:.3f}"
+    after = f"{a['f1']:.3f} {a['precision']:.3f} {a['recall']:.3f}"
+    return f"  {name:<12} {before}   {after}   {a['f1'] - b['f1']:+.3f} {a['recall'] - b['recall']:+.4f}"
 
 
 def print_scores(res: dict[tuple[str, str], dict[str, Any]], names: list[str], kinds: list[str]) -> None:
-    """F1 before > after, its change and the recall change, per kind and dataset, and over all pages."""
-    print("F1 before > after, change, recall change (R); 'all' pools every dataset's pages")
-    print(f"{'input':<12}" + "".join(f" {n:<27}" for n in [*names, "all"]))
-    for kind in kinds:
-        cells = [_cell(res[(n, kind)]["before"], res[(n, kind)]["after"]) if (n, kind) in res else "-"
-                 for n in names]
-        both = pooled(res, kind)
-        cells.append(_cell(*both) if both else "-")
-        print(f"{kind:<12}" + "".join(f" {c:<27}" for c in cells))
+    """F1, precision and recall before and after cleaning, per dataset and input kind, and over all pages."""
+    print("F1 / precision / recall of each input as it is and after clean_text; 'all' pools every dataset's pages")
+    head = f"  {'input':<12} {'F1':>5} {'P':>5} {'R':>5}   {'F1':>5} {'P':>5} {'R':>5}   {'dF1':>6} {'dR':>7}"
+    for name in [*names, "all"]:
+        print(f"{name}: {'as it is':>19}   {'cleaned':>17}\n{head}")
+        for kind in kinds:
+            if name == "all":
+                both = pooled(res, kind)
+                if both:
+                    print(_row(kind, *both))
+            elif (name, kind) in res:
+                print(_row(kind, res[(name, kind)]["before"], res[(name, kind)]["after"]))
 
 
 def print_rules(res: dict[tuple[str, str], dict[str, Any]], kinds: list[str]) -> None:

@@ -56,22 +56,41 @@ def _stopword_table(candidates: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     return {w: tuple(langs) for w, langs in table.items()}
 
 
-def detect_language(text: str, candidates: list[str], sample_words: int = 600) -> str:
-    """The candidate language whose stop words cover most of ``text``'s words.
+UNKNOWN = ""  # the language of a document no stop-word list recognises
+MIN_WORDS = 30  # a shorter text (and one of fewer MIN_LETTERS letters: scripts without spaces have long
+MIN_LETTERS = 150  # "words") is not enough to call its language unknown: it gets the first configured one
+MIN_COVERAGE = 0.08  # below this share of stop words, a text of MIN_WORDS or more is in no known language
+PREFERENCE = 1.25  # another jusText language must cover this many times more words than a configured one
 
-    Only the first ``sample_words`` words are looked at. Falls back to the
-    first candidate when nothing is recognised; a tie goes to the earlier
-    candidate.
+
+def detect_language(text: str, candidates: list[str], sample_words: int = 600) -> str:
+    """The document's language: the one whose stop words cover most of ``text``'s first ``sample_words`` words.
+
+    Every language jusText has a stop-word list for is tried; a configured
+    one (``candidates``) wins unless another covers ``PREFERENCE`` times more
+    words. A text of at least ``MIN_WORDS`` words that no list covers to
+    ``MIN_COVERAGE`` (Chinese, Thai, a table of figures) is in an unknown
+    language (:data:`UNKNOWN`); a shorter one gets the first candidate.
+    ``MIN_LETTERS`` letters count as enough too: scripts written without
+    spaces make few, long "words".
     """
-    if not candidates:
-        return "en"
+    fallback = candidates[0] if candidates else "en"
     sample = words(text[: sample_words * 8])[:sample_words]
     if not sample:
-        return candidates[0]
-    table = _stopword_table(tuple(candidates))
-    hits = [0] * len(candidates)
+        return fallback
+    codes = tuple(candidates) + tuple(c for c in JUSTEXT_NAMES if c not in candidates)
+    table = _stopword_table(codes)
+    hits = [0] * len(codes)
     for word, n in Counter(sample).items():  # one look-up per distinct word, for every language at once
         for i in table.get(word, ()):
             hits[i] += n
-    best = max(range(len(candidates)), key=lambda i: (hits[i], -i))
-    return candidates[best] if hits[best] else candidates[0]
+    configured = range(len(candidates))
+    best = max(range(len(codes)), key=lambda i: (hits[i], -i))
+    if candidates:
+        mine = max(configured, key=lambda i: (hits[i], -i))
+        if hits[best] < PREFERENCE * hits[mine]:
+            best = mine
+    if hits[best] < MIN_COVERAGE * len(sample):
+        enough = len(sample) >= MIN_WORDS or sum(map(len, sample)) >= MIN_LETTERS
+        return UNKNOWN if enough else fallback
+    return codes[best]

@@ -17,8 +17,9 @@ hundred characters of a line weigh more than the next thousand. ``mean``,
 ``scale`` and ``coef`` cover the features and then the hinge terms.
 
 Inference is a dot product: no dependency, a few microseconds per item. The
-model also says *why*: :meth:`LinearModel.explain` names the terms that
-pushed the score most, for the audit log.
+model also says *why*: :meth:`LinearModel.explain` names the features that
+pushed the score most (a feature's term and its hinges together), for the
+audit log.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ class LinearModel:
             raise ModelError(f"model {name!r}: missing or bad field ({exc})") from exc
         terms = len(features) + len(hinges)
         if not terms == len(coef) == len(mean) == len(scale):
-            raise ModelError(f"model {name!r}: {terms} terms, but {len(coef)} coef, {len(mean)} mean, {len(scale)} scale")
+            raise ModelError(f"model {name!r}: {terms} terms, but {len(coef)} coef, {len(mean)} mean, "
+                             f"{len(scale)} scale")
         if any(not 0 <= i < len(features) for i, _ in hinges):
             raise ModelError(f"model {name!r}: a hinge names a feature that does not exist")
         weights = tuple(c / (s or 1.0) for c, s in zip(coef, scale, strict=True))
@@ -105,14 +107,17 @@ class LinearModel:
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def contributions(self, x: Sequence[float]) -> list[tuple[str, float]]:
-        """Each term's push on the raw score, against the average training item (largest first)."""
-        t = self.expand(x)
-        pushes = [(n, w * (v - m)) for n, w, v, m in zip(self.terms, self.weights, t, self.mean, strict=True)]
-        return sorted(pushes, key=lambda p: -abs(p[1]))
+        """Each feature's push on the raw score (its own term and its hinges), against the average training
+        item, largest first."""
+        owner = [*range(len(self.features)), *(i for i, _ in self.hinges)]
+        pushes = [0.0] * len(self.features)
+        for i, w, v, m in zip(owner, self.weights, self.expand(x), self.mean, strict=True):
+            pushes[i] += w * (v - m)
+        return sorted(zip(self.features, pushes, strict=True), key=lambda p: -abs(p[1]))
 
     def explain(self, x: Sequence[float], top: int = 3) -> str:
-        """The terms that pushed most, with their values: ``"link_like=0.80 (-1.9), words_log=1.10 (-0.7)"``."""
-        values = dict(zip(self.terms, self.expand(x), strict=True))
+        """The features that pushed most, with their values: ``"link_like=0.80 (-1.9), words_log=1.10 (-0.7)"``."""
+        values = dict(zip(self.features, x, strict=True))
         return ", ".join(f"{n}={values[n]:.2f} ({c:+.1f})" for n, c in self.contributions(x)[:top])
 
 

@@ -17,13 +17,15 @@ from typing import Any
 from cleaner.config import Config
 from cleaner.corpus import DEFAULT_SOURCE, CorpusModel, keys_of_lines, source_of
 from cleaner.document import Document, Removal
-from cleaner.lang import detect_language
+from cleaner.lang import MIN_COVERAGE, UNKNOWN, detect_language
 from cleaner.normalize import normalize
 from cleaner.phrases import PhraseBook
 from cleaner.rules import Decision, RuleContext
 from cleaner.text import new_document
 
 _REPR_CHARS = 60  # of the clean text in repr(result)
+
+LANGUAGE_NOTE = "engine.language"  # the audit's name for the note on a document in an unknown language
 
 
 @dataclass(repr=False)
@@ -226,9 +228,18 @@ class Cleaner:
 
     def run_rules(self, doc: Document, *, skip_local: bool = False) -> None:
         """Run every enabled text rule on ``doc``, applying its decisions (``skip_local``: not the local ones)."""
-        phrases = self.phrases_for()  # every language's lists, whatever doc.lang (not read: it may be lazy)
+        phrases = self.phrases_for()  # every language's lists, whatever doc.lang
+        unknown = doc.lang == UNKNOWN
+        if unknown:  # said once, on the first line (a later pass's notes are not carried over)
+            skipped = sorted(r.name for r in self.text_rules if r.language_specific)
+            first = doc.lines[0] if doc.lines else None
+            doc.note(LANGUAGE_NOTE, first.start if first else 0, first.end if first else 0,
+                     f"language not recognised (no stop-word list covers {MIN_COVERAGE:.0%} of the words): only "
+                     f"language-independent rules ran, not {', '.join(skipped)}")
         for rule in self.text_rules:
             if (rule.kind == "corpus" and self.corpus is None) or (skip_local and rule.local):
+                continue
+            if unknown and rule.language_specific:
                 continue
             memo = doc.memo.setdefault(rule.name, {})
             ctx = RuleContext(rule, self.params[rule.name], phrases, self.config, self.corpus, memo)

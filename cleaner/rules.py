@@ -87,6 +87,7 @@ class Rule:
     local: bool = False  # judges each line from that line's text alone (see rule())
     docs: dict[str, str] = field(default_factory=dict)  # what each parameter means, when the rule says
     why_off: str = ""  # for a rule off by default: why (what it costs on the development pages)
+    language_specific: bool = False  # needs to know the document's language (its phrase lists are a language's)
 
     @property
     def package(self) -> str:
@@ -145,6 +146,7 @@ def rule(
     enabled: bool = True,
     why_off: str = "",
     local: bool = False,
+    language_specific: bool = False,
     **params: Any,
 ) -> Callable[[Any], Any]:
     """Register a heuristic under ``name``.
@@ -153,7 +155,9 @@ def rule(
     switch (a rule off by default says why in ``why_off``); ``local`` declares that the rule judges each line from that
     line's text alone (not its neighbours, position or repeats), which lets
     the engine skip it when it re-runs the rules on text whose lines it has
-    already judged; keyword ``params`` are its tunable parameters, each a
+    already judged; ``language_specific`` that it relies on words of the
+    document's language (phrase lists), so that it is skipped on a document
+    whose language is not recognised; keyword ``params`` are its tunable parameters, each a
     default (whose type is the parameter's type) or a :class:`Param` with a
     description, overridable from the configuration under ``[rules."<name>"]``.
     They are declared here only: a rule body uses ``ctx["name"]``, no literal.
@@ -168,7 +172,7 @@ def rule(
             raise ValueError(f"rule {name!r} is off by default: say why (why_off)")
         defaults = {k: v.default if isinstance(v, Param) else v for k, v in params.items()}
         docs = {k: v.doc for k, v in params.items() if isinstance(v, Param) and v.doc}
-        _REGISTRY[name] = Rule(name, func, kind, order, enabled, defaults, local, docs, why_off)
+        _REGISTRY[name] = Rule(name, func, kind, order, enabled, defaults, local, docs, why_off, language_specific)
         return func
 
     return register

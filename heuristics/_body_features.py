@@ -65,6 +65,7 @@ class Block:
     cls: str = ""  # initial class: good, neargood, short, bad
     why: str = ""  # the figures behind the initial class
     final: str = ""  # class after context smoothing
+    lead: int = -1  # for a lead-in ("Tour dates:") and the items of the list after it: the lead-in's index
 
 
 def stopword_coverage(tokens: list[str], stop: frozenset[str]) -> float:

@@ -8,7 +8,8 @@ Two stages, as in jusText (block features, then context), but learned
    section labels), what its neighbours look like, and what the
    hand-written classification of :mod:`heuristics.body` made of it (its
    class, its class after smoothing, whether it is in the densest region
-   of good blocks). The page's whole-page score is the last feature.
+   of good blocks, how far after a line repeating the page title it
+   stands). The page's whole-page score is the last feature.
 2. :func:`context_features`: the first stage's scores of the lines around
    it (means over windows, the neighbours, the densest run of high scores
    and the distance to it), so that a short line between body paragraphs
@@ -31,6 +32,7 @@ LINE_FEATURES = (
     "link_like", "symbol_share", "repeated", "ends_colon", "related_heading", "section_label", "position",
     "char_position", "first_line",
     *(f"class_{c}" for c in CLASSES), "smoothed_good", "in_region", "region_distance_log", "before_region",
+    "hand_keep", "after_title", "title_distance_log", "after_end_label",
     *(f"{side}{k}_{what}" for k in (1, 2) for side in ("prev", "next") for what in ("chars_log", "terminal", "good")),
     "window3_prose", "window3_good", "window10_prose", "window10_good",
     "page_score",
@@ -40,12 +42,20 @@ CONTEXT_FEATURES = (
     "score_run_distance_log", "score_max", "score",
 )
 RUN_FLOOR = 0.4  # the densest run of scores: the stretch that most exceeds this score, weighted by characters
+FAR = 50  # distances (in lines) count up to this: a linear model must not extrapolate on pages of 40,000 lines
+
+
+def distance_log(lines: int) -> float:
+    """A distance in lines as a feature: its logarithm, the same for every distance past :data:`FAR`."""
+    return math.log1p(min(lines, FAR))
 
 
 def line_features(
-    blocks: Sequence[Block], region: tuple[int, int] | None, stop: frozenset[str], page_score: float
+    blocks: Sequence[Block], region: tuple[int, int] | None, titles: Sequence[int], stop: frozenset[str],
+    page_score: float,
 ) -> list[list[float]]:
-    """The :data:`LINE_FEATURES` of every live block, in order (``region``: the hand-written body, if any)."""
+    """The :data:`LINE_FEATURES` of every live block, in order (``region``: the hand-written body, if any;
+    ``titles``: the blocks repeating the page title)."""
     n = len(blocks)
     total = sum(b.chars for b in blocks) or 1
     prose = [b.chars if b.chars >= 70 and b.terminal else 0 for b in blocks]
@@ -54,24 +64,30 @@ def line_features(
     chars_sum = _prefix([float(b.chars) for b in blocks])
     rows: list[list[float]] = []
     seen = 0
+    body_start = region[0] if region else n
+    end_label = False  # a comments or footer label ("Comments", "Privacy policy") since the body began
     for b in blocks:
         before = seen
         seen += b.chars
+        end_label = end_label or (b.boundary == 2 and b.index > body_start)
         if not b.live:
             continue
         share = stopword_share(b.text, stop)
         if region is None:
-            inside, distance, ahead = 0.0, 5.0, 0.0
+            inside, distance, ahead = 0.0, distance_log(FAR), 0.0
         else:
             first, last = region
             gap = first - b.index if b.index < first else b.index - last if b.index > last else 0
-            inside, distance, ahead = float(gap == 0), math.log1p(gap), float(b.index < first)
+            inside, distance, ahead = float(gap == 0), distance_log(gap), float(b.index < first)
+        title = max((t for t in titles if t <= b.index), default=-1)
         row = [
             math.log1p(b.chars), math.log1p(b.n_words), max(share, 0.0), float(share < 0), float(b.terminal),
             math.log1p(sentence_ends(b.text)), title_case_share(b.text), min(b.link_like, 2.0), b.symbol_share,
             float(b.repeated), float(b.text.endswith(":")), float(b.boundary == 1), float(b.boundary == 2),
             b.index / max(n - 1, 1), before / total, float(b.index == 0),
             *(float(b.cls == c) for c in CLASSES), float(good[b.index]), inside, distance, ahead,
+            inside * good[b.index], float(title >= 0), distance_log(b.index - title if title >= 0 else FAR),
+            float(end_label),
         ]
         for k in (1, 2):
             for j in (b.index - k, b.index + k):
@@ -106,7 +122,7 @@ def context_features(scores: Sequence[float], chars: Sequence[int]) -> list[list
             row.append((sums[hi] - sums[lo]) / (hi - lo))
         gap = first - i if i < first else i - last if i > last else 0
         row += [scores[i - 1] if i else 0.0, scores[i + 1] if i + 1 < n else 0.0, float(gap == 0),
-                math.log1p(gap), top, s]
+                distance_log(gap), top, s]
         rows.append(row)
     return rows
 

@@ -144,6 +144,7 @@ def mark_lists(blocks: list[Block], p: dict[str, Any]) -> None:
         if len(items) < p["min_list_items"]:
             continue
         for b in (lead, *items):
+            b.lead = i
             if b.cls in (SHORT, BAD):
                 b.cls, b.why = ITEM, f"{b.why}; in a list of {len(items)} items after the lead-in {lead.text[:40]!r}"
 
@@ -319,6 +320,20 @@ def title_runs(runs: list[Region], heads: list[int], distance: int) -> set[int]:
     return out
 
 
+def kept_headline(live: list[Block], scores: list[float], threshold: float, titles: list[int], distance: int) -> int:
+    """The block index of the headline to keep: the last line repeating the page title before the first
+    line the models keep, at most ``distance`` blocks before it (-1: none).
+
+    The policy keeps the headline once; gold bodies of several datasets
+    leave it out, so the learned models alone would drop it.
+    """
+    body = next((b.index for b, s in zip(live, scores, strict=True) if s >= threshold and b.index > 0), None)
+    if body is None:
+        return -1
+    before = [t for t in titles if t < body and body - t <= distance]
+    return before[-1] if before else -1
+
+
 # -- the rule ------------------------------------------------------------------
 
 
@@ -418,13 +433,13 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> tuple[list
     return blocks, stop
 
 
-def hand_region(blocks: list[Block], p: dict[str, Any]) -> tuple[int, int] | None:
+def hand_region(blocks: list[Block], titles: list[int], p: dict[str, Any]) -> tuple[int, int] | None:
     """The body the hand-written steps choose: the heaviest run of good blocks (the one after a line
-    repeating the page title weighs more), grown over moderate gaps; None when there is no good block."""
+    repeating the page title, ``titles``, weighs more), grown over moderate gaps; None when there is no good block."""
     runs = regions(blocks, p)
     if not runs:
         return None
-    titled = title_runs(runs, headlines(blocks), p["title_distance"])
+    titled = title_runs(runs, titles, p["title_distance"])
     weights = [r.weight * (p["title_boost"] if k in titled else 1.0) for k, r in enumerate(runs)]
     body = grow(runs, max(range(len(runs)), key=weights.__getitem__), p)
     return body.first, body.last
@@ -485,16 +500,31 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     if not full:
         return
     blocks, stop = analyse(doc, p, ctx.phrases)
-    rows = line_features(blocks, hand_region(blocks, p), stop, page_score)
+    titles = headlines(blocks)
+    rows = line_features(blocks, hand_region(blocks, titles, p), titles, stop, page_score)
     lines_model = _model(p["line_model"], "body_lines.json", LINE_FEATURES)
     context_model = _model(p["context_model"], "body_context.json", LINE_FEATURES + CONTEXT_FEATURES)
     live = [b for b in blocks if b.live]
     first = [lines_model.probability(row) for row in rows]
     context = context_features(first, [b.chars for b in live])
     threshold = context_model.threshold
-    for b, row, around in zip(live, rows, context, strict=True):
-        features = row + around
-        score = context_model.probability(features)
-        if score < threshold:
-            yield Decision(b.start, b.end, f"body score {score:.2f} < {threshold:.2f}: "
-                           f"{context_model.explain(features)}; {page_why}")
+    scores = [context_model.probability(row + around) for row, around in zip(rows, context, strict=True)]
+    headline = kept_headline(live, scores, threshold, titles, p["title_distance"])
+    kept_titles = [b.index for b, s in zip(live, scores, strict=True) if b.index in titles and s >= threshold]
+    kept_leads = {b.index for b, s in zip(live, scores, strict=True) if b.lead == b.index and s >= threshold}
+    for b, row, around, score in zip(live, rows, context, scores, strict=True):
+        if b.index == 0 and (kept_titles or headline > 0):
+            line = (kept_titles or [headline])[0]
+            yield Decision(b.start, b.end, f"the page title, which the headline at line {line + 1} repeats")
+            continue
+        if score >= threshold:
+            continue
+        why = f"body score {score:.2f} < {threshold:.2f}: {context_model.explain(row + around)}; {page_why}"
+        if b.index == headline:
+            yield Decision(b.start, b.end, f"the headline stays (it repeats the page title before the body); {why}",
+                           action="keep")
+        elif b.lead in kept_leads:
+            yield Decision(b.start, b.end, f"in the list its kept lead-in (line {b.lead + 1}) announces; {why}",
+                           action="keep")
+        else:
+            yield Decision(b.start, b.end, why)

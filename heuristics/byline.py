@@ -24,7 +24,7 @@ _TRAILING_BY = re.compile(r"\s(?:by|von|par|por)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'
 
 
 @rule(
-    "byline.author",
+    "byline.author", language_specific=True,
     order=160,
     local=True,
     max_words=14,
@@ -60,7 +60,7 @@ def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 
 @rule(
-    "byline.timestamp", order=162, local=True, max_words=16, enabled=False,
+    "byline.timestamp", language_specific=True, order=162, local=True, max_words=16, enabled=False,
     why_off="a post's date is article text in most gold standards (removal precision 0.66 on the dev pages).",
 )
 def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
@@ -81,14 +81,14 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, "only a date or time")
 
 
-@rule("byline.credit", order=163, local=True, max_words=60)
+@rule("byline.credit", language_specific=True, order=163, local=True, max_words=60)
 def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove contributor credits ("AP contributed to this report.", "Additional reporting by ...")."""
     yield from lines_with_phrase(doc, ctx, "contributors", "contributor credit")
 
 
 @rule(
-    "byline.contributors",
+    "byline.contributors", language_specific=True,
     order=164,
     max_heading_words=Param(4, "the heading is at most this long"),
     max_names=10,
@@ -117,14 +117,14 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             i += 1
 
 
-@rule("byline.reading_time", order=165, local=True, max_words=8)
+@rule("byline.reading_time", language_specific=True, order=165, local=True, max_words=8)
 def reading_time(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove reading-time lines ("5 min read", "Lesezeit: 3 Minuten"): short lines with a ``reading_time`` phrase."""
     yield from lines_with_phrase(doc, ctx, "reading_time", "reading time")
 
 
 @rule(
-    "byline.bio", order=166, last_lines=3, max_words=70, enabled=False,
+    "byline.bio", language_specific=True, order=166, last_lines=3, max_words=70, enabled=False,
     why_off="an author's closing note is article text in many gold standards (removal precision 0.82 on dev).",
 )
 def bio(doc: Document, ctx: RuleContext) -> Iterator[Decision]:

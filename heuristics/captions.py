@@ -18,7 +18,7 @@ _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*(?:19|20)\d\d\b", re.IGNORECASE)
 
 
 @rule(
-    "captions.credit",
+    "captions.credit", language_specific=True,
     order=120,
     local=True,
     max_words=Param(60, "captions can be long, body paragraphs are longer"),

@@ -9,7 +9,7 @@ from cleaner.rules import Decision, Param, RuleContext, rule
 
 
 @rule(
-    "comments.section",
+    "comments.section", language_specific=True,
     order=135,
     min_position=Param(0.5, "the heading must come after this share of the text"),
     max_heading_words=Param(6, "the heading is at most this long"),

@@ -9,7 +9,7 @@ from cleaner.rules import Decision, Param, RuleContext, rule
 
 
 @rule(
-    "feedback.widget",
+    "feedback.widget", language_specific=True,
     order=110,
     max_words=Param(25, "a line with a feedback phrase is at most this long"),
     max_item_words=Param(10, 'answer lines ("0 = Very unlikely", "Thank you!") are at most this long'),

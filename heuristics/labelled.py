@@ -10,7 +10,7 @@ from heuristics._lines import BULLET, ends_sentence, is_short, strip_bullet
 
 
 @rule(
-    "labelled.block",
+    "labelled.block", language_specific=True,
     order=170,
     max_label_words=Param(6, "the label line is at most this long"),
     max_items=6,

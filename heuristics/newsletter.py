@@ -9,7 +9,7 @@ from cleaner.rules import Decision, Param, RuleContext, rule
 
 
 @rule(
-    "newsletter.prompt",
+    "newsletter.prompt", language_specific=True,
     order=100,
     local=True,
     max_words=Param(30, "longer lines are never taken for a prompt"),

@@ -15,7 +15,7 @@ _READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer)\s+(?=[\"'\u201c\u20
 
 
 @rule(
-    "related.link",
+    "related.link", language_specific=True,
     order=140,
     max_words=Param(25, "a link line is at most this long"),
     max_list=Param(8, 'headline lines taken under a "Most popular" heading'),
@@ -69,7 +69,7 @@ _LINKISH = re.compile(
 
 
 @rule(
-    "related.teaser",
+    "related.teaser", language_specific=True,
     order=141,
     local=True,
     max_words=25,

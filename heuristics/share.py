@@ -15,7 +15,7 @@ _FOLLOW = re.compile(
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-@rule("share.buttons", order=150, local=True, max_words=15)
+@rule("share.buttons", language_specific=True, order=150, local=True, max_words=15)
 def buttons(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove share and follow lines: short lines made only of share-button words, counts and symbols.
 

@@ -9,7 +9,7 @@ from cleaner.rules import Decision, RuleContext, rule
 from heuristics._lines import lines_with_phrase
 
 
-@rule("site.ads", order=180, local=True, max_words=8)
+@rule("site.ads", language_specific=True, order=180, local=True, max_words=8)
 def ads(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove advertising markers: a line that is only "Advertisement", "Anzeige", "Sponsored content" and the like."""
     phrases = ctx.phrases["ads"]
@@ -18,38 +18,38 @@ def ads(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, "advertising marker")
 
 
-@rule("site.cookies", order=181, local=True, max_words=40)
+@rule("site.cookies", language_specific=True, order=181, local=True, max_words=40)
 def cookies(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove cookie and consent notices: short lines holding a ``cookies`` phrase ("We use cookies")."""
     yield from lines_with_phrase(doc, ctx, "cookies", "cookie notice phrase")
 
 
-@rule("site.paywall", order=182, local=True, max_words=25)
+@rule("site.paywall", language_specific=True, order=182, local=True, max_words=25)
 def paywall(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove paywall and log-in notices: short lines holding a ``paywall`` phrase ("Subscribe to continue reading")."""
     yield from lines_with_phrase(doc, ctx, "paywall", "paywall notice phrase")
 
 
-@rule("site.legal", order=183, local=True, max_words=12)
+@rule("site.legal", language_specific=True, order=183, local=True, max_words=12)
 def legal(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove legal footers: very short lines holding a ``legal`` phrase ("All rights reserved", "Privacy Policy")."""
     yield from lines_with_phrase(doc, ctx, "legal", "legal footer phrase")
 
 
-@rule("site.tags", order=184, local=True, max_words=30)
+@rule("site.tags", language_specific=True, order=184, local=True, max_words=30)
 def tags(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove tag and category lines: short lines starting with a ``tags`` phrase ("Filed under:", "Tags:")."""
     yield from lines_with_phrase(doc, ctx, "tags", "tag line", "match")
 
 
-@rule("site.copyright", order=185, local=True, max_words=60)
+@rule("site.copyright", language_specific=True, order=185, local=True, max_words=60)
 def copyright_notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove copyright and reuse notices: lines with a ``copyright`` phrase ("All rights reserved")."""
     yield from lines_with_phrase(doc, ctx, "copyright", "copyright notice phrase")
 
 
 @rule(
-    "site.notice", order=186, local=True, max_words=120, enabled=False,
+    "site.notice", language_specific=True, order=186, local=True, max_words=120, enabled=False,
     why_off="disclaimers and disclosures are article text in most gold standards (removal precision 0.33 on dev).",
 )
 def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
@@ -57,7 +57,7 @@ def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     yield from lines_with_phrase(doc, ctx, "notices", "site notice", "match")
 
 
-@rule("site.promo", order=187, local=True, max_words=80)
+@rule("site.promo", language_specific=True, order=187, local=True, max_words=80)
 def promo(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove promotions for the site's own products: lines with a ``promo`` phrase ("If you enjoyed this article")."""
     yield from lines_with_phrase(doc, ctx, "promo", "promotion phrase")

@@ -33,14 +33,13 @@ def test_result_to_dict_is_json_ready_and_complete() -> None:
 
 
 @pytest.mark.skipif(PAGE is None, reason="no bench page in this tree")
-def test_repr_is_short_and_does_not_detect_the_language() -> None:
+def test_repr_is_short_and_names_the_language() -> None:
     assert PAGE is not None
     result = cleaner.clean_html(gzip.decompress(PAGE.read_bytes()), url="https://example.org/a")
     text = repr(result)
     assert len(text) < 200 and "\n" not in text
     assert f"removals={len(result.removals)}" in text and f"({len(result.text)} chars)" in text
-    assert callable(result.language)  # still undetected: repr costs nothing
-    lang = result.lang
+    lang = result.lang  # detected while cleaning: language-specific rules skip a text in no known language
     assert lang and repr(result).endswith(f"lang={lang!r})")
 
 

@@ -109,5 +109,6 @@ def test_hinges_let_the_model_bend_and_survive_the_file(tmp_path):
     assert accuracy(bent) > 0.9 > accuracy(straight)
     write(tmp_path / "b.json", bent, "bump", 0.5, {})
     model = LinearModel.load(tmp_path / "b.json")
-    assert [model.probability(row) for row in x[:50].tolist()] == pytest.approx(bent.probability(x[:50]).tolist(), abs=1e-5)
+    expected = bent.probability(x[:50]).tolist()
+    assert [model.probability(row) for row in x[:50].tolist()] == pytest.approx(expected, abs=1e-5)
     assert model.terms[1].startswith("x>")

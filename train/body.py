@@ -1,23 +1,25 @@
 """Train the body detector's models (``heuristics/data/models/body_*.json``) on the labelled development pages.
 
-    .venv/bin/python -m train.body [--out DIR]
+    .venv/bin/python -m train.body [--out DIR] [--cache FILE]
 
 Three linear models (see ``heuristics/body.py``):
 
 * **page** (``body_page.json``): is a text a whole page (every visible line
   of it) or an article an extractor already took out of it? Positive
   examples are every dataset's ``fulltext`` input, negative ones the outputs
-  of the seven extractors. Its threshold lets at most ``GATE_EXTRACTED`` of
-  the extracted texts through: past it, the line models decide.
+  of the seven extractors. Past its threshold, the line models decide.
 * **lines** (``body_lines.json``): is a line of a page article text? Its
   features are the line's own figures, its neighbours' and the hand-written
   classification's (``heuristics/_body_lines.py``); a line is article text
   when most of its words are in the gold body. Lines are weighted by their
   share of their text's characters, so that every text counts alike.
 * **context** (``body_context.json``): the same, plus the first model's
-  scores of the lines around it. Its threshold is the one that gives the
-  best F1 on whole pages while removing at most ``MAX_EXTRACTED_REMOVED`` of
-  the characters of extracted articles.
+  scores of the lines around it.
+
+The two thresholds (the page model's, as the share of extracted texts it
+lets through, and the line score's) are the pair that gives the best F1 on
+whole pages while removing at most ``MAX_EXTRACTED_REMOVED`` of the
+characters of extracted articles.
 
 Every figure printed is cross-validated: each text is judged by models
 fitted on the folds (sites) it is not in. The shipped weights are then
@@ -28,6 +30,7 @@ to judge each fold with models that never saw it.
 
 from __future__ import annotations
 
+import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -46,12 +49,14 @@ import cleaner  # noqa: E402
 from cleaner.html import align, tokens  # noqa: E402
 from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features  # noqa: E402
 from heuristics._page import PAGE_FEATURES, page_features  # noqa: E402
-from heuristics.body import analyse, hand_region, line_features  # noqa: E402
+from heuristics.body import analyse, hand_region, headlines, line_features  # noqa: E402
 from train.linear import Fit, fit_logistic, hinge_knots, write  # noqa: E402
 
 MODELS = ROOT / "heuristics" / "data" / "models"
-GATE_EXTRACTED = 0.03  # extracted texts the page model may let through to the line models
-MAX_EXTRACTED_REMOVED = 0.004  # share of the characters of extracted articles the detector may remove
+GATE_TRAIN = 0.03  # extracted texts the page model lets through to the line models' training examples
+GATES = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.03)  # ... and the shares tried for the page threshold at work
+MAX_EXTRACTED_REMOVED = 0.002  # share of the characters of extracted articles the detector may remove (in the
+# training data: a held-out fold sees about twice as much, and the acceptance bar is 0.5 %)
 LABEL_SHARE = 0.5  # a line is article text when at least this share of its words is in the gold body
 THRESHOLDS = np.round(np.arange(0.05, 0.71, 0.05), 2)
 L2_PAGE, L2_LINES = 1.0, 3.0
@@ -89,7 +94,8 @@ def _example(item: tuple[str, str, str, int, str, str]) -> Example:
     params = _CLEANER.config.rule_params(next(r for r in cleaner.rules.all_rules() if r.name == "body.detector"))
     page, _ = page_features(doc, phrases)
     blocks, stop = analyse(doc, params, phrases)
-    rows = line_features(blocks, hand_region(blocks, params), stop, 0.0)
+    titles = headlines(blocks)
+    rows = line_features(blocks, hand_region(blocks, titles, params), titles, stop, 0.0)
     live = [b for b in blocks if b.live]
     page_tokens: list[str] = []
     firsts = []
@@ -137,12 +143,18 @@ class Models:
         return {"rules": {"body.detector": {n: str(out / f) for n, f in zip(names, files, strict=True)}}}
 
 
+DATASET_BALANCE = 0.5  # a dataset's texts weigh (its share of the texts) ** -DATASET_BALANCE: small ones count too
+
+
 def _stack(exs: list[Example], page_scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Line rows with their text's page score, labels, weights (each text counts alike) and each row's text."""
+    """Line rows with their text's page score, labels, weights (each text of a dataset counts alike, and a
+    smaller dataset's texts count more) and each row's text."""
     X = np.vstack([np.hstack([e.lines, np.full((len(e.lines), 1), s, dtype=np.float32)])
                    for e, s in zip(exs, page_scores, strict=True)])
     y = np.concatenate([e.gold >= LABEL_SHARE for e in exs]).astype(float)
-    w = np.concatenate([e.chars / max(e.chars.sum(), 1.0) for e in exs])
+    sizes = {name: sum(e.dataset == name for e in exs) for name in {e.dataset for e in exs}}
+    boost = {name: (n / len(exs)) ** -DATASET_BALANCE for name, n in sizes.items()}
+    w = np.concatenate([boost[e.dataset] * e.chars / max(e.chars.sum(), 1.0) for e in exs])
     owner = np.concatenate([np.full(len(e.lines), i) for i, e in enumerate(exs)])
     return X, y, w * len(exs) / max(w.sum(), 1e-9), owner
 
@@ -191,27 +203,39 @@ def figures(exs: list[Example], scores: list[np.ndarray], threshold: float) -> d
 
 
 def fit_models(exs: list[Example]) -> Models:
-    """Fit the three models on ``exs``; choose the line threshold on them (see the module docstring)."""
+    """Fit the three models on ``exs``; choose the two thresholds on them (see the module docstring)."""
     X = np.array([e.page for e in exs])
     y = np.array([e.whole_page for e in exs], dtype=float)
     page = fit_logistic(X, y, PAGE_FEATURES, l2=L2_PAGE)
     scores = page.probability(X)
     extracted = np.sort(scores[y == 0])[::-1]
-    page_threshold = float(extracted[int(GATE_EXTRACTED * len(extracted))]) + 1e-6
-    judged = [i for i, s in enumerate(scores) if s >= page_threshold and len(exs[i].lines)]
+    gate = {share: float(extracted[int(share * len(extracted))]) + 1e-6 for share in (*GATES, GATE_TRAIN)}
+    judged = [i for i, s in enumerate(scores) if s >= gate[GATE_TRAIN] and len(exs[i].lines)]
     sub = [exs[i] for i in judged]
     X1, y1, w1, owner = _stack(sub, scores[judged])
-    hinges = hinge_knots(X1)
-    lines = fit_logistic(X1, y1, LINE_FEATURES, weight=w1, l2=L2_LINES, hinges=hinges)
+    lines = fit_logistic(X1, y1, LINE_FEATURES, weight=w1, l2=L2_LINES, hinges=hinge_knots(X1))
     first = lines.probability(X1)
     X2 = np.hstack([X1, _context(sub, first, owner)])
     context = fit_logistic(X2, y1, LINE_FEATURES + CONTEXT_FEATURES, weight=w1, l2=L2_LINES,
                            hinges=hinge_knots(X2))
-    models = Models(page, page_threshold, lines, context, 0.5)
+    models = Models(page, gate[GATE_TRAIN], lines, context, 0.5)
     _, final = score_lines(models, exs)
-    best = max(THRESHOLDS, key=lambda t: _objective(figures(exs, final, float(t))))
-    models.threshold = float(best)
+    best = (float("-inf"), gate[GATE_TRAIN], 0.5)
+    for share in GATES:
+        gated = [f if s >= gate[share] else np.ones_like(f) for f, s in zip(final, scores, strict=True)]
+        for t in THRESHOLDS:
+            best = max(best, (_objective(figures(exs, gated, float(t))), gate[share], float(t)))
+    models.page_threshold, models.threshold = best[1], best[2]
     return models
+
+
+def hand_figures(exs: list[Example], models: Models) -> dict[str, float]:
+    """The same figures for the hand-written region (smoothed good blocks inside it) behind the same page gate."""
+    good, inside = LINE_FEATURES.index("smoothed_good"), LINE_FEATURES.index("in_region")
+    page = models.page.probability(np.array([e.page for e in exs]))
+    keep = [(e.lines[:, good] * e.lines[:, inside]) if s >= models.page_threshold else np.ones(len(e.lines))
+            for e, s in zip(exs, page, strict=True)]
+    return figures(exs, keep, 0.5)
 
 
 def _objective(fig: dict[str, float]) -> float:
@@ -241,10 +265,16 @@ def main(argv: list[str]) -> int:
     dsets = devdata.load()
     print(devdata.availability_note())
     exs = examples(dsets)
+    if "--cache" in argv:  # keep the examples for experiments (see load_examples)
+        with open(argv[argv.index("--cache") + 1], "wb") as fh:
+            pickle.dump(exs, fh)
     cv = cross_validate(exs)
     print("cross-validated (character-level F1 of the detector alone on whole pages; extracted chars removed):")
     print("  " + "  ".join(f"{k} {v:.4f}" for k, v in cv.items()))
     models = fit_models(exs)
+    hand = hand_figures(exs, models)
+    print("the hand-written region behind the same page gate (not cross-validated):")
+    print("  " + "  ".join(f"{k} {v:.4f}" for k, v in hand.items()))
     trained = {"on": {d.name: len(d.ids) for d in dsets}, "cross_validated": {k: round(v, 4) for k, v in cv.items()},
                "page_threshold": round(models.page_threshold, 4), "threshold": models.threshold}
     for path in models.write(out, trained):

@@ -1,0 +1,46 @@
+"""Languages: any language jusText has stop words for is recognised; an unknown one gets the language-independent
+rules only, and the audit says so."""
+
+from __future__ import annotations
+
+import cleaner
+from cleaner.lang import UNKNOWN, detect_language
+from cleaner.pipeline import LANGUAGE_NOTE
+from cleaner.rules import all_rules
+
+ZH = "北京市政府周二宣布，将在未来五年内投资一千亿元用于城市公共交通建设，新的地铁线路将连接城市的东部和西部地区。"
+ZH2 = "预计每天可运送乘客超过五十万人次，市民对此表示欢迎，但也有人担心施工期间的交通拥堵问题会持续很长时间。"
+PL = ("Rada miasta zdecydowała we wtorek o rozbudowie sieci tramwajowej. To jest bardzo ważna decyzja dla "
+      "mieszkańców, którzy od lat czekają na nowe połączenia, i prezydent miasta powiedział, że prace rozpoczną się "
+      "jeszcze w tym roku.")
+
+
+def test_a_language_outside_the_configured_ones_is_recognised() -> None:
+    assert detect_language(PL, ["en", "de"]) == "pl"
+    assert cleaner.clean_text(PL).lang == "pl"
+
+
+def test_a_configured_language_wins_a_close_call() -> None:
+    text = "The council voted on Tuesday to expand the tram network, which residents have awaited for years."
+    assert detect_language(text, ["en"]) == "en"
+    assert detect_language("Tram", ["de", "en"]) == "de"  # too short to tell: the first configured language
+
+
+def test_unknown_language_runs_the_language_independent_rules_only() -> None:
+    text = f"{ZH * 3}\n\nSubscribe to our newsletter\n\nsubway_line_pkg_00021407.jpg\n\n{ZH2 * 3}"
+    result = cleaner.clean_text(text)
+    assert result.lang == UNKNOWN
+    assert "Subscribe to our newsletter" in result.text  # newsletter.prompt (language-specific) did not run
+    assert [r.rule for r in result.removals] == ["video.block"]  # a language-independent rule did
+    notes = [n for n in result.notes if n.rule == LANGUAGE_NOTE]
+    assert len(notes) == 1 and "language not recognised" in notes[0].reason
+    specific = {r.name for r in all_rules() if r.language_specific and r.enabled}
+    assert specific and all(name in notes[0].reason for name in specific)
+    assert cleaner.rebuild(result.text, result.removals) == result.normalized
+
+
+def test_a_known_language_gets_every_rule() -> None:
+    text = f"{PL}\n\nSubscribe to our newsletter\n\n{PL} Koniec."
+    result = cleaner.clean_text(text)
+    assert "Subscribe to our newsletter" not in result.text
+    assert not [n for n in result.notes if n.rule == LANGUAGE_NOTE]
