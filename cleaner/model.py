@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import repeat
+from operator import add, itemgetter, mul, sub
 from pathlib import Path
 from typing import Any
 
@@ -92,33 +94,76 @@ class LinearModel:
         """The names of the terms: the features, then ``feature>knot`` for each hinge."""
         return self.features + tuple(f"{self.features[i]}>{k:.3g}" for i, k in self.hinges)
 
+    # Inference runs in C where it can (``map`` with ``operator`` functions, ``itemgetter``): the body detector
+    # scores every line of a page twice and explains every line it removes. The arithmetic is that of a loop
+    # over the terms in Python, in the same order (sums from 0, left to right), so the same floats.
+
     def expand(self, x: Sequence[float]) -> list[float]:
-        """The terms of an item from its features."""
-        return [*x, *(max(0.0, x[i] - k) for i, k in self.hinges)]
+        """The terms of an item from its features: the features, then ``max(0, x[i] - knot)`` for each hinge."""
+        if not self.hinges:
+            return list(x)
+        bent = map(sub, self._hinged(x), self._knots)
+        return [*x, *[d if d > 0.0 else 0.0 for d in bent]]
 
     def logit(self, x: Sequence[float]) -> float:
         """The model's raw score of one item (its features in ``self.features`` order)."""
-        t = self.expand(x) if self.hinges else x
-        return self.bias + sum(w * v for w, v in zip(self.weights, t, strict=True))
+        self._check(x)
+        return self.bias + sum(map(mul, self.weights, self.expand(x) if self.hinges else x))
 
     def probability(self, x: Sequence[float]) -> float:
         """The probability of the positive class."""
         z = self.logit(x)
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
-    def contributions(self, x: Sequence[float]) -> list[tuple[str, float]]:
+    def contributions(self, x: Sequence[float], top: int | None = None) -> list[tuple[str, float]]:
         """Each feature's push on the raw score (its own term and its hinges), against the average training
-        item, largest first."""
-        owner = [*range(len(self.features)), *(i for i, _ in self.hinges)]
-        pushes = [0.0] * len(self.features)
-        for i, w, v, m in zip(owner, self.weights, self.expand(x), self.mean, strict=True):
-            pushes[i] += w * (v - m)
-        return sorted(zip(self.features, pushes, strict=True), key=lambda p: -abs(p[1]))
+        item, largest first (``top``: only that many)."""
+        return [(self.features[i], push) for i, push in self._largest_pushes(x, top)]
 
     def explain(self, x: Sequence[float], top: int = 3) -> str:
         """The features that pushed most, with their values: ``"link_like=0.80 (-1.9), words_log=1.10 (-0.7)"``."""
-        values = dict(zip(self.features, x, strict=True))
-        return ", ".join(f"{n}={values[n]:.2f} ({c:+.1f})" for n, c in self.contributions(x)[:top])
+        return ", ".join(f"{self.features[i]}={x[i]:.2f} ({c:+.1f})" for i, c in self._largest_pushes(x, top))
+
+    def _check(self, x: Sequence[float]) -> None:
+        if len(x) != len(self.features):
+            raise ValueError(f"model {self.name!r}: {len(x)} features given, {len(self.features)} expected")
+
+    def _largest_pushes(self, x: Sequence[float], top: int | None) -> list[tuple[int, float]]:
+        """``(feature index, push)`` of the features that pushed most, largest first (ties in feature order): a
+        feature's push is ``weight * (term - mean)`` of its own term, then of each of its hinges, added from 0."""
+        self._check(x)
+        n = len(self.features)
+        terms = list(map(mul, self.weights, map(sub, self.expand(x), self.mean)))
+        terms.append(0.0)  # what a feature without a hinge in a layer adds
+        pushes = list(map(add, terms[:n], repeat(0.0)))  # -0.0 becomes 0.0, as in a sum started at 0.0
+        for layer in self._hinge_layers:
+            pushes = list(map(add, pushes, layer(terms)))
+        order = sorted(range(n), key=list(map(abs, pushes)).__getitem__, reverse=True)
+        return [(i, pushes[i]) for i in order[:top]]
+
+    @cached_property
+    def _hinged(self) -> Callable[[Sequence[float]], Sequence[float]]:
+        """The features the hinges bend, in hinge order, from an item's features."""
+        pick = itemgetter(*(i for i, _ in self.hinges))
+        return pick if len(self.hinges) > 1 else lambda x: (pick(x),)
+
+    @cached_property
+    def _knots(self) -> tuple[float, ...]:
+        return tuple(k for _, k in self.hinges)
+
+    @cached_property
+    def _hinge_layers(self) -> tuple[Callable[[Sequence[float]], Sequence[float]], ...]:
+        """The hinge terms to add to the features' pushes, a layer at a time: layer ``j`` picks, for every
+        feature, the term of its ``j``-th hinge, or the 0.0 after the last term when it has fewer hinges."""
+        n = len(self.features)
+        layers: list[list[int]] = []
+        count = [0] * n
+        for k, (i, _) in enumerate(self.hinges, n):
+            if count[i] == len(layers):
+                layers.append([n + len(self.hinges)] * n)
+            layers[count[i]][i] = k
+            count[i] += 1
+        return tuple((itemgetter(*layer) if n > 1 else lambda t, k=layer[0]: (t[k],)) for layer in layers)
 
 
 @lru_cache(maxsize=32)
