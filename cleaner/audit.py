@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from cleaner.writer import Folder, RefusedPath, lock_file
+from cleaner.writer import Folder, RefusedPath, inside, lock_file
 
 AUDIT_LEVELS = ("full", "summary", "errors")
 
@@ -116,7 +116,7 @@ def open_audit(path: Path, *, append: bool = False, root: Path | None = None) ->
     """
     if str(path) == "-":
         return sys.stdout
-    if root is None or root not in path.parents:  # a path of the user's own, outside the output folder
+    if not inside(path, root):  # a path of the user's own, outside the output folder
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
         try:
             if stat.S_ISREG(os.fstat(fd).st_mode):  # not /dev/null, a FIFO ...: no lock, not cut
@@ -127,6 +127,8 @@ def open_audit(path: Path, *, append: bool = False, root: Path | None = None) ->
             os.close(fd)
             raise
         return AuditLog(path, fd)
+    assert root is not None
+    root, path = Path(os.path.abspath(root)), Path(os.path.abspath(path))
     folder = Folder(root, path.parent.relative_to(root))
     try:
         if append:

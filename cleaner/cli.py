@@ -23,11 +23,12 @@ from cleaner.executor import ENGINES, Executor
 from cleaner.explain import use_colour
 from cleaner.io import INPUT_FORMATS, kind_of, stdin_input
 from cleaner.jobs import keep_clear
+from cleaner.names import shown
 from cleaner.records import OUTPUT_FORMATS, Fields, Output
 from cleaner.report import ReportCollector, RunReport, new_collector, report_from_audit, write_report
 from cleaner.rules import all_rules
 from cleaner.runner import Job, Runner, cpu_count, plan_jobs
-from cleaner.writer import Busy, Folder, lock_folder
+from cleaner.writer import Busy, Folder, inside, is_special, landing, lock_folder, unlock_folder
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
@@ -317,13 +318,9 @@ def _plan(
             base = inputs[0].resolve().parent / f"{inputs[0].resolve().name}.clean"
         audit_path = base / "audit.jsonl"
         out_root = out_root or base
-    if audit_path is not None:
-        _refuse_among_inputs(audit_path, inputs, None if to_stdout else outdir, "the audit log")
-    if report_path is not None:
-        _refuse_among_inputs(report_path, inputs, None if to_stdout else outdir, "the report")
-        if audit_path is not None and str(audit_path) != "-" and report_path.resolve() == audit_path.resolve():
-            raise click.UsageError(f"{report_path}: the report would overwrite the audit log")
-    keep_clear(jobs_list, [p for p in (audit_path, report_path, rejects_path) if p is not None])
+    _refuse_clashes({"the audit log": audit_path, "the report": report_path, "the rejects file": rejects_path},
+                    inputs, None if to_stdout else outdir, out_root)
+    keep_clear(jobs_list, [p for p in (audit_path, report_path, rejects_path) if p is not None], out_root)
     return _Plan(jobs_list, from_stdin, to_stdout, audit_path, skipped, out_root)
 
 
@@ -359,7 +356,7 @@ def _run(runner: Runner, plan: _Plan, resume: bool, rejects_path: Path | None) -
                 with contextlib.suppress(OSError):  # a full disk: the run already said so
                     stream.close()
         for fd in locks:
-            os.close(fd)
+            unlock_folder(fd)
     if stats.stopped:
         sys.exit(EXIT_STOPPED)
     return stats.failed
@@ -392,12 +389,27 @@ def _executor(engine: str, address: str | None, jobs: int, config: Config, quiet
     return executor
 
 
+def _refuse_clashes(
+    files: dict[str, Path | None], inputs: tuple[Path, ...], outdir: Path | None, out_root: Path | None
+) -> None:
+    """The run's own files (by what they are) must not overwrite an input nor one another (``/dev/null`` aside)."""
+    seen: dict[Path, str] = {}
+    for what, path in files.items():
+        if path is None or str(path) == "-":
+            continue
+        _refuse_among_inputs(path, inputs, outdir, what)
+        where = landing(path, out_root)
+        if where in seen and not is_special(path):
+            raise click.UsageError(f"{shown(str(path))}: {what} would overwrite {seen[where]}")
+        seen[where] = what
+
+
 def _refuse_among_inputs(path: Path, inputs: tuple[Path, ...], outdir: Path | None, what: str) -> None:
     """A file the run writes besides its outputs (``what``: the audit log, the report) must not overwrite an
     input, nor sit in an input folder where a later run would read it."""
     if str(path) == "-":
         return
-    target = path.resolve()
+    target = landing(path, outdir)
     out = outdir.resolve() if outdir is not None else None
     for p in inputs:
         if str(p) == "-":
@@ -429,14 +441,15 @@ def _report_collector(
 def _finish_report(
     path: Path | None, collector: ReportCollector | None, config: Config, source: str, status: int
 ) -> int:
-    """Write the run's report (when asked for); the exit status, 1 when it cannot be written."""
+    """Write the run's report (when asked for); the exit status, 74 when it cannot be written (a full disk, as
+    for the outputs and the audit log)."""
     if path is None or collector is None:
         return status
     try:
         write_report(path, collector, config, source)
     except OSError as exc:
-        click.echo(f"error: {path}: cannot write the report ({exc.strerror or exc})", err=True)
-        return 1
+        click.echo(f"error: {shown(str(path))}: cannot write the report ({exc.strerror or exc})", err=True)
+        return EXIT_STOPPED
     click.echo(f"report: {path}", err=True)
     return status
 
@@ -511,7 +524,7 @@ def _lock_outputs(jobs: list[Job]) -> list[int]:
                 raise click.UsageError(f"{root}: cannot write the output folder ({exc.strerror or exc})") from exc
     except BaseException:
         for fd in fds:
-            os.close(fd)
+            unlock_folder(fd)
         raise
     return fds
 
@@ -538,7 +551,8 @@ def _open_rejects(path: Path, root: Path | None) -> IO[bytes]:
     folder ``root`` it is created new (a link in its place is replaced, not followed); elsewhere it is the user's
     own path, opened as any program would."""
     try:
-        if root is not None and root in path.parents:
+        if inside(path, root):
+            root, path = Path(os.path.abspath(root)), Path(os.path.abspath(path))  # type: ignore[arg-type]
             folder = Folder(root, path.parent.relative_to(root))
             try:
                 raw = os.fdopen(folder.create(path.name), "wb")

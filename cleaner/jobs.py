@@ -32,7 +32,7 @@ from cleaner.io import (
     walk_inputs,
 )
 from cleaner.settings import Limits
-from cleaner.writer import AtomicWriter, fit_name, read_checkpoint
+from cleaner.writer import AtomicWriter, fit_name, landing, read_checkpoint
 
 BATCH_DOCS = 64  # documents per batch, at most
 BATCH_BYTES = 256_000  # input per batch, about (JSONL bytes, text characters); a bigger document is a batch alone
@@ -273,10 +273,10 @@ def _outside(out_root: Path, rel: Path) -> str | None:
     """Why ``out_root / rel`` is not a safe output path (None when it is)."""
     if rel.is_absolute() or ".." in rel.parts or not rel.parts:
         return f"unsafe output path {rel} (absolute or with '..')"
-    target = (out_root / rel).resolve()
-    if not target.is_relative_to(out_root.resolve()):
+    target = landing(out_root / rel, out_root)  # a link at the name itself is replaced, not followed
+    if not target.parent.is_relative_to(out_root.resolve()):
         return f"output path {out_root / rel} leads outside the output folder (a symbolic link)"
-    if target.is_dir():
+    if target.is_dir() and not target.is_symlink():
         return f"output path {out_root / rel} is a folder"
     return None
 
@@ -302,29 +302,36 @@ def _separate_clashing_outputs(jobs: list[Job]) -> None:
             job.out_path = alt
 
 
-def keep_clear(jobs: list[Job], paths: list[Path]) -> None:
+def keep_clear(jobs: list[Job], paths: list[Path], root: Path | None = None) -> None:
     """Keep the run's other files (the audit log, the report, the rejects file) apart from its outputs: an output
     that would land on one of them gets its input's full name (an input ``audit.jsonl`` is written as
-    ``audit.jsonl.jsonl``), or is refused when that is taken too."""
-    taken = {p.resolve() for p in paths if str(p) != "-"}
-    outputs = {job.out_path.resolve() for job in jobs if job.out_path is not None}
+    ``audit.jsonl.jsonl``), or is refused when that is taken too. ``root``: the output folder those files are in
+    when they are (see :func:`~cleaner.writer.landing`)."""
+    taken = {landing(p, root) for p in paths if str(p) != "-"}
+    outputs = {_landing(job.out_path) for job in jobs if job.out_path is not None}
     for job in jobs:
-        if job.out_path is None or job.out_path.resolve() not in taken:
+        if job.out_path is None or _landing(job.out_path) not in taken:
             continue
         suffix = ".jsonl" if job.inp.kind == "jsonl" else job.out_path.suffix
         alt = job.out_path.with_name(fit_name(job.inp.rel.name, suffix))
-        if alt.resolve() in taken or alt.resolve() in outputs:
+        if _landing(alt) in taken or _landing(alt) in outputs:
             job.inp = replace(job.inp, problem=f"its output {job.out_path} is the run's audit log, report or rejects")
             job.out_path = None
         else:
             job.out_path = alt
-            outputs.add(alt.resolve())
+            outputs.add(_landing(alt))
+
+
+def _landing(out_path: Path) -> Path:
+    """The file an output replaces: its name in its folder's real path (a link at the name is replaced, never
+    followed)."""
+    return landing(out_path, out_path.parent)
 
 
 def _refuse_overwriting_inputs(jobs: list[Job]) -> None:
     """Refuse any job whose output path is one of the run's input files (the inputs are never modified)."""
     inputs = {job.inp.path.resolve() for job in jobs}
     for job in jobs:
-        if job.out_path is not None and job.out_path.resolve() in inputs:
+        if job.out_path is not None and _landing(job.out_path) in inputs:
             job.inp = replace(job.inp, problem=f"its output {job.out_path} would overwrite an input file")
             job.out_path = None

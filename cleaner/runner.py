@@ -44,6 +44,7 @@ from cleaner.worker import (
     normalized_text,
     task_source,
 )
+from cleaner.writer import locked_folders
 
 __all__ = [
     "BATCH_BYTES", "BATCH_DOCS", "Outcome", "RunObserver", "Runner", "Stats", "clean_document", "clean_task",
@@ -98,19 +99,21 @@ class Runner:
     def run(self, jobs: list[Job]) -> Stats:
         """Clean every job (after the corpus pass, when it applies); return the statistics.
 
-        With ``-j 2`` and more, the same worker processes run both passes.
+        With ``-j 2`` and more, the same worker processes run both passes. The output folders are locked for
+        the run, whatever its executor (:class:`~cleaner.writer.Busy` when another run is writing one).
         """
         start = time.monotonic()
-        try:
-            with self.executor:
-                if self.wants_corpus_pass(jobs):
-                    self.corpus = self.count_corpus(jobs)
-                self._clean(self._resume(jobs) if self.resume else jobs)
-        except RunStopped as exc:  # the audit log or the output folder cannot be written
-            self.stats.stopped = str(exc)
-        finally:  # also when interrupted: what was done
-            if self.verbosity:
-                print(self.stats.summary(time.monotonic() - start, all_rules=self.verbosity > 1), file=sys.stderr)
+        with locked_folders(job.out_root for job in jobs if job.out_root is not None):
+            try:
+                with self.executor:
+                    if self.wants_corpus_pass(jobs):
+                        self.corpus = self.count_corpus(jobs)
+                    self._clean(self._resume(jobs) if self.resume else jobs)
+            except RunStopped as exc:  # the audit log or the output folder cannot be written
+                self.stats.stopped = str(exc)
+            finally:  # also when interrupted: what was done
+                if self.verbosity:
+                    print(self.stats.summary(time.monotonic() - start, all_rules=self.verbosity > 1), file=sys.stderr)
         return self.stats
 
     def _clean(self, todo: list[Job]) -> None:

@@ -30,6 +30,7 @@ import os
 import secrets
 import stat
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -184,11 +185,22 @@ def lock_file(fd: int) -> None:
         raise Busy(exc.errno, "another clean run is writing it") from exc
 
 
+_HELD: dict[tuple[int, int], list[int]] = {}  # the folders this process has locked: (device, inode) -> [fd, holds]
+
+
 def lock_folder(path: Path) -> int:
     """Create ``path`` if needed and lock it for this run (see :func:`lock_file`); the descriptor holding the
-    lock. Where the file system has no locks (some network file systems) the folder is not locked."""
+    lock, to give back to :func:`unlock_folder`. A folder this process holds already (the command line's, then
+    its Runner's) is held once more, not refused. Where the file system has no locks (some network file systems)
+    the folder is not locked."""
     path.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, _DIR_FLAGS)
+    st = os.fstat(fd)
+    held = _HELD.get((st.st_dev, st.st_ino))
+    if held is not None:
+        os.close(fd)
+        held[1] += 1
+        return held[0]
     try:
         lock_file(fd)
     except Busy:
@@ -198,7 +210,47 @@ def lock_folder(path: Path) -> int:
         if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
             os.close(fd)
             raise
+    _HELD[(st.st_dev, st.st_ino)] = [fd, 1]
     return fd
+
+
+def unlock_folder(fd: int) -> None:
+    """Give back a hold of :func:`lock_folder`; the last one releases the lock."""
+    st = os.fstat(fd)
+    held = _HELD[(st.st_dev, st.st_ino)]
+    held[1] -= 1
+    if not held[1]:
+        del _HELD[(st.st_dev, st.st_ino)]
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def locked_folders(paths: Iterable[Path]) -> Iterator[None]:
+    """Hold every folder of ``paths`` locked (see :func:`lock_folder`) while the block runs; :class:`Busy` when
+    another run holds one (then none is held)."""
+    fds: list[int] = []
+    try:
+        for path in dict.fromkeys(paths):
+            fds.append(lock_folder(path))
+        yield
+    finally:
+        for fd in reversed(fds):
+            unlock_folder(fd)
+
+
+def inside(path: Path, root: Path | None) -> bool:
+    """Whether ``path`` names a file below the output folder ``root`` (as written, links aside: where a run's
+    own file is created through a :class:`Folder`)."""
+    return root is not None and Path(os.path.abspath(root)) in Path(os.path.abspath(path)).parents
+
+
+def landing(path: Path, root: Path | None) -> Path:
+    """The file that writing ``path`` replaces or writes to: inside the output folder ``root``, where no link at
+    the name is followed, that name in its folder's real path; elsewhere (a path of the user's own, opened as
+    any program opens it), wherever its links lead. Two paths with one landing are one file."""
+    if inside(path, root):
+        return path.parent.resolve() / path.name
+    return path.resolve()
 
 
 def is_special(path: Path) -> bool:

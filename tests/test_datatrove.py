@@ -345,3 +345,38 @@ def test_merge_refuses_missing_or_mixed_counts(tmp_path: Path) -> None:
         list(MergeCorpus(str(work)).run(None))
     with pytest.raises(FileNotFoundError, match="run CountCorpus, then MergeCorpus"):
         _one(ArticleCleaner(corpus=str(tmp_path / "nowhere")), Document("text", "d"))
+
+
+def test_corpus_files_are_written_whole_and_never_through_a_link(tmp_path: Path) -> None:
+    """A counting task stopped mid-write leaves no half file (MergeCorpus would read it); a link planted at the
+    model's or a count's name is replaced, never written through."""
+    _write_jsonl(tmp_path / "in" / "a.jsonl", _seed_records())
+    work, victim = tmp_path / "work", tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    (work / "counts").mkdir(parents=True)
+    (work / "counts" / "00000.pickle.gz").symlink_to(victim)
+    (work / "model.pickle").symlink_to(victim)
+
+    class Stop(Exception):
+        pass
+
+    def stopping(*args: object, **kwargs: object) -> None:
+        raise Stop
+
+    step = CountCorpus(str(work))
+    docs = [Document(r["text"], r["id"]) for r in _seed_records()]
+    real_dump, pickle.dump = pickle.dump, stopping  # the task dies while it writes its counts
+    try:
+        with pytest.raises(Stop):
+            list(step.run(iter(docs), rank=0, world_size=1))
+    finally:
+        pickle.dump = real_dump
+    assert sorted(p.name for p in (work / "counts").iterdir()) == ["00000.pickle.gz"]  # no temporary left
+    assert victim.read_bytes() == b"precious"
+    list(CountCorpus(str(work)).run(iter(docs), rank=0, world_size=1))
+    list(MergeCorpus(str(work)).run(None))
+    assert victim.read_bytes() == b"precious"
+    assert not (work / "model.pickle").is_symlink() and not (work / "counts" / "00000.pickle.gz").is_symlink()
+    assert sorted(p.name for p in work.iterdir()) == ["counts", "model.pickle"]
+    [kept] = _one(ArticleCleaner(corpus=str(work)), Document(SEEDS[0].read_text(encoding="utf-8"), "d"))  # it reads
+    assert kept.text

@@ -92,12 +92,29 @@ def test_a_link_planted_in_the_output_folder_is_never_written_through(tmp_path: 
     proc = clean(src, "-o", out)
     no_traceback(proc)
     assert victim.read_text(encoding="utf-8") == "precious\n"
-    if kind == "symlink" and not planted.startswith(".") and planted != "audit.jsonl":
-        assert proc.returncode == 1 and "leads outside the output folder" in proc.stderr  # an output name: refused
-        return
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stderr  # an output's own name too: the link is replaced by the output
     assert len(records(out / "docs.jsonl")) == 20
+    assert (out / "a.txt").read_text(encoding="utf-8").startswith("Storm floods")
     assert not (out / planted).is_symlink()
+
+
+def test_links_planted_at_every_name_of_the_run_to_one_file_or_to_an_input(tmp_path: Path) -> None:
+    """Every file of the run a link to the same file, and an output a link to its own input: each replaced (none
+    taken for another: the report is not 'the audit log'), nothing written through, the input unchanged."""
+    src, out, victim = folder(tmp_path / "src", 3), tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    out.mkdir()
+    for name in ("doc0000.txt", ".doc0001.txt.partial", "audit.jsonl", "report.html", "rejects.jsonl"):
+        (out / name).symlink_to(victim)
+    (out / "doc0002.txt").symlink_to(src / "doc0002.txt")
+    before = (src / "doc0002.txt").read_bytes()
+    proc = clean(src, "-o", out, "--report", out / "report.html", "--rejects", out / "rejects.jsonl")
+    no_traceback(proc)
+    assert proc.returncode == 0, proc.stderr
+    assert victim.read_text(encoding="utf-8") == "precious\n" and (src / "doc0002.txt").read_bytes() == before
+    for name in ("doc0000.txt", "doc0001.txt", "doc0002.txt", "audit.jsonl", "report.html"):
+        assert (out / name).is_file() and not (out / name).is_symlink(), name
+    assert {r["doc"] for r in records(out / "audit.jsonl")} == {f"doc{i:04d}.txt" for i in range(3)}
 
 
 def test_resume_never_reads_a_planted_partial_output(tmp_path: Path) -> None:
@@ -195,6 +212,30 @@ def test_an_audit_path_that_is_an_output_path_keeps_both(tmp_path: Path) -> None
     assert "Heavy rain" in (out / "doc0000.txt.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("first", "second"), [("--audit", "--rejects"), ("--report", "--rejects"),
+                                               ("--audit", "--report"), (None, "--rejects")])
+def test_two_files_of_the_run_on_one_path_are_a_usage_error(tmp_path: Path, first: str | None, second: str) -> None:
+    """The audit log, the report and the rejects file never overwrite one another (None: the default audit log)."""
+    src, out = folder(tmp_path / "src", 2), tmp_path / "out"
+    same = out / "audit.jsonl"
+    proc = clean(src, "-o", out, *((first, same) if first else ()), second, same)
+    no_traceback(proc)
+    assert proc.returncode == 2 and "would overwrite" in proc.stderr, proc.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_rejects_file_never_overwrites_an_input(tmp_path: Path) -> None:
+    src = folder(tmp_path / "src", 2)
+    before = (src / "doc0000.txt").read_bytes()
+    for target in (src / "doc0000.txt", tmp_path / "link.txt"):
+        if target.name == "link.txt":
+            target.symlink_to(src / "doc0000.txt")  # a link of the user's own, outside the output folder
+        proc = clean(src, "-o", tmp_path / "out", "--rejects", target)
+        no_traceback(proc)
+        assert proc.returncode == 2 and "input" in proc.stderr, proc.stderr
+    assert (src / "doc0000.txt").read_bytes() == before
+
+
 @pytest.mark.parametrize("where", ["a file", "a link to a file"])
 def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path: Path, where: str) -> None:
     src = folder(tmp_path / "src", 1)
@@ -239,6 +280,33 @@ def test_a_second_run_on_the_same_output_folder_is_refused(tmp_path: Path) -> No
     assert first.returncode == 0, err
     assert [r["id"] for r in records(out / "docs.jsonl")] == [f"d{i}" for i in range(3000)]
     assert {r["doc"] for r in records(out / "audit.jsonl")} == {f"d{i}" for i in range(3000)}
+
+
+def test_a_library_run_locks_its_output_folder_too(tmp_path: Path) -> None:
+    """A Runner (the library's way, and the Ray engine's from a program) takes the same lock as the command line:
+    with a command-line run writing the folder it raises Busy and writes nothing; the command line's own Runner
+    holds its folder once more, not refused (every other test)."""
+    from cleaner.config import Config
+    from cleaner.jobs import plan_jobs
+    from cleaner.runner import Runner
+    from cleaner.writer import Busy
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    jsonl(src / "docs.jsonl", 3000, long=True)
+    folder(tmp_path / "mine", 3)
+    first = subprocess.Popen(clean_cmd(src, "-o", out), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: (out / ".docs.jsonl.partial").exists())
+        jobs = plan_jobs([tmp_path / "mine"], out, kind="text", suffix="txt")
+        with pytest.raises(Busy):
+            Runner(Config.load(), corpus_pass=False, verbosity=0).run(jobs)
+        assert not any(p.name.startswith("doc0") for p in out.iterdir())
+    finally:
+        _, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    stats = Runner(Config.load(), corpus_pass=False, verbosity=0).run(jobs)  # the folder is free again
+    assert stats.failed == 0 and sorted(p.name for p in out.glob("doc0*")) == [f"doc{i:04d}.txt" for i in range(3)]
 
 
 # -- signals and workers -------------------------------------------------------------------------------------
@@ -366,6 +434,17 @@ def test_full_disk_for_the_outputs(tmp_path: Path, tmpfs: Path) -> None:
     (tmp_path / "more").mkdir()
     again = clean(src, "-o", tmp_path / "more", "--audit", tmp_path / "audit2.jsonl", "--no-corpus-pass")
     assert again.returncode == 0
+
+
+def test_full_disk_for_the_report(tmp_path: Path, tmpfs: Path) -> None:
+    """Every document cleaned, the report cannot be written: named, 74 (as for the outputs), no file left half."""
+    src = folder(tmp_path / "src", 30)
+    fill(tmpfs, leave=8_000)
+    proc = clean(src, "-o", tmp_path / "out", "--report", tmpfs / "report.html")
+    no_traceback(proc)
+    assert proc.returncode == 74 and "cannot write the report (No space left on device)" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmpfs.iterdir()) == ["filler"]
+    assert len(list((tmp_path / "out").glob("doc*.txt"))) == 30
 
 
 def test_full_disk_for_the_audit_log_then_resume(tmp_path: Path, tmpfs: Path) -> None:

@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from datatrove.data import Document, DocumentsPipeline
-from datatrove.io import DataFolderLike, get_datafolder
+from datatrove.io import DataFolder, DataFolderLike, get_datafolder
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.writers.disk_base import DiskWriter
 from datatrove.utils.logging import logger
@@ -69,6 +71,22 @@ def _size(content: str | bytes, limit: int) -> int:
     if isinstance(content, bytes) or 4 * len(content) <= limit:  # at most 4 bytes a character
         return len(content)
     return len(content.encode("utf-8", "replace"))
+
+
+@contextlib.contextmanager
+def _whole_file(folder: DataFolder, name: str, **options: Any) -> Iterator[IO[bytes]]:
+    """``name`` in ``folder`` opened for writing under a temporary name and renamed into place once written
+    whole: a task killed mid-write leaves no half file for MergeCorpus or ArticleCleaner to read (a datatrove
+    executor runs the task again), and a link at ``name`` is replaced, not written through."""
+    temporary = f"{name}.{uuid.uuid4().hex}.tmp"
+    try:
+        with folder.open(temporary, "wb", **options) as fh:
+            yield fh
+        folder.mv(temporary, name)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            folder.rm(temporary)
+        raise
 
 
 class _DocumentStep(PipelineStep):
@@ -289,7 +307,7 @@ class CountCorpus(_DocumentStep):
                 except Exception:
                     self.stat_update("unreadable")
             yield doc
-        with self.folder.open(f"{COUNTS}/{rank:05d}.pickle.gz", "wb", compression="gzip") as fh:
+        with _whole_file(self.folder, f"{COUNTS}/{rank:05d}.pickle.gz", compression="gzip") as fh:
             pickle.dump({"rank": rank, "world_size": world_size, "counter": counter}, fh, pickle.HIGHEST_PROTOCOL)
 
 
@@ -319,7 +337,7 @@ class MergeCorpus(PipelineStep):
         with self.track_time("job"):
             counter = self._merged()
             model = counter.model()
-        with self.folder.open(MODEL, "wb") as fh:
+        with _whole_file(self.folder, MODEL) as fh:
             pickle.dump(model, fh, pickle.HIGHEST_PROTOCOL)
         self.stat_update("documents", value=counter.documents, unit="job")
         self.stat_update("sources", value=len(counter.sources), unit="job")
