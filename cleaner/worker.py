@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -100,6 +101,31 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# One short document of each kind, cleaned once per Cleaner before its first real one (see warm_up).
+_WARM_UP = {
+    "text": "Warming up\n\nBy A. Writer\n\nA short paragraph of text, cleaned once before the first document.\n",
+    "html": "<html><head><title>Warming up</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Warming "
+            "up</h1><p>A short paragraph of text, cleaned once before the first document.</p></article></body></html>",
+}
+_WARM: weakref.WeakKeyDictionary[Cleaner, set[str]] = weakref.WeakKeyDictionary()
+
+
+def warm_up(cleaner: Cleaner, kind: str) -> None:
+    """Clean one short document of ``kind`` once per Cleaner, outside any time limit: what the first document
+    would load (the phrase lists, the models, the HTML libraries: about a second) is not charged to it, so that
+    a short ``max_document_seconds`` does not fail the first document of each worker. A failure here is left to
+    the real document to report."""
+    done = _WARM.setdefault(cleaner, set())
+    if kind in done or kind not in _WARM_UP:
+        return
+    done.add(kind)
+    with contextlib.suppress(Exception):
+        if kind == "html":
+            cleaner.clean_html(_WARM_UP[kind])
+        else:
+            cleaner.clean_text(_WARM_UP[kind])
+
+
 def clean_task(cleaner: Cleaner, task: Task, output: Output = DEFAULT_OUTPUT, audit_level: str = "full") -> Outcome:
     """Clean one task and render its output; any failure becomes an Outcome with an error message.
 
@@ -129,6 +155,7 @@ def clean_document(cleaner: Cleaner, task: Task, source: str | None = None, *, m
     ``markdown``: a page's result gets its Markdown too."""
     if cleaner.corpus is not None and source is None:
         source = task_source(task)
+    warm_up(cleaner, task.kind)
     with time_limit(cleaner.config.limits.max_document_seconds):
         if task.kind == "html":
             return cleaner.clean_html(
@@ -184,6 +211,7 @@ def count_task(cleaner: Cleaner, task: Task, fields: Fields = DEFAULT_FIELDS) ->
         parsed = parse_line_task(task, fields)
         if isinstance(parsed, InputError):
             return None
+        warm_up(cleaner, parsed.kind)
         with time_limit(cleaner.config.limits.max_document_seconds):
             text = normalized_text(parsed, cleaner)
     except (Exception, DocumentTimeout):  # the cleaning pass reports the error

@@ -688,6 +688,20 @@ def test_flattening_keeps_every_word_and_the_shallow_structure() -> None:
 # -- the time limit ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_short_time_limit_does_not_fail_the_first_document_of_a_process(tmp_path: Path, jobs: str) -> None:
+    """What the first document of each process would load (phrase lists, models, the HTML libraries: about a
+    second) is loaded before its time limit starts: a limit of 0.5 s fails none of these small documents."""
+    src = folder(tmp_path / "src", 3)
+    for i in range(3):
+        (src / f"page{i}.html").write_text(f"<html><body><article><p>{ARTICLE}</p></article></body></html>",
+                                           encoding="utf-8")
+    (tmp_path / "limits.toml").write_text("[limits]\nmax_document_seconds = 0.5\n", encoding="utf-8")
+    proc = clean(src, "-o", tmp_path / "out", "-j", jobs, "--config", tmp_path / "limits.toml")
+    assert proc.returncode == 0, proc.stderr
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 6
+
+
 def test_the_time_limit_stops_a_long_document_promptly() -> None:
     """A page whose cleaning takes many seconds stops within about a second of the limit, wherever it is (the
     timeout is a BaseException: a library's ``except Exception`` fallback cannot swallow it)."""
