@@ -22,7 +22,7 @@ from cleaner.errors import EngineError
 from cleaner.executor import ENGINES, Executor
 from cleaner.explain import use_colour
 from cleaner.io import INPUT_FORMATS, kind_of, stdin_input
-from cleaner.jobs import keep_clear
+from cleaner.jobs import default_outdir, keep_clear
 from cleaner.names import shown
 from cleaner.records import OUTPUT_FORMATS, Fields, Output
 from cleaner.report import ReportCollector, RunReport, new_collector, report_from_audit, write_report
@@ -315,7 +315,7 @@ def _plan(
     if audit_path is None and not to_stdout:
         base = outdir or (jobs_list[0].out_path.parent if jobs_list and jobs_list[0].out_path else Path("."))
         if outdir is None and inputs[0].is_dir():
-            base = inputs[0].resolve().parent / f"{inputs[0].resolve().name}.clean"
+            base = default_outdir(inputs[0])
         audit_path = base / "audit.jsonl"
         out_root = out_root or base
     _refuse_clashes({"the audit log": audit_path, "the report": report_path, "the rejects file": rejects_path},

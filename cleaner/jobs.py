@@ -242,7 +242,7 @@ def plan_jobs(
         if to_stdout:
             jobs.extend(Job(inp, None) for inp in walk_inputs(root, kind=kind, skipped=skipped))
         elif root.is_dir():
-            out_root = outdir if outdir is not None else root.resolve().parent / f"{root.resolve().name}.clean"
+            out_root = outdir if outdir is not None else default_outdir(root)
             if out_root.resolve() == root.resolve():
                 raise click.UsageError(f"{out_root}: the output folder is the input folder (never cleaned in place)")
             walk = walk_inputs(root, exclude=out_root, kind=kind, skipped=skipped)
@@ -253,10 +253,16 @@ def plan_jobs(
                 if outdir is not None:
                     jobs.append(_job(inp, outdir, out))
                 else:
-                    jobs.append(_job(inp, root.parent, Path(f"{out.stem}.clean{out.suffix}")))
+                    jobs.append(_job(inp, root.parent, Path(fit_name(out.stem, f".clean{out.suffix}"))))
     _separate_clashing_outputs(jobs)
     _refuse_overwriting_inputs(jobs)
     return jobs
+
+
+def default_outdir(folder: Path) -> Path:
+    """Where a folder is cleaned without ``-o``: its sibling ``FOLDER.clean`` (within the name limit)."""
+    folder = folder.resolve()
+    return folder.parent / fit_name(folder.name, ".clean")
 
 
 def _job(inp: InputFile, out_root: Path, rel: Path) -> Job:
@@ -273,11 +279,14 @@ def _outside(out_root: Path, rel: Path) -> str | None:
     """Why ``out_root / rel`` is not a safe output path (None when it is)."""
     if rel.is_absolute() or ".." in rel.parts or not rel.parts:
         return f"unsafe output path {rel} (absolute or with '..')"
-    target = landing(out_root / rel, out_root)  # a link at the name itself is replaced, not followed
-    if not target.parent.is_relative_to(out_root.resolve()):
-        return f"output path {out_root / rel} leads outside the output folder (a symbolic link)"
-    if target.is_dir() and not target.is_symlink():
-        return f"output path {out_root / rel} is a folder"
+    try:
+        target = landing(out_root / rel, out_root)  # a link at the name itself is replaced, not followed
+        if not target.parent.is_relative_to(out_root.resolve()):
+            return f"output path {out_root / rel} leads outside the output folder (a symbolic link)"
+        if target.is_dir() and not target.is_symlink():
+            return f"output path {out_root / rel} is a folder"
+    except OSError as exc:  # a name the file system refuses (too long), a folder that cannot be searched
+        return f"output path {out_root / rel} cannot be used ({exc.strerror or exc})"
     return None
 
 

@@ -554,6 +554,23 @@ def test_shown_names_come_back(name: str) -> None:
     assert "\n" not in shown(name)
 
 
+def test_255_byte_names_without_an_output_folder(tmp_path: Path) -> None:
+    """Without -o, a 255-byte folder gets a sibling FOLDER.clean and a 255-byte file a FILE.clean.txt, each cut to
+    the name limit (the names were too long: a traceback, then a failed file)."""
+    src = folder(tmp_path / ("d" * 255), 1)
+    long_file = src / ("f" * 251 + ".txt")
+    long_file.write_text(ARTICLE, encoding="utf-8")
+    proc = clean(src)
+    no_traceback(proc)
+    assert proc.returncode == 0, proc.stderr
+    [out] = [p for p in tmp_path.iterdir() if p.name.endswith(".clean")]
+    assert len(os.fsencode(out.name)) <= 255 and len(list(out.glob("*.txt"))) == 2
+    alone = clean(long_file)
+    assert alone.returncode == 0, alone.stderr
+    [cleaned] = [p for p in src.iterdir() if p.name.endswith(".clean.txt")]
+    assert "Heavy rain" in cleaned.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".jsonl"])
 def test_a_255_byte_name_gets_its_output(tmp_path: Path, suffix: str) -> None:
     src = tmp_path / "src"
