@@ -98,7 +98,7 @@ def is_sentence_like(text: str, n_words: int, sentence_words: int) -> bool:
     return bool(TERMINAL.search(text[-8:])) or any(q in text for q in QUOTE_MARKS)
 
 
-@line_cache(maxsize=1 << 16)
+@line_cache()
 def line_key(text: str, sentence_words: int = _SENTENCE_WORDS) -> int | None:
     """The key of one normalised line, or None when it has no words.
 
@@ -212,7 +212,7 @@ def sketch_shape(settings: CorpusSettings | None = None) -> tuple[int, int]:
     return _clamped(s.sketch_width, s.sketch_depth)
 
 
-@line_cache(maxsize=1 << 14)
+@line_cache()
 def sketch_cells(key: int, shape: tuple[int, int]) -> tuple[int, ...]:
     """The cell of ``key`` in each row of a count-min sketch of ``shape`` (the same in every process).
 

@@ -103,7 +103,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     return [Span(offset + start, offset + end, text[start:end]) for start, end in _sentence_bounds(text)]
 
 
-@line_cache(maxsize=1 << 14)
+@line_cache()
 def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
     """The ``(start, end)`` of each sentence of ``text``, stripped (cached: later passes split the same lines)."""
     bounds: list[tuple[int, int]] = []

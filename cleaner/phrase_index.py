@@ -66,7 +66,7 @@ class _Facts(NamedTuple):
     risky: bool  # it holds a FOLD_RISK character: no shortcut that relies on lower-casing applies to it
 
 
-@line_cache(maxsize=1 << 15)
+@line_cache()
 def _facts(text: str) -> _Facts:
     """The :class:`_Facts` of a line (cached: many lists look at the same line)."""
     low = text.lower()

@@ -16,7 +16,7 @@ BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014
 word_count = count_words  # number of words (runs of letters or digits) in a text, cached
 
 
-@line_cache(maxsize=1 << 16)
+@line_cache()
 def is_short(text: str, max_words: int) -> bool:
     """At most ``max_words`` words and not abnormally long in characters."""
     return len(text) <= max(max_words, 1) * CHARS_PER_WORD and word_count(text) <= max_words

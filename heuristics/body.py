@@ -37,6 +37,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -337,8 +338,10 @@ def kept_headline(live: list[Block], scores: list[float], threshold: float, titl
 # -- the rule ------------------------------------------------------------------
 
 
+@lru_cache(maxsize=32)
 def _model(path: str, shipped: str, features: tuple[str, ...]) -> LinearModel:
-    """A model of this rule: the file ``path`` names, or the shipped one; checked against the features computed."""
+    """A model of this rule: the file ``path`` names, or the shipped one; checked against the features computed
+    (once per run: each document asks)."""
     return LinearModel.load(path or MODELS / shipped).expect(features)
 
 

@@ -26,7 +26,7 @@ _WORD = re.compile(r"\w+")
 _FIGURE = re.compile(r"\b\w*?\d")
 
 
-@line_cache(maxsize=1 << 15)
+@line_cache()
 def _features(text: str) -> tuple[str, int, float, frozenset[str]]:
     """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are
     figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines)."""

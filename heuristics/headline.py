@@ -12,7 +12,7 @@ from cleaner.text import line_cache
 _NON_WORD = re.compile(r"\W+")
 
 
-@line_cache(maxsize=1 << 14)
+@line_cache()
 def _key(text: str) -> str:
     """``text`` case-folded, with every run of non-word characters one space (cached: later passes ask again)."""
     return _NON_WORD.sub(" ", text.casefold()).strip()
