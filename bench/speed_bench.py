@@ -20,9 +20,10 @@ not inflate (much); ratios are taken within the run. Rows:
   visible text (``inputs/fulltext.json``; acceptance: >= 5x);
 * ``clean_html`` on the same HTML pages (acceptance: >= 1.0x);
 * **warm**, a second, labelled row per system: the best of ``repeat`` more
-  rounds over the same pages, where the per-text caches of the cleaner (and
-  of trafilatura, if any) already hold every line: what a site's repeated
-  lines cost, not what a new document costs;
+  rounds over the same pages (the cleaner's per-line caches keep up to
+  ``cleaner.text.KEEP_LINES`` lines from one document to the next, fewer
+  than these pages hold: what is left of the old warm figures is the
+  compiled patterns and the lines of the last pages);
 * ``clean -j 1`` / ``clean -j 2``: the CLI, wall time as a user sees it
   (process start, corpus pass, cleaning, writing), on a JSONL of 2,000
   distinct documents made from the extracted texts (every line of document
@@ -238,7 +239,7 @@ def run_speed(*, repeat: int = 3, cli_docs: int = 2000, cli_repeat: int = 3, mem
                      "ratio": cold[name] / cold["traf"], "note": note if ok else "not measured (see stderr)"})
     for name, (label, _) in labels.items():
         rows.append({"row": f"  warm: {label}", "value": warm[name], "unit": "docs/s",
-                     "ratio": warm[name] / warm["traf"], "note": f"best of {repeat} more rounds, caches full"})
+                     "ratio": warm[name] / warm["traf"], "note": f"best of {repeat} more rounds, same pages"})
 
     with tempfile.TemporaryDirectory(prefix="speed-bench-") as tmp:
         tmpdir = Path(tmp)
