@@ -91,16 +91,34 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 @rule(
     "related.bare_link",
     order=142,
-    local=True,
     max_words=Param(20, "a contact line is at most this long"),
     max_other_words=Param(2, '"Listen: http://..." still counts as a bare link'),
+    prose_words=Param(20, "a line this long is article prose..."),
+    min_listed=Param(3, "... and this many link lines between prose lines are a list the article gives: kept"),
 )
 def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove contact lines: e-mail addresses, @handles or social profile links, and at most a couple of words."""
+    """Remove contact lines: e-mail addresses, @handles or social profile links, and at most a couple of words.
+
+    Contact lines close an article or stand alone; when several stand
+    between paragraphs of prose (an article presenting accounts to follow,
+    each with its handle), they are the article's own list and stay.
+    """
+    found = []
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
         if not ("@" in text or ".com/" in text or ".net/" in text) or not _LINKISH.search(text):
             continue  # every match of _LINKISH holds one of these (a cheap test first)
-        rest = _LINKISH.sub(" ", text)
-        if word_count(rest) <= ctx["max_other_words"]:
-            yield Decision(line.start, line.end, f"only a link, {word_count(rest)} other word(s)")
+        rest = word_count(_LINKISH.sub(" ", text))
+        if rest <= ctx["max_other_words"]:
+            found.append((line, rest))
+    if not found:
+        return
+    prose = [line.start for line in doc.live_lines() if doc.word_count(line) >= ctx["prose_words"]]
+    inside = {line.start for line, _ in found if prose and prose[0] < line.start < prose[-1]}
+    listed = len(inside) >= ctx["min_listed"]
+    for line, rest in found:
+        if listed and line.start in inside:
+            yield Decision(line.start, line.end, f"only a link, {rest} other word(s), but one of {len(inside)} "
+                           "between paragraphs: a list the article gives", action="keep")
+        else:
+            yield Decision(line.start, line.end, f"only a link, {rest} other word(s)")

@@ -179,3 +179,20 @@ def test_local_rules_judge_each_line_by_its_own_text() -> None:
             for line in doc.lines:
                 alone = _decisions(rule, Document(line.text), ctx_of).get(0, [])
                 assert sorted(whole.get(line.index, [])) == sorted(alone), (rule.name, line.text)
+
+
+def test_handles_listed_between_paragraphs_are_the_articles_own_list() -> None:
+    """Several @handle lines between paragraphs (accounts the article presents) stay, with a note; a contact
+    line after the article still goes."""
+    handles = [f"Account: @baker_{n}" for n in range(4)]
+    parts = [BODY]
+    for handle in handles:
+        parts += [handle, BODY2]
+    contact = "Contact: news@example.com"
+    result = cleaner.clean_text("\n\n".join([*parts, contact]))
+    for handle in handles:
+        assert handle in result.text
+    assert {n.rule for n in result.notes} >= {"related.bare_link"}
+    assert contact not in result.text
+    single = cleaner.clean_text("\n\n".join([BODY, handles[0], BODY2]))
+    assert handles[0] not in single.text
