@@ -21,7 +21,7 @@ from heuristics._body_features import LINK_HINT, is_terminal
 PAGE_FEATURES = (
     "lines_log", "chars_log", "menu_share", "chrome_labels", "short_share", "tiny_share", "unpunctuated_share",
     "prose_share", "mean_chars_log", "repeated_share", "link_share", "title_first", "title_repeated",
-    "tail_short_share",
+    "tail_short_share", "wrapped_share",
 )
 _NON_WORD = re.compile(r"\W+")
 # Starts only where a run of spaces starts, and the separator is short: linear on any input.
@@ -106,8 +106,18 @@ def page_features(doc: Document, phrases: Any) -> tuple[list[float], list[str]]:
         sum(bool(LINK_HINT.search(t)) for t in texts) / n,
         *_title_figures(texts),
         sum(w <= 4 for w in words[-max(n // 5, 1) :]) / max(n // 5, 1),
+        wrapped_lines(texts) / n,
     ]
     return figures, labels
+
+
+def wrapped_lines(texts: list[str]) -> int:
+    """Lines that go on in the next line, in lower case: hard-wrapped prose (plain-text mails, papers, <pre>),
+    which has short unpunctuated lines like a menu but is no page chrome."""
+    return sum(
+        bool(t) and bool(nxt) and nxt[0].islower() and not is_terminal(t)
+        for t, nxt in zip(texts, texts[1:], strict=False)
+    )
 
 
 def _title_figures(texts: list[str]) -> list[float]:

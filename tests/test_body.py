@@ -304,3 +304,16 @@ def test_long_page_is_linear(cln: cleaner.Cleaner) -> None:
     large, result = clean(10000)
     assert large < 8 * small, f"{small:.2f}s for 2,500 menu lines, {large:.2f}s for 10,000"
     assert "The library director said" in result.text
+
+
+def test_hard_wrapped_article_is_not_a_page(cln: cleaner.Cleaner) -> None:
+    """An extracted article with hard line breaks (a paper, a plain-text mail) has short unpunctuated lines
+    like a menu; the lines going on in lower case show it is prose, and the detector leaves it alone."""
+    import textwrap
+
+    title = "City council approves new library budget"
+    paragraphs = ["\n".join(textwrap.wrap(p, 50)) for p in _BODY * 3]
+    result = cln.clean_text("\n\n".join([title, title, *paragraphs]))
+    assert [r for r in result.removals if r.rule == "body.detector"] == []
+    for paragraph in paragraphs:
+        assert paragraph in result.text
