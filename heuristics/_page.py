@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import pairwise
 from typing import Any
 
 from cleaner.document import Document
@@ -116,7 +117,7 @@ def wrapped_lines(texts: list[str]) -> int:
     which has short unpunctuated lines like a menu but is no page chrome."""
     return sum(
         bool(t) and bool(nxt) and nxt[0].islower() and not is_terminal(t)
-        for t, nxt in zip(texts, texts[1:], strict=False)
+        for t, nxt in pairwise(texts)
     )
 
 
