@@ -306,6 +306,16 @@ def test_long_page_is_linear(cln: cleaner.Cleaner) -> None:
     assert "The library director said" in result.text
 
 
+def test_a_body_between_long_menus_is_found(cln: cleaner.Cleaner) -> None:
+    """A body between 20,000-line menus: the models see distances past what they were trained on (capped),
+    and keep the body. (test_long_page_is_linear checks the cost.)"""
+    menu = [f"Section {n}" for n in range(20000)]
+    result = cln.clean_text(_page(_HEAD, menu, _BODY, menu, _FOOT))
+    for paragraph in _BODY:
+        assert paragraph in result.text
+    assert "Section 10000" not in result.text
+
+
 def test_hard_wrapped_article_is_not_a_page(cln: cleaner.Cleaner) -> None:
     """An extracted article with hard line breaks (a paper, a plain-text mail) has short unpunctuated lines
     like a menu; the lines going on in lower case show it is prose, and the detector leaves it alone."""
