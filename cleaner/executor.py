@@ -100,7 +100,7 @@ class LocalExecutor(_Closing):
     def map(
         self, batches: Iterable[Batch], work: Work[R], corpus: CorpusModel | None
     ) -> Iterator[tuple[Batch, R | None]]:
-        cleaner = Cleaner(self.config).warm_up()
+        cleaner = Cleaner(self.config)
         cleaner.corpus = corpus
         for batch in batches:
             yield batch, work(cleaner, tasks_of(batch))

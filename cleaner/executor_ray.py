@@ -221,7 +221,7 @@ def _run_tasks(
             "install the same version on every node"
         )
     if run != _RUN or _CLEANER is None:
-        _CLEANER, _RUN, _CORPUS = Cleaner(Config(data, Path(base_dir))).warm_up(), run, None
+        _CLEANER, _RUN, _CORPUS = Cleaner(Config(data, Path(base_dir))), run, None
     key = shared[0].hex() if shared else None
     if key != _CORPUS:
         _CLEANER.corpus = ray.get(shared[0]) if shared else None

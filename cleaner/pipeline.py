@@ -25,11 +25,6 @@ from cleaner.text import new_document
 
 _REPR_CHARS = 60  # of the clean text in repr(result)
 
-WARM_UP_PAGE = "\n".join(  # a small whole page: menus, a headline repeating the title, a paragraph, a footer
-    ["A headline of the day - The Daily", "Home", "News", "Sports", "Weather", "A headline of the day",
-     "The council met on Tuesday and agreed, after a long debate, that the new bridge would be built by "
-     "the end of next year, the mayor said to the reporters who waited outside.", "Privacy Policy", "Contact"]
-)
 LANGUAGE_NOTE = "engine.language"  # the audit's name for the note on a document in an unknown language
 
 
@@ -336,13 +331,6 @@ class Cleaner:
         elif self.corpus is not None and "source" not in meta:
             meta["source"] = source_of({}, url, DEFAULT_SOURCE)
         return meta
-
-    def warm_up(self) -> Cleaner:
-        """Load what the first document would (stop-word lists, phrase lists, the body detector's models) by
-        cleaning a small page once: a worker calls it before its first document, so that
-        ``max_document_seconds`` times the document's own work, not the process's start-up."""
-        self.clean_text(WARM_UP_PAGE)
-        return self
 
     def clean_text(
         self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None, source: str | None = None

@@ -260,7 +260,7 @@ def init_worker(config_data: dict[str, Any], base_dir: str, parent: int | None =
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run (and its workers) on Ctrl-C
     for signum in (signal.SIGTERM, signal.SIGHUP):  # not the parent's handlers (forked with it): a signal kills
         signal.signal(signum, signal.SIG_DFL)
-    _WORKER, _WORKER_CORPUS = Cleaner(Config(config_data, Path(base_dir))).warm_up(), None
+    _WORKER, _WORKER_CORPUS = Cleaner(Config(config_data, Path(base_dir))), None
 
 
 def die_with_parent(parent: int | None) -> None:
