@@ -56,6 +56,20 @@ def _stopword_table(candidates: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     return {w: tuple(langs) for w, langs in table.items()}
 
 
+def distinct_line_words(text: str, limit: int) -> list[str]:
+    """The words of ``text``'s first distinct lines, up to ``limit``: a line repeated (which the duplicate rules
+    remove) counts once, so that the language of a cleaned text is the language of the text it came from."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for line in text.splitlines():
+        if line not in seen:
+            seen.add(line)
+            out += words(line)
+            if len(out) >= limit:
+                break
+    return out[:limit]
+
+
 UNKNOWN = ""  # the language of a document no stop-word list recognises
 MIN_WORDS = 30  # a shorter text (and one of fewer MIN_LETTERS letters: scripts without spaces have long
 MIN_LETTERS = 150  # "words") is not enough to call its language unknown: it gets the first configured one
@@ -64,7 +78,8 @@ PREFERENCE = 1.25  # another jusText language must cover this many times more wo
 
 
 def detect_language(text: str, candidates: list[str], sample_words: int = 600) -> str:
-    """The document's language: the one whose stop words cover most of ``text``'s first ``sample_words`` words.
+    """The document's language: the one whose stop words cover most of the first ``sample_words`` words of
+    ``text``'s distinct lines.
 
     Every language jusText has a stop-word list for is tried; a configured
     one (``candidates``) wins unless another covers ``PREFERENCE`` times more
@@ -75,7 +90,7 @@ def detect_language(text: str, candidates: list[str], sample_words: int = 600) -
     spaces make few, long "words".
     """
     fallback = candidates[0] if candidates else "en"
-    sample = words(text[: sample_words * 8])[:sample_words]
+    sample = distinct_line_words(text, sample_words)
     if not sample:
         return fallback
     codes = tuple(candidates) + tuple(c for c in JUSTEXT_NAMES if c not in candidates)
