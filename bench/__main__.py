@@ -5,7 +5,8 @@ Sections (each a module of ``bench/`` with a ``run_*`` function and its own
 
 * text quality: ``text_bench`` — F1 before/after cleaning, per dataset and input kind, and the
   removal precision of every rule (``bench/devdata.py``: aeb-dev, and web-dev when present);
-* HTML quality and speed: ``html_bench`` (``run_html``) — against trafilatura;
+* HTML quality and speed: ``html_bench`` (``run_html``) — against trafilatura and readability-lxml, per
+  dataset, ``clean_html`` cross-validated by site;
 * speed at corpus scale: ``speed_bench`` (``run_speed``) — docs/s against
   trafilatura, ``-j 2`` against ``-j 1``, peak memory for N and 10N documents;
 * the Ray engine: ``ray_bench`` (``run_ray``) — ``clean --engine ray`` next to ``clean -j 2``;

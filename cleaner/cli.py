@@ -54,8 +54,8 @@ def _list_rules(config: Config) -> None:
     from cleaner.html import main_content
 
     html = config.section("html")  # for display
-    keys = ("fast", "rescue_below_chars", "favor_precision", "favor_recall", "include_tables", "include_comments",
-            "min_kept_share")
+    keys = ("decision", "model", "fast", "rescue_below_chars", "favor_precision", "favor_recall", "include_tables",
+            "include_comments", "min_kept_share")
     rows = [(main_content.STEP, bool(html.get("main_content", True)), "step", main_content.DESCRIPTION,
              {k: html[k] for k in keys if k in html})]
     rules = all_rules(config.settings.rule_packages)

@@ -135,7 +135,10 @@ def resolve(data: Mapping[str, Any]) -> Resolved:
         if lang not in JUSTEXT_NAMES:
             raise ConfigError(f"unknown language {lang!r} in languages {_allowed(JUSTEXT_NAMES, lang)}")
     for name, table in TABLES.items():
-        values[name] = table(**_table(f"[{name}]", data.get(name, {}), table_fields(table)))
+        try:
+            values[name] = table(**_table(f"[{name}]", data.get(name, {}), table_fields(table)))
+        except ValueError as exc:  # a value of the right type that the table refuses (ConfigError is one too)
+            raise ConfigError(exc if isinstance(exc, ConfigError) else f"[{name}] {exc}") from None
     settings = Settings(**values)
     rules = _rules(data.get("rules", {}), settings.rule_packages)
     _check_corpus_bars(settings, rules)

@@ -55,11 +55,21 @@ class Limits:
 
 @dataclass(frozen=True)
 class HtmlSettings:
-    """Main-content extraction of HTML pages with trafilatura (the engine step html.main_content, see
-    cleaner/html/main_content.py). Chosen on the development benchmark, side by side (bench/html_bench.py)."""
+    """Main-content extraction of HTML pages (the engine step html.main_content, see cleaner/html/main_content.py):
+    trafilatura's and readability's views of the page weighed by a model. Chosen on the development benchmark,
+    side by side (bench/html_bench.py)."""
 
     main_content: bool = setting(
         True, "Remove the blocks outside the main content; false passes every visible block on to the rules."
+    )
+    decision: str = setting(
+        "model",
+        'How the main content is chosen: "model" weighs trafilatura, readability and each block\'s text and place '
+        'with the main-content model; "trafilatura" keeps what trafilatura keeps (faster, less accurate off news '
+        "pages).",
+    )
+    model: str = setting(
+        "", "A main-content weights file (python -m train.main_content writes one); empty: the shipped model."
     )
     fast: bool = setting(
         True,
@@ -78,13 +88,25 @@ class HtmlSettings:
     include_tables: bool = setting(True, "Tables inside articles are content; dropping them lost recall.")
     include_comments: bool = setting(False, "Reader comments are not the article.")
     min_kept_share: float = setting(
-        0.5, "A visible block is main content when at least this share of its words is in the extractor's output."
+        0.5, 'With decision = "trafilatura": a visible block is main content when at least this share of its words '
+        "is in trafilatura's output.",
     )
     author_search: bool = setting(
         False,
         "Look for an author byline in the whole page when no meta tag or JSON-LD names one (slow: about a third "
         "of the extraction time).",
     )
+
+    def __post_init__(self) -> None:
+        if self.decision not in DECISIONS:
+            raise ValueError(f"decision = {self.decision!r}: expected one of {', '.join(map(repr, DECISIONS))}")
+        if self.model:
+            from cleaner.html.main_content import load_model
+
+            load_model(self.model)  # a ModelError (a ValueError) names the file and what is wrong
+
+
+DECISIONS = ("model", "trafilatura")
 
 
 @dataclass(frozen=True)

@@ -212,27 +212,6 @@ def test_main_content_step_switched_off_runs_no_extractor(monkeypatch: pytest.Mo
     assert _removed_by(result, WIDGETS["en"]["newsletter"]) == "dom.newsletter_widget"  # the html rules still run
 
 
-def test_main_content_decision_is_one_function_of_blocks_and_outputs() -> None:
-    """The seam a learned decision plugs into: blocks with their tokens and the extractors' texts in, verdicts out."""
-    from cleaner.html.alignment import tokens
-    from cleaner.html.blocks import PageBlock
-    from cleaner.html.main_content import decide
-    from cleaner.settings import HtmlSettings
-
-    texts = ["Home News Sport", "The council voted on Tuesday to expand the tram.", "-", "Supporters cheered.",
-             "Share on social media"]
-    blocks = []
-    for n, text in enumerate(texts):
-        blocks.append(PageBlock(n * 100, n * 100 + len(text), text, None, tokens=tokens(text)))
-    out = "The council voted on Tuesday to expand the tram.\nSupporters cheered."
-    verdicts = decide(blocks, {"trafilatura": out}, HtmlSettings(min_kept_share=0.5))
-    assert [v.keep for v in verdicts] == [False, True, True, True, False]  # the dash sits between kept blocks
-    assert verdicts[0].reason == "outside trafilatura's main content"
-    assert {v.reason for v in decide(blocks, {"trafilatura": ""}, HtmlSettings())} == {
-        "trafilatura found no main content"
-    }
-
-
 def test_guard_keeps_a_large_element_with_a_widget_class(html_cleaner: cleaner.Cleaner) -> None:
     """A class token on the article container itself must not remove the article."""
     page = make_page("en").replace('<article class="article">', '<article class="article has-caption share">')

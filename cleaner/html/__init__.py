@@ -12,8 +12,11 @@
 4. **Visible blocks** (:mod:`cleaner.html.blocks`): the text a reader sees,
    block by block; a flagged element always starts and ends a block.
 5. **Main content** (:mod:`cleaner.html.main_content`, the engine step
-   ``html.main_content``): the extractors' outputs, aligned back onto the
-   blocks (:mod:`cleaner.html.alignment`), decide which blocks are the article.
+   ``html.main_content``): trafilatura's output, aligned back onto the
+   blocks (:mod:`cleaner.html.alignment`), readability's article found on
+   the same tree (:mod:`cleaner.html.readability`) and each block's text and
+   place (:mod:`cleaner.html.features`) go through a small learned model
+   that decides which blocks are the article.
 6. **Decisions**: a block outside the main content is removed by
    ``html.main_content``; a kept block inside a flagged element is removed by
    the rule that flagged it, unless the element holds too much of the main
@@ -36,6 +39,7 @@ from cleaner.errors import HtmlError
 from cleaner.html import main_content
 from cleaner.html.alignment import align, tokens
 from cleaner.html.blocks import PageBlock, visible_blocks
+from cleaner.html.features import PageViews
 from cleaner.html.flags import flag_decisions, run_html_rules
 from cleaner.html.metadata import METADATA_FIELDS, page_metadata
 from cleaner.html.parsing import decode, page_text, parse
@@ -80,6 +84,24 @@ def visible_text(html: str | bytes, *, cleaner: Cleaner) -> str:
     return "" if tree is None else visible_blocks(tree, run_html_rules(tree, cleaner))[0]
 
 
+def _views(tree: HtmlElement, url: str | None, text: str, blocks: list[PageBlock], cleaner: Cleaner) -> PageViews:
+    settings = cleaner.config.html
+    texts = main_content.extract_texts(tree, url, settings, len(text))
+    return main_content.page_views(tree, blocks, texts, settings, cleaner.config.languages)
+
+
+def views(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> tuple[list[PageBlock], PageViews | None]:
+    """A page's visible blocks and what the views say about them, as the main-content decision sees them
+    (for training its model and for the benchmark); None for the views of a page without blocks."""
+    tree = _page_tree(html, cleaner)
+    if tree is None:
+        return [], None
+    text, blocks = visible_blocks(tree, run_html_rules(tree, cleaner))
+    for block in blocks:
+        block.tokens = tokens(block.text)
+    return blocks, _views(tree, url, text, blocks, cleaner) if blocks else None
+
+
 def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> Page:
     """Decode, parse and split one page into blocks, with the decisions on each block.
 
@@ -101,8 +123,7 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     for block in blocks:
         block.tokens = tokens(block.text)
     if page.main_content:
-        texts = main_content.extract_texts(tree, url, settings, len(page_text_))
-        verdicts = main_content.decide(blocks, texts, settings)
+        verdicts = main_content.decide(blocks, _views(tree, url, page_text_, blocks, cleaner), settings)
     else:
         verdicts = [main_content.KEPT] * len(blocks)
     for block, verdict in zip(blocks, verdicts, strict=True):

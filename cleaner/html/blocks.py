@@ -35,7 +35,7 @@ BLOCK_TAGS = frozenset(
         "label", "option"
     ]
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +57,14 @@ class PageBlock:
     flag: Flag | None
     element: Any = None  # the innermost block-level element around the text
     tokens: list[str] = field(default_factory=list)  # its word tokens (see alignment.tokens), for the decisions
+    link_share: float = 0.0  # the share of its characters inside links (<a>)
 
 
-RawBlock = tuple[str, "Flag | None", Any]
+RawBlock = tuple[str, "Flag | None", Any, float]
 
 
 def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
-    """Walk the tree once; return each block's visible text, innermost flag and innermost block element.
+    """Walk the tree once; return each block's visible text, innermost flag, innermost block element and link share.
 
     Invisible elements are skipped with their content (not their tail): the
     ``INVISIBLE_TAGS``, and elements that are not rendered (a ``hidden``
@@ -72,17 +73,22 @@ def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
     blocks: list[RawBlock] = []
     pieces: list[str] = []  # the text of the current block so far
     add = pieces.append
+    link_chars = 0  # characters of the current block's pieces inside a link
+    links: list[Any] = []  # the open <a> elements
     flag: Flag | None = None  # the innermost flag around the current text
     element: Any = tree  # the innermost block element around it
     outer: list[tuple[Flag | None, Any]] = []  # the flag and element around the current block element
-    hides = _HIDDEN_STYLE.search
+    hides = HIDDEN_STYLE.search
     flag_of = flags.get
 
     def flush() -> None:  # called when there are pieces
-        text = " ".join("".join(pieces).split())
+        nonlocal link_chars
+        raw = "".join(pieces)
+        text = " ".join(raw.split())
         if text:
-            blocks.append((text, flag, element))
+            blocks.append((text, flag, element, min(1.0, link_chars / len(raw)) if link_chars else 0.0))
         pieces.clear()
+        link_chars = 0
 
     walker = etree.iterwalk(tree, events=("start", "end"))
     for event, el in walker:
@@ -104,15 +110,23 @@ def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
                 if own is not None:
                     flag = own
                 element = el
+            if tag == "a":
+                links.append(el)
             if text := el.text:
                 add(text)
+                if links:
+                    link_chars += len(text)
             continue
         if el is element and outer:  # the end of a block element
             if pieces:
                 flush()
             flag, element = outer.pop()
+        if links and links[-1] is el:
+            links.pop()
         if (tail := el.tail) and el is not tree:  # the tail follows the element, in its parent's flow
             add(tail)
+            if links:
+                link_chars += len(tail)
     if pieces:
         flush()
     return blocks
@@ -121,16 +135,16 @@ def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
 def visible_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> tuple[str, list[PageBlock]]:
     """The page text (normalised blocks, one per paragraph) and its blocks with offsets."""
     raw = _raw_blocks(tree, flags)
-    parts = normalize_lines([text for text, _, _ in raw])
+    parts = normalize_lines([text for text, *_ in raw])
     blocks: list[PageBlock] = []
     pos = 0
     kept_parts: list[str] = []
-    for part, (_, flag, element) in zip(parts, raw, strict=True):
+    for part, (_, flag, element, link_share) in zip(parts, raw, strict=True):
         if not part:
             continue
         if kept_parts:
             pos += 2
-        blocks.append(PageBlock(pos, pos + len(part), part, flag, element))
+        blocks.append(PageBlock(pos, pos + len(part), part, flag, element, link_share=link_share))
         kept_parts.append(part)
         pos += len(part)
     return "\n\n".join(kept_parts), blocks

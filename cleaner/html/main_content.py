@@ -1,19 +1,31 @@
 """Main content: which visible blocks of a page are the article (the engine step ``html.main_content``).
 
-Two parts, with a seam between them:
+No single extractor is right on every page: trafilatura is ahead on news
+pages, readability on many others, and which one is right depends on the
+page. So the decision weighs several views of the page, block by block:
 
-* :func:`extract_texts` asks the extractors for the page's main content
-  (today trafilatura, with the settings of the ``[html]`` table: ``fast``,
-  recall-leaning, tables in, comments out; see :class:`cleaner.settings.HtmlSettings`);
-* :func:`decide` receives the page's blocks (each with its word tokens) and
-  those outputs, and returns a :class:`Verdict` per block: kept, or removed
-  with the reason the audit log gives. A decision that combines several
-  views of the page (learned, say) replaces this function and keeps its
-  signature.
+* :func:`extract_texts` asks trafilatura for the page's main content (with
+  the settings of the ``[html]`` table: ``fast``, recall-leaning, tables in,
+  comments out; see :class:`cleaner.settings.HtmlSettings`);
+* :func:`page_views` aligns that text back onto the blocks (the share of each
+  block's words it holds), finds readability's article on the same tree
+  (:mod:`cleaner.html.readability`), the page's title and language;
+* :func:`decide` turns the blocks and the views into a :class:`Verdict` per
+  block: a small model of boosted trees (:mod:`cleaner.html.trees`) over
+  the block's features (:mod:`cleaner.html.features`: the views, the
+  block's text, its place in the page and its neighbours) gives the
+  probability that the block is article text; a block is kept when that
+  reaches the model's threshold. Blocks far from anything either view keeps
+  are removed without the model. The model is fitted on the
+  labelled development pages by ``python -m train.main_content`` and shipped
+  as ``main_content.json`` beside this module; the audit reason of a removed
+  block gives its score and the features that pushed it most.
 
-The step is switched by ``[html] main_content`` (``--disable
-html.main_content`` on the command line); when it is off, every visible
-block goes on to the html and text rules.
+``[html] decision = "trafilatura"`` makes the decision the older one,
+trafilatura's output alone (a block is kept when ``min_kept_share`` of its
+words are in it), and skips readability. The step is switched by
+``[html] main_content`` (``--disable html.main_content`` on the command
+line); when it is off, every visible block goes on to the html and text rules.
 """
 
 from __future__ import annotations
@@ -21,17 +33,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 
 from lxml.html import HtmlElement
 
 from cleaner.html.alignment import align, tokens
 from cleaner.html.blocks import PageBlock
+from cleaner.html.features import FEATURES, PageFeatures, PageViews, page_stopwords
+from cleaner.html.readability import find_article
+from cleaner.html.trees import TreeModel
+from cleaner.model import ModelError
 from cleaner.settings import HtmlSettings
 
 STEP = "html.main_content"
 DESCRIPTION = (
-    "Remove the page's visible blocks that trafilatura's main-content extraction leaves out (menus, footers, asides)."
+    "Remove the page's visible blocks that are not its main content (menus, footers, asides, related lists), "
+    "as a model weighing trafilatura's and readability's views and each block's text and place decides."
 )
+MODEL = Path(__file__).with_name("main_content.json")
+NEITHER = "neither trafilatura nor readability keeps it or the blocks around it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,29 +98,78 @@ def extract_texts(
     return {"trafilatura": text}
 
 
-def decide(blocks: Sequence[PageBlock], texts: Mapping[str, str], settings: HtmlSettings) -> list[Verdict]:
-    """One verdict per block: kept when at least ``min_kept_share`` of its words are in trafilatura's output.
-
-    The output is aligned with the page's words in order (see
-    :func:`~cleaner.html.alignment.align`); a block with no word (a dash, a
-    bullet) goes with its neighbours: kept only between kept blocks.
-    """
-    out_text = texts["trafilatura"]
-    min_share = settings.min_kept_share
+def aligned_shares(blocks: Sequence[PageBlock], text: str) -> list[float]:
+    """The share of each block's words that ``text`` reproduces, aligned with the page's words in order
+    (see :func:`~cleaner.html.alignment.align`); 0 for a block with no word."""
     page: list[str] = []
     firsts: list[int] = []
     for block in blocks:
         firsts.append(len(page))
         page.extend(block.tokens)
     firsts.append(len(page))
-    matched = align(page, tokens(out_text))
-    kept = [b > a and matched.count(1, a, b) >= min_share * (b - a) for a, b in pairwise(firsts)]
-    _keep_wordless_inside(kept, [len(block.tokens) for block in blocks])
-    removed = Verdict(False, "outside trafilatura's main content" if out_text else "trafilatura found no main content")
-    return [KEPT if k else removed for k in kept]
+    matched = align(page, tokens(text))
+    return [matched.count(1, a, b) / (b - a) if b > a else 0.0 for a, b in pairwise(firsts)]
 
 
-def _keep_wordless_inside(kept: list[bool], words: list[int]) -> None:
+def page_title(tree: HtmlElement) -> list[str]:
+    """The word tokens of the page's title: its ``og:title``, else its ``<title>``."""
+    for meta in tree.iterfind(".//meta[@property='og:title']"):
+        if content := meta.get("content"):
+            return tokens(content)
+    return tokens(tree.findtext(".//title") or "")
+
+
+def page_views(
+    tree: HtmlElement, blocks: Sequence[PageBlock], texts: Mapping[str, str], settings: HtmlSettings,
+    languages: Sequence[str],
+) -> PageViews:
+    """What the views say about the page's blocks (readability is skipped when ``decision`` does not use it)."""
+    traf = aligned_shares(blocks, texts["trafilatura"])
+    if settings.decision == "trafilatura":
+        return PageViews(traf, None, [], frozenset(), bool(texts["trafilatura"]))
+    return PageViews(traf, find_article(tree), page_title(tree), page_stopwords(blocks, languages),
+                     bool(texts["trafilatura"]))
+
+
+def load_model(path: str | Path = "") -> TreeModel:
+    """The main-content model in a weights file (the shipped one by default); :class:`ModelError` when it is not
+    one for the features this version computes."""
+    scorer = TreeModel.load(path or MODEL)
+    if scorer.features != FEATURES:
+        missing = sorted(set(FEATURES) - set(scorer.features)) or sorted(set(scorer.features) - set(FEATURES))
+        raise ModelError(f"{path or MODEL}: not a main-content model for this version (its features differ from "
+                         f"cleaner.html.features.FEATURES: {', '.join(missing[:5]) or 'their order'})")
+    return scorer
+
+
+def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings) -> list[Verdict]:
+    """One verdict per block (see the module doc); a block with no word goes with its neighbours."""
+    if settings.decision == "trafilatura":
+        kept = [bool(b.tokens) and share >= settings.min_kept_share for b, share in zip(blocks, views.traf,
+                                                                                        strict=True)]
+        why = "outside trafilatura's main content" if views.traf_found else "trafilatura found no main content"
+        reasons = [why] * len(blocks)
+    else:
+        scorer = load_model(settings.model)
+        threshold = scorer.threshold
+        kept = [False] * len(blocks)
+        reasons = [NEITHER if block.tokens else "" for block in blocks]
+        page = PageFeatures(blocks, views)
+        for n in page.candidates():
+            row = page.row(n)
+            p = scorer.probability(row)
+            if p >= threshold:
+                kept[n] = True
+            else:
+                reasons[n] = f"main-content score {p:.2f} < {threshold:.2f}: {scorer.explain(row)}"
+    keep_wordless_inside(kept, [len(block.tokens) for block in blocks])
+    out = []
+    for keep, reason in zip(kept, reasons, strict=True):
+        out.append(KEPT if keep else Verdict(False, reason or "a block with no word between removed blocks"))
+    return out
+
+
+def keep_wordless_inside(kept: list[bool], words: list[int]) -> None:
     """A block with no word goes with its neighbours: kept only between kept blocks."""
     last_kept = False
     pending: list[int] = []

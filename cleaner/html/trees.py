@@ -1,0 +1,129 @@
+"""Boosted decision trees read from a weights file: the main-content model.
+
+A logistic regression (:mod:`cleaner.model`) cannot say "trust readability
+when trafilatura's article is a tenth of its size, unless the block sits in
+an ``<article>`` trafilatura keeps": the views of a page only help when
+they are weighed against one another and against the block's place, which
+is what a few shallow trees do. Each tree is a handful of comparisons, so
+inference stays pure Python and a few microseconds a block; the trees are
+fitted by ``python -m train.main_content`` (scikit-learn's histogram
+gradient boosting, a training dependency only) and shipped as JSON::
+
+    {"name": "html.main_content", "kind": "boosted_trees", "features": ["traf", ...],
+     "base": -0.4, "threshold": 0.5,
+     "trees": [{"feature": [3, 7, -1, ...], "threshold": [0.5, ...], "left": [1, ...], "right": [2, ...],
+                "value": [0.01, ...]}, ...],
+     "trained": {...what on, cross-validated figures...}}
+
+Node ``i`` of a tree goes to ``left[i]`` when the item's feature
+``feature[i]`` is at most ``threshold[i]``, else to ``right[i]``; a node with
+feature ``-1`` is a leaf, and the item's raw score is ``base`` plus its leaf
+``value`` in every tree. Inner nodes carry a value too (the mean of the
+items that reach them), so that :meth:`TreeModel.explain` can say which
+features moved the score along the item's paths (each split's change of
+value is its feature's push).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cleaner.model import ModelError
+
+Tree = tuple[list[int], list[float], list[int], list[int], list[float]]  # feature, threshold, left, right, value
+TREE_KEYS = ("feature", "threshold", "left", "right", "value")
+
+
+@dataclass(frozen=True)
+class TreeModel:
+    """A sum of regression trees on the logit scale: ``p = sigmoid(base + sum of the item's leaf values)``."""
+
+    name: str
+    features: tuple[str, ...]
+    base: float
+    trees: tuple[Tree, ...] = field(repr=False)
+    threshold: float = 0.5
+    trained: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TreeModel:
+        """A model from its JSON form (see the module docstring); :class:`ModelError` when it is not one."""
+        name = data.get("name", "?")
+        try:
+            features = tuple(map(str, data["features"]))
+            base = float(data["base"])
+            trees = tuple(_tree(t, len(features)) for t in data["trees"])
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelError(f"model {name!r}: missing or bad field ({exc})") from exc
+        return cls(str(name), features, base, trees, float(data.get("threshold", 0.5)), dict(data.get("trained", {})))
+
+    @classmethod
+    def load(cls, path: str | Path) -> TreeModel:
+        """The model in a JSON weights file (read once per path)."""
+        return _load(str(path))
+
+    def logit(self, x: Sequence[float]) -> float:
+        """The raw score of one item (its features in ``self.features`` order)."""
+        z = self.base
+        for feature, threshold, left, right, value in self.trees:
+            node = 0
+            f = feature[0]
+            while f >= 0:
+                node = left[node] if x[f] <= threshold[node] else right[node]
+                f = feature[node]
+            z += value[node]
+        return z
+
+    def probability(self, x: Sequence[float]) -> float:
+        """The probability of the positive class."""
+        z = self.logit(x)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+    def contributions(self, x: Sequence[float]) -> list[tuple[str, float]]:
+        """Each feature's push on the raw score along the item's paths (largest first, features that pushed only)."""
+        pushes = [0.0] * len(self.features)
+        for feature, threshold, left, right, value in self.trees:
+            node = 0
+            while (f := feature[node]) >= 0:
+                child = left[node] if x[f] <= threshold[node] else right[node]
+                pushes[f] += value[child] - value[node]
+                node = child
+        return sorted(((n, p) for n, p in zip(self.features, pushes, strict=True) if p), key=lambda p: -abs(p[1]))
+
+    def explain(self, x: Sequence[float], top: int = 3) -> str:
+        """The features that pushed most, with their values: ``"traf=0.00 (-2.1), rd_in=1.00 (+0.8)"``."""
+        values = dict(zip(self.features, x, strict=True))
+        return ", ".join(f"{n}={values[n]:.2f} ({c:+.1f})" for n, c in self.contributions(x)[:top])
+
+
+def _tree(data: dict[str, Any], n_features: int) -> Tree:
+    """One tree's arrays, checked: every inner node names a feature and two later nodes (so every walk ends)."""
+    feature, threshold, left, right, value = (list(data[k]) for k in TREE_KEYS)
+    size = len(feature)
+    if not size or any(len(a) != size for a in (threshold, left, right, value)):
+        raise ValueError("a tree's arrays differ in length or are empty")
+    for node, f in enumerate(feature):
+        if f >= n_features or (f >= 0 and not (node < left[node] < size and node < right[node] < size)):
+            raise ValueError(f"node {node} of a tree names a feature or a child that does not exist")
+    return ([int(f) for f in feature], [float(t) for t in threshold], [int(n) for n in left],
+            [int(n) for n in right], [float(v) for v in value])
+
+
+@lru_cache(maxsize=32)
+def _load(path: str) -> TreeModel:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: cannot read the model ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: not a model (a JSON object is expected)")
+    try:
+        return TreeModel.from_dict(data)
+    except ModelError as exc:
+        raise ModelError(f"{path}: {exc}") from None

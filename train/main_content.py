@@ -1,0 +1,330 @@
+"""Train the main-content model (``cleaner/html/main_content.json``) on the labelled development pages.
+
+    .venv/bin/python -m train.main_content [--out FILE] [--workers N] [--examples FILE]
+
+It needs the benchmark's datasets (``bench/devdata.py``: aeb-dev, and
+web-dev when present; the shipped weights were fitted on all three) and
+scikit-learn (the ``bench`` extra). ``--examples FILE`` keeps the examples
+(the features of every block, the slow part) in FILE, and reads them from
+there on the next run: for experiments on the model; delete it when the
+features change.
+
+Every visible block of every page is an example: its features as the
+cleaner computes them (:func:`cleaner.html.views`, then
+:func:`cleaner.html.features.block_features`), labelled article text when
+most of its words are in the page's gold body (the gold's words aligned onto
+the page's words in order, :func:`cleaner.html.alignment.align`). Only the
+blocks the decision weighs are examples (:meth:`PageFeatures.candidates`:
+kept by a view, or amid blocks a view keeps); the others are removed without
+the model, and blocks without a word follow their neighbours.
+
+Each block weighs its share of its page's words, so that every page counts
+alike (the scorer averages over pages), and every dataset weighs the same in
+total (aeb-dev's 111 news pages as much as dragnet-dev's 992), so that the
+model serves news pages and the others alike. The model is a hundred
+depth-3 trees of gradient boosting on the logistic loss (scikit-learn's
+histogram boosting, exported as plain lists: :mod:`cleaner.html.trees`
+reads them). The threshold is chosen on the cross-validated probabilities
+(one number for all the pages, the same for the fold models) for what the
+project promises, beating the best extractor on every dataset: the one under
+which the dataset with the smallest margin over the better of trafilatura's
+and readability-lxml's outputs (as the datasets ship them) has the largest.
+
+Every figure printed is cross-validated by site: each page is judged by a
+model fitted on the folds it is not in. The shipped weights
+are then fitted on all the pages; the file records what they were trained on
+and the cross-validated figures, and beside them the model of each fold
+(``folds``): the benchmark (``bench/html_bench.py``) cleans each page with
+the model of its fold, so that its figures for ``clean_html`` are
+cross-validated by site too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import pickle
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+import cleaner
+from cleaner.html import views
+from cleaner.html.alignment import align, tokens
+from cleaner.html.features import FEATURES, PageFeatures
+from cleaner.html.main_content import MODEL, keep_wordless_inside
+from cleaner.html.trees import TREE_KEYS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bench(name: str) -> ModuleType:
+    """A module of ``bench/`` loaded from its file: ``bench/`` is not put on ``sys.path``, where its
+    ``datasets.py`` would shadow the Hugging Face package of that name."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return module
+
+
+devdata = _bench("devdata")
+score = _bench("score").score
+
+# The trees: few and shallow, so that inference stays a few microseconds a block in pure Python; no early
+# stopping (no random validation split): the same pages give the same weights on every run.
+BOOSTING = {"max_iter": 100, "max_depth": 3, "learning_rate": 0.15, "early_stopping": False, "random_state": 0}
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.3, 0.71, 0.05))
+
+
+@dataclass
+class PageExample:
+    """One page as the main-content model sees it: a row of features and a gold share per block."""
+
+    dataset: str
+    doc_id: str
+    fold: int
+    rows: np.ndarray  # blocks x FEATURES
+    candidate: np.ndarray  # the blocks the model weighs (the others are removed without it)
+    gold_share: np.ndarray  # the share of each block's words that are in the gold body
+    words: np.ndarray  # each block's word count
+    texts: list[str]  # each block's text
+
+
+_CLEANER: cleaner.Cleaner | None = None
+
+
+def page_example(item: tuple[str, str, int, bytes, str]) -> PageExample:
+    """The features and labels of one page (run in a worker process)."""
+    global _CLEANER
+    if _CLEANER is None:
+        _CLEANER = cleaner.Cleaner(cleaner.Config.load())
+    dataset, doc_id, fold, html, gold = item
+    blocks, page_views = views(html, cleaner=_CLEANER)
+    rows: list[list[float]] = []
+    candidate = np.zeros(len(blocks), dtype=bool)
+    if page_views is not None:
+        features = PageFeatures(blocks, page_views)
+        rows = [features.row(n) for n in range(len(blocks))]
+        candidate[features.candidates()] = True
+    page: list[str] = []
+    for block in blocks:
+        page.extend(block.tokens)
+    matched = align(page, tokens(gold))
+    shares, at = [], 0
+    for block in blocks:
+        n = len(block.tokens)
+        shares.append(matched.count(1, at, at + n) / n if n else 0.0)
+        at += n
+    return PageExample(dataset, doc_id, fold, np.array(rows, dtype=float).reshape(len(blocks), len(FEATURES)),
+                       candidate, np.array(shares), np.array([len(b.tokens) for b in blocks]), [b.text for b in blocks])
+
+
+def examples(dsets: Sequence[devdata.Dataset], workers: int = 2) -> list[PageExample]:
+    """Every page of ``dsets`` as an example."""
+    items = [(d.name, k, d.fold(k), d.html(k), d.gold[k]) for d in dsets for k in d.ids]
+    if workers <= 1:
+        return [page_example(item) for item in items]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(page_example, items, chunksize=8))
+
+
+def _weights(pages: Sequence[PageExample]) -> np.ndarray:
+    """Each block's share of its page's words, every dataset weighing the same in total."""
+    per_dataset: dict[str, int] = {}
+    for p in pages:
+        per_dataset[p.dataset] = per_dataset.get(p.dataset, 0) + 1
+    scale = {name: len(pages) / (len(per_dataset) * n) for name, n in per_dataset.items()}
+    return np.concatenate([p.words / max(1, p.words.sum()) * scale[p.dataset] for p in pages])
+
+
+@dataclass
+class Fit:
+    """Fitted trees in the form of the weights file (:class:`cleaner.html.trees.TreeModel`), with numpy inference
+    for the figures."""
+
+    base: float
+    trees: list[dict[str, list]]
+
+    def as_dict(self, name: str, threshold: float, trained: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {"name": name, "kind": "boosted_trees", "features": list(FEATURES), "threshold": round(threshold, 4),
+                "base": self.base, "trees": self.trees, "trained": trained or {}}
+
+    def logit(self, X: np.ndarray) -> np.ndarray:
+        z = np.full(len(X), self.base)
+        rows = np.arange(len(X))
+        for tree in self.trees:
+            feature, threshold, left, right, value = (np.array(tree[k]) for k in TREE_KEYS)
+            node = np.zeros(len(X), dtype=int)
+            for _ in range(BOOSTING["max_depth"] + 1):
+                f = feature[node]
+                inner = f >= 0
+                go_left = X[rows, np.maximum(f, 0)] <= threshold[node]
+                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+            z += value[node]
+        return z
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        """Probabilities of article text for the rows of ``X``."""
+        return 1.0 / (1.0 + np.exp(-np.clip(self.logit(X), -700, 700)))
+
+
+def _export(model: Any) -> Fit:
+    """scikit-learn's fitted trees as plain lists; inner nodes get the mean value of the items below them."""
+    trees = []
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        value = np.where(leaf, nodes["value"], 0.0).astype(float)
+        count = nodes["count"].astype(float)
+        for n in reversed(range(len(nodes))):  # children come after their parent
+            if not leaf[n]:
+                a, b = nodes["left"][n], nodes["right"][n]
+                value[n] = (value[a] * count[a] + value[b] * count[b]) / max(count[a] + count[b], 1.0)
+        trees.append({
+            "feature": [-1 if leaf[n] else int(nodes["feature_idx"][n]) for n in range(len(nodes))],
+            "threshold": [0.0 if leaf[n] else float(nodes["num_threshold"][n]) for n in range(len(nodes))],
+            "left": [0 if leaf[n] else int(nodes["left"][n]) for n in range(len(nodes))],
+            "right": [0 if leaf[n] else int(nodes["right"][n]) for n in range(len(nodes))],
+            "value": [round(float(v), 8) for v in value],
+        })
+    return Fit(float(np.ravel(model._baseline_prediction)[0]), trees)
+
+
+def fit_trees(X: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Fit:
+    """Gradient-boosted trees on the logistic loss, exported (and checked against scikit-learn's own scores)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(**BOOSTING).fit(X, y, sample_weight=weight)
+    fit = _export(model)
+    sample = X[:: max(1, len(X) // 2000)]
+    if not np.allclose(fit.logit(sample), model.decision_function(sample), atol=1e-5):
+        raise SystemExit("the exported trees do not score as scikit-learn's: its tree format changed?")
+    return fit
+
+
+def fit_pages(pages: Sequence[PageExample]) -> Fit:
+    """The model fitted on the blocks of ``pages`` that the decision weighs."""
+    X = np.vstack([p.rows for p in pages])
+    y = np.concatenate([p.gold_share for p in pages]) >= 0.5
+    w = _weights(pages)
+    weighed = np.concatenate([p.candidate for p in pages])
+    return fit_trees(X[weighed], y[weighed], w[weighed] * 1000)
+
+
+ANCHORS = ("trafilatura", "readability")  # the extractors whose outputs the datasets ship (inputs/<kind>.json)
+
+
+def anchor_f1(dsets: Sequence[Any]) -> dict[str, float]:
+    """By dataset, the F1 of the better anchor: trafilatura's or readability-lxml's output as the dataset ships it."""
+    return {d.name: max(score(d.gold, d.inputs(kind))["f1"] for kind in ANCHORS) for d in dsets}
+
+
+def best_threshold(pages: Sequence[PageExample], probs: Sequence[np.ndarray], gold: dict[str, str],
+                   anchors: dict[str, float]) -> float:
+    """The threshold of :data:`THRESHOLDS` under which the dataset with the smallest margin over its better
+    anchor (``anchors``: F1 by dataset) has the largest one."""
+
+    def worst_margin(threshold: float) -> float:
+        return min(f["f1"] - anchors[name] for name, f in figures(pages, probs, threshold, gold).items())
+
+    return float(max(THRESHOLDS, key=worst_margin))
+
+
+def kept_text(page: PageExample, probs: np.ndarray, threshold: float) -> str:
+    """The page's text as the decision keeps it (the html and text rules left out)."""
+    kept = [bool(c) and p >= threshold for p, c in zip(probs, page.candidate, strict=True)]
+    keep_wordless_inside(kept, [int(w) for w in page.words])
+    return "\n\n".join(t for t, k in zip(page.texts, kept, strict=True) if k)
+
+
+def figures(pages: Sequence[PageExample], probs: Sequence[np.ndarray], threshold: float,
+            gold: dict[str, str]) -> dict[str, dict[str, float]]:
+    """F1, precision and recall of the kept text, by dataset."""
+    out: dict[str, dict[str, float]] = {}
+    for name in sorted({p.dataset for p in pages}):
+        rows = [n for n, p in enumerate(pages) if p.dataset == name]
+        res = score({pages[n].doc_id: gold[pages[n].doc_id] for n in rows},
+                    {pages[n].doc_id: kept_text(pages[n], probs[n], threshold) for n in rows})
+        out[name] = {k: round(res[k], 4) for k in ("f1", "precision", "recall")}
+    return out
+
+
+def fold_fits(pages: Sequence[PageExample]) -> dict[int, Fit]:
+    """For each fold, the model fitted on the pages of the other folds."""
+    return {fold: fit_pages([p for p in pages if p.fold != fold]) for fold in range(devdata.FOLDS)
+            if any(p.fold == fold for p in pages) and any(p.fold != fold for p in pages)}
+
+
+def out_of_fold(pages: Sequence[PageExample], fits: dict[int, Fit]) -> list[np.ndarray]:
+    """Each page's block probabilities by the model of the folds it is not in."""
+    return [fits[p.fold].probability(p.rows) for p in pages]
+
+
+def write(path: Path, data: dict[str, Any]) -> None:
+    """The weights file: one key a line, one tree a line (small diffs when retrained, a readable file)."""
+
+    def dump(value: Any, indent: str) -> str:
+        if isinstance(value, dict) and (indent.count(" ") < 2 or "trees" in value):
+            inner = indent + " "
+            items = ",\n".join(f"{inner}{json.dumps(k)}: {dump(v, inner)}" for k, v in value.items())
+            return "{\n" + items + "\n" + indent + "}"
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            inner = indent + " "
+            return "[\n" + ",\n".join(inner + json.dumps(v) for v in value) + "\n" + indent + "]"
+        return json.dumps(value)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump(data, "") + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    """Build the examples, report cross-validated figures, write the weights file."""
+    out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else MODEL
+    workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else 2
+    dsets = devdata.load()
+    print(devdata.availability_note())
+    gold = {k: v for d in dsets for k, v in d.gold.items()}
+    cache = Path(argv[argv.index("--examples") + 1]) if "--examples" in argv else None
+    if cache is not None and cache.exists():  # examples saved by an earlier run (same code, same pages)
+        with cache.open("rb") as f:
+            pages = pickle.load(f)
+    else:
+        pages = examples(dsets, workers)
+        if cache is not None:
+            with cache.open("wb") as f:
+                pickle.dump(pages, f)
+    fits = fold_fits(pages)
+    probs = out_of_fold(pages, fits)
+    anchors = anchor_f1(dsets)
+    threshold = best_threshold(pages, probs, gold, anchors)
+    cv = figures(pages, probs, threshold, gold)
+    for name, f in cv.items():
+        print(f"  {name:<14} cross-validated, main content only: F1 {f['f1']:.3f}  precision {f['precision']:.3f}  "
+              f"recall {f['recall']:.3f}")
+    fit = fit_pages(pages)
+    blocks = sum(int((p.words > 0).sum()) for p in pages)
+    trained = {
+        "on": {d.name: len(d.ids) for d in dsets}, "blocks": blocks,
+        "label": "most of the block's words are in the gold body", "boosting": BOOSTING,
+        "weights": "each block its share of its page's words; every dataset the same in total",
+        "cross_validated_main_content_only": cv, "better_anchor_f1": anchors,
+    }
+    data = fit.as_dict("html.main_content", threshold, trained)
+    # each fold's model, fitted without the pages of its sites: the benchmark cleans a page with the model of its fold
+    data["folds"] = {str(f): {"base": fold_fit.base, "trees": fold_fit.trees} for f, fold_fit in sorted(fits.items())}
+    write(out, data)
+    print(f"threshold {threshold:.2f}; wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
