@@ -10,25 +10,24 @@ import shutil
 import signal
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TextIO
 
 import click
 
 from cleaner.audit import AUDIT_LEVELS, open_audit
+from cleaner.cli_plan import Plan, plan_run
 from cleaner.config import Config, ConfigError, settings_toml
 from cleaner.errors import EngineError
 from cleaner.executor import ENGINES, Executor
 from cleaner.explain import use_colour
-from cleaner.io import INPUT_FORMATS, kind_of, stdin_input
-from cleaner.jobs import default_outdir, keep_clear
+from cleaner.io import INPUT_FORMATS, kind_of
 from cleaner.names import shown
 from cleaner.records import OUTPUT_FORMATS, Fields, Output
 from cleaner.report import ReportCollector, RunReport, new_collector, report_from_audit, write_report
 from cleaner.rules import all_rules
-from cleaner.runner import Job, Runner, cpu_count, plan_jobs
-from cleaner.writer import Busy, Folder, inside, is_special, landing, lock_folder, unlock_folder
+from cleaner.runner import Job, Runner, cpu_count
+from cleaner.writer import Busy, Folder, inside, lock_folder, unlock_folder
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
@@ -47,6 +46,17 @@ def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
         table = override.setdefault("rules", {}).setdefault(name, {}) if "." in name else override.setdefault(name, {})
         table[param] = value
     return override
+
+
+def _load_config(
+    path: Path | None, settings: tuple[str, ...], enable: tuple[str, ...], disable: tuple[str, ...]
+) -> Config:
+    """The run's settings: ``-c`` and the ``--set``, ``--enable`` and ``--disable`` options over the defaults; a
+    usage error names what is wrong."""
+    try:
+        return Config.load(path, overrides=_parse_set(settings), enable=enable, disable=disable)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _list_rules(config: Config) -> None:
@@ -201,10 +211,7 @@ def main(
     audit log cannot be written (disk full: --resume goes on), 75 another run
     is writing the output folder, 130 interrupted (Ctrl-C), 143 SIGTERM.
     """
-    try:
-        config = Config.load(config_path, overrides=_parse_set(settings), enable=enable, disable=disable)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+    config = _load_config(config_path, settings, enable, disable)
     if list_rules or print_settings:
         _list_rules(config) if list_rules else click.echo(settings_toml(config), nl=False)
         return
@@ -212,7 +219,7 @@ def main(
     if files_from is not None:
         inputs = (*inputs, *_read_files_from(files_from))
     collector = _explain_or_report(config, inputs, explain_path, stdin_html, report_path, from_audit, audit_level)
-    plan = _plan(inputs, outdir, kind, output_format, files_from, audit_path, report_path, rejects_path)
+    plan = plan_run(inputs, outdir, kind, output_format, files_from, audit_path, report_path, rejects_path)
     output = Output(
         format=output_format, metadata=not no_metadata, add_stats=add_stats,
         fields=Fields(text=text_key, html=html_key, id=id_key, source=source_key),
@@ -264,67 +271,7 @@ def _input_kind(input_format: str, stdin_html: bool, quiet: bool, verbose: bool)
     return None if input_format == "auto" else input_format
 
 
-@dataclass
-class _Plan:
-    """What a run reads and writes, decided (and checked) before anything is read."""
-
-    jobs: list[Job]
-    from_stdin: bool
-    to_stdout: bool
-    audit_path: Path | None
-    skipped: list[Path]
-    out_root: Path | None  # the output folder (the audit log and rejects file inside it follow no link there)
-
-
-def _plan(
-    inputs: tuple[Path, ...],
-    outdir: Path | None,
-    kind: str | None,
-    output_format: str,
-    files_from: str | None,
-    audit_path: Path | None,
-    report_path: Path | None,
-    rejects_path: Path | None = None,
-) -> _Plan:
-    """The jobs and the audit log of a run, with every usage error about inputs and outputs."""
-    if not inputs:
-        raise click.UsageError("no INPUT given (a file, a folder, or '-' for standard input)")
-    for p in inputs:
-        if str(p) != "-" and not p.exists() and not p.is_symlink():
-            raise click.UsageError(f"{p}: no such file or folder")
-    from_stdin = "-" in map(str, inputs)
-    if from_stdin and (len(inputs) > 1 or files_from == "-"):
-        raise click.UsageError("'-' (standard input) cannot be mixed with other inputs")
-    to_stdout = from_stdin or str(outdir) == "-"
-    if to_stdout and audit_path is not None and str(audit_path) == "-":
-        raise click.UsageError("--audit - would mix the audit log into the output on standard output: name a file")
-    if from_stdin and outdir is not None and str(outdir) != "-":
-        raise click.UsageError("standard input is cleaned to standard output: -o takes only '-' with it")
-    if outdir is not None and not to_stdout:
-        for p in inputs:
-            if p.is_file() and outdir.resolve() == p.resolve():
-                raise click.UsageError(f"{outdir}: the output folder is an input file")
-    skipped: list[Path] = []
-    if from_stdin:
-        jobs_list = [Job(stdin_input(sys.stdin.buffer, kind), None)]
-    else:
-        suffix = {"markdown": "md", "jsonl": "jsonl"}.get(output_format, "txt")
-        out = None if to_stdout else outdir
-        jobs_list = plan_jobs(list(inputs), out, kind=kind, suffix=suffix, to_stdout=to_stdout, skipped=skipped)
-    out_root = None if to_stdout else outdir  # where the run's own files follow no link
-    if audit_path is None and not to_stdout:
-        base = outdir or (jobs_list[0].out_path.parent if jobs_list and jobs_list[0].out_path else Path("."))
-        if outdir is None and inputs[0].is_dir():
-            base = default_outdir(inputs[0])
-        audit_path = base / "audit.jsonl"
-        out_root = out_root or base
-    _refuse_clashes({"the audit log": audit_path, "the report": report_path, "the rejects file": rejects_path},
-                    inputs, None if to_stdout else outdir, out_root)
-    keep_clear(jobs_list, [p for p in (audit_path, report_path, rejects_path) if p is not None], out_root)
-    return _Plan(jobs_list, from_stdin, to_stdout, audit_path, skipped, out_root)
-
-
-def _run(runner: Runner, plan: _Plan, resume: bool, rejects_path: Path | None) -> int:
+def _run(runner: Runner, plan: Plan, resume: bool, rejects_path: Path | None) -> int:
     """Run the plan with its output folders locked and its audit log and rejects file open; the number of failed
     documents. Exits 74 when the run stopped (a full disk), 75 when another run holds the output folder, 128 + the
     signal when one stopped it (130 for Ctrl-C)."""
@@ -387,39 +334,6 @@ def _executor(engine: str, address: str | None, jobs: int, config: Config, quiet
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     return executor
-
-
-def _refuse_clashes(
-    files: dict[str, Path | None], inputs: tuple[Path, ...], outdir: Path | None, out_root: Path | None
-) -> None:
-    """The run's own files (by what they are) must not overwrite an input nor one another (``/dev/null`` aside)."""
-    seen: dict[Path, str] = {}
-    for what, path in files.items():
-        if path is None or str(path) == "-":
-            continue
-        _refuse_among_inputs(path, inputs, outdir, what)
-        where = landing(path, out_root)
-        if where in seen and not is_special(path):
-            raise click.UsageError(f"{shown(str(path))}: {what} would overwrite {seen[where]}")
-        seen[where] = what
-
-
-def _refuse_among_inputs(path: Path, inputs: tuple[Path, ...], outdir: Path | None, what: str) -> None:
-    """A file the run writes besides its outputs (``what``: the audit log, the report) must not overwrite an
-    input, nor sit in an input folder where a later run would read it."""
-    if str(path) == "-":
-        return
-    target = landing(path, outdir)
-    out = outdir.resolve() if outdir is not None else None
-    for p in inputs:
-        if str(p) == "-":
-            continue
-        root = p.resolve()
-        if target == root:
-            raise click.UsageError(f"{path}: {what} would overwrite an input file")
-        inside_output = out is not None and out in target.parents
-        if root.is_dir() and root in target.parents and not inside_output:
-            raise click.UsageError(f"{path}: {what} must not be written inside the input folder {p}")
 
 
 def _report_collector(

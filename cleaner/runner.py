@@ -31,8 +31,9 @@ from cleaner.corpus import CorpusCounter, CorpusModel
 from cleaner.executor import Executor, executor_for
 from cleaner.io import Task
 from cleaner.jobs import BATCH_BYTES, BATCH_DOCS, Job, batches, checkpoint_of, is_complete, plan_jobs, resume_job
-from cleaner.output import Outputs, Progress, RunLog, RunObserver, RunStopped, Stats
+from cleaner.output import Outputs, RunLog, RunObserver, RunStopped
 from cleaner.records import Output
+from cleaner.summary import Progress, Stats
 from cleaner.worker import (
     DIED,
     Outcome,
@@ -93,7 +94,7 @@ class Runner:
 
     @property
     def stats(self) -> Stats:
-        """The run's counts (see :class:`~cleaner.output.Stats`)."""
+        """The run's counts (see :class:`~cleaner.summary.Stats`)."""
         return self.log.stats
 
     def run(self, jobs: list[Job]) -> Stats:
