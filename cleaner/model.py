@@ -166,12 +166,17 @@ class LinearModel:
         return tuple((itemgetter(*layer) if n > 1 else lambda t, k=layer[0]: (t[k],)) for layer in layers)
 
 
-@lru_cache(maxsize=32)
-def _load(path: str) -> LinearModel:
+def read_weights(path: str) -> dict[str, Any]:
+    """The JSON object of a weights file; an unreadable file or one that is not an object is a ModelError."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path}: cannot read the model ({exc})") from exc
     if not isinstance(data, dict):
         raise ModelError(f"{path}: not a model (a JSON object is expected)")
-    return LinearModel.from_dict(data)
+    return data
+
+
+@lru_cache(maxsize=32)
+def _load(path: str) -> LinearModel:
+    return LinearModel.from_dict(read_weights(path))

@@ -26,7 +26,6 @@ value is its feature's push).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cleaner.model import ModelError
+from cleaner.model import ModelError, read_weights
 
 Tree = tuple[list[int], list[float], list[int], list[int], list[float]]  # feature, threshold, left, right, value
 TREE_KEYS = ("feature", "threshold", "left", "right", "value")
@@ -117,12 +116,7 @@ def _tree(data: dict[str, Any], n_features: int) -> Tree:
 
 @lru_cache(maxsize=32)
 def _load(path: str) -> TreeModel:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"{path}: cannot read the model ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ModelError(f"{path}: not a model (a JSON object is expected)")
+    data = read_weights(path)
     try:
         return TreeModel.from_dict(data)
     except ModelError as exc:
