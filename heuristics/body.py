@@ -34,7 +34,6 @@ everything, since there a wrong guess costs article text.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,7 +52,7 @@ from heuristics._body_features import (
     title_case_share,
 )
 from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features, line_features
-from heuristics._page import PAGE_FEATURES, page_features
+from heuristics._page import PAGE_FEATURES, page_features, title_key, title_keys
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
 MODELS = Path(__file__).resolve().parent / "data" / "models"
@@ -285,16 +284,6 @@ def grow(runs: list[Region], k: int, p: dict[str, Any]) -> Region:
     return Region(runs[first].first, runs[last].last, weight, runs[first].gap_before)
 
 
-_NON_WORD = re.compile(r"\W+")
-# Starts only where a run of spaces starts, and the separator is short: linear on any input.
-_TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022]{1,3}\s+")
-
-
-def _key(text: str) -> str:
-    """``text`` lower-cased with punctuation and spacing reduced to single spaces."""
-    return _NON_WORD.sub(" ", text.lower()).strip()
-
-
 def headlines(blocks: list[Block]) -> list[int]:
     """Blocks that repeat the page title (the first line, as converters print ``<title>`` first).
 
@@ -304,10 +293,9 @@ def headlines(blocks: list[Block]) -> list[int]:
     if len(blocks) < 2:
         return []
     title = blocks[0].text
-    keys = {_key(title)} | {_key(part) for part in _TITLE_SEPARATOR.split(title) if len(part.split()) >= 3}
-    keys.discard("")
+    keys = title_keys(title)
     longest = len(title) + 8  # a longer block cannot be the title or a part of it
-    return [b.index for b in blocks[1:] if b.n_words >= 3 and b.chars <= longest and _key(b.text) in keys]
+    return [b.index for b in blocks[1:] if b.n_words >= 3 and b.chars <= longest and title_key(b.text) in keys]
 
 
 def title_runs(runs: list[Region], heads: list[int], distance: int) -> set[int]:
