@@ -19,6 +19,7 @@ What makes it fast is only ever skipping work that cannot change the answer
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -183,6 +184,79 @@ class _Needs:
         return frozenset(hits)
 
 
+class _Lists:
+    """Every phrase index of the process, and which of them may find anything in a line: one scan of the line for
+    all lists together (see :func:`lists_in`).
+
+    A list may find something in a line without :data:`FOLD_RISK` characters
+    only when the line holds, as a whole word, the key word of one of its
+    plain phrases or a word an ``re:`` entry needs, or holds a string such an
+    entry needs; a list with an entry that needs nothing known, or whose
+    phrases are not grouped, may find something anywhere. The words of every
+    list form one set, intersected with the line's words; the strings are few.
+    """
+
+    def __init__(self) -> None:
+        self._needs: dict[int, tuple[frozenset[str], frozenset[str], bool]] = {}  # (words, strings, anywhere) by id
+        self._next_id = 0
+        self._built = False
+        self._by_word: dict[str, frozenset[int]] = {}
+        self._by_string: dict[str, frozenset[int]] = {}
+        self._words: frozenset[str] = frozenset()
+        self._anywhere: frozenset[int] = frozenset()
+        self._every: frozenset[int] = frozenset()
+
+    def add(self, owner: object, words: frozenset[str], strings: frozenset[str], anywhere: bool) -> int:
+        """Register a list (``owner``, forgotten when it is) by what a line must hold for it: its id."""
+        key = self._next_id
+        self._next_id += 1
+        self._needs[key] = (words, strings, anywhere)
+        weakref.finalize(owner, self._needs.pop, key, None)
+        self._built = False
+        lists_in.cache_clear()  # type: ignore[attr-defined]  # lines seen before may hold the new list's words
+        return key
+
+    def _build(self) -> None:
+        by_word: dict[str, set[int]] = {}
+        by_string: dict[str, set[int]] = {}
+        for key, (words, strings, _) in self._needs.items():
+            for word in words:
+                by_word.setdefault(word, set()).add(key)
+            for string in strings:
+                by_string.setdefault(string, set()).add(key)
+        self._by_word = {w: frozenset(ix) for w, ix in by_word.items()}
+        self._by_string = {s: frozenset(ix) for s, ix in sorted(by_string.items())}
+        self._words = frozenset(by_word)
+        self._anywhere = frozenset(k for k, (_, _, anywhere) in self._needs.items() if anywhere)
+        self._every = frozenset(self._needs)
+        self._built = True
+
+    def scan(self, text: str) -> frozenset[int]:
+        """The ids of the lists that may find anything in ``text``."""
+        if not self._built:
+            self._build()
+        facts = _facts(text)
+        if facts.risky:
+            return self._every
+        found = set(self._anywhere)
+        by_word = self._by_word
+        for word in self._words & facts.words:
+            found.update(by_word[word])
+        low = facts.low
+        for string, ix in self._by_string.items():
+            if string in low:
+                found.update(ix)
+        return frozenset(found)
+
+
+_LISTS = _Lists()
+
+
+@line_cache()
+def lists_in(text: str) -> frozenset[int]:
+    """The ids of the phrase lists that may find anything in a line (cached per line text, see :class:`_Lists`)."""
+    return _LISTS.scan(text)
+
 
 class PhraseIndex:
     """A phrase list's look-ups (``search``, ``match``, ``fullmatch``, ``endswith``, ``strip_all``), fast: see the
@@ -212,6 +286,13 @@ class PhraseIndex:
         self._always = compile_entries(always, self.name)  # every re: entry compiles here, or fails
         self._needs = _Needs.of(always) if always else None
         self._subsets: dict[frozenset[int], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        needs = self._needs
+        self._id = _LISTS.add(
+            self,
+            self._keys | (needs.words if needs else frozenset()),
+            frozenset(needs.by_string) if needs else frozenset(),
+            groups is None or bool(needs and needs.open),
+        )
 
     # The patterns below are compiled on first use: most lists need only some of them, and every
     # entry that could make one fail to compile (the re: entries) is already compiled in _always.
@@ -300,6 +381,8 @@ class PhraseIndex:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first entry found anywhere in ``text``."""
+        if self._id not in lists_in(text):
+            return None
         facts = _facts(text)
         always = self._always_for(facts)
         found = always[0].search(text) if always else None
@@ -323,6 +406,8 @@ class PhraseIndex:
 
         The keyed entries are tried first (only the group of ``text``'s first word), then the others.
         """
+        if self._id not in lists_in(text):
+            return None
         facts = _facts(text)
         if self._groups is None or facts.risky:
             m = how(self._keyed[form], text)
@@ -333,16 +418,9 @@ class PhraseIndex:
         always = self._always_for(facts)
         return how(always[form], text) if always else None
 
-    def _may_hold(self, facts: _Facts) -> bool:
-        """False when no entry can occur in a line with ``facts``: no first word of a phrase, no need of another
-        entry."""
-        if self._groups is None or facts.risky or self._always_for(facts):
-            return True
-        return not self._keys.isdisjoint(facts.words)
-
     def endswith(self, text: str) -> re.Match[str] | None:
         """An entry that ends ``text`` (trailing punctuation allowed)."""
-        return self._end.search(text) if self._may_hold(_facts(text)) else None
+        return self._end.search(text) if self._id in lists_in(text) else None
 
     def strip_all(self, text: str) -> str:
         """``text`` with every occurrence of every entry taken out (each replaced by a space).
@@ -351,6 +429,8 @@ class PhraseIndex:
         out the same occurrences as the whole one: at every place, an entry
         that matches nowhere in the text fails there too.
         """
+        if self._id not in lists_in(text):
+            return text
         facts = _facts(text)
         if self._groups is None or facts.risky:
             return self._search.sub(" ", text)

@@ -112,6 +112,29 @@ def test_grouped_phrase_search_is_the_whole_alternation(entries: list[str], text
     _agree(phrases, _plain(phrases), text)
 
 
+_ENTRY_LISTS = st.lists(
+    st.one_of(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(" ".join), st.sampled_from(_ALWAYS)),
+    min_size=1,
+    max_size=5,
+).map(lambda entries: tuple(dict.fromkeys(entries)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ENTRY_LISTS, _ENTRY_LISTS, st.lists(st.sampled_from([*_WORDS, " ", ", ", "©", "12"]), max_size=10).map("".join))
+def test_the_scan_of_all_lists_at_once_keeps_every_answer(
+    first: tuple[str, ...], second: tuple[str, ...], text: str
+) -> None:
+    """One scan of a line tells which lists may find something in it: lists made after the line was scanned, and
+    lists alive at the same time, answer as their plain alternations."""
+    from cleaner.phrases import PhraseList
+
+    a = PhraseList("a", first)
+    _agree(a, _plain(a), text)
+    b = PhraseList("b", second)  # the line was scanned before b existed
+    _agree(b, _plain(b), text)
+    _agree(a, _plain(a), text)
+
+
 def test_phrase_lists_past_their_cache_of_pattern_subsets(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from cleaner import phrase_index
     from cleaner.phrases import PhraseList
