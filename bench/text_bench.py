@@ -5,7 +5,9 @@ full visible text, and what seven extractors returned), it scores the texts
 as they are and after ``cleaner.clean_text`` with the reference scorer
 (``bench/score.py``: shingle F1, macro-averaged over pages), and measures the
 *removal precision* of every rule: of the characters the rule removed, the
-share that is not article text (``bench/loss.py``). Usage::
+share that is not article text (``bench/loss.py``), raw and with the
+removals the dataset's gold disagrees with by policy set apart
+(``bench/policy.py``, ``bench/policy.toml``). Usage::
 
     .venv/bin/python bench/text_bench.py [--dataset NAME]... [--kind KIND]...
         [--per-doc] [--lost RULE] [--folds tune|held-out]
@@ -40,6 +42,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import devdata  # noqa: E402
 from loss import Tally, by_rule, removal_loss  # noqa: E402
+from policy import Policy, Split  # noqa: E402
 from score import score  # noqa: E402
 
 import cleaner  # noqa: E402
@@ -195,6 +198,58 @@ def print_rules(res: dict[tuple[str, str], dict[str, Any]], kinds: list[str]) ->
         print(f"body.detector removed {100 * body / ext_chars:.2f} % of the word characters of extracted articles")
 
 
+def policy_splits(res: dict[tuple[str, str], dict[str, Any]], policy: Policy) -> dict[tuple[str, str], Split]:
+    """All rules' removals per (dataset, kind), plus (dataset, "extracted") and ("all", kind), split by policy."""
+    out: dict[tuple[str, str], Split] = {}
+    for (name, kind), v in res.items():
+        keys = [(name, kind), ("all", kind)]
+        if kind in devdata.EXTRACTED:
+            keys += [(name, "extracted"), ("all", "extracted")]
+        for rule, t in v["rules"].items():
+            for key in keys:
+                out.setdefault(key, Split()).add(t.chars, t.lost, policy.disagrees(name, rule))
+    return out
+
+
+def _split_rows(splits: dict[tuple[str, str], Split], names: list[str], cols: list[str], cell: Any) -> None:
+    """One row per dataset, one ``cell(split)`` per column."""
+    for name in names:
+        row = [cell(s) if (s := splits.get((name, k))) and s.chars else "-" for k in cols]
+        print(f"{name:<15}" + "".join(f" {c:>17}" for c in row))
+
+
+def print_policy(res: dict[tuple[str, str], dict[str, Any]], names: list[str], kinds: list[str]) -> None:
+    """Removal precision of all rules together, raw and with the policy disagreements set aside, and the
+    share of each policy family's removals that each dataset's gold keeps (``bench/policy.toml``)."""
+    policy = Policy.load()
+    splits = policy_splits(res, policy)
+    cols = [k for k in [*kinds, "extracted"] if any((n, k) in splits for n in names)]
+    print("\nremoval precision of all rules, raw / on article text: of the removed gold characters, those "
+          "removed by a rule of a family the dataset's gold keeps (bench/policy.toml) are a policy "
+          "disagreement, the rest article text lost")
+    print(f"{'dataset':<15}" + "".join(f" {c[:11]:>17}" for c in cols))
+    _split_rows(splits, [*names, "all"], cols, lambda s: f"{s.raw_precision:.3f} / {s.article_precision:.3f}")
+    print("removed word characters (thousands): policy disagreement / article text lost, of all removed")
+    _split_rows(splits, [*names, "all"], cols,
+                lambda s: f"{s.policy / 1e3:.1f}/{s.article / 1e3:.1f} of {s.chars / 1e3:.0f}")
+    print("\nshare of each family's removed characters (extractor outputs) that the dataset's gold holds; "
+          "* = declared kept by that gold (policy disagreement)")
+    fams = sorted(set(policy.family_of.values()))
+    print(f"{'dataset':<15}" + "".join(f" {f:>15}" for f in fams))
+    for name in names:
+        row = []
+        for fam in fams:
+            t = Tally()
+            for (n, kind), v in res.items():
+                if n == name and kind in devdata.EXTRACTED:
+                    for rule, tally in v["rules"].items():
+                        if policy.family(rule) == fam:
+                            t.add(tally)
+            mark = "*" if fam in policy.keeps.get(name, ()) else " "
+            row.append(f"{1 - t.precision:.2f} ({t.chars / 1000:.1f}k){mark}" if t.chars else "-")
+        print(f"{name:<15}" + "".join(f" {c:>15}" for c in row))
+
+
 def print_per_doc(res: dict[tuple[str, str], dict[str, Any]], limit: int = 15) -> None:
     """The pages whose F1 changed most, worst first."""
     for (name, kind), v in res.items():
@@ -206,12 +261,15 @@ def print_per_doc(res: dict[tuple[str, str], dict[str, Any]], limit: int = 15) -
 
 
 def print_lost(res: dict[tuple[str, str], dict[str, Any]], rule: str, keep_right: bool = False) -> None:
-    """Every removal of ``rule`` that lost article text (``keep_right``: and the others, marked lost 0%)."""
+    """Every removal of ``rule`` that lost article text (``keep_right``: and the others, marked lost 0%);
+    "policy" marks a removal of a family the dataset's gold keeps (``bench/policy.toml``)."""
+    policy = Policy.load()
     for (name, kind), v in res.items():
         for doc, lost in v["lost"].items():
             for r, text, reason, share in lost:
                 if rule in (r, "all") and (share or keep_right):
-                    print(f"[{r}] [{name}/{kind}/{doc}] lost {share:.0%}: {reason}\n    {text[:300]!r}")
+                    tag = " (policy)" if share and policy.disagrees(name, r) else ""
+                    print(f"[{r}] [{name}/{kind}/{doc}] lost {share:.0%}{tag}: {reason}\n    {text[:300]!r}")
 
 
 def doc_f1(tp: float, fp: float, fn: float) -> float:
@@ -258,6 +316,7 @@ def main(argv: list[str]) -> int:
     shown = [d.name for d in dsets]
     print_scores(res, shown, kinds)
     print_rules(res, kinds)
+    print_policy(res, shown, kinds)
     if "--rules-by-dataset" in argv:
         for name in shown:
             print(f"\n-- {name} --")

@@ -1,0 +1,40 @@
+"""The bench's policy split (bench/policy.py, bench/policy.toml): which removed gold text is a policy disagreement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.rules import all_rules
+from tests.conftest import load_bench
+
+policy = load_bench("policy")
+
+
+def test_every_tagged_rule_exists_and_datasets_keep_declared_families() -> None:
+    pol = policy.Policy.load()
+    names = {r.name for r in all_rules()}
+    assert set(pol.family_of) <= names, set(pol.family_of) - names
+    assert pol.family("comments.section") == "comments"
+    assert pol.family("dedup.exact") == ""  # copies are no policy family: what they lose is article text
+    assert pol.disagrees("cleaneval-dev", "comments.section")
+    assert not pol.disagrees("aeb-dev", "comments.section")  # aeb-dev's gold keeps no policy family
+    assert not pol.disagrees("cleaneval-dev", "dedup.exact")
+
+
+def test_split_counts_policy_and_article_apart_and_keeps_the_raw_figure() -> None:
+    s = policy.Split()
+    s.add(1000, 300, policy=True)
+    s.add(1000, 100, policy=False)
+    assert (s.chars, s.policy, s.article) == (2000, 300, 100)
+    assert s.raw_precision == pytest.approx(0.8)
+    assert s.article_precision == pytest.approx(0.95)
+    assert policy.Split().raw_precision == 1.0
+
+
+def test_a_dataset_keeping_an_unknown_family_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text('[families.comments]\nrules = ["comments.section"]\n[datasets.x]\nkeeps = ["coments"]\n')
+    with pytest.raises(ValueError, match="coments"):
+        policy.Policy.load(path)
