@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple, TypeVar
 
+from cleaner.lang import UNKNOWN, Language
 from cleaner.text import CHARS_PER_WORD, count_words, line_cache
 
 T = TypeVar("T")
@@ -155,12 +156,24 @@ class Document:
         """The document's language: detected on first use when it was given as a detector.
 
         Few rules read it (``body.detector``, on text that still looks like a
-        whole page) and the command line never does, so most documents and
-        later passes never pay for detection.
+        whole page) and the command line only with ``--stats``, so most
+        documents and later passes never pay for detection: the engine only
+        asks :meth:`is_unknown`.
         """
         if callable(self.language):
             self.language = self.language()
         return self.language
+
+    def is_unknown(self) -> bool:
+        """Whether the document is in no language a stop-word list recognises (:data:`cleaner.lang.UNKNOWN`).
+
+        Asked on every pass (language-specific rules skip such a document);
+        a :class:`~cleaner.lang.Language` detector answers it from the first
+        lines of running text, without detecting which language it is.
+        """
+        if isinstance(self.language, Language):
+            return self.language.is_unknown()
+        return self.lang == UNKNOWN
 
     # -- segmentation ------------------------------------------------------
 

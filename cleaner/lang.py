@@ -56,20 +56,6 @@ def _stopword_table(candidates: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     return {w: tuple(langs) for w, langs in table.items()}
 
 
-def distinct_line_words(text: str, limit: int) -> list[str]:
-    """The words of ``text``'s first distinct lines, up to ``limit``: a line repeated (which the duplicate rules
-    remove) counts once, so that the language of a cleaned text is the language of the text it came from."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for line in text.splitlines():
-        if line not in seen:
-            seen.add(line)
-            out += words(line)
-            if len(out) >= limit:
-                break
-    return out[:limit]
-
-
 UNKNOWN = ""  # the language of a document no stop-word list recognises
 MIN_WORDS = 30  # a shorter text (and one of fewer MIN_LETTERS letters: scripts without spaces have long
 MIN_LETTERS = 150  # "words") is not enough to call its language unknown: it gets the first configured one
@@ -77,35 +63,113 @@ MIN_COVERAGE = 0.08  # below this share of stop words, a text of MIN_WORDS or mo
 PREFERENCE = 1.25  # another jusText language must cover this many times more words than a configured one
 
 
-def detect_language(text: str, candidates: list[str], sample_words: int = 600) -> str:
-    """The document's language: the one whose stop words cover most of the first ``sample_words`` words of
-    ``text``'s distinct lines.
+SAMPLE_WORDS = 600  # the words a language is judged on: those of the text's first distinct lines
 
-    Every language jusText has a stop-word list for is tried; a configured
-    one (``candidates``) wins unless another covers ``PREFERENCE`` times more
-    words. A text of at least ``MIN_WORDS`` words that no list covers to
-    ``MIN_COVERAGE`` (Chinese, Thai, a table of figures) is in an unknown
-    language (:data:`UNKNOWN`); a shorter one gets the first candidate.
-    ``MIN_LETTERS`` letters count as enough too: scripts written without
-    spaces make few, long "words".
+
+def detect_language(text: str, candidates: list[str], sample_words: int = SAMPLE_WORDS) -> str:
+    """The document's language: the one whose stop words cover most of the first ``sample_words`` words of
+    ``text``'s distinct lines (see :class:`Language`)."""
+    return Language(text, candidates, sample_words)()
+
+
+class Language:
+    """The language of one text, detected when first asked (call it), and whether it is unknown, found cheaply.
+
+    Detection (:meth:`__call__`) tries every language jusText has a
+    stop-word list for: a configured one (``candidates``) wins unless
+    another covers ``PREFERENCE`` times more words. A text of at least
+    ``MIN_WORDS`` words that no list covers to ``MIN_COVERAGE`` (Chinese,
+    Thai, a table of figures) is in an unknown language (:data:`UNKNOWN`);
+    a shorter one gets the first candidate. ``MIN_LETTERS`` letters count as
+    enough too: scripts written without spaces make few, long "words". The
+    sample is the words of the text's first distinct lines: a line repeated
+    (which the duplicate rules remove) counts once, so that the language of
+    a cleaned text is the language of the text it came from.
+
+    The engine asks every pass of every document whether its language is
+    unknown (:meth:`is_unknown`), but few rules, and the command line only
+    with ``--stats``, need the code. So the question is answered first by
+    reading the sample only until one configured language's stop words make
+    ``MIN_COVERAGE`` of a full sample (48 of 600 words: a few lines of
+    running text): whatever the rest of the sample holds, that language or
+    one covering even more wins, so the text is not unknown. The answer is
+    the one full detection gives, at a fraction of its cost; full detection
+    runs (once) only when that reading does not settle it or the code is asked for.
     """
-    fallback = candidates[0] if candidates else "en"
-    sample = distinct_line_words(text, sample_words)
-    if not sample:
-        return fallback
-    codes = tuple(candidates) + tuple(c for c in JUSTEXT_NAMES if c not in candidates)
-    table = _stopword_table(codes)
-    hits = [0] * len(codes)
-    for word, n in Counter(sample).items():  # one look-up per distinct word, for every language at once
-        for i in table.get(word, ()):
-            hits[i] += n
-    configured = range(len(candidates))
-    best = max(range(len(codes)), key=lambda i: (hits[i], -i))
-    if candidates:
-        mine = max(configured, key=lambda i: (hits[i], -i))
-        if hits[best] < PREFERENCE * hits[mine]:
-            best = mine
-    if hits[best] < MIN_COVERAGE * len(sample):
-        enough = len(sample) >= MIN_WORDS or sum(map(len, sample)) >= MIN_LETTERS
-        return UNKNOWN if enough else fallback
-    return codes[best]
+
+    def __init__(self, text: str, candidates: list[str], sample_words: int = SAMPLE_WORDS) -> None:
+        self.candidates = list(candidates)
+        self.limit = sample_words
+        self.code: str | None = None  # detected: the ISO code, or UNKNOWN
+        self._lines = iter(text.splitlines())
+        self._seen: set[str] = set()
+        self._words: list[str] = []  # the words of the distinct lines read so far
+        self._read_all = False  # the sample is complete: it holds ``limit`` words, or the text ran out
+
+    def _read_line(self) -> bool:
+        """Add the next distinct line's words to the sample; False when the sample is complete."""
+        if self._read_all:
+            return False
+        for line in self._lines:
+            if line not in self._seen:
+                self._seen.add(line)
+                self._words += words(line)
+                self._read_all = len(self._words) >= self.limit
+                return True
+        self._read_all = True
+        return False
+
+    def _codes(self) -> tuple[str, ...]:
+        """The configured languages first, then every other language jusText has stop words for."""
+        return tuple(self.candidates) + tuple(c for c in JUSTEXT_NAMES if c not in self.candidates)
+
+    def is_unknown(self) -> bool:
+        """Whether the text is in no language a stop-word list recognises (the same answer as ``self() == UNKNOWN``)."""
+        if self.code is None and self.candidates:
+            table = _stopword_table(self._codes())
+            mine = len(self.candidates)
+            bar = MIN_COVERAGE * self.limit  # >= MIN_COVERAGE * the full sample's size, whatever it is
+            hits = [0] * mine
+            counted = 0
+            while True:
+                for word in self._words[counted : self.limit]:
+                    for i in table.get(word, ()):
+                        if i < mine:
+                            hits[i] += 1
+                            if hits[i] >= bar:
+                                return False
+                counted = min(len(self._words), self.limit)
+                if not self._read_line():
+                    break
+        return self() == UNKNOWN
+
+    def __call__(self) -> str:
+        """The language's ISO code (or :data:`UNKNOWN`), detected once."""
+        if self.code is None:
+            while self._read_line():
+                pass
+            self.code = self._score(self._words[: self.limit])
+        return self.code
+
+    def _score(self, sample: list[str]) -> str:
+        """The language of ``sample`` (see the class)."""
+        candidates = self.candidates
+        fallback = candidates[0] if candidates else "en"
+        if not sample:
+            return fallback
+        codes = self._codes()
+        table = _stopword_table(codes)
+        hits = [0] * len(codes)
+        for word, n in Counter(sample).items():  # one look-up per distinct word, for every language at once
+            for i in table.get(word, ()):
+                hits[i] += n
+        configured = range(len(candidates))
+        best = max(range(len(codes)), key=lambda i: (hits[i], -i))
+        if candidates:
+            mine = max(configured, key=lambda i: (hits[i], -i))
+            if hits[best] < PREFERENCE * hits[mine]:
+                best = mine
+        if hits[best] < MIN_COVERAGE * len(sample):
+            enough = len(sample) >= MIN_WORDS or sum(map(len, sample)) >= MIN_LETTERS
+            return UNKNOWN if enough else fallback
+        return codes[best]

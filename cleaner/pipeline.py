@@ -11,13 +11,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from cleaner.config import Config
 from cleaner.corpus import DEFAULT_SOURCE, CorpusModel, keys_of_lines, source_of
 from cleaner.document import Document, Removal
-from cleaner.lang import MIN_COVERAGE, UNKNOWN, detect_language
+from cleaner.lang import MIN_COVERAGE, Language
 from cleaner.normalize import normalize
 from cleaner.phrases import PhraseBook
 from cleaner.rules import Decision, RuleContext
@@ -224,12 +223,12 @@ class Cleaner:
 
     def _document(self, text: str, doc_id: str, meta: dict[str, Any]) -> Document:
         """A normalised text as a document whose language is detected (among the configured ones) when asked."""
-        return Document(text, doc_id, meta, partial(detect_language, text, self.config.languages))
+        return Document(text, doc_id, meta, Language(text, self.config.languages))
 
     def run_rules(self, doc: Document, *, skip_local: bool = False) -> None:
         """Run every enabled text rule on ``doc``, applying its decisions (``skip_local``: not the local ones)."""
         phrases = self.phrases_for()  # every language's lists, whatever doc.lang
-        unknown = doc.lang == UNKNOWN
+        unknown = doc.is_unknown()
         if unknown:  # said once, on the first line (a later pass's notes are not carried over)
             skipped = sorted(r.name for r in self.text_rules if r.language_specific)
             first = doc.lines[0] if doc.lines else None
@@ -260,10 +259,21 @@ class Cleaner:
         clean text, as a fresh document, and mapping what they remove back
         onto ``doc`` makes cleaning idempotent: cleaning the result again
         changes nothing. At most ``[limits] max_rule_passes`` passes run;
-        a document that nothing was removed from takes one pass. Local rules
-        (which judge a line by its own text) already judged every line whose
-        text is unchanged, so a later pass runs them only when some line was
-        cut short.
+        a document that nothing was removed from takes one pass.
+
+        A later pass re-runs a rule only when its input changed. What a
+        rule's verdict on a line depends on is declared with the rule: a
+        ``local`` rule judges a line by its own text (checked by the tests),
+        so it already judged every line whose text is unchanged and a later
+        pass runs it only when some line was cut short (a sentence removed
+        from it); every other rule judges a line with the rest of the
+        document (its neighbours, its copies, the shape of the page), which
+        the pass before changed, so it runs again. What the rules derive
+        from a line's text alone is cached by text (``line_cache``), so a
+        later pass recomputes only what depends on the lines around. The
+        language is not detected again for that: each pass only asks whether
+        it is unknown (see :meth:`Document.is_unknown`), which the first
+        lines of running text settle.
         """
         self.run_rules(doc)
         judged = {ln.text for ln in doc.lines}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from cleaner.config import Config, ConfigError
 from cleaner.document import Document, split_sentences
 from cleaner.normalize import normalize
 from cleaner.phrases import PhraseList
-from cleaner.pipeline import _settle_whitespace, render
+from cleaner.pipeline import Cleaner, _settle_whitespace, render
+from cleaner.rules import Rule, RuleContext
+from tests.conftest import ROOT
 
 
 def test_normalize_repairs_and_canonicalises() -> None:
@@ -147,3 +150,30 @@ def test_the_engine_imports_no_rule_module() -> None:
                 names = [node.module or ""]
             for name in names:
                 assert name.split(".")[0] not in rule_packages(), f"{path.name} imports {name}"
+
+
+def test_local_rules_judge_a_line_by_its_text_alone() -> None:
+    """``local=True`` is what lets a later pass skip a rule (see ``Cleaner.run_to_fixpoint``): a local rule must
+    give each line of a document the verdicts it gives that line as a document of its own."""
+    inputs = ROOT / "bench" / "data" / "aeb-dev" / "inputs"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    for name in ("fulltext", "trafilatura"):
+        texts += [t for t in json.loads((inputs / f"{name}.json").read_text(encoding="utf-8")).values() if t][:25]
+    engine = Cleaner()
+    rules = [r for r in engine.text_rules if r.local and r.kind == "text"]
+    assert len(rules) > 10
+
+    def verdicts(rule: Rule, doc: Document) -> set[tuple[str, int, int, str]]:
+        """Each decision as (its line's text, start and end in that line, action)."""
+        ctx = RuleContext(rule, engine.params[rule.name], engine.phrases_for(), engine.config, None, {})
+        found = set()
+        for d in rule.func(doc, ctx) or ():
+            line = next(ln for ln in doc.lines if ln.start <= d.start and d.end <= ln.end)
+            found.add((line.text, d.start - line.start, d.end - line.start, d.action))
+        return found
+
+    for text in texts:
+        doc = engine.make_document(text)
+        for rule in rules:
+            alone = set().union(*(verdicts(rule, Document(ln.text, language="en")) for ln in doc.lines))
+            assert verdicts(rule, Document(doc.text, language="en")) == alone, rule.name

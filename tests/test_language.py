@@ -3,10 +3,18 @@ rules only, and the audit says so."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import cleaner
-from cleaner.lang import UNKNOWN, detect_language
+from cleaner.lang import UNKNOWN, Language, detect_language
 from cleaner.pipeline import LANGUAGE_NOTE
 from cleaner.rules import all_rules
+
+INPUTS = Path(__file__).resolve().parent.parent / "bench" / "data" / "aeb-dev" / "inputs"
 
 ZH = "北京市政府周二宣布，将在未来五年内投资一千亿元用于城市公共交通建设，新的地铁线路将连接城市的东部和西部地区。"
 ZH2 = "预计每天可运送乘客超过五十万人次，市民对此表示欢迎，但也有人担心施工期间的交通拥堵问题会持续很长时间。"
@@ -44,3 +52,27 @@ def test_a_known_language_gets_every_rule() -> None:
     result = cleaner.clean_text(text)
     assert "Subscribe to our newsletter" not in result.text
     assert not [n for n in result.notes if n.rule == LANGUAGE_NOTE]
+
+
+# Words to build texts near every bar of the detector: English and Polish stop words, other words, figures, and
+# "words" of a script without spaces.
+_VOCABULARY = ["the", "and", "of", "to", "in", "jest", "nie", "się", "tramway", "council", "2024", "17,5",
+               "北京市政府周二宣布", "预计每天可运送乘客", "|", "Tuesday", "w", "i", "że"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_VOCABULARY), max_size=40), max_size=40),
+       st.sampled_from([["en"], ["en", "de"], ["pl", "en"], [], ["de"]]))
+def test_the_cheap_unknown_check_agrees_with_detection(lines: list[list[str]], candidates: list[str]) -> None:
+    text = "\n".join(" ".join(line) for line in lines)
+    assert Language(text, candidates, 120).is_unknown() == (detect_language(text, candidates, 120) == UNKNOWN)
+    assert Language(text, candidates).is_unknown() == (detect_language(text, candidates) == UNKNOWN)
+
+
+def test_the_cheap_unknown_check_agrees_on_the_bench_inputs() -> None:
+    for path in sorted(INPUTS.glob("*.json")):
+        for text in json.loads(path.read_text(encoding="utf-8")).values():
+            if isinstance(text, str):
+                language = Language(text, ["en", "de"])
+                unknown = language.is_unknown()
+                assert unknown == (language() == UNKNOWN) == (detect_language(text, ["en", "de"]) == UNKNOWN)
