@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -31,6 +33,30 @@ def load_bench(name: str) -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses and pickling look their module up
     spec.loader.exec_module(module)
     return module
+
+
+def patch_d3(on_d3: str, indent: str = "") -> str:
+    """Python source that makes ``Cleaner.clean_text`` run the statement ``on_d3`` before cleaning document d3
+    (indented by ``indent``): the tests of dying and stuck workers put it in the processes that clean (a
+    script's top level, or a Ray worker's start-up hook)."""
+    source = f"""from cleaner.pipeline import Cleaner
+original = Cleaner.clean_text
+def patched(self, text, *args, **kwargs):
+    if kwargs.get("doc_id") == "d3":
+        {on_d3}
+    return original(self, text, *args, **kwargs)
+Cleaner.clean_text = patched
+"""
+    return textwrap.indent(source, indent)
+
+
+def write_numbered_docs(path: Path, n: int) -> Path:
+    """A JSONL file of ``n`` short documents d0, d1, ... (for :func:`patch_d3`)."""
+    path.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(n)),
+        encoding="utf-8",
+    )
+    return path
 
 
 def paragraphs(text: str) -> list[str]:

@@ -35,6 +35,7 @@ from click.testing import CliRunner
 import cleaner
 from cleaner import cli
 from cleaner.io import InputError, decode_text
+from tests.conftest import patch_d3, write_numbered_docs
 
 ARTICLE = (
     "Storm floods the old town\n\n"
@@ -508,13 +509,7 @@ def test_decode_text_refuses_binary(data: bytes) -> None:
 # Runs the command line with the cleaning of document d3 replaced by ``{on_d3}`` (a statement).
 _RUN_WITH_D3 = """
 import os, sys
-from cleaner.pipeline import Cleaner
-original = Cleaner.clean_text
-def patched(self, text, *args, **kwargs):
-    if kwargs.get("doc_id") == "d3":
-        {on_d3}
-    return original(self, text, *args, **kwargs)
-Cleaner.clean_text = patched
+{patch}
 from cleaner.cli import main
 sys.argv = ["clean", *sys.argv[1:]]
 main()
@@ -525,12 +520,8 @@ def _run_with_d3(
     on_d3: str, n: int, tmp_path: Path, *options: str, **kwargs: Any
 ) -> subprocess.CompletedProcess[str]:
     """``clean`` on ``n`` documents d0, d1, ... (tmp_path/docs.jsonl, into tmp_path/out), d3 doing ``on_d3``."""
-    src = tmp_path / "docs.jsonl"
-    src.write_text(
-        "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(n)),
-        encoding="utf-8",
-    )
-    script = _RUN_WITH_D3.format(on_d3=on_d3)
+    src = write_numbered_docs(tmp_path / "docs.jsonl", n)
+    script = _RUN_WITH_D3.format(patch=patch_d3(on_d3))
     command = [sys.executable, "-c", script, str(src), "-o", str(tmp_path / "out"), *options]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
 

@@ -27,6 +27,7 @@ from cleaner.executor_ray import RayExecutor, portable_settings
 from cleaner.phrases import PhraseBook
 from cleaner.runner import Runner, plan_jobs
 from cleaner.worker import DIED
+from tests.conftest import patch_d3, write_numbered_docs
 from tests.test_corpus import PROMO_A, build_corpus
 from tests.test_runner import _KILLED_RUN, _audit_records, _read_jsonl, _records, _write_jsonl
 
@@ -185,14 +186,7 @@ import ray
 
 def patch_d3():
     {setup}
-    from cleaner.pipeline import Cleaner
-    original = Cleaner.clean_text
-    def patched(self, text, *args, **kwargs):
-        if kwargs.get("doc_id") == "d3":
-            {on_d3}
-        return original(self, text, *args, **kwargs)
-    Cleaner.clean_text = patched
-
+{patch}
 ray.init(address=sys.argv[1], runtime_env={{"worker_process_setup_hook": patch_d3}}, log_to_driver=False,
          logging_level=logging.WARNING)
 from cleaner.cli import main
@@ -206,12 +200,8 @@ def _run_with_d3(
 ) -> subprocess.CompletedProcess[str]:
     """``clean --engine ray`` on 8 documents d0 ... d7 (tmp_path/docs.jsonl into tmp_path/out), d3 doing ``on_d3``
     (and each worker process running ``setup`` first)."""
-    src = tmp_path / "docs.jsonl"
-    src.write_text(
-        "".join(json.dumps({"id": f"d{i}", "text": f"Body text number {i}, said one."}) + "\n" for i in range(8)),
-        encoding="utf-8",
-    )
-    script = _DRIVER_WITH_D3.format(on_d3=on_d3, setup=setup)
+    src = write_numbered_docs(tmp_path / "docs.jsonl", 8)
+    script = _DRIVER_WITH_D3.format(patch=patch_d3(on_d3, "    "), setup=setup)
     command = [sys.executable, "-c", script, address, str(src), "-o", str(tmp_path / "out"), *options]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
