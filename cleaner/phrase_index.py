@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
+from ahocorasick_rs import AhoCorasick
+
 from cleaner.regex_facts import (
     FOLD_RISK,
     backtracking_risk,
@@ -193,7 +195,9 @@ class _Lists:
     plain phrases or a word an ``re:`` entry needs, or holds a string such an
     entry needs; a list with an entry that needs nothing known, or whose
     phrases are not grouped, may find something anywhere. The words of every
-    list form one set, intersected with the line's words; the strings are few.
+    list form one set, intersected with the line's words (a whole word is a
+    set look-up); the strings of every list form one automaton, run over the
+    lower-cased line (a string may sit anywhere, inside words too).
     """
 
     def __init__(self) -> None:
@@ -201,7 +205,8 @@ class _Lists:
         self._next_id = 0
         self._built = False
         self._by_word: dict[str, frozenset[int]] = {}
-        self._by_string: dict[str, frozenset[int]] = {}
+        self._strings: list[tuple[str, frozenset[int]]] = []  # (string, ids), in the automaton's pattern order
+        self._automaton: AhoCorasick | None = None
         self._words: frozenset[str] = frozenset()
         self._anywhere: frozenset[int] = frozenset()
         self._every: frozenset[int] = frozenset()
@@ -225,7 +230,8 @@ class _Lists:
             for string in strings:
                 by_string.setdefault(string, set()).add(key)
         self._by_word = {w: frozenset(ix) for w, ix in by_word.items()}
-        self._by_string = {s: frozenset(ix) for s, ix in sorted(by_string.items())}
+        self._strings = [(s, frozenset(ix)) for s, ix in sorted(by_string.items())]
+        self._automaton = AhoCorasick([s for s, _ in self._strings]) if self._strings else None
         self._words = frozenset(by_word)
         self._anywhere = frozenset(k for k, (_, _, anywhere) in self._needs.items() if anywhere)
         self._every = frozenset(self._needs)
@@ -242,10 +248,10 @@ class _Lists:
         by_word = self._by_word
         for word in self._words & facts.words:
             found.update(by_word[word])
-        low = facts.low
-        for string, ix in self._by_string.items():
-            if string in low:
-                found.update(ix)
+        if self._automaton is not None:
+            strings = self._strings
+            for i, _, _ in self._automaton.find_matches_as_indexes(facts.low, overlapping=True):
+                found.update(strings[i][1])
         return frozenset(found)
 
 
