@@ -10,6 +10,7 @@ which is all the rules need it for.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from functools import cache
 
 from cleaner.text import WORD
@@ -101,7 +102,13 @@ class Language:
         self.candidates = list(candidates)
         self.limit = sample_words
         self.code: str | None = None  # detected: the ISO code, or UNKNOWN
-        self._lines = iter(text.splitlines())
+        self._text = text
+        self._forget()
+
+    def _forget(self) -> None:
+        """Start the sample again (or drop it once used): its lines are a copy of the text, and a result may keep
+        its detector long after cleaning."""
+        self._lines: Iterator[str] | None = None  # the text's lines not read yet (split when first needed)
         self._seen: set[str] = set()
         self._words: list[str] = []  # the words of the distinct lines read so far
         self._read_all = False  # the sample is complete: it holds ``limit`` words, or the text ran out
@@ -110,6 +117,8 @@ class Language:
         """Add the next distinct line's words to the sample; False when the sample is complete."""
         if self._read_all:
             return False
+        if self._lines is None:
+            self._lines = iter(self._text.splitlines())
         for line in self._lines:
             if line not in self._seen:
                 self._seen.add(line)
@@ -137,6 +146,7 @@ class Language:
                         if i < mine:
                             hits[i] += 1
                             if hits[i] >= bar:
+                                self._forget()  # the code, if ever asked for, reads the sample again
                                 return False
                 counted = min(len(self._words), self.limit)
                 if not self._read_line():
@@ -149,6 +159,7 @@ class Language:
             while self._read_line():
                 pass
             self.code = self._score(self._words[: self.limit])
+            self._forget()
         return self.code
 
     def _score(self, sample: list[str]) -> str:

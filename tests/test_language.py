@@ -76,3 +76,14 @@ def test_the_cheap_unknown_check_agrees_on_the_bench_inputs() -> None:
                 language = Language(text, ["en", "de"])
                 unknown = language.is_unknown()
                 assert unknown == (language() == UNKNOWN) == (detect_language(text, ["en", "de"]) == UNKNOWN)
+
+
+def test_a_result_keeps_no_copy_of_the_text_for_its_language() -> None:
+    """A result holds its language detector until asked (``Result.lang``): once the engine's question (is it
+    unknown?) is answered, the detector holds the text it was given and no sample of its lines."""
+    text = "\n\n".join(f"Paragraph {i}: the council voted on the plan, and the residents of the city were there."
+                       for i in range(40))
+    language = cleaner.clean_text(text).language
+    assert isinstance(language, Language) and language.code is None  # only "is it unknown?" was asked
+    assert language._lines is None and not language._seen and not language._words
+    assert language() == "en" and language._lines is None and not language._seen
