@@ -59,17 +59,34 @@ def _cleaner(overrides: str) -> cleaner.Cleaner:
     return _CLEANERS[overrides]
 
 
-def _clean_one(item: tuple[str, str, str, str]) -> tuple[str, str, dict[str, Tally], list[tuple[str, str, str, float]]]:
-    """Clean one text (with the overrides of its fold); return its id, clean text, per-rule tallies and every
-    removal with its share of article text."""
-    doc_id, text, gold, overrides = item
+Item = tuple[str, str, str, str, frozenset[str]]  # id, text, gold, fold overrides, rules the gold disagrees with
+
+
+def _clean_one(item: Item) -> tuple[str, str, dict[str, Tally], list[tuple[str, str, str, float]], str]:
+    """Clean one text (with the overrides of its fold); return its id, clean text, per-rule tallies, every
+    removal with its share of article text, and the text with the removals of ``policy`` rules undone."""
+    doc_id, text, gold, overrides, policy = item
     res = _cleaner(overrides).clean_text(text, doc_id=doc_id)
     losses = removal_loss(res.normalized, res.removals, res.text, gold)
     lost = [(r.rule, r.text, r.reason, n / chars if chars else 0.0) for r, chars, n in losses]
-    return doc_id, res.text, by_rule(losses), lost
+    return doc_id, res.text, by_rule(losses), lost, _undo(res, policy) if policy else res.text
 
 
-def clean_all(items: list[tuple[str, str, str, str]], workers: int) -> list[Any]:
+def _undo(res: cleaner.Result, rules: frozenset[str]) -> str:
+    """The normalised input without the removals of every rule but ``rules`` (the scorer reads word tokens
+    only: the spacing does not matter). Rules run in turn, so a span a ``rules`` rule took is not looked at
+    again by later rules: undoing it may leave a copy or a prompt another rule would have removed."""
+    cut = sorted((r.start, r.end) for r in res.removals if r.action == "remove" and r.rule not in rules)
+    parts, pos = [], 0
+    for start, end in cut:
+        if start > pos:
+            parts.append(res.normalized[pos:start])
+        pos = max(pos, end)
+    parts.append(res.normalized[pos:])
+    return "\n".join(parts)
+
+
+def clean_all(items: list[Item], workers: int) -> list[Any]:
     """:func:`_clean_one` on every item, in ``workers`` processes (1: in this one)."""
     if workers <= 1:
         return [_clean_one(it) for it in items]
@@ -97,41 +114,46 @@ def run(
     workers = workers or os.cpu_count() or 1
     overrides = {k: json.dumps(v, sort_keys=True) for k, v in (fold_config or {}).items()}
     out: dict[tuple[str, str], dict[str, Any]] = {}
+    policy = Policy.load()
     for ds in dsets:
         ids = select(ds, folds)
         gold = {k: ds.gold[k] for k in ids}
+        kept = frozenset(r for r in policy.family_of if policy.disagrees(ds.name, r))
         for kind in kinds:
             texts = ds.inputs(kind)
             if not texts:
                 continue
             texts = {k: texts[k] for k in ids}
-            results = clean_all([(k, texts[k], gold[k], overrides.get(ds.fold(k), "{}")) for k in ids], workers)
-            cleaned = {k: text for k, text, _, _ in results}
+            results = clean_all([(k, texts[k], gold[k], overrides.get(ds.fold(k), "{}"), kept) for k in ids], workers)
+            cleaned = {k: text for k, text, _, _, _ in results}
             rules: dict[str, Tally] = {}
-            for _, _, tallies, _ in results:
+            for _, _, tallies, _, _ in results:
                 for name, t in tallies.items():
                     rules.setdefault(name, Tally()).add(t)
             out[(ds.name, kind)] = {
                 "before": score(gold, texts),
                 "after": score(gold, cleaned),
+                # the removals of the families this dataset's gold keeps undone (bench/policy.toml)
+                "after_policy": score(gold, undone := {k: text for k, _, _, _, text in results}),
                 "rules": rules,
                 "chars": sum(len(t) for t in texts.values()),
-                "lost": {k: lost for k, _, _, lost in results if lost},  # every removal, with its lost share
+                "lost": {k: lost for k, _, _, lost, _ in results if lost},  # every removal, with its lost share
                 "texts": texts,
                 "cleaned": cleaned,
+                "undone": undone,
                 "gold": gold,
             }
     return out
 
 
-def pooled(res: dict[tuple[str, str], dict[str, Any]], kind: str) -> tuple[dict, dict] | None:
-    """Before/after scores of one kind over every dataset's pages together."""
+def pooled(res: dict[tuple[str, str], dict[str, Any]], kind: str, after: str = "cleaned") -> tuple[dict, dict] | None:
+    """Before/after scores of one kind over every dataset's pages together (``after``: the texts after)."""
     parts = [v for (_, k), v in res.items() if k == kind]
     if not parts:
         return None
     gold = {f"{i}/{d}": t for i, p in enumerate(parts) for d, t in p["gold"].items()}
     before = {f"{i}/{d}": t for i, p in enumerate(parts) for d, t in p["texts"].items()}
-    after = {f"{i}/{d}": t for i, p in enumerate(parts) for d, t in p["cleaned"].items()}
+    after = {f"{i}/{d}": t for i, p in enumerate(parts) for d, t in p[after].items()}
     return score(gold, before), score(gold, after)
 
 
@@ -154,6 +176,28 @@ def print_scores(res: dict[tuple[str, str], dict[str, Any]], names: list[str], k
                     print(_row(kind, *both))
             elif (name, kind) in res:
                 print(_row(kind, res[(name, kind)]["before"], res[(name, kind)]["after"]))
+
+
+def print_policy_scores(res: dict[tuple[str, str], dict[str, Any]], names: list[str], kinds: list[str]) -> None:
+    """The change cleaning makes to F1 and recall, raw and with the removals the dataset's gold disagrees with
+    by policy undone (the rules of the families it keeps, ``bench/policy.toml``)."""
+    print("\nchange in F1 / recall by cleaning: raw | with the removals of the families the dataset's gold keeps "
+          "undone (policy disagreements left in)")
+    print(f"{'dataset':<15} {'input':<12} {'dF1':>7} {'dR':>8} | {'dF1':>7} {'dR':>8}")
+    for name in [*names, "all"]:
+        for kind in kinds:
+            if name == "all":
+                raw, undone = pooled(res, kind), pooled(res, kind, "undone")
+                if not raw or not undone:
+                    continue
+                (b, a), (_, u) = raw, undone
+            elif (name, kind) in res:
+                v = res[(name, kind)]
+                b, a, u = v["before"], v["after"], v["after_policy"]
+            else:
+                continue
+            print(f"{name:<15} {kind:<12} {a['f1'] - b['f1']:+.4f} {a['recall'] - b['recall']:+.4f} | "
+                  f"{u['f1'] - b['f1']:+.4f} {u['recall'] - b['recall']:+.4f}")
 
 
 def print_rules(res: dict[tuple[str, str], dict[str, Any]], kinds: list[str]) -> None:
@@ -248,6 +292,7 @@ def print_policy(res: dict[tuple[str, str], dict[str, Any]], names: list[str], k
             mark = "*" if fam in policy.keeps.get(name, ()) else " "
             row.append(f"{1 - t.precision:.2f} ({t.chars / 1000:.1f}k){mark}" if t.chars else "-")
         print(f"{name:<15}" + "".join(f" {c:>15}" for c in row))
+    print("(copies: 0 by construction, a removed copy counts as right while another stays; see the F1 table)")
 
 
 def print_per_doc(res: dict[tuple[str, str], dict[str, Any]], limit: int = 15) -> None:
@@ -317,6 +362,7 @@ def main(argv: list[str]) -> int:
     print_scores(res, shown, kinds)
     print_rules(res, kinds)
     print_policy(res, shown, kinds)
+    print_policy_scores(res, shown, kinds)
     if "--rules-by-dataset" in argv:
         for name in shown:
             print(f"\n-- {name} --")

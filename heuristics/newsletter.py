@@ -23,7 +23,8 @@ def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     (``newsletter_headings`` list), or holds a ``newsletter`` phrase and
     addresses the reader (a ``second_person`` word) — "The newsletter first
     reported the story" is reporting, "Get our newsletter in your inbox" is
-    a prompt.
+    a prompt. Such a line that ends with a question mark ("What would you
+    do with hundreds of pitches in your inbox?") is kept and logged.
     """
     start, anywhere, headings = ctx.phrases["newsletter_start"], ctx.phrases["newsletter"], ctx.phrases[
         "newsletter_headings"
@@ -37,4 +38,8 @@ def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         elif words <= max_heading_words and headings.fullmatch(line.text):
             yield Decision(line.start, line.end, f"newsletter widget heading, {words} words")
         elif (m := anywhere.search(line.text)) and (words <= max_heading_words or you.search(line.text)):
-            yield Decision(line.start, line.end, f"holds prompt phrase {m.group(0)!r} and addresses the reader")
+            if words > max_heading_words and line.text.rstrip().endswith("?"):
+                yield Decision(line.start, line.end, f"holds prompt phrase {m.group(0)!r}, but asks a question: "
+                               "a prompt invites, prose asks", "keep")
+            else:
+                yield Decision(line.start, line.end, f"holds prompt phrase {m.group(0)!r} and addresses the reader")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from cleaner.document import Document
@@ -93,7 +94,7 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     order=142,
     max_words=Param(20, "a contact line is at most this long"),
     max_other_words=Param(2, '"Listen: http://..." still counts as a bare link'),
-    prose_words=Param(20, "a line this long is article prose..."),
+    prose_words=Param(20, "a paragraph this long is article prose..."),
     min_listed=Param(3, "... and this many link lines between prose lines are a list the article gives: kept"),
 )
 def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
@@ -101,7 +102,9 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
     Contact lines close an article or stand alone; when several stand
     between paragraphs of prose (an article presenting accounts to follow,
-    each with its handle), they are the article's own list and stay.
+    each with its handle, or a resource list giving each organisation's
+    address), they are the article's own list and stay. A paragraph of at
+    least ``prose_words`` words is prose, however its lines are wrapped.
     """
     found = []
     for line in doc.short_lines(ctx["max_words"]):
@@ -113,7 +116,12 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             found.append((line, rest))
     if not found:
         return
-    prose = [line.start for line in doc.live_lines() if doc.word_count(line) >= ctx["prose_words"]]
+    # Prose is counted by paragraph: a hard-wrapped paragraph's lines are short, the paragraph is not.
+    live = doc.live_lines()
+    para_words: Counter[int] = Counter()
+    for line in live:
+        para_words[line.paragraph] += doc.word_count(line)
+    prose = [line.start for line in live if para_words[line.paragraph] >= ctx["prose_words"]]
     inside = {line.start for line, _ in found if prose and prose[0] < line.start < prose[-1]}
     listed = len(inside) >= ctx["min_listed"]
     for line, rest in found:

@@ -17,10 +17,10 @@ def test_every_tagged_rule_exists_and_datasets_keep_declared_families() -> None:
     names = {r.name for r in all_rules()}
     assert set(pol.family_of) <= names, set(pol.family_of) - names
     assert pol.family("comments.section") == "comments"
-    assert pol.family("dedup.exact") == ""  # copies are no policy family: what they lose is article text
+    assert pol.family("body.detector") == ""  # no policy family: what it removes from the gold is article text
     assert pol.disagrees("cleaneval-dev", "comments.section")
     assert not pol.disagrees("aeb-dev", "comments.section")  # aeb-dev's gold keeps no policy family
-    assert not pol.disagrees("cleaneval-dev", "dedup.exact")
+    assert not pol.disagrees("cleaneval-dev", "body.detector")
 
 
 def test_split_counts_policy_and_article_apart_and_keeps_the_raw_figure() -> None:

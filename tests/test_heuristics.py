@@ -84,6 +84,10 @@ def test_family_fires_on_its_boilerplate(line: str, rule: str) -> None:
         "Follow Jane Roe on Twitter: @janeroe",  # the author's own line: kept and noted
         "Daily Press Briefing",  # a briefing is not a newsletter widget
         "Don't miss out on opportunities to sell to the many people now reading on their phones.",
+        # a question in the reader's shoes, not a prompt; an article's own codes and deals
+        "What would you do if you received hundreds of guest post pitches in your inbox every week?",
+        "We put the examples on GitHub so that developers can fork and use the code we show in posts.",
+        "Where: Available at the shop's website; use code SandyRelief.",
     ],
 )
 def test_body_lines_are_kept(line: str) -> None:
@@ -196,3 +200,16 @@ def test_handles_listed_between_paragraphs_are_the_articles_own_list() -> None:
     assert contact not in result.text
     single = cleaner.clean_text("\n\n".join([BODY, handles[0], BODY2]))
     assert handles[0] not in single.text
+
+
+def test_a_resource_list_of_hard_wrapped_paragraphs_keeps_its_addresses() -> None:
+    """Addresses listed between paragraphs stay even when the paragraphs are hard-wrapped into short lines."""
+    wrapped = "\n".join(
+        ["Provides support and assistance on issues concerning the", "menopause, with groups across the country",
+         "and articles on coping, sexuality and bone health."]
+    )
+    orgs = [f"Foundation {n}\n\n212-714-239{n}\n\ninfo{n}@example.org\n\n{wrapped}" for n in range(4)]
+    result = cleaner.clean_text("\n\n".join([BODY, *orgs]))
+    for n in range(4):
+        assert f"info{n}@example.org" in result.text
+    assert {n.rule for n in result.notes} >= {"related.bare_link"}
