@@ -496,21 +496,24 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     lines_model = _model(p["line_model"], "body_lines.json", LINE_FEATURES)
     context_model = _model(p["context_model"], "body_context.json", LINE_FEATURES + CONTEXT_FEATURES)
     live = [b for b in blocks if b.live]
-    first = [lines_model.probability(row) for row in rows]
+    first = lines_model.probabilities(rows)
     context = context_features(first, [b.chars for b in live])
     threshold = context_model.threshold
-    scores = [context_model.probability(row + around) for row, around in zip(rows, context, strict=True)]
+    full_rows = [row + around for row, around in zip(rows, context, strict=True)]
+    scores = context_model.probabilities(full_rows)
+    dropped = [k for k, s in enumerate(scores) if s < threshold]  # explained all at once: the audit names why
+    whys = dict(zip(dropped, context_model.explanations([full_rows[k] for k in dropped]), strict=True))
     headline = kept_headline(live, scores, threshold, titles, p["title_distance"])
     kept_titles = [b.index for b, s in zip(live, scores, strict=True) if b.index in titles and s >= threshold]
     kept_leads = {b.index for b, s in zip(live, scores, strict=True) if b.lead == b.index and s >= threshold}
-    for b, row, around, score in zip(live, rows, context, scores, strict=True):
+    for k, (b, score) in enumerate(zip(live, scores, strict=True)):
         if b.index == 0 and (kept_titles or headline > 0):
             line = (kept_titles or [headline])[0]
             yield Decision(b.start, b.end, f"the page title, which the headline at line {line + 1} repeats")
             continue
         if score >= threshold:
             continue
-        why = f"body score {score:.2f} < {threshold:.2f}: {context_model.explain(row + around)}; {page_why}"
+        why = f"body score {score:.2f} < {threshold:.2f}: {whys[k]}; {page_why}"
         if b.index == headline:
             yield Decision(b.start, b.end, f"the headline stays (it repeats the page title before the body); {why}",
                            action="keep")
