@@ -62,42 +62,47 @@ def line_features(
     good = [b.final == "good" for b in blocks]
     prose_sum, good_sum = _prefix(prose), _prefix([float(g) for g in good])
     chars_sum = _prefix([float(b.chars) for b in blocks])
+    # What each block shows its neighbours (length, sentence end, good after smoothing): computed once, read by
+    # the two lines before and after it; past the edges of the page, zeros.
+    shown = [[math.log1p(b.chars), float(b.terminal), float(g)] for b, g in zip(blocks, good, strict=True)]
+    edge = [0.0, 0.0, 0.0]
+    heads = sorted(titles)
+    next_head = 0  # heads[:next_head] are the title lines at or before the current block
+    far = distance_log(FAR)
     rows: list[list[float]] = []
     seen = 0
     body_start = region[0] if region else n
     end_label = False  # a comments or footer label ("Comments", "Privacy policy") since the body began
-    for b in blocks:
+    for i, b in enumerate(blocks):
         before = seen
         seen += b.chars
-        end_label = end_label or (b.boundary == 2 and b.index > body_start)
+        end_label = end_label or (b.boundary == 2 and i > body_start)
+        while next_head < len(heads) and heads[next_head] <= i:
+            next_head += 1
         if not b.live:
             continue
         share = stopword_share(b.text, stop)
         if region is None:
-            inside, distance, ahead = 0.0, distance_log(FAR), 0.0
+            inside, distance, ahead = 0.0, far, 0.0
         else:
             first, last = region
-            gap = first - b.index if b.index < first else b.index - last if b.index > last else 0
-            inside, distance, ahead = float(gap == 0), distance_log(gap), float(b.index < first)
-        title = max((t for t in titles if t <= b.index), default=-1)
+            gap = first - i if i < first else i - last if i > last else 0
+            inside, distance, ahead = float(gap == 0), distance_log(gap), float(i < first)
+        title = heads[next_head - 1] if next_head else -1  # the last line repeating the title, at or before
+        cls = b.cls
         row = [
-            math.log1p(b.chars), math.log1p(b.n_words), max(share, 0.0), float(share < 0), float(b.terminal),
+            shown[i][0], math.log1p(b.n_words), max(share, 0.0), float(share < 0), float(b.terminal),
             math.log1p(sentence_ends(b.text)), title_case_share(b.text), min(b.link_like, 2.0), b.symbol_share,
             float(b.repeated), float(b.text.endswith(":")), float(b.boundary == 1), float(b.boundary == 2),
-            b.index / max(n - 1, 1), before / total, float(b.index == 0),
-            *(float(b.cls == c) for c in CLASSES), float(good[b.index]), inside, distance, ahead,
-            inside * good[b.index], float(title >= 0), distance_log(b.index - title if title >= 0 else FAR),
+            i / max(n - 1, 1), before / total, float(i == 0),
+            *[float(cls == c) for c in CLASSES], float(good[i]), inside, distance, ahead,
+            inside * good[i], float(title >= 0), distance_log(i - title) if title >= 0 else far,
             float(end_label),
+            *(shown[i - 1] if i >= 1 else edge), *(shown[i + 1] if i + 1 < n else edge),
+            *(shown[i - 2] if i >= 2 else edge), *(shown[i + 2] if i + 2 < n else edge),
         ]
-        for k in (1, 2):
-            for j in (b.index - k, b.index + k):
-                if 0 <= j < n:
-                    o = blocks[j]
-                    row += [math.log1p(o.chars), float(o.terminal), float(good[j])]
-                else:
-                    row += [0.0, 0.0, 0.0]
         for w in (3, 10):
-            lo, hi = max(0, b.index - w), min(n, b.index + w + 1)
+            lo, hi = max(0, i - w), min(n, i + w + 1)
             row += [(prose_sum[hi] - prose_sum[lo]) / ((chars_sum[hi] - chars_sum[lo]) or 1.0),
                     (good_sum[hi] - good_sum[lo]) / (hi - lo)]
         row.append(page_score)

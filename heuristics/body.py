@@ -339,12 +339,15 @@ def page_decision(doc: Document, ctx: RuleContext) -> tuple[bool, float, str]:
     A linear model over figures of all the lines (also those earlier rules
     removed; see :mod:`heuristics._page`), trained on the development pages
     so that it takes almost no extracted article for a page
-    (``train/body.py``).
+    (``train/body.py``). The reason names the deciding figures only for a
+    page (the detector stops at anything else and prints no reason).
     """
     model = _model(ctx["page_model"], "body_page.json", PAGE_FEATURES)
     figures, _ = page_features(doc, ctx.phrases)
     score = model.probability(figures)
-    return score >= model.threshold, score, f"page {score:.2f} ({model.explain(figures, 2)})"
+    if score < model.threshold:  # the detector stops here: no reason is printed
+        return False, score, f"page {score:.2f}"
+    return True, score, f"page {score:.2f} ({model.explain(figures, 2)})"
 
 
 def lines_with_state(doc: Document) -> list[tuple[int, int, str, bool]]:

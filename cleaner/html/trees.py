@@ -84,6 +84,14 @@ class TreeModel:
         z = self.logit(x)
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """:meth:`probability` of every item of ``rows`` (the batch interface of :class:`cleaner.model.LinearModel`)."""
+        return [self.probability(x) for x in rows]
+
+    def explanations(self, rows: Sequence[Sequence[float]], top: int = 3) -> list[str]:
+        """:meth:`explain` of every item of ``rows``."""
+        return [self.explain(x, top) for x in rows]
+
     def contributions(self, x: Sequence[float]) -> list[tuple[str, float]]:
         """Each feature's push on the raw score along the item's paths (largest first, features that pushed only)."""
         pushes = [0.0] * len(self.features)
