@@ -230,6 +230,14 @@ class LinearModel:
         return tuple((itemgetter(*layer) if n > 1 else lambda t, k=layer[0]: (t[k],)) for layer in self._layer_columns)
 
 
+def matrix(rows: Sequence[Sequence[float]], *more: Sequence[Sequence[float]]) -> Any:
+    """``rows`` (items of features) as a 2-D float array, with the columns of ``more`` (as many items, each its
+    further features) after them: the input of the batch methods, converted once for several models."""
+    np = _numpy()
+    parts = [np.asarray(part, dtype=float).reshape(len(rows), -1) for part in (rows, *more)]
+    return parts[0] if not more else np.hstack(parts)
+
+
 def read_weights(path: str) -> dict[str, Any]:
     """The JSON object of a weights file; an unreadable file or one that is not an object is a ModelError."""
     try:

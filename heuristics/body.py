@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.document import Document
-from cleaner.model import LinearModel
+from cleaner.model import LinearModel, matrix
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._body_features import (
     Block,
@@ -499,13 +499,16 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     lines_model = _model(p["line_model"], "body_lines.json", LINE_FEATURES)
     context_model = _model(p["context_model"], "body_context.json", LINE_FEATURES + CONTEXT_FEATURES)
     live = [b for b in blocks if b.live]
-    first = lines_model.probabilities(rows)
+    if not rows:  # every line was removed already
+        return
+    line_rows = matrix(rows)  # one array for both models: the context model reads the same figures first
+    first = lines_model.probabilities(line_rows)
     context = context_features(first, [b.chars for b in live])
     threshold = context_model.threshold
-    full_rows = [row + around for row, around in zip(rows, context, strict=True)]
+    full_rows = matrix(line_rows, context)
     scores = context_model.probabilities(full_rows)
     dropped = [k for k, s in enumerate(scores) if s < threshold]  # explained all at once: the audit names why
-    whys = dict(zip(dropped, context_model.explanations([full_rows[k] for k in dropped]), strict=True))
+    whys = dict(zip(dropped, context_model.explanations(full_rows[dropped]), strict=True))
     headline = kept_headline(live, scores, threshold, titles, p["title_distance"])
     kept_titles = [b.index for b, s in zip(live, scores, strict=True) if b.index in titles and s >= threshold]
     kept_leads = {b.index for b, s in zip(live, scores, strict=True) if b.lead == b.index and s >= threshold}

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from cleaner.model import LinearModel, ModelError
+from cleaner.model import LinearModel, ModelError, matrix
 
 np = pytest.importorskip("numpy")
 from train.linear import by_fold, fit_logistic, out_of_fold, write  # noqa: E402
@@ -167,3 +167,21 @@ def test_batch_inference_equals_one_item_at_a_time_bit_for_bit(name: str) -> Non
     assert model.probabilities([]) == model.explanations([]) == []
     with pytest.raises(ValueError, match="features given"):
         model.probabilities([[1.0]])
+
+
+def test_matrix_puts_the_later_stages_columns_after_the_first() -> None:
+    rows, more = [[1.0, 2.0], [3.0, 4.0]], [[5.0], [6.0]]
+    assert matrix(rows).tolist() == rows
+    assert matrix(rows, more).tolist() == [[1.0, 2.0, 5.0], [3.0, 4.0, 6.0]]
+
+
+def test_tree_models_take_the_same_batches() -> None:
+    """A body model shipped as boosted trees answers the detector's batch calls, lists or arrays alike."""
+    from cleaner.html.trees import TreeModel
+
+    tree = {"feature": [0, -1, -1], "threshold": [0.5, 0.0, 0.0], "left": [1, 0, 0], "right": [2, 0, 0],
+            "value": [0.0, -1.0, 2.0]}
+    model = TreeModel.from_dict({"name": "t", "features": ["a", "b"], "base": 0.1, "trees": [tree]})
+    rows = [[0.2, 1.0], [0.9, 0.0]]
+    assert model.probabilities(rows) == model.probabilities(matrix(rows)) == [model.probability(x) for x in rows]
+    assert model.explanations(matrix(rows)) == [model.explain(x) for x in rows] == ["a=0.20 (-1.0)", "a=0.90 (+2.0)"]

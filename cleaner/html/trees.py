@@ -85,12 +85,13 @@ class TreeModel:
         return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        """:meth:`probability` of every item of ``rows`` (the batch interface of :class:`cleaner.model.LinearModel`)."""
-        return [self.probability(x) for x in rows]
+        """:meth:`probability` of every item of ``rows`` (the batch interface of :class:`cleaner.model.LinearModel`;
+        a list of items or a 2-D array)."""
+        return [self.probability(x) for x in _items(rows)]
 
     def explanations(self, rows: Sequence[Sequence[float]], top: int = 3) -> list[str]:
         """:meth:`explain` of every item of ``rows``."""
-        return [self.explain(x, top) for x in rows]
+        return [self.explain(x, top) for x in _items(rows)]
 
     def contributions(self, x: Sequence[float]) -> list[tuple[str, float]]:
         """Each feature's push on the raw score along the item's paths (largest first, features that pushed only)."""
@@ -107,6 +108,11 @@ class TreeModel:
         """The features that pushed most, with their values: ``"traf=0.00 (-2.1), rd_in=1.00 (+0.8)"``."""
         values = dict(zip(self.features, x, strict=True))
         return ", ".join(f"{n}={values[n]:.2f} ({c:+.1f})" for n, c in self.contributions(x)[:top])
+
+
+def _items(rows: Sequence[Sequence[float]]) -> Sequence[Sequence[float]]:
+    """The items of a batch as lists of floats (a tree reads single features: a numpy row would be slow)."""
+    return rows.tolist() if hasattr(rows, "tolist") else rows
 
 
 def _tree(data: dict[str, Any], n_features: int) -> Tree:
