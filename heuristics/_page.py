@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from cleaner.document import Document
+from cleaner.text import line_cache
 from heuristics._body_features import LINK_HINT, is_terminal
 
 PAGE_FEATURES = (
@@ -29,8 +30,10 @@ _NON_WORD = re.compile(r"\W+")
 TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022]{1,3}\s+")
 
 
+@line_cache()
 def title_key(text: str) -> str:
-    """``text`` lower-cased with punctuation and spacing reduced to single spaces."""
+    """``text`` lower-cased with punctuation and spacing reduced to single spaces (cached: the page decision of
+    every pass and the detector's title lines ask about the same lines)."""
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
