@@ -47,18 +47,20 @@ def title_keys(title: str) -> set[str]:
     return keys
 
 
-def is_menu_like(text: str, max_words: int) -> bool:
-    """A navigation label: a few words, no sentence punctuation, not a table cell."""
+def is_menu_like(text: str, max_words: int, words: int, terminal: bool) -> bool:
+    """A navigation label: a few words, no sentence punctuation, not a table cell (``words``: the text's
+    whitespace-separated words; ``terminal``: whether it ends like a sentence)."""
     if len(text) > 30 * max_words or text.startswith("|") or text.endswith("|"):
         return False
-    return len(text.split()) <= max_words and not is_terminal(text)
+    return words <= max_words and not terminal
 
 
-def menu_lines(texts: list[str], max_words: int, min_run: int) -> int:
-    """How many lines stand in navigation runs: at least ``min_run`` menu-like lines in a row."""
+def menu_lines(menu: list[bool], min_run: int) -> int:
+    """How many lines stand in navigation runs: at least ``min_run`` menu-like lines in a row (``menu``: whether
+    each line is menu-like, see :func:`is_menu_like`)."""
     total = run = 0
-    for text in [*texts, None]:
-        if text is not None and is_menu_like(text, max_words):
+    for like in [*menu, False]:
+        if like:
             run += 1
             continue
         if run >= min_run:
@@ -67,13 +69,16 @@ def menu_lines(texts: list[str], max_words: int, min_run: int) -> int:
     return total
 
 
-def chrome_labels(texts: list[str], phrases: Any, max_words: int, limit: int = 10) -> list[str]:
-    """Distinct short lines that are page-chrome labels or page-section headings (at most ``limit``)."""
+def chrome_labels(texts: list[str], menu: list[bool], phrases: Any, limit: int = 10) -> list[str]:
+    """Distinct menu-like lines (``menu``: whether each line is) that are page-chrome labels or page-section
+    headings (at most ``limit``)."""
     chrome, sections = phrases["page_chrome"], phrases["page_sections"]
     found: set[str] = set()
-    for text in texts:
+    for text, like in zip(texts, menu, strict=True):
+        if not like:
+            continue
         key = text.lower()
-        if key in found or not is_menu_like(text, max_words):
+        if key in found:
             continue
         if chrome.fullmatch(text) or sections.fullmatch(text):
             found.add(key)
@@ -91,36 +96,41 @@ def page_features(doc: Document, phrases: Any) -> tuple[list[float], list[str]]:
     and the page-chrome labels found."""
     texts = [line.text.strip() for line in doc.lines]
     n = len(texts) or 1
+    # Each line's words, length, lower-cased form and sentence end, computed once for all the figures.
     words = [len(t.split()) for t in texts]
     chars = [len(t) for t in texts]
+    keys = [t.lower() for t in texts]
+    terminal = [is_terminal(t) for t in texts]
     total = sum(chars) or 1
-    counts = Counter(t.lower() for t in texts)
-    labels = chrome_labels(texts, phrases, MENU_WORDS)
+    counts = Counter(keys)
+    menu = [is_menu_like(t, MENU_WORDS, w, end) for t, w, end in zip(texts, words, terminal, strict=True)]
+    labels = chrome_labels(texts, menu, phrases)
     figures = [
         math.log1p(len(texts)),
         math.log1p(total),
-        menu_lines(texts, MENU_WORDS, MENU_RUN) / n,
+        menu_lines(menu, MENU_RUN) / n,
         float(len(labels)),
         sum(w <= 4 for w in words) / n,
         sum(w <= 2 for w in words) / n,
-        sum(not is_terminal(t) for t in texts) / n,
-        sum(c for c, t in zip(chars, texts, strict=True) if c >= 200 and is_terminal(t)) / total,
+        sum(not end for end in terminal) / n,
+        sum(c for c, end in zip(chars, terminal, strict=True) if c >= 200 and end) / total,
         sum(math.log1p(c) for c in chars) / n,
-        sum(counts[t.lower()] > 1 for t in texts) / n,
+        sum(counts[k] > 1 for k in keys) / n,
         sum(bool(LINK_HINT.search(t)) for t in texts) / n,
         *_title_figures(texts),
         sum(w <= 4 for w in words[-max(n // 5, 1) :]) / max(n // 5, 1),
-        wrapped_lines(texts) / n,
+        wrapped_lines(texts, terminal) / n,
     ]
     return figures, labels
 
 
-def wrapped_lines(texts: list[str]) -> int:
+def wrapped_lines(texts: list[str], terminal: list[bool]) -> int:
     """Lines that go on in the next line, in lower case: hard-wrapped prose (plain-text mails, papers, <pre>),
-    which has short unpunctuated lines like a menu but is no page chrome."""
+    which has short unpunctuated lines like a menu but is no page chrome (``terminal``: whether each line ends
+    like a sentence)."""
     return sum(
-        bool(t) and bool(nxt) and nxt[0].islower() and not is_terminal(t)
-        for t, nxt in pairwise(texts)
+        bool(t) and bool(nxt) and nxt[0].islower() and not end
+        for (t, nxt), end in zip(pairwise(texts), terminal, strict=False)
     )
 
 
