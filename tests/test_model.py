@@ -117,7 +117,10 @@ def test_hinges_let_the_model_bend_and_survive_the_file(tmp_path):
 def _plain_logit(model: LinearModel, x: list[float]) -> float:
     """The raw score as a plain Python loop over the terms: what the C-level inference must equal bit for bit."""
     terms = [*x, *(max(0.0, x[i] - k) for i, k in model.hinges)]
-    return model.bias + sum(w * t for w, t in zip(model.weights, terms, strict=True))
+    total = 0.0  # not sum(): from Python 3.12 it compensates rounding, a loop does not
+    for w, t in zip(model.weights, terms, strict=True):
+        total += w * t
+    return model.bias + total
 
 
 def _plain_pushes(model: LinearModel, x: list[float]) -> list[tuple[str, float]]:
