@@ -35,6 +35,8 @@ from operator import add, itemgetter, mul, sub
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 
 class ModelError(ValueError):
     """A weights file that cannot be used."""
@@ -73,7 +75,6 @@ class LinearModel:
                              f"{len(scale)} scale")
         if any(not 0 <= i < len(features) for i, _ in hinges):
             raise ModelError(f"model {name!r}: a hinge names a feature that does not exist")
-        _numpy()  # loaded with the first model (before a worker's first document is timed), used by the batch methods
         weights = tuple(c / (s or 1.0) for c, s in zip(coef, scale, strict=True))
         bias = intercept - sum(w * m for w, m in zip(weights, mean, strict=True))
         return cls(name, features, hinges, weights, bias, tuple(mean), float(data.get("threshold", 0.5)),
@@ -126,7 +127,6 @@ class LinearModel:
         """
         if not len(rows):
             return []
-        np = _numpy()
         terms = self._terms(rows)
         totals = np.cumsum(terms * self._weight_row, axis=1)[:, -1]
         return [1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0 for z in (self.bias + totals).tolist()]
@@ -135,7 +135,6 @@ class LinearModel:
         """:meth:`explain` of every item of ``rows`` at once (the same strings)."""
         if not len(rows):
             return []
-        np = _numpy()
         matrix = np.asarray(rows, dtype=float)
         terms = self._terms(matrix)
         pushed = (terms - self._mean_row) * self._weight_row
@@ -181,7 +180,6 @@ class LinearModel:
 
     def _terms(self, rows: Sequence[Sequence[float]]) -> Any:
         """The terms of every item of ``rows`` as a 2-D array: the features, then the hinge terms."""
-        np = _numpy()
         matrix = np.asarray(rows, dtype=float)
         if matrix.ndim != 2 or matrix.shape[1] != len(self.features):
             raise ValueError(f"model {self.name!r}: items of {matrix.shape[1:] or 0} features given, "
@@ -193,11 +191,11 @@ class LinearModel:
 
     @cached_property
     def _weight_row(self) -> Any:
-        return _numpy().asarray(self.weights, dtype=float)
+        return np.asarray(self.weights, dtype=float)
 
     @cached_property
     def _mean_row(self) -> Any:
-        return _numpy().asarray(self.mean, dtype=float)
+        return np.asarray(self.mean, dtype=float)
 
     @cached_property
     def _hinged(self) -> Callable[[Sequence[float]], Sequence[float]]:
@@ -233,7 +231,6 @@ class LinearModel:
 def matrix(rows: Sequence[Sequence[float]], *more: Sequence[Sequence[float]]) -> Any:
     """``rows`` (items of features) as a 2-D float array, with the columns of ``more`` (as many items, each its
     further features) after them: the input of the batch methods, converted once for several models."""
-    np = _numpy()
     parts = [np.asarray(part, dtype=float).reshape(len(rows), -1) for part in (rows, *more)]
     return parts[0] if not more else np.hstack(parts)
 
@@ -247,14 +244,6 @@ def read_weights(path: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ModelError(f"{path}: not a model (a JSON object is expected)")
     return data
-
-
-@lru_cache(maxsize=1)
-def _numpy() -> Any:
-    """numpy, imported when the first model is read: ``import cleaner`` does not load it."""
-    import numpy
-
-    return numpy
 
 
 @lru_cache(maxsize=32)
