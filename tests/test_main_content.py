@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from cleaner.html.features import FEATURES, PageFeatures, block_features, title_
 from cleaner.html.main_content import MODEL, decide, load_model
 from cleaner.html.parsing import page_text, parse
 from cleaner.html.readability import find_article
+from cleaner.html.readability.measure import MAYBE_CANDIDATE, NEGATIVE, POSITIVE, UNLIKELY
 from cleaner.html.trees import TreeModel
 from cleaner.model import ModelError
 from cleaner.settings import HtmlSettings
@@ -90,6 +92,17 @@ def test_readability_finds_the_story_container_wherever_the_sidebar_is(sidebar_f
     assert article.container_score(article.best) == 1.0
     menu_block = next(b for b in blocks if b.text == MENU[0])
     assert article.container_score(menu_block.element) <= 0.0
+
+
+@pytest.mark.parametrize("value", [
+    "story-body", "Story-Body", "SIDEBAR widget", "ad-break", "AD-BREAK", "footnote", "post_content main",
+    "", "comm-ent", "é-article", "Üntertitel sidebar", "artıcle",
+    # letters re.I matches with an ASCII one: the Kelvin sign (k), the long s, the dotted capital I
+    "ad-brea\u212a", "tag\u017f", "\u017fidebar", "art\u0130cle",
+])
+def test_readability_word_lists_answer_as_their_case_insensitive_patterns(value: str) -> None:
+    for words in (UNLIKELY, MAYBE_CANDIDATE, POSITIVE, NEGATIVE):
+        assert words.search(value) == bool(re.search(words.pattern, value, re.I)), (words.pattern, value)
 
 
 def test_readability_on_a_page_without_text_finds_no_article_and_does_not_fail() -> None:
