@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any
 
@@ -113,21 +114,13 @@ class _Context:
         return out
 
 
-_MEMO_SIZE = 65536  # class/id values remembered (then all forgotten at once)
-_bits_memo: dict[str, int] = {}
-
-
+@lru_cache(maxsize=65536)
 def _class_bits(names: str) -> int:
     """The context bits a class and id (``"class id"``) give: readability's positive, negative, unlikely words."""
-    found = _bits_memo.get(names)
-    if found is None:
-        if len(_bits_memo) >= _MEMO_SIZE:
-            _bits_memo.clear()
-        found = _bits_memo[names] = (
-            (_POSITIVE if POSITIVE.search(names) else 0) | (_NEGATIVE if NEGATIVE.search(names) else 0)
-            | (_UNLIKELY if UNLIKELY.search(names) else 0) | (_BODY_PROP if "articleBody" in names else 0)
-        )
-    return found
+    return (
+        (_POSITIVE if POSITIVE.search(names) else 0) | (_NEGATIVE if NEGATIVE.search(names) else 0)
+        | (_UNLIKELY if UNLIKELY.search(names) else 0) | (_BODY_PROP if "articleBody" in names else 0)
+    )
 
 
 def _near(values: Sequence[float], words: Sequence[int], reach: int = 3) -> list[float]:

@@ -10,6 +10,7 @@ search (:mod:`.find`) and the sanitiser (:mod:`.article`) read live here too.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -104,19 +105,13 @@ class Stats:
 
 
 _FIGURES = ("chars", "links", "commas", "p", "img", "li", "embed", "input")
-_MEMO_SIZE = 65536  # class/id values remembered (then all forgotten at once)
-_unlikely_memo: dict[str, bool] = {}
-_weight_memo: dict[str, int] = {}
+_MEMO_SIZE = 65536  # class/id values remembered (the same values recur on the pages of a site)
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def _is_unlikely(names: str) -> bool:
     """True when a class and id (``"class id"``) look like a comment box, a sidebar, a footer..."""
-    found = _unlikely_memo.get(names)
-    if found is None:
-        if len(_unlikely_memo) >= _MEMO_SIZE:
-            _unlikely_memo.clear()
-        found = _unlikely_memo[names] = UNLIKELY.search(names) and not MAYBE_CANDIDATE.search(names)
-    return found
+    return UNLIKELY.search(names) and not MAYBE_CANDIDATE.search(names)
 
 
 def _chars(text: str) -> int:
@@ -132,15 +127,11 @@ def class_weight(el: Any) -> int:
     return _value_weight(el.get("class")) + _value_weight(el.get("id"))
 
 
+@lru_cache(maxsize=_MEMO_SIZE)
 def _value_weight(value: str | None) -> int:
     if not value:
         return 0
-    found = _weight_memo.get(value)
-    if found is None:
-        if len(_weight_memo) >= _MEMO_SIZE:
-            _weight_memo.clear()
-        found = _weight_memo[value] = 25 * (POSITIVE.search(value) - NEGATIVE.search(value))
-    return found
+    return 25 * (POSITIVE.search(value) - NEGATIVE.search(value))
 
 
 def node_score(el: Any) -> float:
