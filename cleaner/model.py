@@ -87,9 +87,7 @@ class LinearModel:
 
     def expect(self, features: Sequence[str]) -> LinearModel:
         """``self``, after checking it was trained on ``features`` (a model of other features is an error)."""
-        if tuple(features) != self.features:
-            raise ModelError(f"model {self.name!r} was trained on other features than this version computes "
-                             f"({len(self.features)} vs {len(features)}): retrain it (see train/)")
+        check_features(self.name, self.features, features)
         return self
 
     @property
@@ -233,6 +231,13 @@ def matrix(rows: Sequence[Sequence[float]], *more: Sequence[Sequence[float]]) ->
     further features) after them: the input of the batch methods, converted once for several models."""
     parts = [np.asarray(part, dtype=float).reshape(len(rows), -1) for part in (rows, *more)]
     return parts[0] if not more else np.hstack(parts)
+
+
+def check_features(name: str, trained: Sequence[str], computed: Sequence[str]) -> None:
+    """A :class:`ModelError` when a model was trained on other features than the cleaner computes."""
+    if tuple(trained) != tuple(computed):
+        raise ModelError(f"model {name!r} was trained on other features than this version computes "
+                         f"({len(trained)} vs {len(computed)}): retrain it (see train/)")
 
 
 def read_weights(path: str) -> dict[str, Any]:

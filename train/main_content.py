@@ -42,7 +42,6 @@ cross-validated by site too.
 from __future__ import annotations
 
 import importlib.util
-import json
 import pickle
 import sys
 from collections.abc import Sequence
@@ -59,7 +58,8 @@ from cleaner.html import views
 from cleaner.html.alignment import align, tokens
 from cleaner.html.features import FEATURES, PageFeatures
 from cleaner.html.main_content import MODEL, keep_wordless_inside
-from cleaner.html.trees import TREE_KEYS
+from train import trees
+from train.trees import TreeFit, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,72 +146,12 @@ def _weights(pages: Sequence[PageExample]) -> np.ndarray:
     return np.concatenate([p.words / max(1, p.words.sum()) * scale[p.dataset] for p in pages])
 
 
-@dataclass
-class Fit:
-    """Fitted trees in the form of the weights file (:class:`cleaner.html.trees.TreeModel`), with numpy inference
-    for the figures."""
-
-    base: float
-    trees: list[dict[str, list]]
-
-    def as_dict(self, name: str, threshold: float, trained: dict[str, Any] | None = None) -> dict[str, Any]:
-        return {"name": name, "kind": "boosted_trees", "features": list(FEATURES), "threshold": round(threshold, 4),
-                "base": self.base, "trees": self.trees, "trained": trained or {}}
-
-    def logit(self, X: np.ndarray) -> np.ndarray:
-        z = np.full(len(X), self.base)
-        rows = np.arange(len(X))
-        for tree in self.trees:
-            feature, threshold, left, right, value = (np.array(tree[k]) for k in TREE_KEYS)
-            node = np.zeros(len(X), dtype=int)
-            for _ in range(BOOSTING["max_depth"] + 1):
-                f = feature[node]
-                inner = f >= 0
-                go_left = X[rows, np.maximum(f, 0)] <= threshold[node]
-                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
-            z += value[node]
-        return z
-
-    def probability(self, X: np.ndarray) -> np.ndarray:
-        """Probabilities of article text for the rows of ``X``."""
-        return 1.0 / (1.0 + np.exp(-np.clip(self.logit(X), -700, 700)))
+def fit_trees(X: np.ndarray, y: np.ndarray, weight: np.ndarray) -> TreeFit:
+    """Gradient-boosted trees on the logistic loss over :data:`FEATURES` (see :mod:`train.trees`)."""
+    return trees.fit_trees(X, y, weight, FEATURES, BOOSTING)
 
 
-def _export(model: Any) -> Fit:
-    """scikit-learn's fitted trees as plain lists; inner nodes get the mean value of the items below them."""
-    trees = []
-    for (predictor,) in model._predictors:
-        nodes = predictor.nodes
-        leaf = nodes["is_leaf"].astype(bool)
-        value = np.where(leaf, nodes["value"], 0.0).astype(float)
-        count = nodes["count"].astype(float)
-        for n in reversed(range(len(nodes))):  # children come after their parent
-            if not leaf[n]:
-                a, b = nodes["left"][n], nodes["right"][n]
-                value[n] = (value[a] * count[a] + value[b] * count[b]) / max(count[a] + count[b], 1.0)
-        trees.append({
-            "feature": [-1 if leaf[n] else int(nodes["feature_idx"][n]) for n in range(len(nodes))],
-            "threshold": [0.0 if leaf[n] else float(nodes["num_threshold"][n]) for n in range(len(nodes))],
-            "left": [0 if leaf[n] else int(nodes["left"][n]) for n in range(len(nodes))],
-            "right": [0 if leaf[n] else int(nodes["right"][n]) for n in range(len(nodes))],
-            "value": [round(float(v), 8) for v in value],
-        })
-    return Fit(float(np.ravel(model._baseline_prediction)[0]), trees)
-
-
-def fit_trees(X: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Fit:
-    """Gradient-boosted trees on the logistic loss, exported (and checked against scikit-learn's own scores)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    model = HistGradientBoostingClassifier(**BOOSTING).fit(X, y, sample_weight=weight)
-    fit = _export(model)
-    sample = X[:: max(1, len(X) // 2000)]
-    if not np.allclose(fit.logit(sample), model.decision_function(sample), atol=1e-5):
-        raise SystemExit("the exported trees do not score as scikit-learn's: its tree format changed?")
-    return fit
-
-
-def fit_pages(pages: Sequence[PageExample]) -> Fit:
+def fit_pages(pages: Sequence[PageExample]) -> TreeFit:
     """The model fitted on the blocks of ``pages`` that the decision weighs."""
     X = np.vstack([p.rows for p in pages])
     y = np.concatenate([p.gold_share for p in pages]) >= 0.5
@@ -258,32 +198,15 @@ def figures(pages: Sequence[PageExample], probs: Sequence[np.ndarray], threshold
     return out
 
 
-def fold_fits(pages: Sequence[PageExample]) -> dict[int, Fit]:
+def fold_fits(pages: Sequence[PageExample]) -> dict[int, TreeFit]:
     """For each fold, the model fitted on the pages of the other folds."""
     return {fold: fit_pages([p for p in pages if p.fold != fold]) for fold in range(devdata.FOLDS)
             if any(p.fold == fold for p in pages) and any(p.fold != fold for p in pages)}
 
 
-def out_of_fold(pages: Sequence[PageExample], fits: dict[int, Fit]) -> list[np.ndarray]:
+def out_of_fold(pages: Sequence[PageExample], fits: dict[int, TreeFit]) -> list[np.ndarray]:
     """Each page's block probabilities by the model of the folds it is not in."""
     return [fits[p.fold].probability(p.rows) for p in pages]
-
-
-def write(path: Path, data: dict[str, Any]) -> None:
-    """The weights file: one key a line, one tree a line (small diffs when retrained, a readable file)."""
-
-    def dump(value: Any, indent: str) -> str:
-        if isinstance(value, dict) and (indent.count(" ") < 2 or "trees" in value):
-            inner = indent + " "
-            items = ",\n".join(f"{inner}{json.dumps(k)}: {dump(v, inner)}" for k, v in value.items())
-            return "{\n" + items + "\n" + indent + "}"
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            inner = indent + " "
-            return "[\n" + ",\n".join(inner + json.dumps(v) for v in value) + "\n" + indent + "]"
-        return json.dumps(value)
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump(data, "") + "\n", encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:

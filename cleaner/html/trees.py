@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cleaner.model import ModelError, read_weights
+from cleaner.model import ModelError, check_features, read_weights
 
 Tree = tuple[list[int], list[float], list[int], list[int], list[float]]  # feature, threshold, left, right, value
 TREE_KEYS = ("feature", "threshold", "left", "right", "value")
@@ -66,6 +66,11 @@ class TreeModel:
     def load(cls, path: str | Path) -> TreeModel:
         """The model in a JSON weights file (read once per path)."""
         return _load(str(path))
+
+    def expect(self, features: Sequence[str]) -> TreeModel:
+        """``self``, after checking it was trained on ``features`` (a model of other features is an error)."""
+        check_features(self.name, self.features, features)
+        return self
 
     def logit(self, x: Sequence[float]) -> float:
         """The raw score of one item (its features in ``self.features`` order)."""
