@@ -15,7 +15,9 @@ Sections (each a module of ``bench/`` with a ``run_*`` function and its own
 * review report: ``report_bench`` — the page of a 100,000-document run (size,
   build time, load time in headless Chromium) and of the aeb-dev pages.
 
-``python -m bench speed`` (or ``text``, ``html``) runs only the sections named.
+``python -m bench speed`` (or ``text``, ``html``) runs only the sections named;
+options after one section's name are that section's own
+(``python -m bench text --kind fulltext --lost body.detector``).
 ``python -m bench snapshot --save FILE`` / ``--check FILE`` is no benchmark
 but the byte-identity check of refactorings (see ``bench/snapshot.py``).
 With several sections, each runs in a fresh Python process, so that no
@@ -26,73 +28,52 @@ run; the exit status is then 1.
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 
-def _text() -> None:
-    import text_bench
-
-    text_bench.main([])
-
-
-def _html() -> None:
-    import html_bench
-
-    html_bench.main([])
-
-
-def _speed() -> None:
-    import speed_bench
-
-    speed_bench.print_rows(speed_bench.run_speed())
-
-
-def _ray() -> None:
-    import ray_bench
-
-    ray_bench.main([])
-
-
-def _trust() -> None:
-    import trust_bench
-
-    trust_bench.main([])
-
-
-def _report() -> None:
-    import report_bench
-
-    report_bench.main([])
-
-
-# Add a section here: a name and a function that prints its table.
-SECTIONS: dict[str, Callable[[], None]] = {
-    "text": _text,
-    "html": _html,
-    "speed": _speed,
-    "ray": _ray,
-    "trust": _trust,
-    "report": _report,
+# Add a section here: its name and the module of bench/ whose ``main(argv)`` prints its table.
+SECTIONS: dict[str, str] = {
+    "text": "text_bench",
+    "html": "html_bench",
+    "speed": "speed_bench",
+    "ray": "ray_bench",
+    "trust": "trust_bench",
+    "report": "report_bench",
 }
 
 
+def run_section(name: str, options: list[str]) -> int:
+    """Run one section in this process with its own options (``python -m bench text --kind fulltext``)."""
+    module = importlib.import_module(SECTIONS[name])
+    return module.main(options) or 0
+
+
 def main(argv: list[str]) -> int:
-    """Run the named sections (all by default); 1 when one of them failed."""
+    """Run the named sections (all by default); 1 when one of them failed.
+
+    Options after a single section's name go to that section's own ``main``
+    (see ``python bench/<module>.py``'s docstring for each: ``--kind``,
+    ``--dataset``, ``--lost RULE``, ``--quick`` ...).
+    """
     if argv[:1] == ["snapshot"]:
         import snapshot
 
         return snapshot.main(argv[1:])
-    names = argv or list(SECTIONS)
+    split = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    names, options = argv[:split] or list(SECTIONS), argv[split:]
     unknown = [n for n in names if n not in SECTIONS]
     if unknown:
         print(f"unknown section(s): {', '.join(unknown)}; known: {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
+    if options and len(names) > 1:
+        print(f"options ({' '.join(options)}) go to one section: name only that one", file=sys.stderr)
         return 2
     if len(names) > 1:
         codes = [subprocess.run([sys.executable, "-m", "bench", name], cwd=HERE.parent).returncode for name in names]
@@ -100,11 +81,10 @@ def main(argv: list[str]) -> int:
     name = names[0]
     print(f"\n== {name} ==", flush=True)
     try:
-        SECTIONS[name]()
+        return run_section(name, options)
     except Exception:
         traceback.print_exc()
         return 1
-    return 0
 
 
 if __name__ == "__main__":
