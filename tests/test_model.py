@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -150,7 +151,7 @@ def test_inference_equals_a_plain_loop_bit_for_bit(name: str) -> None:
         model.probability([1.0])
 
 
-@pytest.mark.parametrize("name", ["body_page", "body_lines"])  # body_context: boosted trees (item by item)
+@pytest.mark.parametrize("name", ["body_page", "body_lines"])  # body_context: boosted trees (test below)
 def test_batch_inference_equals_one_item_at_a_time_bit_for_bit(name: str) -> None:
     """The body detector scores and explains a page's lines at once (numpy): the same floats and the same
     strings as item by item, zeros of either sign, ties and values at the hinges' knots included."""
@@ -188,3 +189,21 @@ def test_tree_models_take_the_same_batches() -> None:
     rows = [[0.2, 1.0], [0.9, 0.0]]
     assert model.probabilities(rows) == model.probabilities(matrix(rows)) == [model.probability(x) for x in rows]
     assert model.explanations(matrix(rows)) == [model.explain(x) for x in rows] == ["a=0.20 (-1.0)", "a=0.90 (+2.0)"]
+
+
+@pytest.mark.parametrize("path", ["heuristics/data/models/body_context.json", "cleaner/html/main_content.json"])
+def test_tree_batches_equal_one_item_at_a_time_bit_for_bit(path: str) -> None:
+    """Boosted trees score and explain a batch down all trees at once (numpy): the same floats and strings as
+    item by item, values on the split thresholds and NaN included, batches below and above BATCH_FROM."""
+    from cleaner.html.trees import BATCH_FROM, TreeModel
+
+    model = TreeModel.load(Path(__file__).resolve().parents[1] / path)
+    thresholds = sorted({t for tree in model.trees for t in tree[1]})
+    rng = np.random.default_rng(5)
+    rows = [[float(rng.choice(thresholds)) if rng.random() < 0.5 else float(rng.normal() * 2) for _ in model.features]
+            for _ in range(300)]
+    rows.append([float("nan")] * len(model.features))
+    for batch in (rows, rows[: BATCH_FROM - 1]):
+        assert model.probabilities(batch) == [model.probability(x) for x in batch]
+        assert model.explanations(np.array(batch)) == [model.explain(x) for x in batch]
+        assert model.explanations(batch, 2) == [model.explain(x, 2) for x in batch]
