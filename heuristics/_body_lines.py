@@ -38,9 +38,8 @@ LINE_FEATURES = (
     "page_score",
 )
 CONTEXT_FEATURES = (
-    "score_mean2", "score_mean5", "score_mean15", "score_mean40", "score_prev", "score_next", "score_prev2",
-    "score_next2", "in_score_run", "before_score_run", "score_run_distance_log", "score_run_chars_log",
-    "kept_before", "kept_after", "score_max", "score",
+    "score_mean2", "score_mean5", "score_mean15", "score_prev", "score_next", "in_score_run",
+    "score_run_distance_log", "score_max", "score",
 )
 RUN_FLOOR = 0.4  # the densest run of scores: the stretch that most exceeds this score, weighted by characters
 FAR = 50  # distances (in lines) count up to this: a linear model must not extrapolate on pages of 40,000 lines
@@ -112,33 +111,23 @@ def line_features(
 
 
 def context_features(scores: Sequence[float], chars: Sequence[int]) -> list[list[float]]:
-    """The :data:`CONTEXT_FEATURES` of each scored line, from the first stage's ``scores`` (live lines, in order):
-    means over windows of 2 to 40 lines, the neighbours' scores, the densest run of high scores (the body as
-    the first stage sees it: whether the line is in it or before it, how far, how long it is), and the share
-    of the text the first stage keeps that stands before and after the line."""
+    """The :data:`CONTEXT_FEATURES` of each scored line, from the first stage's ``scores`` (live lines, in order)."""
     n = len(scores)
     if not n:
         return []
     sums = _prefix(scores)
     total = sum(chars) or 1
     first, last = _densest_run([(s - RUN_FLOOR) * (c / total + 0.01) for s, c in zip(scores, chars, strict=True)])
-    run_chars = math.log1p(sum(chars[first : last + 1]))
-    kept = _prefix([c if s >= 0.5 else 0 for s, c in zip(scores, chars, strict=True)])
-    kept_total = kept[-1] or 1.0
     top = max(scores)
     rows = []
     for i, s in enumerate(scores):
         row = []
-        for w in (2, 5, 15, 40):
+        for w in (2, 5, 15):
             lo, hi = max(0, i - w), min(n, i + w + 1)
             row.append((sums[hi] - sums[lo]) / (hi - lo))
         gap = first - i if i < first else i - last if i > last else 0
-        row += [
-            scores[i - 1] if i else 0.0, scores[i + 1] if i + 1 < n else 0.0,
-            scores[i - 2] if i > 1 else 0.0, scores[i + 2] if i + 2 < n else 0.0,
-            float(gap == 0), float(i < first), distance_log(gap), run_chars,
-            kept[i] / kept_total, (kept[-1] - kept[i + 1]) / kept_total, top, s,
-        ]
+        row += [scores[i - 1] if i else 0.0, scores[i + 1] if i + 1 < n else 0.0, float(gap == 0),
+                distance_log(gap), top, s]
         rows.append(row)
     return rows
 

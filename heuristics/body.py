@@ -41,8 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.document import Document
-from cleaner.html.trees import TreeModel
-from cleaner.model import LinearModel, matrix, read_weights
+from cleaner.model import LinearModel, matrix
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._body_features import (
     Block,
@@ -328,14 +327,10 @@ def kept_headline(live: list[Block], scores: list[float], threshold: float, titl
 
 
 @lru_cache(maxsize=32)
-def _model(path: str, shipped: str, features: tuple[str, ...]) -> LinearModel | TreeModel:
-    """A model of this rule: the file ``path`` names, or the shipped one (a logistic regression, or boosted trees
-    when the file says ``"kind": "boosted_trees"``); checked against the features computed (once per run: each
-    document asks)."""
-    file = str(path or MODELS / shipped)
-    if read_weights(file).get("kind") == "boosted_trees":
-        return TreeModel.load(file).expect(features)
-    return LinearModel.load(file).expect(features)
+def _model(path: str, shipped: str, features: tuple[str, ...]) -> LinearModel:
+    """A model of this rule: the file ``path`` names, or the shipped one; checked against the features computed
+    (once per run: each document asks)."""
+    return LinearModel.load(path or MODELS / shipped).expect(features)
 
 
 def page_decision(doc: Document, ctx: RuleContext) -> tuple[bool, float, str]:
@@ -487,12 +482,10 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     see :func:`page_decision`); already extracted text, and HTML pages whose
     main content was chosen by ``html.main_content``, are left alone. Each
     line is then classified by its own figures and its neighbours' (the
-    hand-written steps above), and two learned models (see
+    hand-written steps above), and two learned linear models (see
     :mod:`heuristics._body_lines`) turn those figures, and the scores of the
-    lines around it, into a body score: a logistic line score, then boosted
-    trees over it and the line scores around it. A line scoring below the
-    second model's threshold goes; the audit reason names the figures that
-    pushed each score most.
+    lines around it, into a body score: a line scoring below the model's
+    threshold goes, and the audit reason names the figures that decided.
     """
     p = ctx.params
     if doc.meta.get("main_content_extracted"):  # HTML input: the main-content step already chose the body
@@ -516,7 +509,6 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     scores = context_model.probabilities(full_rows)
     dropped = [k for k, s in enumerate(scores) if s < threshold]  # explained all at once: the audit names why
     whys = dict(zip(dropped, context_model.explanations(full_rows[dropped]), strict=True))
-    line_whys = dict(zip(dropped, lines_model.explanations(line_rows[dropped]), strict=True))
     headline = kept_headline(live, scores, threshold, titles, p["title_distance"])
     kept_titles = [b.index for b, s in zip(live, scores, strict=True) if b.index in titles and s >= threshold]
     kept_leads = {b.index for b, s in zip(live, scores, strict=True) if b.lead == b.index and s >= threshold}
@@ -527,8 +519,7 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             continue
         if score >= threshold:
             continue
-        why = (f"body score {score:.2f} < {threshold:.2f}: {whys[k]}; "
-               f"line score {first[k]:.2f} ({line_whys[k]}); {page_why}")
+        why = f"body score {score:.2f} < {threshold:.2f}: {whys[k]}; {page_why}"
         if b.index == headline:
             yield Decision(b.start, b.end, f"the headline stays (it repeats the page title before the body); {why}",
                            action="keep")

@@ -133,7 +133,7 @@ def _plain_pushes(model: LinearModel, x: list[float]) -> list[tuple[str, float]]
     return sorted(zip(model.features, pushes, strict=True), key=lambda p: -abs(p[1]))
 
 
-@pytest.mark.parametrize("name", ["body_page", "body_lines"])  # body_context: boosted trees
+@pytest.mark.parametrize("name", ["body_page", "body_lines", "body_context"])
 def test_inference_equals_a_plain_loop_bit_for_bit(name: str) -> None:
     """The shipped models score and explain exactly as a loop over the terms would (outputs stay byte-identical
     whatever the speed-ups: the audit log prints the pushes, a score at the threshold decides a line)."""
@@ -151,7 +151,7 @@ def test_inference_equals_a_plain_loop_bit_for_bit(name: str) -> None:
         model.probability([1.0])
 
 
-@pytest.mark.parametrize("name", ["body_page", "body_lines"])  # body_context: boosted trees (test below)
+@pytest.mark.parametrize("name", ["body_page", "body_lines", "body_context"])
 def test_batch_inference_equals_one_item_at_a_time_bit_for_bit(name: str) -> None:
     """The body detector scores and explains a page's lines at once (numpy): the same floats and the same
     strings as item by item, zeros of either sign, ties and values at the hinges' knots included."""
@@ -191,13 +191,13 @@ def test_tree_models_take_the_same_batches() -> None:
     assert model.explanations(matrix(rows)) == [model.explain(x) for x in rows] == ["a=0.20 (-1.0)", "a=0.90 (+2.0)"]
 
 
-@pytest.mark.parametrize("path", ["heuristics/data/models/body_context.json", "cleaner/html/main_content.json"])
-def test_tree_batches_equal_one_item_at_a_time_bit_for_bit(path: str) -> None:
+def test_tree_batches_equal_one_item_at_a_time_bit_for_bit() -> None:
     """Boosted trees score and explain a batch down all trees at once (numpy): the same floats and strings as
-    item by item, values on the split thresholds and NaN included, batches below and above BATCH_FROM."""
+    item by item (the shipped main-content model), values on the split thresholds and NaN included, batches below
+    and above BATCH_FROM."""
     from cleaner.html.trees import BATCH_FROM, TreeModel
 
-    model = TreeModel.load(Path(__file__).resolve().parents[1] / path)
+    model = TreeModel.load(Path(__file__).resolve().parents[1] / "cleaner" / "html" / "main_content.json")
     thresholds = sorted({t for tree in model.trees for t in tree[1]})
     rng = np.random.default_rng(5)
     rows = [[float(rng.choice(thresholds)) if rng.random() < 0.5 else float(rng.normal() * 2) for _ in model.features]

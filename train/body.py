@@ -2,12 +2,7 @@
 
     .venv/bin/python -m train.body [--out DIR] [--cache FILE]
 
-``--cache FILE`` keeps the examples (every text run through the rules before
-the detector, the slow part) in FILE and reads them from there on the next
-run: for experiments on the models; delete it when the rules or the line
-features change.
-
-Two linear models and a small ensemble of boosted trees (see ``heuristics/body.py``):
+Three linear models (see ``heuristics/body.py``):
 
 * **page** (``body_page.json``): is a text a whole page (every visible line
   of it) or an article an extractor already took out of it? Positive
@@ -19,13 +14,7 @@ Two linear models and a small ensemble of boosted trees (see ``heuristics/body.p
   when most of its words are in the gold body. Lines are weighted by their
   share of their text's characters, so that every text counts alike.
 * **context** (``body_context.json``): the same, plus the first model's
-  scores of the lines around it (windows of 2 to 40 lines, the densest run
-  of high scores, the share of the kept text before and after the line):
-  boosted trees (scikit-learn's histogram gradient boosting, a training
-  dependency only, exported for :mod:`cleaner.html.trees`), since whether
-  a line belongs to the body depends on combinations (a short line is body
-  text inside the run of high scores, a long one far from it is a teaser)
-  that a sum of terms weighs badly.
+  scores of the lines around it.
 
 The two thresholds (the page model's, as the share of extracted texts it
 lets through, and the line score's) are the pair that gives the best F1 on
@@ -61,7 +50,6 @@ from cleaner.html import align, tokens  # noqa: E402
 from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features  # noqa: E402
 from heuristics._page import PAGE_FEATURES, page_features  # noqa: E402
 from heuristics.body import analyse, hand_region, headlines, line_features  # noqa: E402
-from train import trees  # noqa: E402
 from train.linear import Fit, fit_logistic, hinge_knots, write  # noqa: E402
 
 MODELS = ROOT / "heuristics" / "data" / "models"
@@ -72,10 +60,6 @@ MAX_EXTRACTED_REMOVED = 0.002  # share of the characters of extracted articles t
 LABEL_SHARE = 0.5  # a line is article text when at least this share of its words is in the gold body
 THRESHOLDS = np.round(np.arange(0.05, 0.71, 0.05), 2)
 L2_PAGE, L2_LINES = 1.0, 3.0
-# The context model: boosted trees (few and shallow, so that scoring a line stays cheap in pure Python)
-BOOSTING = {"max_iter": 100, "max_depth": 3, "learning_rate": 0.1, "l2_regularization": 1.0,
-            "min_samples_leaf": 50, "early_stopping": False, "random_state": 0}
-CONTEXT_TREES = True  # False: a logistic regression with hinges, as the first stage
 
 
 @dataclass
@@ -141,7 +125,7 @@ class Models:
     page: Fit
     page_threshold: float
     lines: Fit
-    context: Fit | trees.TreeFit
+    context: Fit
     threshold: float
 
     def write(self, out: Path, trained: dict[str, Any]) -> list[Path]:
@@ -149,10 +133,7 @@ class Models:
         paths = [out / "body_page.json", out / "body_lines.json", out / "body_context.json"]
         write(paths[0], self.page, "body.page", self.page_threshold, trained)
         write(paths[1], self.lines, "body.lines", 0.5, trained)
-        if isinstance(self.context, trees.TreeFit):
-            trees.write(paths[2], self.context.as_dict("body.context", self.threshold, trained))
-        else:
-            write(paths[2], self.context, "body.context", self.threshold, trained)
+        write(paths[2], self.context, "body.context", self.threshold, trained)
         return paths
 
     def config(self, out: Path) -> dict[str, Any]:
@@ -221,14 +202,6 @@ def figures(exs: list[Example], scores: list[np.ndarray], threshold: float) -> d
     return out
 
 
-def fit_context(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Fit | trees.TreeFit:
-    """The second stage: boosted trees over the line features and the first stage's scores around each line."""
-    features = LINE_FEATURES + CONTEXT_FEATURES
-    if CONTEXT_TREES:
-        return trees.fit_trees(X, y, w, features, BOOSTING)
-    return fit_logistic(X, y, features, weight=w, l2=L2_LINES, hinges=hinge_knots(X))
-
-
 def fit_models(exs: list[Example]) -> Models:
     """Fit the three models on ``exs``; choose the two thresholds on them (see the module docstring)."""
     X = np.array([e.page for e in exs])
@@ -243,7 +216,8 @@ def fit_models(exs: list[Example]) -> Models:
     lines = fit_logistic(X1, y1, LINE_FEATURES, weight=w1, l2=L2_LINES, hinges=hinge_knots(X1))
     first = lines.probability(X1)
     X2 = np.hstack([X1, _context(sub, first, owner)])
-    context = fit_context(X2, y1, w1)
+    context = fit_logistic(X2, y1, LINE_FEATURES + CONTEXT_FEATURES, weight=w1, l2=L2_LINES,
+                           hinges=hinge_knots(X2))
     models = Models(page, gate[GATE_TRAIN], lines, context, 0.5)
     _, final = score_lines(models, exs)
     best = (float("-inf"), gate[GATE_TRAIN], 0.5)
@@ -290,15 +264,10 @@ def main(argv: list[str]) -> int:
     out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else MODELS
     dsets = devdata.load()
     print(devdata.availability_note())
-    cache = Path(argv[argv.index("--cache") + 1]) if "--cache" in argv else None
-    if cache is not None and cache.exists():  # examples saved by an earlier run (same code, same pages)
-        with cache.open("rb") as fh:
-            exs = pickle.load(fh)
-    else:
-        exs = examples(dsets)
-        if cache is not None:
-            with cache.open("wb") as fh:
-                pickle.dump(exs, fh)
+    exs = examples(dsets)
+    if "--cache" in argv:  # keep the examples for experiments (see load_examples)
+        with open(argv[argv.index("--cache") + 1], "wb") as fh:
+            pickle.dump(exs, fh)
     cv = cross_validate(exs)
     print("cross-validated (character-level F1 of the detector alone on whole pages; extracted chars removed):")
     print("  " + "  ".join(f"{k} {v:.4f}" for k, v in cv.items()))

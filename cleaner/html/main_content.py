@@ -155,13 +155,15 @@ def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings
         kept = [False] * len(blocks)
         reasons = [NEITHER if block.tokens else "" for block in blocks]
         page = PageFeatures(blocks, views)
-        for n in page.candidates():
-            row = page.row(n)
-            p = scorer.probability(row)
-            if p >= threshold:
-                kept[n] = True
-            else:
-                reasons[n] = f"main-content score {p:.2f} < {threshold:.2f}: {scorer.explain(row)}"
+        candidates = list(page.candidates())
+        rows = [page.row(n) for n in candidates]
+        scores = scorer.probabilities(rows)
+        dropped = [k for k, p in enumerate(scores) if p < threshold]
+        whys = scorer.explanations([rows[k] for k in dropped])
+        for n, p in zip(candidates, scores, strict=True):
+            kept[n] = p >= threshold
+        for k, why in zip(dropped, whys, strict=True):
+            reasons[candidates[k]] = f"main-content score {scores[k]:.2f} < {threshold:.2f}: {why}"
     keep_wordless_inside(kept, [len(block.tokens) for block in blocks])
     out = []
     for keep, reason in zip(kept, reasons, strict=True):

@@ -6,7 +6,7 @@ an ``<article>`` trafilatura keeps": the views of a page only help when
 they are weighed against one another and against the block's place, which
 is what a few shallow trees do. Each tree is a handful of comparisons, so
 an item is scored in pure Python in microseconds, and a batch of many (the
-body detector's lines of a page) goes down all trees at once with numpy; the trees are
+blocks of a page) goes down all trees at once with numpy; the trees are
 fitted by ``python -m train.main_content`` (scikit-learn's histogram
 gradient boosting, a training dependency only) and shipped as JSON::
 
