@@ -6,6 +6,7 @@ import importlib.util
 import json
 import logging
 import os
+import signal
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -13,6 +14,13 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+# A test run started in the background of a non-interactive shell (`make test &`) inherits SIGINT ignored, and so
+# would every command the tests start: Python then installs no KeyboardInterrupt handler and the tests that press
+# Ctrl-C see a run that ignores it. A handler here makes the commands start with the default, as from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 # The tests' Ray clusters (and the drivers the tests start, which inherit this) stay on the loopback
 # interface: on Linux Ray otherwise binds and connects to the machine's network address. Read when ray is imported.
