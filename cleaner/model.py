@@ -114,8 +114,7 @@ class LinearModel:
 
     def probability(self, x: Sequence[float]) -> float:
         """The probability of the positive class."""
-        z = self.logit(x)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return sigmoid(self.logit(x))
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
         """:meth:`probability` of every item of ``rows`` (a list of items or a 2-D array), the same floats, at once.
@@ -127,7 +126,7 @@ class LinearModel:
             return []
         terms = self._terms(rows)
         totals = np.cumsum(terms * self._weight_row, axis=1)[:, -1]
-        return [1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0 for z in (self.bias + totals).tolist()]
+        return [sigmoid(z) for z in (self.bias + totals).tolist()]
 
     def explanations(self, rows: Sequence[Sequence[float]], top: int = 3) -> list[str]:
         """:meth:`explain` of every item of ``rows`` at once (the same strings)."""
@@ -141,14 +140,7 @@ class LinearModel:
         pushes = pushed[:, :n] + 0.0  # -0.0 becomes 0.0, as in a sum started at 0.0
         for layer in self._layer_columns:
             pushes = pushes + pushed[:, layer]
-        order = np.argsort(-np.abs(pushes), axis=1, kind="stable")[:, :top]  # ties in feature order
-        values = np.take_along_axis(matrix, order, axis=1).tolist()
-        pushes = np.take_along_axis(pushes, order, axis=1).tolist()
-        names = self.features
-        return [
-            ", ".join([f"{names[i]}={x:.2f} ({c:+.1f})" for i, x, c in zip(picks, xs, cs, strict=True)])
-            for picks, xs, cs in zip(order.tolist(), values, pushes, strict=True)
-        ]
+        return explanation_strings(self.features, matrix, pushes, top)
 
     def contributions(self, x: Sequence[float], top: int | None = None) -> list[tuple[str, float]]:
         """Each feature's push on the raw score (its own term and its hinges), against the average training
@@ -231,6 +223,27 @@ def matrix(rows: Sequence[Sequence[float]], *more: Sequence[Sequence[float]]) ->
     further features) after them: the input of the batch methods, converted once for several models."""
     parts = [np.asarray(part, dtype=float).reshape(len(rows), -1) for part in (rows, *more)]
     return parts[0] if not more else np.hstack(parts)
+
+
+def sigmoid(z: float) -> float:
+    """The probability of a raw score (0.0 far below zero, where ``exp`` would overflow)."""
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def explanation_strings(
+    names: Sequence[str], matrix: Any, pushes: Any, top: int, *, pushed_only: bool = False
+) -> list[str]:
+    """The ``explain`` strings of a batch, from its items (``matrix``) and each feature's push on each item
+    (``pushes``, the same shape): the ``top`` largest pushes, ties in feature order, each with the feature's
+    value (``pushed_only``: features that did not push are left out)."""
+    order = np.argsort(-np.abs(pushes), axis=1, kind="stable")[:, :top]
+    values = np.take_along_axis(matrix, order, axis=1).tolist()
+    pushed = np.take_along_axis(pushes, order, axis=1).tolist()
+    return [
+        ", ".join([f"{names[i]}={x:.2f} ({c:+.1f})" for i, x, c in zip(picks, xs, cs, strict=True)
+                   if c or not pushed_only])
+        for picks, xs, cs in zip(order.tolist(), values, pushed, strict=True)
+    ]
 
 
 def check_features(name: str, trained: Sequence[str], computed: Sequence[str]) -> None:

@@ -27,7 +27,6 @@ value is its feature's push).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -37,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.model import ModelError, check_features, read_weights
+from cleaner.model import ModelError, check_features, explanation_strings, read_weights, sigmoid
 
 Tree = tuple[list[int], list[float], list[int], list[int], list[float]]  # feature, threshold, left, right, value
 TREE_KEYS = ("feature", "threshold", "left", "right", "value")
@@ -91,8 +90,7 @@ class TreeModel:
 
     def probability(self, x: Sequence[float]) -> float:
         """The probability of the positive class."""
-        z = self.logit(x)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return sigmoid(self.logit(x))
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
         """:meth:`probability` of every item of ``rows`` at once (a list of items or a 2-D array; the same floats:
@@ -103,7 +101,7 @@ class TreeModel:
         _, _, _, _, value = self._stacked
         leaves = value[self._tree_index, self._paths(matrix)[-1]]
         logits = np.cumsum(np.hstack([np.full((len(matrix), 1), self.base), leaves]), axis=1)[:, -1]
-        return [1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0 for z in logits.tolist()]
+        return [sigmoid(z) for z in logits.tolist()]
 
     def explanations(self, rows: Sequence[Sequence[float]], top: int = 3) -> list[str]:
         """:meth:`explain` of every item of ``rows`` at once (the same strings: each item's pushes are added in
@@ -123,14 +121,7 @@ class TreeModel:
         item = np.broadcast_to(np.arange(len(matrix))[:, None, None], node.shape)
         pushes = np.zeros(matrix.shape)
         np.add.at(pushes, (item[inner], feature[tree3, node][inner]), delta[inner])
-        order = np.argsort(-np.abs(pushes), axis=1, kind="stable")[:, :top]
-        values = np.take_along_axis(matrix, order, axis=1).tolist()
-        pushed = np.take_along_axis(pushes, order, axis=1).tolist()
-        names = self.features
-        return [
-            ", ".join([f"{names[i]}={x:.2f} ({c:+.1f})" for i, x, c in zip(picks, xs, cs, strict=True) if c])
-            for picks, xs, cs in zip(order.tolist(), values, pushed, strict=True)
-        ]
+        return explanation_strings(self.features, matrix, pushes, top, pushed_only=True)
 
     @cached_property
     def _stacked(self) -> tuple[Any, ...]:
