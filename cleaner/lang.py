@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 
-from cleaner.text import WORD
+from cleaner.text import WORD, line_cache
 
 # ISO 639-1 code -> jusText stop-list name.
 JUSTEXT_NAMES = {
@@ -42,9 +42,11 @@ def stopwords(lang: str) -> frozenset[str]:
     return frozenset(w.lower() for w in justext.get_stoplist(name))
 
 
-def words(text: str) -> list[str]:
-    """The lower-cased words of ``text`` (letters, with inner apostrophes)."""
-    return WORD.findall(text.lower())
+@line_cache()
+def words(text: str) -> tuple[str, ...]:
+    """The lower-cased words of ``text`` (letters, with inner apostrophes; cached: the language sample and the
+    body detector's stop-word shares read the same lines)."""
+    return tuple(WORD.findall(text.lower()))
 
 
 @cache

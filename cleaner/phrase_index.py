@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from ahocorasick_rs import AhoCorasick
 
@@ -56,6 +56,14 @@ def entry_pattern(entry: str) -> str:
 
 
 _WORD = WORD_RUN
+
+
+class _HasText(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_HasText)
 _NEVER = re.compile(r"(?!x)x")
 _MAX_SUBSETS = 64  # alternations of some re: entries kept per list; beyond, lines are tried with all of them
 
@@ -264,6 +272,16 @@ def lists_in(text: str) -> frozenset[int]:
     return _LISTS.scan(text)
 
 
+def lines_holding(lines: Sequence[_T], indexes: Iterable[PhraseIndex]) -> list[_T]:
+    """The ``lines`` (anything with a ``text``) in which one of ``indexes`` may find an entry, in order: one set
+    look-up a line (see :func:`cleaner.phrases.lines_holding`)."""
+    keys = frozenset(ix._id for ix in indexes)
+    if len(keys) == 1:
+        (key,) = keys
+        return [ln for ln in lines if key in lists_in(ln.text)]
+    return [ln for ln in lines if not keys.isdisjoint(lists_in(ln.text))]
+
+
 class PhraseIndex:
     """A phrase list's look-ups (``search``, ``match``, ``fullmatch``, ``endswith``, ``strip_all``), fast: see the
     module doc for how."""
@@ -399,10 +417,14 @@ class PhraseIndex:
 
     def match(self, text: str) -> re.Match[str] | None:
         """An entry that starts ``text``."""
+        if self._id not in lists_in(text):  # most lines: answered here, without a call more
+            return None
         return self._anchored(text, 0, re.Pattern.match)
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """An entry that is all of ``text`` (trailing punctuation allowed)."""
+        if self._id not in lists_in(text):
+            return None
         return self._anchored(text, 1, re.Pattern.fullmatch)
 
     def _anchored(
@@ -410,10 +432,9 @@ class PhraseIndex:
     ) -> re.Match[str] | None:
         """``how`` (match or fullmatch) with the patterns' ``form`` (0: the entries, 1: the whole line).
 
-        The keyed entries are tried first (only the group of ``text``'s first word), then the others.
+        The keyed entries are tried first (only the group of ``text``'s first word), then the others. The caller
+        has checked that the list may find something in ``text`` (:func:`lists_in`).
         """
-        if self._id not in lists_in(text):
-            return None
         facts = _facts(text)
         if self._groups is None or facts.risky:
             m = how(self._keyed[form], text)

@@ -22,20 +22,24 @@ answers the same, faster (the tests compare the two).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cleaner.phrase_index import PhraseIndex, compile_entries, entry_pattern, longest_first
+from cleaner.phrase_index import lines_holding as _lines_holding
 from cleaner.regex_facts import backtracking_risk, required_needles, required_words
 
 if TYPE_CHECKING:
     from cleaner.config import Config
 
+T = TypeVar("T")
+
 __all__ = [
-    "PhraseBook", "PhraseList", "PlainPhraseList", "backtracking_risk", "read_entries", "required_needles",
-    "required_words",
+    "PhraseBook", "PhraseList", "PlainPhraseList", "backtracking_risk", "lines_holding", "read_entries",
+    "required_needles", "required_words",
 ]
 
 
@@ -64,6 +68,18 @@ class PhraseList:
 
     def __repr__(self) -> str:
         return f"PhraseList({self.name!r}, {len(self.entries)} entries)"
+
+
+def lines_holding(lines: Sequence[T], *lists: PhraseList) -> list[T]:
+    """The ``lines`` (anything with a ``text``) in which one of ``lists`` may find an entry, in order.
+
+    For a rule whose every verdict on a line needs one of these lists to find
+    an entry in that line's text: it need look at no other line, and most
+    lines of a page hold none. One set look-up a line (what every look-up of
+    the lists asks first, see :func:`cleaner.phrase_index.lists_in`), where
+    the rule's own loop would make a call per list.
+    """
+    return _lines_holding(lines, [pl.index for pl in lists])
 
 
 class PlainPhraseList:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cleaner.lang import JUSTEXT_NAMES, WORD, stopwords
+from cleaner.lang import JUSTEXT_NAMES, WORD, stopwords, words
+from cleaner.text import line_cache
 
 # Sentence-final punctuation (also the CJK full stops) and what may close a sentence after it.
 FINAL_MARKS = ".!?\u2026\u3002\uff01\uff1f"
@@ -68,7 +70,7 @@ class Block:
     lead: int = -1  # for a lead-in ("Tour dates:") and the items of the list after it: the lead-in's index
 
 
-def stopword_coverage(tokens: list[str], stop: frozenset[str]) -> float:
+def stopword_coverage(tokens: Sequence[str], stop: frozenset[str]) -> float:
     """Share of ``tokens`` that are stop words."""
     return sum(map(stop.__contains__, tokens)) / len(tokens) if tokens else 0.0
 
@@ -119,11 +121,12 @@ def stopword_share(text: str, stop: frozenset[str]) -> float:
     """Share of the words of ``text`` that are stop words; -1 when there is no stop-word list."""
     if not stop:
         return -1.0
-    return stopword_coverage(WORD.findall(text.lower()), stop)
+    return stopword_coverage(words(text), stop)
 
 
+@line_cache()
 def sentence_ends(text: str) -> int:
-    """The number of sentence ends in ``text``."""
+    """The number of sentence ends in ``text`` (cached: the classifier and the line features ask)."""
     return len(SENTENCE_END.findall(text))
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from cleaner.document import Document
 from cleaner.lang import words
+from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, RuleContext
 from cleaner.text import CHARS_PER_WORD, TERMINAL, WORD_RUN, count_words, line_cache
 
@@ -52,7 +53,7 @@ def lines_with_phrase(
     """
     phrases = ctx.phrases[list_name]
     find = phrases.search if how == "search" else phrases.match
-    for line in doc.short_lines(ctx["max_words"]):
+    for line in lines_holding(doc.short_lines(ctx["max_words"]), phrases):
         if m := find(line.text):
             yield Decision(line.start, line.end, f"{what} {m.group(0).strip()!r}")
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
+from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import (
     cased_share,
@@ -38,7 +39,7 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     ``min_cased_share`` of its words are capitalised.
     """
     starts, roles = ctx.phrases["byline_start"], ctx.phrases["byline_roles"]
-    for line in doc.short_lines(ctx["max_words"]):
+    for line in lines_holding(doc.short_lines(ctx["max_words"]), starts):
         text = line.text
         if ends_sentence(text):
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.document import Document
+from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 
 
@@ -31,7 +32,7 @@ def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     ]
     you = ctx.phrases["second_person"]
     max_heading_words = ctx["max_heading_words"]
-    for line in doc.short_lines(ctx["max_words"]):
+    for line in lines_holding(doc.short_lines(ctx["max_words"]), start, headings, anywhere):
         words = doc.word_count(line)
         if m := start.match(line.text):
             yield Decision(line.start, line.end, f"starts with prompt phrase {m.group(0)!r}, {words} words")

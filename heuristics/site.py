@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.document import Document
+from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, RuleContext, rule
 from heuristics._lines import lines_with_phrase
 
@@ -13,7 +14,7 @@ from heuristics._lines import lines_with_phrase
 def ads(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove advertising markers: a line that is only "Advertisement", "Anzeige", "Sponsored content" and the like."""
     phrases = ctx.phrases["ads"]
-    for line in doc.short_lines(ctx["max_words"]):
+    for line in lines_holding(doc.short_lines(ctx["max_words"]), phrases):
         if phrases.fullmatch(line.text):
             yield Decision(line.start, line.end, "advertising marker")
 

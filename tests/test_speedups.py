@@ -135,6 +135,31 @@ def test_the_scan_of_all_lists_at_once_keeps_every_answer(
     _agree(a, _plain(a), text)
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    _ENTRY_LISTS,
+    _ENTRY_LISTS,
+    st.lists(st.lists(st.sampled_from([*_WORDS, " ", ", ", "©", "12"]), max_size=8).map("".join), max_size=6),
+)
+def test_lines_holding_keeps_every_line_a_list_finds_something_in(
+    first: tuple[str, ...], second: tuple[str, ...], texts: list[str]
+) -> None:
+    """A rule that looks only at the lines ``lines_holding`` gives misses no line where a look-up of its lists
+    finds an entry, and sees them in order."""
+    from cleaner.document import Span
+    from cleaner.phrases import PhraseList, lines_holding
+
+    a, b = PhraseList("a", first), PhraseList("b", second)
+    lines = [Span(i, i, text) for i, text in enumerate(texts)]
+    for lists in ((a,), (b,), (a, b)):
+        held = lines_holding(lines, *lists)
+        assert [ln.start for ln in held] == sorted(ln.start for ln in held)
+        for ln in lines:
+            found = any(getattr(pl, m)(ln.text) for pl in lists for m in _METHODS)
+            if found or any(pl.strip_all(ln.text) != ln.text for pl in lists):
+                assert ln in held, (ln.text, [pl.entries for pl in lists])
+
+
 def test_phrase_lists_past_their_cache_of_pattern_subsets(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from cleaner import phrase_index
     from cleaner.phrases import PhraseList
