@@ -299,11 +299,57 @@ def test_trees_sum_their_leaves_and_explain_by_the_splits_on_the_path() -> None:
     assert model.explain([0.0, 1.0]) == "a=0.00 (-1.0), b=1.00 (+0.5)"
 
 
+def _walked(model: TreeModel, x: list[float]) -> tuple[float, list[tuple[str, float]]]:
+    """The raw score and the pushes of an item, walking the node lists (the definition the compiled trees keep)."""
+    z, pushes = model.base, [0.0] * len(model.features)
+    for feature, threshold, left, right, value in model.trees:
+        node = 0
+        while (f := feature[node]) >= 0:
+            child = left[node] if x[f] <= threshold[node] else right[node]
+            pushes[f] += value[child] - value[node]
+            node = child
+        z += value[node]
+    ranked = sorted(((n, p) for n, p in zip(model.features, pushes, strict=True) if p), key=lambda p: -abs(p[1]))
+    return z, ranked
+
+
+def test_compiled_trees_score_and_explain_as_the_walk_bit_for_bit() -> None:
+    """The shipped model, compiled to Python expressions, reaches the leaves the node lists give: the same raw
+    scores and pushes to the last bit, for values on the split thresholds, zeros of either sign and NaN."""
+    import numpy as np
+
+    model = load_model()
+    thresholds = sorted({t for tree in model.trees for t in tree[1]})
+    rng = np.random.default_rng(3)
+    rows = [[float(rng.choice(thresholds)) if rng.random() < 0.6 else float(rng.normal() * 2) for _ in FEATURES]
+            for _ in range(500)]
+    rows += [[float("nan")] * len(FEATURES), [-0.0] * len(FEATURES), [0.0] * len(FEATURES)]
+    for x in rows:
+        assert (model.logit(x), model.contributions(x)) == _walked(model, x)
+
+
+def test_trees_with_infinite_thresholds_or_too_deep_to_compile_score_as_the_walk() -> None:
+    deep = 300  # a chain of splits, deeper than Python's parser nests expressions: node k goes left to k + 1
+    chain = {"feature": [k % 2 for k in range(deep)] + [-1] * (deep + 1),
+             "threshold": [float(deep - k) for k in range(deep)] + [0.0] * (deep + 1),
+             "left": [k + 1 for k in range(deep)] + [0] * (deep + 1),
+             "right": [deep + 1 + k for k in range(deep)] + [0] * (deep + 1),
+             "value": [k / deep for k in range(2 * deep + 1)]}
+    edge = {"feature": [0, -1, -1], "threshold": [float("inf"), 0, 0], "left": [1, 0, 0], "right": [2, 0, 0],
+            "value": [0.0, -1.0, 1.0]}
+    for tree in (edge, chain):
+        model = TreeModel.from_dict(_stump_model(trees=[tree]))
+        for x in ([0.5, 0.5], [float("inf"), 2.0], [float("nan"), 0.0], [1e300, -1e300], [150.5, 99.0]):
+            assert (model.logit(x), model.contributions(x)) == _walked(model, x)
+
+
 @pytest.mark.parametrize("bad", [
     {"trees": [{"feature": [5, -1, -1], "threshold": [0, 0, 0], "left": [1, 0, 0], "right": [2, 0, 0],
                 "value": [0, 0, 0]}]},  # a feature that does not exist
     {"trees": [{"feature": [0, 0], "threshold": [0, 0], "left": [1, 0], "right": [1, 0], "value": [0, 0]}]},  # a loop
     {"trees": [{"feature": [0], "threshold": [0, 1], "left": [0], "right": [0], "value": [0]}]},  # lengths differ
+    {"trees": [{"feature": [0, 1, -1, -1], "threshold": [0, 0, 0, 0], "left": [1, 2, 0, 0], "right": [2, 3, 0, 0],
+                "value": [0, 0, 0, 0]}]},  # node 2 has two parents: not a tree
     {"base": "high"},
 ])
 def test_a_broken_tree_file_is_a_model_error(tmp_path: Path, bad: dict) -> None:

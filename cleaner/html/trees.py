@@ -5,8 +5,9 @@ when trafilatura's article is a tenth of its size, unless the block sits in
 an ``<article>`` trafilatura keeps": the views of a page only help when
 they are weighed against one another and against the block's place, which
 is what a few shallow trees do. Each tree is a handful of comparisons, so
-an item is scored in pure Python in microseconds, and a batch of many (the
-blocks of a page) goes down all trees at once with numpy; the trees are
+an item is scored in pure Python in microseconds (the trees compiled once
+into Python expressions), and a batch of many (the blocks of a page) goes
+down all trees at once with numpy; the trees are
 fitted by ``python -m train.main_content`` (scikit-learn's histogram
 gradient boosting, a training dependency only) and shipped as JSON::
 
@@ -27,7 +28,8 @@ value is its feature's push).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -79,13 +81,8 @@ class TreeModel:
     def logit(self, x: Sequence[float]) -> float:
         """The raw score of one item (its features in ``self.features`` order)."""
         z = self.base
-        for feature, threshold, left, right, value in self.trees:
-            node = 0
-            f = feature[0]
-            while f >= 0:
-                node = left[node] if x[f] <= threshold[node] else right[node]
-                f = feature[node]
-            z += value[node]
+        for value, leaf in zip(self._values, self._leaves(x), strict=True):
+            z += value[leaf]
         return z
 
     def probability(self, x: Sequence[float]) -> float:
@@ -156,18 +153,79 @@ class TreeModel:
     def contributions(self, x: Sequence[float]) -> list[tuple[str, float]]:
         """Each feature's push on the raw score along the item's paths (largest first, features that pushed only)."""
         pushes = [0.0] * len(self.features)
-        for feature, threshold, left, right, value in self.trees:
-            node = 0
-            while (f := feature[node]) >= 0:
-                child = left[node] if x[f] <= threshold[node] else right[node]
-                pushes[f] += value[child] - value[node]
-                node = child
+        for steps, leaf in zip(self._path_pushes, self._leaves(x), strict=True):
+            for f, push in steps[leaf]:
+                pushes[f] += push
         return sorted(((n, p) for n, p in zip(self.features, pushes, strict=True) if p), key=lambda p: -abs(p[1]))
+
+    @cached_property
+    def _leaves(self) -> Callable[[Sequence[float]], tuple[int, ...]]:
+        """A function giving the leaf an item reaches in each tree, in the trees' order.
+
+        The trees are written out once as Python source, one nested
+        conditional expression per tree (``(1 if x[3] <= 0.5 else 2)``), and
+        compiled: an item then goes down all trees without the interpreter
+        reading the node lists, several times faster than walking them. The
+        comparisons are those of the walk (``x[feature] <= threshold``, the
+        threshold written with ``repr``, which gives the same float back), so
+        every item reaches the same leaves. Trees too deep for Python's
+        parser (hundreds of levels) are walked instead.
+        """
+        body = ", ".join(_tree_source(tree, 0) for tree in self.trees)
+        namespace: dict[str, Any] = {"inf": math.inf, "nan": math.nan}  # repr() of the non-finite thresholds
+        try:
+            code = compile(f"def leaves(x):\n    return ({body},)\n", f"<trees of {self.name}>", "exec")
+        except (SyntaxError, RecursionError, MemoryError):
+            return lambda x: tuple(_walk(tree, x) for tree in self.trees)
+        exec(code, namespace)
+        return namespace["leaves"]
+
+    @cached_property
+    def _values(self) -> tuple[list[float], ...]:
+        return tuple(tree[4] for tree in self.trees)
+
+    @cached_property
+    def _path_pushes(self) -> tuple[dict[int, tuple[tuple[int, float], ...]], ...]:
+        """For each tree, each leaf's ``(feature, push)`` steps from the root down (a split's push is the change
+        of value from the node to the child taken; the floats :meth:`contributions` adds, in the same order)."""
+        out = []
+        for feature, _, left, right, value in self.trees:
+            steps: dict[int, tuple[tuple[int, float], ...]] = {}
+            todo: list[tuple[int, tuple[tuple[int, float], ...]]] = [(0, ())]
+            while todo:
+                node, path = todo.pop()
+                f = feature[node]
+                if f < 0:
+                    steps[node] = path
+                    continue
+                for child in (left[node], right[node]):
+                    todo.append((child, (*path, (f, value[child] - value[node]))))
+            out.append(steps)
+        return tuple(out)
 
     def explain(self, x: Sequence[float], top: int = 3) -> str:
         """The features that pushed most, with their values: ``"traf=0.00 (-2.1), rd_in=1.00 (+0.8)"``."""
         values = dict(zip(self.features, x, strict=True))
         return ", ".join(f"{n}={values[n]:.2f} ({c:+.1f})" for n, c in self.contributions(x)[:top])
+
+
+def _walk(tree: Tree, x: Sequence[float]) -> int:
+    """The leaf ``tree`` takes ``x`` to, walking its node lists."""
+    feature, threshold, left, right, _ = tree
+    node = 0
+    while (f := feature[node]) >= 0:
+        node = left[node] if x[f] <= threshold[node] else right[node]
+    return node
+
+
+def _tree_source(tree: Tree, node: int) -> str:
+    """Python source of the leaf ``tree`` takes an item ``x`` to from ``node``: nested conditional expressions."""
+    feature, threshold, left, right, _ = tree
+    f = feature[node]
+    if f < 0:
+        return str(node)
+    return (f"({_tree_source(tree, left[node])} if x[{f}] <= {threshold[node]!r} "
+            f"else {_tree_source(tree, right[node])})")
 
 
 def _matrix(rows: Sequence[Sequence[float]], n_features: int) -> Any:
@@ -177,7 +235,8 @@ def _matrix(rows: Sequence[Sequence[float]], n_features: int) -> Any:
 
 
 def _tree(data: dict[str, Any], n_features: int) -> Tree:
-    """One tree's arrays, checked: every inner node names a feature and two later nodes (so every walk ends)."""
+    """One tree's arrays, checked: every inner node names a feature and two later nodes (so every walk ends), and
+    no node has two parents (each leaf has one path, whose pushes :meth:`TreeModel.contributions` reads)."""
     feature, threshold, left, right, value = (list(data[k]) for k in TREE_KEYS)
     size = len(feature)
     if not size or any(len(a) != size for a in (threshold, left, right, value)):
@@ -185,6 +244,9 @@ def _tree(data: dict[str, Any], n_features: int) -> Tree:
     for node, f in enumerate(feature):
         if f >= n_features or (f >= 0 and not (node < left[node] < size and node < right[node] < size)):
             raise ValueError(f"node {node} of a tree names a feature or a child that does not exist")
+    children = [c for node, f in enumerate(feature) if f >= 0 for c in (left[node], right[node])]
+    if len(set(children)) < len(children):
+        raise ValueError("a node of a tree has two parents (the file describes a graph, not a tree)")
     return ([int(f) for f in feature], [float(t) for t in threshold], [int(n) for n in left],
             [int(n) for n in right], [float(v) for v in value])
 
