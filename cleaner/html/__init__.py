@@ -41,6 +41,7 @@ from cleaner.html.alignment import align, tokens
 from cleaner.html.blocks import PageBlock, visible_blocks
 from cleaner.html.features import PageViews
 from cleaner.html.flags import flag_decisions, run_html_rules
+from cleaner.html.index import PageIndex
 from cleaner.html.metadata import METADATA_FIELDS, page_metadata
 from cleaner.html.parsing import decode, page_text, parse
 from cleaner.rules import Decision
@@ -74,6 +75,11 @@ def _page_tree(html: str | bytes, cleaner: Cleaner) -> HtmlElement | None:
     return parse(text, clean=clean, utf8=utf8)
 
 
+def _blocks(tree: HtmlElement, index: PageIndex, cleaner: Cleaner) -> tuple[str, list[PageBlock]]:
+    """The page text and its visible blocks, each inside the element an html rule flagged, if any."""
+    return visible_blocks(tree, run_html_rules(tree, cleaner, index), index)
+
+
 def visible_text(html: str | bytes, *, cleaner: Cleaner) -> str:
     """The page text :func:`extract` gives (``Page.text``), without looking for the main content.
 
@@ -81,13 +87,15 @@ def visible_text(html: str | bytes, *, cleaner: Cleaner) -> str:
     rules see some of them), at a fraction of the cost of :func:`extract`.
     """
     tree = _page_tree(html, cleaner)
-    return "" if tree is None else visible_blocks(tree, run_html_rules(tree, cleaner))[0]
+    return "" if tree is None else _blocks(tree, PageIndex(tree), cleaner)[0]
 
 
-def _views(tree: HtmlElement, url: str | None, text: str, blocks: list[PageBlock], cleaner: Cleaner) -> PageViews:
+def _views(
+    tree: HtmlElement, index: PageIndex, url: str | None, text: str, blocks: list[PageBlock], cleaner: Cleaner
+) -> PageViews:
     settings = cleaner.config.html
     texts = main_content.extract_texts(tree, url, settings, len(text))
-    return main_content.page_views(tree, blocks, texts, settings, cleaner.config.languages)
+    return main_content.page_views(tree, blocks, texts, settings, cleaner.config.languages, index)
 
 
 def views(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> tuple[list[PageBlock], PageViews | None]:
@@ -96,10 +104,11 @@ def views(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> tup
     tree = _page_tree(html, cleaner)
     if tree is None:
         return [], None
-    text, blocks = visible_blocks(tree, run_html_rules(tree, cleaner))
+    index = PageIndex(tree)
+    text, blocks = _blocks(tree, index, cleaner)
     for block in blocks:
         block.tokens = tokens(block.text)
-    return blocks, _views(tree, url, text, blocks, cleaner) if blocks else None
+    return blocks, _views(tree, index, url, text, blocks, cleaner) if blocks else None
 
 
 def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> Page:
@@ -111,7 +120,8 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     tree = _page_tree(html, cleaner)
     if tree is None:
         return Page("")
-    page_text_, blocks = visible_blocks(tree, run_html_rules(tree, cleaner))
+    index = PageIndex(tree)  # shared by the html rules, the visible blocks and readability
+    page_text_, blocks = _blocks(tree, index, cleaner)
     page = Page(page_text_, blocks=blocks)
     if not blocks:
         return page
@@ -123,7 +133,7 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     for block in blocks:
         block.tokens = tokens(block.text)
     if page.main_content:
-        verdicts = main_content.decide(blocks, _views(tree, url, page_text_, blocks, cleaner), settings)
+        verdicts = main_content.decide(blocks, _views(tree, index, url, page_text_, blocks, cleaner), settings)
     else:
         verdicts = [main_content.KEPT] * len(blocks)
     for block, verdict in zip(blocks, verdicts, strict=True):

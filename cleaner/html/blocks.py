@@ -9,13 +9,13 @@ paragraph, are the page's text: the "normalised input" of the audit log.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from cleaner.html.index import PageIndex
 from cleaner.normalize import normalize_lines
 
 # Elements whose content a reader never sees as text.
@@ -35,7 +35,6 @@ BLOCK_TAGS = frozenset(
         "label", "option"
     ]
 )
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +62,12 @@ class PageBlock:
 RawBlock = tuple[str, "Flag | None", Any, float]
 
 
-def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
+def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag], hidden: set[Any]) -> list[RawBlock]:
     """Walk the tree once; return each block's visible text, innermost flag, innermost block element and link share.
 
     Invisible elements are skipped with their content (not their tail): the
-    ``INVISIBLE_TAGS``, and elements that are not rendered (a ``hidden``
-    attribute, or an inline style that hides them).
+    ``INVISIBLE_TAGS``, and the ``hidden`` elements (not rendered: see
+    :attr:`PageIndex.hidden <cleaner.html.index.PageIndex.hidden>`).
     """
     blocks: list[RawBlock] = []
     pieces: list[str] = []  # the text of the current block so far
@@ -78,7 +77,6 @@ def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
     flag: Flag | None = None  # the innermost flag around the current text
     element: Any = tree  # the innermost block element around it
     outer: list[tuple[Flag | None, Any]] = []  # the flag and element around the current block element
-    hides = HIDDEN_STYLE.search
     flag_of = flags.get
 
     def flush() -> None:  # called when there are pieces
@@ -94,12 +92,7 @@ def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
     for event, el in walker:
         if event == "start":
             tag = el.tag
-            if (
-                tag.__class__ is not str  # a comment or processing instruction
-                or tag in INVISIBLE_TAGS
-                or el.get("hidden") is not None
-                or ((style := el.get("style")) and hides(style))
-            ):
+            if tag.__class__ is not str or tag in INVISIBLE_TAGS or el in hidden:  # str: not a comment or PI
                 walker.skip_subtree()  # lxml still sends this element's "end" event
                 continue
             own = flag_of(el)
@@ -132,9 +125,12 @@ def _raw_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> list[RawBlock]:
     return blocks
 
 
-def visible_blocks(tree: HtmlElement, flags: dict[Any, Flag]) -> tuple[str, list[PageBlock]]:
-    """The page text (normalised blocks, one per paragraph) and its blocks with offsets."""
-    raw = _raw_blocks(tree, flags)
+def visible_blocks(
+    tree: HtmlElement, flags: dict[Any, Flag], index: PageIndex | None = None
+) -> tuple[str, list[PageBlock]]:
+    """The page text (normalised blocks, one per paragraph) and its blocks with offsets (``index``: the page's, if
+    there is one already)."""
+    raw = _raw_blocks(tree, flags, (index or PageIndex(tree)).hidden)
     parts = normalize_lines([text for text, *_ in raw])
     blocks: list[PageBlock] = []
     pos = 0

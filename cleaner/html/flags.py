@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 DEFAULT_MAX_WORDS = 200  # the most main-content words a flagged element may hold, for a rule that sets none
 
 
-def run_html_rules(tree: HtmlElement, cleaner: Cleaner) -> dict[Any, Flag]:
-    """The elements the enabled html rules flag, each with the first rule (in order) that flagged it."""
+def run_html_rules(tree: HtmlElement, cleaner: Cleaner, page: PageIndex | None = None) -> dict[Any, Flag]:
+    """The elements the enabled html rules flag, each with the first rule (in order) that flagged it (``page``: the
+    page's index, if there is one already)."""
     flags: dict[Any, Flag] = {}
-    page = PageIndex(tree)
+    page = page or PageIndex(tree)
     phrases = cleaner.phrases_for()
     for rule in cleaner.html_rules:
         ctx = HtmlContext(rule, cleaner.params[rule.name], phrases, cleaner.config, page=page)

@@ -1,17 +1,23 @@
-"""The page index: the elements of one page that html rules look for, found once and shared by all of them.
+"""The page index: the elements of one page that html rules and the walks look for, found once and shared.
 
 The engine makes one :class:`PageIndex` per page and hands it to every html
-rule in its context (``ctx.page``); it is dropped with the page. One walk
-over the page's elements reads each one's class, id and role (one pass in
-Python is cheaper than several XPath queries, which also make an object for
-every attribute value); elements by tag come from lxml's own iteration.
+rule in its context (``ctx.page``), to the visible-blocks walk and to
+readability's measure; it is dropped with the page. One walk over the
+page's elements reads each one's class, id and role (one pass in Python is
+cheaper than several XPath queries, which also make an object for every
+attribute value), and whether it is hidden (once here, where each walk
+asked every element for two attributes); elements by tag come from lxml's
+own iteration.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import etree
+
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 class PageIndex:
@@ -27,6 +33,8 @@ class PageIndex:
         self._by_tags: dict[tuple[str, ...], list[Any]] = {}
         self._roles: list[tuple[Any, str]] | None = None
         self._named: list[tuple[Any, str, str]] | None = None
+        self._hidden: set[Any] | None = None
+        self._names: dict[Any, str] | None = None
 
     def elements(self, *tags: str) -> list[Any]:
         """The elements with one of ``tags``, in document order."""
@@ -51,9 +59,28 @@ class PageIndex:
         assert self._named is not None
         return self._named
 
+    @property
+    def hidden(self) -> set[Any]:
+        """The elements a browser does not render: with a ``hidden`` attribute or an inline style that hides them
+        (their content is hidden too; the walks skip it)."""
+        if self._hidden is None:
+            self._walk()
+        assert self._hidden is not None
+        return self._hidden
+
+    @property
+    def names(self) -> dict[Any, str]:
+        """``"class id"`` of every element with a non-empty class or id (``""`` for the missing one), the string
+        the class-word patterns of readability and of the block features read."""
+        if self._names is None:
+            self._names = {el: f"{cls} {ident}" for el, cls, ident in self.named}
+        return self._names
+
     def _walk(self) -> None:
         roles: list[tuple[Any, str]] = []
         named: list[tuple[Any, str, str]] = []
+        hidden: set[Any] = set()
+        hides = HIDDEN_STYLE.search
         for el in self.tree.iter(etree.Element):
             get = el.get
             role = get("role")
@@ -62,4 +89,6 @@ class PageIndex:
             cls, ident = get("class"), get("id")
             if cls or ident:
                 named.append((el, cls or "", ident or ""))
-        self._roles, self._named = roles, named
+            if get("hidden") is not None or ((style := get("style")) and hides(style)):
+                hidden.add(el)
+        self._roles, self._named, self._hidden = roles, named, hidden

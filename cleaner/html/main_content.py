@@ -40,6 +40,7 @@ from lxml.html import HtmlElement
 from cleaner.html.alignment import align, tokens
 from cleaner.html.blocks import PageBlock
 from cleaner.html.features import FEATURES, PageFeatures, PageViews, page_stopwords
+from cleaner.html.index import PageIndex
 from cleaner.html.readability import find_article
 from cleaner.html.trees import TreeModel
 from cleaner.model import ModelError
@@ -121,13 +122,14 @@ def page_title(tree: HtmlElement) -> list[str]:
 
 def page_views(
     tree: HtmlElement, blocks: Sequence[PageBlock], texts: Mapping[str, str], settings: HtmlSettings,
-    languages: Sequence[str],
+    languages: Sequence[str], index: PageIndex | None = None,
 ) -> PageViews:
-    """What the views say about the page's blocks (readability is skipped when ``decision`` does not use it)."""
+    """What the views say about the page's blocks (readability is skipped when ``decision`` does not use it;
+    ``index``: the page's, if there is one already)."""
     traf = aligned_shares(blocks, texts["trafilatura"])
     if settings.decision == "trafilatura":
         return PageViews(traf, None, [], frozenset(), bool(texts["trafilatura"]))
-    return PageViews(traf, find_article(tree), page_title(tree), page_stopwords(blocks, languages),
+    return PageViews(traf, find_article(tree, index), page_title(tree), page_stopwords(blocks, languages),
                      bool(texts["trafilatura"]))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cleaner.html.index import PageIndex
 from cleaner.html.readability.article import Article, sanitize
 from cleaner.html.readability.measure import MIN_LEN, POSITIVE, Stats, measure, node_score
 
@@ -17,16 +18,18 @@ SENTENCE_END = re.compile(r"\.( |$)")
 RETRY_CHARS = 120  # an article with less text than this makes the lenient second try
 
 
-def find_article(tree: Any) -> Article:
-    """Readability's article on the page (see the module doc); roots is empty when the page has no text."""
-    article = _find(tree, ruthless=True)
+def find_article(tree: Any, index: PageIndex | None = None) -> Article:
+    """Readability's article on the page (see the module doc); roots is empty when the page has no text.
+    ``index``: the page's, if there is one already."""
+    index = index or PageIndex(tree)
+    article = _find(tree, index, ruthless=True)
     if article.best is None or article.chars() < RETRY_CHARS:
-        article = _find(tree, ruthless=False)
+        article = _find(tree, index, ruthless=False)
     return article
 
 
-def _find(tree: Any, ruthless: bool) -> Article:
-    stats, paragraphs, unlikely = measure(tree, ruthless)
+def _find(tree: Any, index: PageIndex, ruthless: bool) -> Article:
+    stats, paragraphs, unlikely = measure(tree, ruthless, index)
     scores: dict[Any, float] = {}
     for el, parent, chars, commas in paragraphs:
         if chars < MIN_LEN:

@@ -15,7 +15,8 @@ from typing import Any
 
 from lxml import etree
 
-from cleaner.html.blocks import HIDDEN_STYLE, INVISIBLE_TAGS
+from cleaner.html.blocks import INVISIBLE_TAGS
+from cleaner.html.index import PageIndex
 
 
 class Words:
@@ -139,43 +140,42 @@ def node_score(el: Any) -> float:
     return float(class_weight(el) + _TAG_SCORES.get(el.tag, 0))
 
 
-def _protected(tree: Any) -> set[Any]:
+def _protected(index: PageIndex) -> set[Any]:
     """Elements never dropped as unlikely: those holding an article, a main or math."""
     out: set[Any] = set()
-    for el in tree.iter("article", "main", "math"):
+    for el in index.elements("article", "main", "math"):
         while el is not None and el not in out:
             out.add(el)
             el = el.getparent()
     return out
 
 
-def measure(tree: Any, ruthless: bool) -> tuple[dict[Any, Stats], list[Paragraph], set[Any]]:
+def measure(
+    tree: Any, ruthless: bool, index: PageIndex | None = None
+) -> tuple[dict[Any, Stats], list[Paragraph], set[Any]]:
     """One walk: each visible element's figures, the paragraphs, and the elements left out as unlikely
-    candidates (``ruthless`` only: the first try)."""
+    candidates (``ruthless`` only: the first try). ``index``: the page's, if there is one already."""
+    index = index or PageIndex(tree)
     stats: dict[Any, Stats] = {}
     paragraphs: list[Paragraph] = []
     unlikely: set[Any] = set()
-    protected = _protected(tree) if ruthless else set()
+    protected = _protected(index) if ruthless else set()
+    hidden = index.hidden
+    names = index.names.get
     stack: list[tuple[Any, Stats]] = []
     in_code = 0  # open pre/code elements (nothing in them is unlikely)
-    hides = HIDDEN_STYLE.search
     walker = etree.iterwalk(tree, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
         if event == "start":
-            if (
-                tag.__class__ is not str
-                or tag in INVISIBLE_TAGS
-                or el.get("hidden") is not None
-                or ((style := el.get("style")) and hides(style))
-            ):
+            if tag.__class__ is not str or tag in INVISIBLE_TAGS or el in hidden:  # str: not a comment or PI
                 if tag == "embed" and stack:
                     stack[-1][1].embed += 1
                 walker.skip_subtree()
                 continue
             if ruthless and in_code == 0 and tag not in ("html", "body") and el not in protected:
-                cls, ident = el.get("class"), el.get("id")
-                if (cls or ident) and _is_unlikely(f"{cls or ''} {ident or ''}"):
+                name = names(el)
+                if name is not None and _is_unlikely(name):
                     unlikely.add(el)
                     walker.skip_subtree()
                     continue
