@@ -344,6 +344,13 @@ class PhraseIndex:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
+    def compile_all(self) -> None:
+        """Compile now the patterns compiled on first use: the whole alternations and every first word's group
+        (not the alternations of the subsets of ``re:`` entries a line may hold: they depend on the line)."""
+        _ = self._keyed, self._search, self._end
+        for word in self._groups or ():
+            self._group_for(word)
+
     # -- which patterns a line needs ---------------------------------------
 
     def _always_for(self, facts: _Facts) -> tuple[re.Pattern[str], re.Pattern[str]] | None:

@@ -131,6 +131,12 @@ class PhraseBook:
         self.extra = extra or {}
         self._lists: dict[str, PhraseList] = {}
 
+    def compile_all(self) -> None:
+        """Compile now every pattern the lists loaded so far compile on first use (see
+        :meth:`~cleaner.phrase_index.PhraseIndex.compile_all`; about 0.1 s for the shipped lists)."""
+        for phrases in self._lists.values():
+            phrases.index.compile_all()
+
     @classmethod
     def load(cls, config: Config) -> PhraseBook:
         """The lists of every configured language, with the user's additions."""

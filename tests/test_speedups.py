@@ -341,3 +341,20 @@ def test_figure_tokens_are_the_tokens_holding_a_digit(text: str) -> None:
 
     tokens = re.findall(r"\w+", text)
     assert len(_FIGURE.findall(text)) == sum(1 for t in tokens if re.search(r"\d", t))
+
+
+def test_compile_patterns_compiles_what_the_lists_would_compile_on_first_use() -> None:
+    """After ``Cleaner.compile_patterns`` no look-up of a loaded list compiles a group; the answers are the same."""
+    import cleaner
+
+    text = "Sign up for our newsletter\n\nThe council met on Monday to discuss the budget for next year.\n"
+    c = cleaner.Cleaner()
+    before = c.clean_text(text)
+    c.compile_patterns()
+    book = c.phrases_for()
+    assert book._lists
+    for phrases in book._lists.values():
+        index = phrases.index
+        assert set(index._group_patterns) == set(index._groups or ())
+    after = c.clean_text(text)
+    assert (after.text, after.removals) == (before.text, before.removals)
