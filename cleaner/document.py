@@ -275,7 +275,10 @@ class Document:
 
     def is_short(self, line: Line, max_words: int) -> bool:
         """Whether ``line`` has at most ``max_words`` words and ``CHARS_PER_WORD`` characters a word."""
-        return self.word_count(line) <= max_words and len(line.text) <= max(max_words, 1) * CHARS_PER_WORD
+        n = self.line_words[line.index]  # word_count's look-up, without its call: rules ask about every line
+        if n < 0:
+            n = self.word_count(line)
+        return n <= max_words and len(line.text) <= max(max_words, 1) * CHARS_PER_WORD
 
     def word_count(self, line: Line) -> int:
         """Number of words (runs of letters or digits) in ``line`` (counted once per document)."""

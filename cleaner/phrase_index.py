@@ -36,7 +36,7 @@ from cleaner.regex_facts import (
     required_words,
     simple_word,
 )
-from cleaner.text import WORD_RUN, line_cache
+from cleaner.text import WORD_RUN, line_cache, lower_words
 
 
 @lru_cache(maxsize=4096)
@@ -81,7 +81,7 @@ class _Facts(NamedTuple):
 def _facts(text: str) -> _Facts:
     """The :class:`_Facts` of a line (cached: many lists look at the same line)."""
     low = text.lower()
-    words = _WORD.findall(low)
+    words = lower_words(text)  # the words of ``low``
     risky = not text.isascii() and FOLD_RISK.search(text) is not None  # every FOLD_RISK character is not ASCII
     # The first word: of the lower-cased line, where it is the line's own lower-cased (not risky) or not used.
     return _Facts(low, frozenset(words), words[0] if words else "", risky)

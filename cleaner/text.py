@@ -87,11 +87,39 @@ def new_document() -> None:
 
 
 @line_cache()
+def lower_words(text: str) -> tuple[str, ...]:
+    """The words (runs of letters or digits) of ``text`` lower-cased, in order.
+
+    A line is tokenised once for every figure that needs its words: its word
+    count, the phrase lists' look-ups, the title key of the page decision,
+    and (through :func:`folded_words`) the duplicate rules' keys and 3-grams.
+    """
+    return tuple(WORD_RUN.findall(text.lower()))
+
+
+def folded_words(text: str) -> tuple[str, ...]:
+    """The words (runs of letters or digits) of ``text`` case-folded, in order.
+
+    On most texts (all ASCII ones) case folding is lower-casing: the words
+    of :func:`lower_words`, tokenised once. Elsewhere it may change what a
+    word is (``"İ".casefold()`` is an ``i`` and a combining dot, which is no
+    word character), so the folded text is tokenised on its own.
+    """
+    if text.isascii():
+        return lower_words(text)
+    folded = text.casefold()
+    return lower_words(text) if folded == text.lower() else tuple(WORD_RUN.findall(folded))
+
+
+@line_cache()
 def count_words(text: str) -> int:
     """Number of words (runs of letters or digits) in ``text``: the count every "short line" test uses.
 
     Cached by text: the rules of one pass, the later passes of the same
     document and the lines a site repeats on every page ask about the same
-    lines again.
+    lines again. Lower-casing an ASCII text changes no character's class, so
+    there the words of :func:`lower_words` are counted.
     """
+    if text.isascii():
+        return len(lower_words(text))
     return len(WORD_RUN.findall(text))

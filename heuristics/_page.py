@@ -17,7 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from cleaner.document import Document
-from cleaner.text import line_cache
+from cleaner.text import line_cache, lower_words
 from heuristics._body_features import LINK_HINT, is_terminal
 
 PAGE_FEATURES = (
@@ -25,7 +25,6 @@ PAGE_FEATURES = (
     "prose_share", "mean_chars_log", "repeated_share", "link_share", "title_first", "title_repeated",
     "tail_short_share", "wrapped_share",
 )
-_NON_WORD = re.compile(r"\W+")
 # Starts only where a run of spaces starts, and the separator is short: linear on any input.
 TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022]{1,3}\s+")
 
@@ -34,7 +33,7 @@ TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022]{1,3}\s+"
 def title_key(text: str) -> str:
     """``text`` lower-cased with punctuation and spacing reduced to single spaces (cached: the page decision of
     every pass and the detector's title lines ask about the same lines)."""
-    return _NON_WORD.sub(" ", text.lower()).strip()
+    return " ".join(lower_words(text))  # every run of non-word characters one space, none at the ends
 
 
 def title_keys(title: str) -> set[str]:

@@ -17,10 +17,9 @@ from typing import NamedTuple
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, Param, RuleContext, rule
-from cleaner.text import line_cache
+from cleaner.text import folded_words, line_cache
 from heuristics._lines import ends_sentence
 
-_WORD = re.compile(r"\w+")
 # A token (a run of word characters) holding a digit is a figure: one match per such token, from its first
 # digit to its end (the rest of the token is taken, so its later digits start no match). A plain scan for
 # digits: five times faster than matching from each token's start.
@@ -31,9 +30,8 @@ _FIGURE = re.compile(r"\d\w*")
 def _features(text: str) -> tuple[str, int, float, frozenset[str]]:
     """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are
     figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines)."""
-    folded = text.casefold()
-    tokens = tuple(_WORD.findall(folded))
-    digits = len(_FIGURE.findall(folded))
+    tokens = folded_words(text)
+    digits = len(_FIGURE.findall(text.casefold()))
     return " ".join(tokens), len(tokens), digits / len(tokens) if tokens else 0.0, _shingles(tokens)
 
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
-from cleaner.text import line_cache
-
-_NON_WORD = re.compile(r"\W+")
+from cleaner.text import folded_words, line_cache
 
 
 @line_cache()
 def _key(text: str) -> str:
     """``text`` case-folded, with every run of non-word characters one space (cached: later passes ask again)."""
-    return _NON_WORD.sub(" ", text.casefold()).strip()
+    return " ".join(folded_words(text))  # every run of non-word characters one space, none at the ends
 
 
 @rule("headline.repeated", order=200, max_words=40)

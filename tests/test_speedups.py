@@ -358,3 +358,21 @@ def test_compile_patterns_compiles_what_the_lists_would_compile_on_first_use() -
         assert set(index._group_patterns) == set(index._groups or ())
     after = c.clean_text(text)
     assert (after.text, after.removals) == (before.text, before.removals)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="aB1_ .-\u00e9\u0130\u00df\u212a\u0661\u0307'\u2019\n", max_size=30))
+def test_one_tokenisation_serves_every_word_figure(text: str) -> None:
+    """The words of :func:`cleaner.text.lower_words` give the word count, the title and headline keys and the
+    case-folded words that each tokenised on its own before."""
+    import re
+
+    from cleaner.text import count_words, folded_words, lower_words
+    from heuristics._page import title_key
+    from heuristics.headline import _key
+
+    assert lower_words(text) == tuple(re.findall(r"\w+", text.lower()))
+    assert folded_words(text) == tuple(re.findall(r"\w+", text.casefold()))
+    assert count_words(text) == len(re.findall(r"\w+", text))
+    assert title_key(text) == re.sub(r"\W+", " ", text.lower()).strip()
+    assert _key(text) == re.sub(r"\W+", " ", text.casefold()).strip()
