@@ -12,6 +12,7 @@ from cleaner.rules import Decision, Param, RuleContext, rule
     "comments.section", language_specific=True,
     order=135,
     min_position=Param(0.5, "the heading must come after this share of the text"),
+    min_link_position=Param(0.8, 'a link to the comments ("View comments") after this share needs no sign of comments'),
     max_heading_words=Param(6, "the heading is at most this long"),
     evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments"),
 )
@@ -26,8 +27,12 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     entry) needs a sign of reader comments in the ``evidence_lines`` lines
     after it (a ``comment_markers`` entry: "Reply", "Posted by", "says:", a
     comment form); without one the section is kept and the audit log says so.
+    A link to the comments (a ``comment_links`` entry: "View comments")
+    opens the thread when it comes after ``min_link_position`` of the text;
+    before that it may stand above the article body, and needs a sign too.
     """
     sure, ambiguous = ctx.phrases["comment_headings"], ctx.phrases["comment_headings_ambiguous"]
+    links = ctx.phrases["comment_links"]
     lines = doc.live_lines()
     total = len(doc.text) or 1
     for i, line in enumerate(lines):
@@ -36,7 +41,9 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         position = line.start / total
         if sure.fullmatch(line.text):
             why = f"comment section heading at {position:.0%} of the text"
-        elif ambiguous.fullmatch(line.text):
+        elif position >= ctx["min_link_position"] and links.fullmatch(line.text):
+            why = f"link to the comments at {position:.0%} of the text, before the thread"
+        elif ambiguous.fullmatch(line.text) or links.fullmatch(line.text):
             sign = _comment_sign(lines[i + 1 : i + 1 + ctx["evidence_lines"]], ctx)
             if sign is None:
                 yield Decision(line.start, line.end, "a heading like a comment section's, but nothing after it "

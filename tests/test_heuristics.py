@@ -124,6 +124,32 @@ def test_ambiguous_comment_heading_needs_a_sign_of_comments() -> None:
     assert "Discussion" not in cut.text and results not in cut.text and BODY2 in cut.text
 
 
+def test_link_to_the_comments_above_the_body_takes_nothing() -> None:
+    """A "View Comments" link between a long category line and the article: the article stays."""
+    head = (
+        "Ohio Supporters Stumped For Reasons Why They Back Their Candidate\n\n"
+        "Posted on November 5th, 2012 - By Staff\n\n"
+        "Categories: Politics, Elections, Ohio, Rallies, Video, Campaign Trail, Swing States, Polls, Voters, "
+        "News, For Discussion, For Your Information, Race Matters, Random, Opinion, Question Time, Local News, "
+        "Midwest, Interviews, Crowds, Tuesday, Early Voting, Turnout, Debates, Ads, Fundraising, Volunteers"
+    )
+    body = (
+        "If you are on the fence about voting tomorrow, remember these supporters and their answers.",
+        "Asked why they were voting for their candidate, most of the people in the crowd could not say.",
+        "At the end of the day, the crowd at this rally could not name a single policy they had come to cheer.",
+    )
+    text = f"{head}\n\nView Comments\n\n" + "\n\n".join(body) + "\n\nImages via YouTube"
+    assert text.index("View Comments") > len(text) / 2  # past the part of the text a comment heading may open
+    result = cleaner.clean_text(text)
+    assert all(p in result.text for p in body)
+    assert [(n.rule, n.text) for n in result.notes] == [("comments.section", "View Comments")]
+    # At the end of the article, before the thread, the same link opens the comment section.
+    article = f"{BODY}\n\n{BODY2}\n\n{body[2]}"
+    cut = cleaner.clean_text(f"{article}\n\nView all 14 comments\n\nSo true.\n\nNot in my town.")
+    assert cut.text.rstrip() == article
+    assert {r.rule for r in cut.removals} == {"comments.section"}
+
+
 def test_near_duplicate_keeps_the_fuller_copy() -> None:
     full = 'The minister said "we will not accept any delay to the programme, whatever the cost," on Friday.'
     short = 'The minister said "we will not accept any delay to the programme, whatever the cost."'
