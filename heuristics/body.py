@@ -323,6 +323,28 @@ def kept_headline(live: list[Block], scores: list[float], threshold: float, titl
     return before[-1] if before else -1
 
 
+def enclosed_prose(live: list[Block], scores: list[float], threshold: float, max_gap: int) -> set[int]:
+    """The positions in ``live`` of prose blocks (good on their own figures) that the models drop although
+    kept lines stand at most ``max_gap`` live lines before and after them.
+
+    Such a paragraph sits inside the body the models keep: a page that is
+    all article (a blog post of photo captions and paragraphs, a report
+    with tables) scores its lines unevenly, and dropping a paragraph in the
+    middle of a kept body loses article text, where keeping it costs at
+    most a stray paragraph. Comment threads and sidebars lie outside the
+    body, with no kept line after them this close.
+    """
+    kept = [k for k, s in enumerate(scores) if s >= threshold]
+    out: set[int] = set()
+    for k, (b, s) in enumerate(zip(live, scores, strict=True)):
+        if s >= threshold or b.cls != GOOD:
+            continue
+        i = bisect.bisect_left(kept, k)
+        if 0 < i < len(kept) and k - kept[i - 1] <= max_gap and kept[i] - k <= max_gap:
+            out.add(k)
+    return out
+
+
 # -- the rule ------------------------------------------------------------------
 
 
@@ -471,6 +493,9 @@ def hand_region(blocks: list[Block], titles: list[int], p: dict[str, Any]) -> tu
         12, "the first region starting at most this many blocks after a line repeating the page title..."
     ),
     title_boost=Param(3.0, "... weighs this much more (the first line is the <title>, the headline precedes the body)"),
+    max_prose_gap=Param(
+        1, "a prose block the models drop stays when kept lines stand this close (live lines) before and after"
+    ),
     page_model=Param("", "weights of the whole-page decision (a JSON file; empty: the shipped model)"),
     line_model=Param("", "weights of the first line model (empty: the shipped model)"),
     context_model=Param("", "weights of the second line model, with the scores around each line (empty: shipped)"),
@@ -512,6 +537,7 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     headline = kept_headline(live, scores, threshold, titles, p["title_distance"])
     kept_titles = [b.index for b, s in zip(live, scores, strict=True) if b.index in titles and s >= threshold]
     kept_leads = {b.index for b, s in zip(live, scores, strict=True) if b.lead == b.index and s >= threshold}
+    enclosed = enclosed_prose(live, scores, threshold, p["max_prose_gap"])
     for k, (b, score) in enumerate(zip(live, scores, strict=True)):
         if b.index == 0 and (kept_titles or headline > 0):
             line = (kept_titles or [headline])[0]
@@ -525,6 +551,9 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
                            action="keep")
         elif b.lead in kept_leads:
             yield Decision(b.start, b.end, f"in the list its kept lead-in (line {b.lead + 1}) announces; {why}",
+                           action="keep")
+        elif k in enclosed:
+            yield Decision(b.start, b.end, f"running prose ({b.why}) between lines the body keeps; {why}",
                            action="keep")
         else:
             yield Decision(b.start, b.end, why)

@@ -327,3 +327,28 @@ def test_hard_wrapped_article_is_not_a_page(cln: cleaner.Cleaner) -> None:
     assert [r for r in result.removals if r.rule == "body.detector"] == []
     for paragraph in paragraphs:
         assert paragraph in result.text
+
+
+def test_prose_between_kept_lines_stays() -> None:
+    """A paragraph the line models drop between two lines they keep is kept (and logged): it is inside the body.
+
+    The scores stand for the learned models' (a page that is all article,
+    say a blog post of photos and paragraphs, is scored unevenly); a
+    paragraph at the edge of the body, or a run of two dropped ones, is
+    not enclosed.
+    """
+    from cleaner.document import Document
+    from cleaner.rules import all_rules
+    from heuristics.body import GOOD, analyse, enclosed_prose
+
+    params = next(r.params for r in all_rules() if r.name == "body.detector")
+    blocks, _ = analyse(Document(_page(_HEAD, _BODY, _FOOT)), params)
+    live = [b for b in blocks if b.live]
+    body = [k for k, b in enumerate(live) if b.text in _BODY]
+    assert len(body) >= 4 and all(live[k].cls == GOOD for k in body)
+    scores = [0.9 if k in body else 0.1 for k in range(len(live))]
+    middle, first = body[2], body[0]
+    scores[middle] = scores[first] = 0.2
+    assert enclosed_prose(live, scores, 0.5, 1) == {middle}
+    scores[middle + 1] = 0.2  # two dropped paragraphs in a row: a break in the body, not one paragraph
+    assert enclosed_prose(live, scores, 0.5, 1) == set()
