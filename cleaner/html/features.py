@@ -23,7 +23,7 @@ second parse, a few microseconds a block.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -72,6 +72,7 @@ class PageViews:
     title: list[str]  # the word tokens of the page's title
     stop: frozenset[str]  # the stop words of the page's language
     traf_found: bool = True  # trafilatura found some main content
+    names: Mapping[Any, str] | None = None  # "class id" of the elements with one (the page index's), if known
 
 
 def page_stopwords(blocks: Sequence[PageBlock], languages: Sequence[str]) -> frozenset[str]:
@@ -89,29 +90,44 @@ def page_stopwords(blocks: Sequence[PageBlock], languages: Sequence[str]) -> fro
 
 class _Context:
     """Each element's depth, context bits and group (the innermost table or list around it), memoised (the
-    blocks of a page share their ancestors)."""
+    blocks of a page share their ancestors). ``names``: the ``"class id"`` of the page's elements that have one
+    (:attr:`PageIndex.names <cleaner.html.index.PageIndex.names>`), read from the elements when not given."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: Mapping[Any, str] | None = None) -> None:
         self.memo: dict[Any, tuple[int, int, Any]] = {}
+        self.names = names
 
     def of(self, el: Any) -> tuple[int, int, Any]:
-        found = self.memo.get(el)
+        memo = self.memo
+        found = memo.get(el)
         if found is not None:
             return found
-        parent = el.getparent()
-        depth, bits, group = (0, 0, None) if parent is None else self.of(parent)
-        tag = el.tag
-        if tag in _GROUPS:
-            group = el
-        bits |= _CONTEXT_TAGS.get(tag, 0) if isinstance(tag, str) else 0
-        cls, ident = el.get("class"), el.get("id")
-        if cls or ident:
-            bits |= _class_bits(f"{cls or ''} {ident or ''}")
-        prop = el.get("itemprop")
-        if prop and "articleBody" in prop:
-            bits |= _BODY_PROP
-        self.memo[el] = out = (depth + 1, bits, group)
-        return out
+        chain = []  # el and its ancestors up to the first one known (or the root)
+        while el is not None and (found := memo.get(el)) is None:
+            chain.append(el)
+            el = el.getparent()
+        depth, bits, group = found or (0, 0, None)
+        names = self.names
+        for el in reversed(chain):
+            tag = el.tag
+            if tag in _GROUPS:
+                group = el
+            bits |= _CONTEXT_TAGS.get(tag, 0) if isinstance(tag, str) else 0
+            name = names.get(el) if names is not None else _read_names(el)
+            if name:
+                bits |= _class_bits(name)
+            prop = el.get("itemprop")
+            if prop and "articleBody" in prop:
+                bits |= _BODY_PROP
+            depth += 1
+            memo[el] = found = (depth, bits, group)
+        return found
+
+
+def _read_names(el: Any) -> str | None:
+    """An element's ``"class id"`` (None when it has neither)."""
+    cls, ident = el.get("class"), el.get("id")
+    return f"{cls or ''} {ident or ''}" if cls or ident else None
 
 
 @lru_cache(maxsize=65536)
@@ -191,7 +207,7 @@ class PageFeatures:
         self.title_at = title_block(blocks, views.title)
         self.title_end = sum(words[: self.title_at + 1]) if self.title_at >= 0 else 0
         self.starts = list(accumulate(words, initial=0))
-        self.context = context = _Context()
+        self.context = context = _Context(views.names)
         # each table or list: its words, and the words trafilatura and readability keep in it
         groups: dict[Any, list[float]] = {}
         self.group_of: list[Any] = []

@@ -129,8 +129,9 @@ def page_views(
     traf = aligned_shares(blocks, texts["trafilatura"])
     if settings.decision == "trafilatura":
         return PageViews(traf, None, [], frozenset(), bool(texts["trafilatura"]))
+    index = index or PageIndex(tree)
     return PageViews(traf, find_article(tree, index), page_title(tree), page_stopwords(blocks, languages),
-                     bool(texts["trafilatura"]))
+                     bool(texts["trafilatura"]), index.names)
 
 
 def load_model(path: str | Path = "") -> TreeModel:
