@@ -20,11 +20,9 @@ Also: phrase patterns that could take exponential time are refused.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import pkgutil
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,7 +31,7 @@ import pytest
 import cleaner
 import heuristics
 from cleaner.phrases import PhraseList, backtracking_risk
-from tests.conftest import load_bench
+from tests.conftest import best_time, load_bench
 
 trust_bench = load_bench("trust_bench")
 
@@ -43,22 +41,6 @@ BUDGET = 1.0  # seconds: slower than this on a small input fails at once (no nee
 UNITS = ("a", "1", " a", ".", "a.", "@", "@.", "a@", "-", "- ", "/", "\u00a9", "(", "[a]", "'", ":", "1:",
          "\u2014", "A ", "\u00e9", "\t", "a\n", "www.", "<", "&", "|", "by A ", "follow ", "copyright ")
 SMALL = 2_000
-
-
-def best_time(func: Callable[[], object], runs: int = 3) -> float:
-    """The least CPU time of ``runs`` calls of ``func`` (this process's: the machine's load aside), with the
-    garbage collector held off (in a long test session one pass over its heap costs more than a small run; it is
-    not run before either: a full collection there, thousands of times, cost minutes)."""
-    times = []
-    gc.disable()
-    try:
-        for _ in range(runs):
-            t0 = time.process_time()
-            func()
-            times.append(time.process_time() - t0)
-    finally:
-        gc.enable()
-    return min(times)
 
 
 def grows_linearly(
