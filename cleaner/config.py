@@ -63,12 +63,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
 
 
-def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+def merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge ``override`` into a copy of ``base`` (tables merge, values replace)."""
     out = copy.deepcopy(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+            out[key] = merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
     return out
@@ -185,6 +185,9 @@ def _rules(given: Any, packages: tuple[str, ...]) -> dict[str, RuleSettings]:
         spec = {"enabled": (bool, r.enabled, ""), **{k: (kind_of_value(v), v, "") for k, v in r.params.items()}}
         defaults = {k: convert(v, kind) for k, (kind, v, _) in spec.items()}
         table = {**defaults, **_table(f'[rules."{name}"]', given.get(name, {}), spec)}
+        for key, allowed in r.choices.items():
+            if table[key] not in allowed:
+                raise ConfigError(f'[rules."{name}"] {key} = {table[key]!r}: expected one of {", ".join(allowed)}')
         out[name] = RuleSettings(table.pop("enabled"), table)
     return out
 
@@ -241,7 +244,7 @@ class Config:
                 raise ConfigError(f"{p}: {exc}") from None
             base = p.resolve().parent
         if overrides:
-            data = _merge(data, overrides)
+            data = merge(data, overrides)
         for name in disable:
             _switch(data, name, False)
         for name in enable:

@@ -72,6 +72,7 @@ class Param:
 
     default: Any
     doc: str = ""
+    choices: tuple[str, ...] = ()  # the values a string parameter may take (empty: any)
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Rule:
     docs: dict[str, str] = field(default_factory=dict)  # what each parameter means, when the rule says
     why_off: str = ""  # for a rule off by default: why (what it costs on the development pages)
     language_specific: bool = False  # needs to know the document's language (its phrase lists are a language's)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the allowed values of enumerated parameters
 
     @property
     def package(self) -> str:
@@ -172,7 +174,9 @@ def rule(
             raise ValueError(f"rule {name!r} is off by default: say why (why_off)")
         defaults = {k: v.default if isinstance(v, Param) else v for k, v in params.items()}
         docs = {k: v.doc for k, v in params.items() if isinstance(v, Param) and v.doc}
-        _REGISTRY[name] = Rule(name, func, kind, order, enabled, defaults, local, docs, why_off, language_specific)
+        choices = {k: v.choices for k, v in params.items() if isinstance(v, Param) and v.choices}
+        _REGISTRY[name] = Rule(name, func, kind, order, enabled, defaults, local, docs, why_off, language_specific,
+                               choices)
         return func
 
     return register

@@ -496,6 +496,12 @@ def hand_region(blocks: list[Block], titles: list[int], p: dict[str, Any]) -> tu
     max_prose_gap=Param(
         1, "a prose block the models drop stays when kept lines stand this close (live lines) before and after"
     ),
+    page=Param(
+        "auto",
+        "auto: the page model decides whether the text is a whole page; page: every input is known to be a whole "
+        "page's visible text (the detector always runs); article: every input is an extracted article (never runs)",
+        choices=("auto", "page", "article"),
+    ),
     page_model=Param("", "weights of the whole-page decision (a JSON file; empty: the shipped model)"),
     line_model=Param("", "weights of the first line model (empty: the shipped model)"),
     context_model=Param("", "weights of the second line model, with the scores around each line (empty: shipped)"),
@@ -515,9 +521,15 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     p = ctx.params
     if doc.meta.get("main_content_extracted"):  # HTML input: the main-content step already chose the body
         return
-    full, page_score, page_why = page_decision(doc, ctx)
-    if not full:
+    if p["page"] == "article":
         return
+    full, page_score, page_why = page_decision(doc, ctx)
+    declared = p["page"] == "page" and not ctx.memo.get("judged")  # the input is a page, not what a pass left
+    ctx.memo["judged"] = True
+    if not full and not declared:
+        return
+    if not full:  # its low page score stays a feature: the line models then keep more (measured better than not)
+        page_why = f"{page_why}, a whole page as configured (page = page)"
     blocks, stop = analyse(doc, p, ctx.phrases)
     titles = headlines(blocks)
     rows = line_features(blocks, hand_region(blocks, titles, p), titles, stop, page_score)

@@ -351,3 +351,38 @@ def test_prose_between_kept_lines_stays() -> None:
     assert enclosed_prose(live, scores, 0.5, 1) == {middle}
     scores[middle + 1] = 0.2  # two dropped paragraphs in a row: a break in the body, not one paragraph
     assert enclosed_prose(live, scores, 0.5, 1) == set()
+
+
+def _declared(page: str) -> cleaner.Cleaner:
+    """The body detector alone, with the input declared a page, an article, or left to the page model."""
+    from cleaner.rules import all_rules
+
+    others = sorted({r.family for r in all_rules()} - {"body"})
+    return cleaner.Cleaner(cleaner.Config.load(disable=others, overrides={"rules": {"body.detector": {"page": page}}}))
+
+
+def test_declared_page_skips_the_page_decision() -> None:
+    """Full-page text the page model takes for an article (its menu cut off) is judged when declared a page;
+    the reason says so, and the later passes judge what is left as usual (the page model decides)."""
+    lines = ENGLISH_PAGE.split("\n")
+    text = "\n".join(lines[lines.index("City council approves new library budget"):])
+    assert not [r for r in _declared("auto").clean_text(text).removals if r.rule == "body.detector"]
+    result = _declared("page").clean_text(text)
+    removed = [r for r in result.removals if r.rule == "body.detector"]
+    assert removed and all("a whole page as configured" in r.reason for r in removed)
+    assert "The library director said" in result.text
+    for menu in ("Privacy Policy", "Five things to do", "All rights reserved"):
+        assert menu not in result.text
+
+
+def test_declared_article_is_never_judged() -> None:
+    result = _declared("article").clean_text(ENGLISH_PAGE)
+    assert [r for r in result.removals if r.rule == "body.detector"] == []
+    assert "Privacy Policy" in result.text
+
+
+def test_declared_kind_must_be_known() -> None:
+    from cleaner.config import ConfigError
+
+    with pytest.raises(ConfigError, match="expected one of auto, page, article"):
+        cleaner.Config.load(overrides={"rules": {"body.detector": {"page": "full"}}})
