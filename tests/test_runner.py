@@ -294,3 +294,23 @@ def test_runner_library_use(tmp_path: Path, corpus_pass: bool) -> None:
     stats = runner.run(plan_jobs([src], tmp_path / "out"))
     assert stats.docs == 6 and stats.failed == 0
     assert (stats.corpus_docs == 6) is corpus_pass
+
+
+def test_warm_up_freezes_what_was_loaded_once_per_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the first warm-up of a kind the process's loaded objects leave the collector's sight, once: a
+    second Cleaner warming up the same kind does not freeze again (what a run frees later stays collectable)."""
+    import gc
+
+    from cleaner import worker
+    from cleaner.pipeline import Cleaner
+
+    frozen: list[int] = []
+    monkeypatch.setattr(worker, "_FROZEN", set())
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    first, second = Cleaner(Config.load()), Cleaner(Config.load())
+    worker.warm_up(first, "text")
+    worker.warm_up(first, "text")
+    worker.warm_up(second, "text")
+    assert frozen == [1]
+    worker.warm_up(second, "html")
+    assert frozen == [1, 1]
