@@ -59,6 +59,17 @@ def _stopword_table(candidates: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     return {w: tuple(langs) for w, langs in table.items()}
 
 
+@cache
+def detection_codes(candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages detection scores: the configured ones (``candidates``) first, then every other one jusText has."""
+    return candidates + tuple(c for c in JUSTEXT_NAMES if c not in candidates)
+
+
+def load_stopwords(candidates: list[str]) -> None:
+    """Load now the stop words of every language, which detection loads when first run (0.15 s, once per process)."""
+    _stopword_table(detection_codes(tuple(candidates)))
+
+
 UNKNOWN = ""  # the language of a document no stop-word list recognises
 MIN_WORDS = 30  # a shorter text (and one of fewer MIN_LETTERS letters: scripts without spaces have long
 MIN_LETTERS = 150  # "words") is not enough to call its language unknown: it gets the first configured one
@@ -132,24 +143,22 @@ class Language:
 
     def _codes(self) -> tuple[str, ...]:
         """The configured languages first, then every other language jusText has stop words for."""
-        return tuple(self.candidates) + tuple(c for c in JUSTEXT_NAMES if c not in self.candidates)
+        return detection_codes(tuple(self.candidates))
 
     def is_unknown(self) -> bool:
         """Whether the text is in no language a stop-word list recognises (the same answer as ``self() == UNKNOWN``)."""
         if self.code is None and self.candidates:
-            table = _stopword_table(self._codes())
-            mine = len(self.candidates)
+            table = _stopword_table(tuple(self.candidates))  # only the configured languages' stop words
             bar = MIN_COVERAGE * self.limit  # >= MIN_COVERAGE * the full sample's size, whatever it is
-            hits = [0] * mine
+            hits = [0] * len(self.candidates)
             counted = 0
             while True:
-                for word in self._words[counted : self.limit]:
-                    for i in table.get(word, ()):
-                        if i < mine:
-                            hits[i] += 1
-                            if hits[i] >= bar:
-                                self._forget()  # the code, if ever asked for, reads the sample again
-                                return False
+                for word in filter(table.__contains__, self._words[counted : self.limit]):
+                    for i in table[word]:
+                        hits[i] += 1
+                        if hits[i] >= bar:
+                            self._forget()  # the code, if ever asked for, reads the sample again
+                            return False
                 counted = min(len(self._words), self.limit)
                 if not self._read_line():
                     break

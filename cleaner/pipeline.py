@@ -16,7 +16,7 @@ from typing import Any
 from cleaner.config import Config
 from cleaner.corpus import DEFAULT_SOURCE, CorpusModel, keys_of_lines, source_of
 from cleaner.document import Document, Removal
-from cleaner.lang import MIN_COVERAGE, Language
+from cleaner.lang import MIN_COVERAGE, Language, load_stopwords
 from cleaner.normalize import normalize
 from cleaner.phrases import PhraseBook
 from cleaner.rules import Decision, RuleContext
@@ -219,12 +219,14 @@ class Cleaner:
 
     def compile_patterns(self) -> None:
         """Compile now what the phrase lists the rules used so far compile on first use (a group of phrases per
-        first word, compiled when a line first holds that word: a single document compiles only its own).
+        first word, compiled when a line first holds that word: a single document compiles only its own), and
+        load the stop words of every language (language detection loads them when it first runs).
 
         Once per process, and only worth it before a long run is timed or its workers are forked: the speed
         bench calls it at the end of its warm-up, so that its figures are per document, as in a long run.
         """
         self.phrases_for().compile_all()
+        load_stopwords(self.config.languages)
 
     def make_document(self, text: str, *, doc_id: str = "", meta: dict[str, Any] | None = None) -> Document:
         """Normalise ``text`` and wrap it as a document with its language."""
