@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Literal
 
-from cleaner.document import Document
+from cleaner.document import Document, Line
 from cleaner.lang import words
-from cleaner.phrases import lines_holding
+from cleaner.phrases import PhraseList, lines_holding
 from cleaner.rules import Decision, RuleContext
 from cleaner.text import CHARS_PER_WORD, TERMINAL, WORD_RUN, count_words, line_cache
 
@@ -44,6 +45,19 @@ def cased_share(text: str) -> float:
     return sum(w[0].isupper() for w in ws) / len(ws) if ws else 0.0
 
 
+def anchors(doc: Document, max_words: int, *lists: PhraseList) -> list[tuple[int, Line]]:
+    """The live lines of at most ``max_words`` words in which one of ``lists`` may find an entry, each with its
+    position in ``doc.live_lines()``.
+
+    For a rule that walks the lines after a heading or a phrase line (the
+    items under a label, the answers of a widget): it starts only at these
+    lines, one set look-up each (see :func:`cleaner.phrases.lines_holding`), instead of visiting every line
+    of the page. Computed before the rule yields anything, so its own removals do not change it.
+    """
+    lines = doc.live_lines()
+    return [(bisect_left(lines, line), line) for line in lines_holding(doc.short_lines(max_words), *lists)]
+
+
 def lines_with_phrase(
     doc: Document, ctx: RuleContext, list_name: str, what: str, how: Literal["search", "match"] = "search"
 ) -> Iterator[Decision]:
@@ -60,6 +74,7 @@ def lines_with_phrase(
 
 __all__ = [
     "TERMINAL",
+    "anchors",
     "cased_share",
     "ends_sentence",
     "is_short",

@@ -9,6 +9,7 @@ from cleaner.document import Document
 from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import (
+    anchors,
     cased_share,
     ends_sentence,
     is_title_like,
@@ -104,18 +105,16 @@ def contributors(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """
     headings = ctx.phrases["contributor_headings"]
     lines = doc.live_lines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if doc.is_short(line, ctx["max_heading_words"]) and headings.fullmatch(strip_bullet(line.text)):
-            yield Decision(line.start, line.end, "contributor list heading")
-            j = i + 1
-            while j < len(lines) and j - i <= ctx["max_names"] and is_title_like(lines[j].text, ctx["max_name_words"]):
-                yield Decision(lines[j].start, lines[j].end, "name in a contributor list")
-                j += 1
-            i = j
-        else:
-            i += 1
+    end = 0  # the lines before this one are in a list already
+    for i, line in anchors(doc, ctx["max_heading_words"], headings):
+        if i < end or not headings.fullmatch(strip_bullet(line.text)):
+            continue
+        yield Decision(line.start, line.end, "contributor list heading")
+        j = i + 1
+        while j < len(lines) and j - i <= ctx["max_names"] and is_title_like(lines[j].text, ctx["max_name_words"]):
+            yield Decision(lines[j].start, lines[j].end, "name in a contributor list")
+            j += 1
+        end = j
 
 
 @rule("byline.reading_time", language_specific=True, order=165, local=True, max_words=8)

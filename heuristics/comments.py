@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from cleaner.document import Document, Line
 from cleaner.rules import Decision, Param, RuleContext, rule
+from heuristics._lines import anchors
 
 
 @rule(
@@ -35,8 +36,8 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     links = ctx.phrases["comment_links"]
     lines = doc.live_lines()
     total = len(doc.text) or 1
-    for i, line in enumerate(lines):
-        if line.start / total < ctx["min_position"] or not doc.is_short(line, ctx["max_heading_words"]):
+    for i, line in anchors(doc, ctx["max_heading_words"], sure, ambiguous, links):
+        if line.start / total < ctx["min_position"]:
             continue
         position = line.start / total
         if sure.fullmatch(line.text):

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, Param, RuleContext, rule
+from heuristics._lines import anchors
 
 
 @rule(
@@ -25,12 +26,11 @@ def widget(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     phrases = ctx.phrases["feedback"]
     lines = doc.live_lines()
     max_words, max_gap, max_item_words = ctx["max_words"], ctx["max_gap"], ctx["max_item_words"]
-    last_anchor = -10**9
-    for i, line in enumerate(lines):
-        if doc.is_short(line, max_words) and (m := phrases.search(line.text)):
-            last_anchor = i
-            yield Decision(line.start, line.end, f"feedback widget phrase {m.group(0)!r}")
-        elif i - last_anchor <= max_gap and doc.is_short(line, max_item_words):
-            yield Decision(line.start, line.end, f"short line in a feedback widget, {i - last_anchor} after its phrase")
-        else:
-            last_anchor = -10**9
+    found = [(i, line, m) for i, line in anchors(doc, max_words, phrases) if (m := phrases.search(line.text))]
+    for k, (i, line, m) in enumerate(found):
+        yield Decision(line.start, line.end, f"feedback widget phrase {m.group(0)!r}")
+        stop = found[k + 1][0] if k + 1 < len(found) else len(lines)  # the next phrase line starts a widget anew
+        for j in range(i + 1, min(i + max_gap + 1, stop)):
+            if not doc.is_short(lines[j], max_item_words):
+                break
+            yield Decision(lines[j].start, lines[j].end, f"short line in a feedback widget, {j - i} after its phrase")

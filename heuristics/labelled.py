@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, Param, RuleContext, rule
-from heuristics._lines import BULLET, ends_sentence, is_short, strip_bullet
+from heuristics._lines import BULLET, anchors, ends_sentence, is_short, strip_bullet
 
 
 @rule(
@@ -25,11 +25,9 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """
     labels = ctx.phrases["labels"]
     lines = doc.live_lines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not (doc.is_short(line, ctx["max_label_words"]) and labels.fullmatch(strip_bullet(line.text))):
-            i += 1
+    end = 0  # the lines before this one are in a block already
+    for i, line in anchors(doc, ctx["max_label_words"], labels):
+        if i < end or not labels.fullmatch(strip_bullet(line.text)):
             continue
         yield Decision(line.start, line.end, f"summary block label {line.text!r}")
         j = i + 1
@@ -41,4 +39,4 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
                 break
             yield Decision(lines[j].start, lines[j].end, f"item {j - i} of a summary block")
             j += 1
-        i = j
+        end = j

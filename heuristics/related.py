@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 
-from cleaner.document import Document
+from cleaner.document import Document, Line
+from cleaner.phrases import PhraseList, lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bullet, word_count
 
 _OPENING = re.compile(r"^[\[(]\s*")
 # "Read  Russia accuses Israel of ..." : "Read" + a capitalised headline.
 _READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer)\s+(?=[\"'\u201c\u2018]?[A-Z])")
+# What starts a line whose text, without its bullet and opening bracket, starts as the above: "Read" after any
+# run of bullet characters, brackets and spaces (one anchored match, failing at once on most lines). A match
+# starts only where such a run starts, and takes all of it (no "Read" starts with one of its characters): linear.
+_READ_START = re.compile(
+    r"(?<![\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(])"
+    r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(]*+(?i:read|lees|lesen|lire|leer)\s"
+)
 
 
 @rule(
@@ -33,31 +42,51 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     phrases = ctx.phrases["related"]
     lines = doc.live_lines()
     max_words = ctx["max_words"]
+    # A line is judged below only when it may start a verdict (a related phrase or "Read" in it) or follows a
+    # heading: every other line would only end a list, and none is open there.
+    words = doc.line_words
+    found = [ln for ln in lines if words[ln.index] <= max_words]  # more words stay too many once stripped
+    found = [ln for ln in found if _READ_START.match(ln.text)] + lines_holding(found, phrases)
+    if not found:
+        return
+    starts = sorted({bisect_left(lines, ln) for ln in found})
     in_list = 0
-    for line in lines:
-        # A bullet and an opening bracket hold no word: a line with too many words stays too long without them.
-        if doc.word_count(line) > max_words:
-            in_list = 0
+    i = -1
+    for start in starts:
+        if start <= i:  # judged already, in a list
             continue
-        text = _OPENING.sub("", strip_bullet(line.text))
-        if not is_short(text, max_words):
-            in_list = 0
-            continue
-        m = phrases.match(text)
-        if m and phrases.fullmatch(text):
-            in_list = ctx["max_list"]
-            yield Decision(line.start, line.end, f"related-links heading {m.group(0)!r}")
-        elif m and (not ends_sentence(text) or m.group(0).endswith(":")):
-            in_list = 0
-            yield Decision(line.start, line.end, f"starts with link phrase {m.group(0)!r}")
-        elif _READ_HEADLINE.match(text) and not ends_sentence(text):
-            in_list = 0
-            yield Decision(line.start, line.end, "'Read' followed by a headline")
-        elif in_list and is_title_like(text, max_words):
-            in_list -= 1
-            yield Decision(line.start, line.end, "headline in a related-links list")
-        else:
-            in_list = 0
+        i = start
+        while True:
+            in_list, verdict = _judge_link(doc, lines[i], phrases, in_list, ctx)
+            if verdict is not None:
+                yield verdict
+            if not in_list or i + 1 >= len(lines):
+                break
+            i += 1
+
+
+def _judge_link(
+    doc: Document, line: Line, phrases: PhraseList, in_list: int, ctx: RuleContext
+) -> tuple[int, Decision | None]:
+    """``related.link``'s verdict on one line, given how many more list lines the heading above allows:
+    the count for the next line, and the decision if any."""
+    max_words = ctx["max_words"]
+    # A bullet and an opening bracket hold no word: a line with too many words stays too long without them.
+    if doc.word_count(line) > max_words:
+        return 0, None
+    text = _OPENING.sub("", strip_bullet(line.text))
+    if not is_short(text, max_words):
+        return 0, None
+    m = phrases.match(text)
+    if m and phrases.fullmatch(text):
+        return ctx["max_list"], Decision(line.start, line.end, f"related-links heading {m.group(0)!r}")
+    if m and (not ends_sentence(text) or m.group(0).endswith(":")):
+        return 0, Decision(line.start, line.end, f"starts with link phrase {m.group(0)!r}")
+    if _READ_HEADLINE.match(text) and not ends_sentence(text):
+        return 0, Decision(line.start, line.end, "'Read' followed by a headline")
+    if in_list and is_title_like(text, max_words):
+        return in_list - 1, Decision(line.start, line.end, "headline in a related-links list")
+    return 0, None
 
 
 # "China furious at Macron for Hong Kong protest jibe [INSIGHT]"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from cleaner.document import Document
@@ -14,6 +15,8 @@ from heuristics._lines import is_title_like
 MEDIA_FILE = re.compile(r"(?<!\S)\S+\.(?:jpe?g|png|gif|webp|avif|mp4|m4v|mov|webm|m3u8|mp3)\b", re.IGNORECASE)
 # "03:01", "1:02:33", "03:01 - Source: CNN". A "Source:" line without a duration is a citation, not a video.
 DURATION = re.compile(r"(?:(?:\d{1,2}:)?\d{1,2}:\d{2}\b)(?:\s*[-\u2013\u2014|]\s*\w+\s*:\s*[\w .&'-]{1,40})?")
+# What a line holds if it matches either: a duration's minutes and seconds, or a media extension.
+_DURATION_OR_MEDIA = re.compile(r"\d:\d\d|\.(?:jpe?g|png|gif|webp|avif|mp4|m4v|mov|webm|m3u8|mp3)\b", re.IGNORECASE)
 
 
 @rule(
@@ -34,9 +37,10 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     lines = doc.live_lines()
     taken: set[int] = set()
     longest = max(ctx["max_duration_words"], ctx["max_title_words"])  # the most words a line of either kind has
-    for i, line in enumerate(lines):
-        if doc.word_count(line) > longest:
-            continue
+    # Only lines that may hold a duration or a media file name start anything: one search each finds them.
+    found = [line for line in doc.short_lines(longest) if _DURATION_OR_MEDIA.search(line.text)]
+    for line in found:
+        i = bisect_left(lines, line)
         text = line.text
         if doc.is_short(line, ctx["max_duration_words"]) and DURATION.fullmatch(text):
             taken.add(i)
