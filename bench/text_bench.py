@@ -304,6 +304,24 @@ def print_policy(res: dict[tuple[str, str], dict[str, Any]], names: list[str], k
             row.append(f"{1 - t.precision:.2f} ({t.chars / 1000:.1f}k){mark}" if t.chars else "-")
         print(f"{name:<15}" + "".join(f" {c:>15}" for c in row))
     print("(copies: 0 by construction, a removed copy counts as right while another stays; see the F1 table)")
+    print_rule_policy(res, policy)
+
+
+def print_rule_policy(res: dict[tuple[str, str], dict[str, Any]], policy: Policy) -> None:
+    """Removal precision of every rule on extractor outputs (all datasets), raw and on article text (the gold
+    characters of a family the page's dataset keeps set aside): whether a rule under 0.9 loses article text
+    or disagrees with a gold about policy."""
+    splits: dict[str, Split] = {}
+    for (name, kind), v in res.items():
+        if kind in devdata.EXTRACTED:
+            for rule, t in v["rules"].items():
+                splits.setdefault(rule, Split()).add(t.chars, t.lost, policy.disagrees(name, rule))
+    print("\nremoval precision per rule on extractor outputs, raw / on article text (policy disagreements set "
+          "aside), and its family")
+    for rule, s in sorted(splits.items()):
+        if s.chars:
+            print(f"  {rule:<22} {s.raw_precision:.2f} / {s.article_precision:.2f}  ({s.chars / 1e3:.1f}k)  "
+                  f"{policy.family(rule) or '-'}")
 
 
 def print_per_doc(res: dict[tuple[str, str], dict[str, Any]], limit: int = 15) -> None:
