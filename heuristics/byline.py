@@ -18,8 +18,10 @@ from heuristics._lines import (
     word_count,
 )
 
-# "CNN —", "WASHINGTON (AP) —", "(Reuters) -": a few words, then a dash, and nothing else.
-_DATELINE = re.compile(r"[\w(][\w().,'&/ ]{0,40}?\s*[\u2014\u2013-]+")
+# "CNN —", "WASHINGTON (AP) —", "(Reuters) -", "LONDON—": a few words, then a dash, and nothing else. A hyphen
+# glued to the last word is a word broken at the line's end ("schools (K-") or a signature ("Peter-"), and a
+# long run of dashes is a rule under a heading ("FIRST QUARTER ——————"): neither is a dateline.
+_DATELINE = re.compile(r"[\w(][\w().,'&/ ]{0,40}?(?:\s+[\u2014\u2013-]{1,3}|[\w).][\u2014\u2013]{1,2})")
 _LETTER = re.compile(r"[^\W\d_]")
 # "5:45 AM PST 11/19/2019 by Patrick Shanley": a timestamp may end with a byline.
 _TRAILING_BY = re.compile(r"\s(?:by|von|par|por)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}$")
@@ -55,7 +57,11 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 @rule("byline.dateline", order=115, local=True, max_words=6)
 def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove datelines with no text after them: a line that is only a source or place and a dash ("CNN —")."""
+    """Remove datelines with no text after them: a line that is only a source or place and a dash ("CNN —").
+
+    The dash stands apart ("CNN —") or is a dash glued to the place
+    ("LONDON—"): a hyphen glued to a word is a word broken at the line's end.
+    """
     for line in doc.short_lines(ctx["max_words"]):
         if _DATELINE.fullmatch(line.text):
             yield Decision(line.start, line.end, "dateline with no text")

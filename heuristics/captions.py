@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cleaner.document import Document
+from cleaner.document import Document, Line
 from cleaner.rules import Decision, Param, RuleContext, rule
 
 # A credit tail starts after the last slash, pipe, copyright sign or opening
@@ -20,8 +20,8 @@ _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*(?:19|20)\d\d\b", re.IGNORECASE)
 @rule(
     "captions.credit", language_specific=True,
     order=120,
-    local=True,
     max_words=Param(60, "captions can be long, body paragraphs are longer"),
+    max_share=Param(0.5, "captions holding more of the text's words than this are a photo gallery's: kept"),
     max_marker_words=Param(25, '"Photo: ..." lines are at most this long'),
     tail_chars=Param(80, "the credit sits in the last this many characters"),
 )
@@ -31,27 +31,45 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     A line of at most ``max_words`` words goes when it starts with a
     ``credit_markers`` entry ("©", "Photo:") or ends with a
     ``credit_agencies`` entry set off by "/", "|", "©" or "(" within its last
-    ``tail_chars`` characters ("Name / AFP - Getty Images"), or in closing
+    ``tail_chars`` characters ("Name / AFP - Getty Images"; a credit names an
+    agency or a person, so all in lower case it is prose: "storage
+    containers/pool."), or in closing
     parentheses that start with a marker or agency ("(AP Photo/Jane Doe)"),
     or glued to the
     caption's last sentence ("... in New York.Reuters"); a short line with a
-    copyright sign near its end goes too.
+    copyright sign near its end goes too. When the captions hold more than
+    ``max_share`` of the text's words, the text is a photo gallery whose
+    captions are the article: they stay, each logged as a keep.
     """
+    found = list(_credits(doc, ctx))
+    words = sum(doc.word_count(line) for line in doc.live_lines())
+    captions = sum(doc.word_count(line) for line, _ in found)
+    gallery = words and captions > ctx["max_share"] * words
+    for line, why in found:
+        if gallery:
+            yield Decision(line.start, line.end, f"{why}, but the captions hold {captions / words:.0%} of the text's "
+                           "words: a photo gallery, whose captions are the article", action="keep")
+        else:
+            yield Decision(line.start, line.end, why)
+
+
+def _credits(doc: Document, ctx: RuleContext) -> Iterator[tuple[Line, str]]:
+    """Every caption or credit line of ``doc`` with the reason it is one (see :func:`credit`)."""
     markers, agencies = ctx.phrases["credit_markers"], ctx.phrases["credit_agencies"]
     max_marker_words, tail_chars = ctx["max_marker_words"], ctx["tail_chars"]
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
         if doc.is_short(line, max_marker_words) and (m := markers.match(text)):
-            yield Decision(line.start, line.end, f"starts with credit marker {m.group(0).strip()!r}")
+            yield line, f"starts with credit marker {m.group(0).strip()!r}"
             continue
         tail = text[-tail_chars:]
         last = _LAST_SEPARATOR.match(tail)
         paren = tail.rfind("(")
-        if last and agencies.endswith(tail[last.end() :]):
-            yield Decision(line.start, line.end, f"ends with photo credit {tail[last.end() - 1:].strip()!r}")
+        if last and agencies.endswith(credit := tail[last.end() :]) and not credit.islower():
+            yield line, f"ends with photo credit {tail[last.end() - 1 :].strip()!r}"
         elif paren >= 0 and tail.rstrip().endswith(")") and (
             markers.match(tail[paren + 1 :]) or agencies.match(tail[paren + 1 :])
         ):
-            yield Decision(line.start, line.end, f"ends with photo credit {tail[paren:].strip()!r}")
+            yield line, f"ends with photo credit {tail[paren:].strip()!r}"
         elif ("\u00a9" in tail or paren >= 0) and doc.is_short(line, max_marker_words) and _COPYRIGHT.search(tail):
-            yield Decision(line.start, line.end, "copyright sign near the end of a short line: a photo credit")
+            yield line, "copyright sign near the end of a short line: a photo credit"

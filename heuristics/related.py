@@ -15,6 +15,9 @@ from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bull
 _OPENING = re.compile(r"^[\[(]\s*")
 # "Read  Russia accuses Israel of ..." : "Read" + a capitalised headline.
 _READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer)\s+(?=[\"'\u201c\u2018]?[A-Z])")
+# What may follow a link phrase for the line to be only a web address ("More: http://example.org/").
+_BARE_ADDRESS = re.compile(r"(?:https?://|www\.)\S+\s*")
+_ADDRESS = "starts with a link phrase and a web address"
 # What starts a line whose text, without its bullet and opening bracket, starts as the above: "Read" after any
 # run of bullet characters, brackets and spaces (one anchored match, failing at once on most lines). A match
 # starts only where such a run starts, and takes all of it (no "Read" starts with one of its characters): linear.
@@ -29,6 +32,8 @@ _READ_START = re.compile(
     order=140,
     max_words=Param(25, "a link line is at most this long"),
     max_list=Param(8, 'headline lines taken under a "Most popular" heading'),
+    prose_words=Param(20, "a paragraph this long is article prose..."),
+    min_listed=Param(3, '... and this many "More: <address>" lines between prose lines are a list the article gives'),
 )
 def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove links to other articles: short lines starting with a read-more phrase, and the list under such a heading.
@@ -37,7 +42,11 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     ``related`` entry and does not end like a sentence (unless the entry ends
     with ":"), or when it is "Read" followed by a capitalised headline. A
     line that is only such a heading ("Most popular") also takes up to
-    ``max_list`` headline-like lines after it.
+    ``max_list`` headline-like lines after it. A phrase followed by a bare web
+    address only ("More: http://example.org") points to a source, not to
+    another article of the site: when ``min_listed`` such lines stand between
+    paragraphs of prose, they are the article's list of addresses (one per
+    entry it presents) and stay, logged as a keep.
     """
     phrases = ctx.phrases["related"]
     lines = doc.live_lines()
@@ -50,6 +59,7 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     if not found:
         return
     starts = sorted({bisect_left(lines, ln) for ln in found})
+    addresses = []  # "More: http://..." lines: kept when the article lists them (decided after the loop)
     in_list = 0
     i = -1
     for start in starts:
@@ -58,11 +68,20 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         i = start
         while True:
             in_list, verdict = _judge_link(doc, lines[i], phrases, in_list, ctx)
-            if verdict is not None:
+            if verdict is not None and verdict.reason == _ADDRESS:
+                addresses.append(lines[i])
+            elif verdict is not None:
                 yield verdict
             if not in_list or i + 1 >= len(lines):
                 break
             i += 1
+    inside = listed_between_prose(doc, addresses, ctx["prose_words"], ctx["min_listed"])
+    for line in addresses:
+        if line.start in inside:
+            yield Decision(line.start, line.end, f"a link phrase and a web address, but one of {len(inside)} between "
+                           "paragraphs: a list of addresses the article gives", action="keep")
+        else:
+            yield Decision(line.start, line.end, _ADDRESS)
 
 
 def _judge_link(
@@ -80,6 +99,8 @@ def _judge_link(
     m = phrases.match(text)
     if m and phrases.fullmatch(text):
         return ctx["max_list"], Decision(line.start, line.end, f"related-links heading {m.group(0)!r}")
+    if m and _BARE_ADDRESS.fullmatch(text[m.end() :].lstrip(" \t:.")):
+        return 0, Decision(line.start, line.end, _ADDRESS)
     if m and (not ends_sentence(text) or m.group(0).endswith(":")):
         return 0, Decision(line.start, line.end, f"starts with link phrase {m.group(0)!r}")
     if _READ_HEADLINE.match(text) and not ends_sentence(text):
@@ -143,19 +164,28 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         rest = word_count(_LINKISH.sub(" ", text))
         if rest <= ctx["max_other_words"]:
             found.append((line, rest))
-    if not found:
-        return
-    # Prose is counted by paragraph: a hard-wrapped paragraph's lines are short, the paragraph is not.
-    live = doc.live_lines()
-    para_words: Counter[int] = Counter()
-    for line in live:
-        para_words[line.paragraph] += doc.word_count(line)
-    prose = [line.start for line in live if para_words[line.paragraph] >= ctx["prose_words"]]
-    inside = {line.start for line, _ in found if prose and prose[0] < line.start < prose[-1]}
-    listed = len(inside) >= ctx["min_listed"]
+    inside = listed_between_prose(doc, [line for line, _ in found], ctx["prose_words"], ctx["min_listed"])
     for line, rest in found:
-        if listed and line.start in inside:
+        if line.start in inside:
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s), but one of {len(inside)} "
                            "between paragraphs: a list the article gives", action="keep")
         else:
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s)")
+
+
+def listed_between_prose(doc: Document, found: list[Line], prose_words: int, min_listed: int) -> set[int]:
+    """The starts of the ``found`` lines that stand between paragraphs of prose, when at least ``min_listed``
+    do (a list the article gives, each entry with its link); empty otherwise.
+
+    A paragraph of at least ``prose_words`` words is prose, however its lines are wrapped (a hard-wrapped
+    paragraph's lines are short, the paragraph is not).
+    """
+    if len(found) < min_listed:
+        return set()
+    live = doc.live_lines()
+    para_words: Counter[int] = Counter()
+    for line in live:
+        para_words[line.paragraph] += doc.word_count(line)
+    prose = [line.start for line in live if para_words[line.paragraph] >= prose_words]
+    inside = {line.start for line in found if prose and prose[0] < line.start < prose[-1]}
+    return inside if len(inside) >= min_listed else set()
