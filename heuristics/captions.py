@@ -42,6 +42,8 @@ def credit(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     captions are the article: they stay, each logged as a keep.
     """
     found = list(_credits(doc, ctx))
+    if not found:  # most texts: no need to count the words of every line
+        return
     words = sum(doc.word_count(line) for line in doc.live_lines())
     captions = sum(doc.word_count(line) for line, _ in found)
     gallery = words and captions > ctx["max_share"] * words
