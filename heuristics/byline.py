@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
-from cleaner.document import Document
+from cleaner.document import Document, Line
 from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import (
@@ -55,15 +56,37 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"byline: {m.group(0)!r} + names ({share:.0%} capitalised)")
 
 
-@rule("byline.dateline", order=115, local=True, max_words=6)
+@rule(
+    "byline.dateline", order=115, max_words=6,
+    prose_words=Param(10, "a line this long that ends a sentence is prose (a signature may follow it)"),
+)
 def dateline(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove datelines with no text after them: a line that is only a source or place and a dash ("CNN —").
 
     The dash stands apart ("CNN —") or is a dash glued to the place
     ("LONDON—"): a hyphen glued to a word is a word broken at the line's end.
+    A letter's salutation ("Dear Mr. Kennedy—", a ``salutations`` entry)
+    and a signature (a name and a dash under a paragraph of prose, with no
+    prose after it: "Chip Ford --") have the same shape: a dateline heads
+    the text it dates. They stay, logged as keeps.
     """
+    salutations = ctx.phrases["salutations"]
+    live: list[Line] = []
     for line in doc.short_lines(ctx["max_words"]):
-        if _DATELINE.fullmatch(line.text):
+        if not _DATELINE.fullmatch(line.text):
+            continue
+        if m := salutations.match(line.text):
+            yield Decision(line.start, line.end, f"shaped like a dateline, but opens with {m.group(0)!r}: a "
+                           "letter's salutation", action="keep")
+            continue
+        live = live or doc.live_lines()
+        i = bisect_left(live, line)
+        before = live[i - 1].text if i else ""
+        after = live[i + 1].text if i + 1 < len(live) else ""
+        if ends_sentence(before) and word_count(before) >= ctx["prose_words"] and not ends_sentence(after):
+            yield Decision(line.start, line.end, "shaped like a dateline, but under a paragraph with no prose "
+                           "after it: a signature", action="keep")
+        else:
             yield Decision(line.start, line.end, "dateline with no text")
 
 

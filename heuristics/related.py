@@ -155,6 +155,9 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     each with its handle, or a resource list giving each organisation's
     address), they are the article's own list and stay. A paragraph of at
     least ``prose_words`` words is prose, however its lines are wrapped.
+    An e-mail address beside a person's name is a signature (a letter's
+    writer, a columnist's sign-off), not the site's contact line: it stays,
+    logged as a keep (see :func:`signature`).
     """
     found = []
     for line in doc.short_lines(ctx["max_words"]):
@@ -165,12 +168,38 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         if rest <= ctx["max_other_words"]:
             found.append((line, rest))
     inside = listed_between_prose(doc, [line for line, _ in found], ctx["prose_words"], ctx["min_listed"])
+    labels = ctx.phrases["contact_labels"]
     for line, rest in found:
         if line.start in inside:
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s), but one of {len(inside)} "
                            "between paragraphs: a list the article gives", action="keep")
+        elif owner := signature(line.text, labels):
+            yield Decision(line.start, line.end, f"only a link, {rest} other word(s), but {owner}: a signature, "
+                           "not the site's contact line", action="keep")
         else:
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s)")
+
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def signature(text: str, labels: PhraseList) -> str:
+    """How the e-mail address of a contact line ``text`` belongs to a person ('' when it does not).
+
+    Only a line whose links are all e-mail addresses can be signed (a handle or a profile link is a follow
+    button). Its other words must be a name: all capitalised or in a script without case ("Stephen Bracco",
+    or a name and a title in Korean), none a contact label ("E-mail:", "Questions?", ``contact_labels``).
+    An address alone stays the site's: the lines above it are no proof of an owner (a contact block's
+    headings are capitalised too: "Technical Support", then support@...).
+    """
+    addresses = _EMAIL.findall(text)
+    if not addresses or len(addresses) != len(_LINKISH.findall(text)):
+        return ""
+    words = _LETTERS.findall(_LINKISH.sub(" ", text))
+    if words and all(w[0].isupper() or not w[0].islower() for w in words) and not labels.search(text):
+        return f"beside the name {' '.join(words)!r}"
+    return ""
 
 
 def listed_between_prose(doc: Document, found: list[Line], prose_words: int, min_listed: int) -> set[int]:

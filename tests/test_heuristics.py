@@ -239,3 +239,73 @@ def test_a_resource_list_of_hard_wrapped_paragraphs_keeps_its_addresses() -> Non
     for n in range(4):
         assert f"info{n}@example.org" in result.text
     assert {n.rule for n in result.notes} >= {"related.bare_link"}
+
+
+@pytest.mark.parametrize(
+    "signed",
+    [
+        "— Stephen Bracco (sbracco@yahoo.com)",  # a letter's writer, name and address on one line
+        "Maria Gonzalez maria.gonzalez@example.org",
+        "정덕현 칼럼니스트 thekian1@entermedia.co.kr",  # a Korean columnist's sign-off: name, title, address
+        "Ana Lima <ana.lima@example.edu>",
+    ],
+)
+def test_an_address_with_its_owners_name_is_a_signature(signed: str) -> None:
+    """An e-mail address signed with a person's name closes a letter or a column: it stays, with a note."""
+    result = cleaner.clean_text(f"{BODY}\n\n{BODY2}\n\n{signed}")
+    assert signed in result.text
+    assert any(n.rule == "related.bare_link" and "signature" in n.reason for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "contact",
+    [
+        "national@eater.com",
+        "E-mail: info@ascom.com",
+        "Questions? tips@example.com",
+        "sales@curbed.com | Media kit",
+        "Contact Us\n\ninfo@example.com",  # a label above the address, not a name
+        "Contact us: editorial@example.com",
+        "Technical Support\n\nsupport@example.com",  # an address alone: the heading above is not its owner
+        "eMail: mike@example.com",
+        "Kontakt: redaktion@example.de",
+        "Follow @nfl",  # handles and profile links are follow buttons, whatever words stand beside them
+        "@waltmossberg (Walt Mossberg)",
+        "paul.takahashi@chron.com",  # an address alone, no name next to it
+    ],
+)
+def test_a_site_contact_line_still_goes(contact: str) -> None:
+    result = cleaner.clean_text(f"{BODY}\n\n{BODY2}\n\n{contact}")
+    assert contact.split("\n")[-1] not in result.text
+    assert BODY2 in result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (f"Fenelon Falls, Ontario\n\nDear Mr. Kennedy—\n\n{BODY}", "Dear Mr. Kennedy—"),
+        (f"Hi Saxman –\n\n{BODY}", "Hi Saxman –"),
+        (f"Sehr geehrte Frau Müller —\n\n{BODY}", "Sehr geehrte Frau Müller —"),
+        (f"{BODY}\n\n{BODY2}\n\nChip Ford --\n\nThe Boston Globe\n\nMetro | Region", "Chip Ford --"),
+        (f"{BODY}\n\nJane Doe —", "Jane Doe —"),
+    ],
+)
+def test_a_salutation_or_signature_is_not_a_dateline(text: str, kept: str) -> None:
+    """A letter's salutation and a signature under the last paragraph look like "CNN —": they stay, noted."""
+    result = cleaner.clean_text(text)
+    assert kept in result.text
+    assert any(n.rule == "byline.dateline" for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Council expands bus network\n\nCNN —\n\n{BODY}",
+        f"{BODY}\n\nLONDON —\n\n{BODY2}",  # a second story's dateline, after the first story's last paragraph
+        f"Council expands bus network\n\nWASHINGTON (AP) —\n\n{BODY}",
+    ],
+)
+def test_a_dateline_before_its_text_still_goes(text: str) -> None:
+    result = cleaner.clean_text(text)
+    assert [r.rule for r in result.removals] == ["byline.dateline"]
+    assert BODY in result.text
