@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
-from cleaner.phrases import lines_holding
+from cleaner.phrases import PhraseList, lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 
 
@@ -25,14 +26,19 @@ def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     addresses the reader (a ``second_person`` word) — "The newsletter first
     reported the story" is reporting, "Get our newsletter in your inbox" is
     a prompt. Such a line that ends with a question mark ("What would you
-    do with hundreds of pitches in your inbox?") is kept and logged.
+    do with hundreds of pitches in your inbox?") is kept and logged. A form
+    field (``newsletter_fields``: "email address") asks for the reader's
+    address in a line of heading length ("Please enter a valid email
+    address") or right after the reader's possessive ("your email address",
+    "your friend's email address"); elsewhere prose speaks of one ("share by
+    adding someone's email address").
     """
     start, anywhere, headings = ctx.phrases["newsletter_start"], ctx.phrases["newsletter"], ctx.phrases[
         "newsletter_headings"
     ]
-    you = ctx.phrases["second_person"]
+    you, fields = ctx.phrases["second_person"], ctx.phrases["newsletter_fields"]
     max_heading_words = ctx["max_heading_words"]
-    for line in lines_holding(doc.short_lines(ctx["max_words"]), start, headings, anywhere):
+    for line in lines_holding(doc.short_lines(ctx["max_words"]), start, headings, anywhere, fields):
         words = doc.word_count(line)
         if m := start.match(line.text):
             yield Decision(line.start, line.end, f"starts with prompt phrase {m.group(0)!r}, {words} words")
@@ -44,3 +50,21 @@ def prompt(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
                                "a prompt invites, prose asks", "keep")
             else:
                 yield Decision(line.start, line.end, f"holds prompt phrase {m.group(0)!r} and addresses the reader")
+        elif (m := fields.search(line.text)) and (
+            words <= max_heading_words or (m := _readers(line.text, fields, you))
+        ):
+            yield Decision(line.start, line.end, f"asks for an address ({m.group(0)!r}), {words} words")
+
+
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def _readers(text: str, fields: PhraseList, you: PhraseList) -> re.Match[str] | None:
+    """The first ``fields`` entry in ``text`` with a ``second_person`` word among the two words before it: the
+    reader's own address ("your email address", "your friend's email address"), not one spoken of."""
+    pos = 0
+    while m := fields.search(text[pos:]):
+        if you.search(" ".join(_WORD.findall(text[max(0, pos + m.start() - 40) : pos + m.start()])[-2:])):
+            return m
+        pos += m.end()
+    return None

@@ -309,3 +309,33 @@ def test_a_dateline_before_its_text_still_goes(text: str) -> None:
     result = cleaner.clean_text(text)
     assert [r.rule for r in result.removals] == ["byline.dateline"]
     assert BODY in result.text
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "Email address:",
+        "Please enter a valid email address",
+        "Your email address will not be published. Required fields are marked *",
+        "Enter your friend’s email address below and a personal message if you wish.",
+        "To subscribe, enter your email address:",
+        "Send to Email Address Your Name Your Email Address",  # the reader's own address is the second one
+        "Saisissez votre adresse e-mail pour recevoir nos offres",
+    ],
+)
+def test_a_form_field_asking_for_an_address_goes(field: str) -> None:
+    assert removed_by(f"{BODY}\n\n{field}\n\n{BODY2}").get(field) == "newsletter.prompt"
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "And of course, you can always share by adding someone’s email address or emailing them a link to the album.",
+        "If you lose your phone, the company can still reach you through the email address on file, a spokesman said.",
+        "Investigators said you could trace the messages because the e-mail address was registered to a firm in Ohio.",
+    ],
+)
+def test_prose_that_speaks_of_an_email_address_stays(prose: str) -> None:
+    """Every form asks for an e-mail address and prose speaks of one: in a sentence, only the reader's own
+    ("your email address") makes the line a prompt."""
+    assert prose in cleaner.clean_text(f"{BODY}\n\n{prose}\n\n{BODY2}").text
