@@ -71,6 +71,13 @@ class HtmlSettings:
     model: str = setting(
         "", "A main-content weights file (python -m train.main_content writes one); empty: the shipped model."
     )
+    keep_consensus: bool = setting(
+        True,
+        'With decision = "model": a block that trafilatura and readability both keep stays whatever the model '
+        "scores it, and the audit logs a keep; the model decides where they disagree. Measured with models that "
+        "never saw a dataset, the model alone removed article text of that dataset that both views kept (long "
+        "reports, numbered paragraphs).",
+    )
     fast: bool = setting(
         True,
         "Run trafilatura's own extractor without its readability and jusText fallbacks: those replaced a right "

@@ -250,14 +250,38 @@ def test_an_unknown_decision_or_a_bad_model_file_is_a_config_error(tmp_path: Pat
 
 
 def test_a_model_file_of_ones_own_changes_the_decision(tmp_path: Path) -> None:
-    """The setting is read: a model whose threshold no block reaches removes every weighed block."""
+    """The setting is read: a model whose threshold no block reaches removes every weighed block (with the
+    views' consensus off)."""
+    data = json.loads(MODEL.read_text(encoding="utf-8"))
+    data["threshold"] = 1.0
+    strict = tmp_path / "strict.json"
+    strict.write_text(json.dumps(data), encoding="utf-8")
+    overrides = {"html": {"model": str(strict), "keep_consensus": False}}
+    result = cleaner.Cleaner(Config.load(overrides=overrides)).clean_html(story_page())
+    assert result.text.strip() == ""
+    assert any(r.reason.startswith("main-content score") for r in result.removals)
+
+
+def test_blocks_both_views_keep_stay_against_the_model_and_the_audit_logs_a_keep(tmp_path: Path) -> None:
+    """keep_consensus: where trafilatura and readability agree, a model that would remove the block (here one
+    whose threshold nothing reaches) is overruled, and the audit says so with the score; the furniture neither
+    view keeps still goes."""
     data = json.loads(MODEL.read_text(encoding="utf-8"))
     data["threshold"] = 1.0
     strict = tmp_path / "strict.json"
     strict.write_text(json.dumps(data), encoding="utf-8")
     result = cleaner.Cleaner(Config.load(overrides={"html": {"model": str(strict)}})).clean_html(story_page())
-    assert result.text.strip() == ""
-    assert any(r.reason.startswith("main-content score") for r in result.removals)
+    for p in STORY:
+        assert p in result.text
+    assert MENU[1] not in result.text and FOOTER not in result.text
+    keeps = [r for r in result.notes if r.rule == "html.main_content"]
+    assert {r.text for r in keeps} >= set(STORY)
+    for r in keeps:
+        assert r.action == "keep"
+        assert r.reason.startswith("trafilatura and readability both keep it; main-content score ")
+    # the default model and threshold need no overruling on this page
+    assert not [r for r in cleaner.Cleaner(Config.load()).clean_html(story_page()).notes
+                if r.rule == "html.main_content"]
 
 
 def test_shipped_model_matches_the_features_and_has_a_model_per_fold() -> None:
@@ -271,6 +295,10 @@ def test_shipped_model_matches_the_features_and_has_a_model_per_fold() -> None:
         assert fold_model.features == FEATURES
         assert 0.0 < fold_model.probability(row) < 1.0
         assert fold_model.trees != model.trees
+    # and one per dataset left out, for the benchmark's figure on a collection the model never saw
+    assert set(data["datasets"]) >= {"aeb-dev"}
+    for fitted in data["datasets"].values():
+        assert TreeModel.from_dict({**data, **fitted}).trees != model.trees
     with pytest.raises(ModelError):
         load_model(ROOT / "pyproject.toml")
 

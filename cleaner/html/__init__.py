@@ -139,6 +139,8 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     for block, verdict in zip(blocks, verdicts, strict=True):
         if not verdict.keep:
             page.decisions.append((main_content.STEP, Decision(block.start, block.end, verdict.reason)))
+        elif verdict.reason:  # kept against the model's score: logged as a keep
+            page.notes.append((main_content.STEP, Decision(block.start, block.end, verdict.reason, action="keep")))
     flagged = flag_decisions(blocks, [v.keep for v in verdicts], cleaner)
     page.decisions.extend(flagged.removals)
     page.notes.extend(flagged.notes)

@@ -228,6 +228,12 @@ class PageFeatures:
         return [n for n, w in enumerate(self.words)
                 if w and (traf[n] >= 0.5 or rd_in[n] or tn[n] > NEAR_CANDIDATE or rn[n] > NEAR_CANDIDATE)]
 
+    def consensus(self) -> set[int]:
+        """The blocks both views keep: most of their words in trafilatura's text, and inside readability's
+        article (the ``both`` feature at 0.5 or more)."""
+        traf, rd_in = self.views.traf, self.rd_in
+        return {n for n, w in enumerate(self.words) if w and traf[n] >= 0.5 and rd_in[n]}
+
     def row(self, n: int) -> list[float]:
         """The :data:`FEATURES` of block ``n``."""
         block = self.blocks[n]

@@ -15,8 +15,10 @@ page. So the decision weighs several views of the page, block by block:
   the block's features (:mod:`cleaner.html.features`: the views, the
   block's text, its place in the page and its neighbours) gives the
   probability that the block is article text; a block is kept when that
-  reaches the model's threshold. Blocks far from anything either view keeps
-  are removed without the model. The model is fitted on the
+  reaches the model's threshold, or when both views keep it
+  (``[html] keep_consensus``: the model decides where they disagree; a block
+  kept against its score is logged as a keep). Blocks far from anything
+  either view keeps are removed without the model. The model is fitted on the
   labelled development pages by ``python -m train.main_content`` and shipped
   as ``main_content.json`` beside this module; the audit reason of a removed
   block gives its score and the features that pushed it most.
@@ -53,11 +55,13 @@ DESCRIPTION = (
 )
 MODEL = Path(__file__).with_name("main_content.json")
 NEITHER = "neither trafilatura nor readability keeps it or the blocks around it"
+CONSENSUS = "trafilatura and readability both keep it"
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The main-content decision on one block: kept, or removed because of ``reason``."""
+    """The main-content decision on one block: kept, or removed because of ``reason`` (a kept block's reason,
+    if any, says why it stays against the model's score: the audit logs it as a keep)."""
 
     keep: bool
     reason: str = ""
@@ -147,6 +151,7 @@ def load_model(path: str | Path = "") -> TreeModel:
 
 def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings) -> list[Verdict]:
     """One verdict per block (see the module doc); a block with no word goes with its neighbours."""
+    notes: dict[int, str] = {}  # kept against the model's score, and why
     if settings.decision == "trafilatura":
         kept = [bool(b.tokens) and share >= settings.min_kept_share for b, share in zip(blocks, views.traf,
                                                                                         strict=True)]
@@ -163,14 +168,24 @@ def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings
         scores = scorer.probabilities(rows)
         dropped = [k for k, p in enumerate(scores) if p < threshold]
         whys = scorer.explanations([rows[k] for k in dropped])
+        consensus = page.consensus() if settings.keep_consensus else set()
         for n, p in zip(candidates, scores, strict=True):
             kept[n] = p >= threshold
         for k, why in zip(dropped, whys, strict=True):
-            reasons[candidates[k]] = f"main-content score {scores[k]:.2f} < {threshold:.2f}: {why}"
+            n = candidates[k]
+            reason = f"main-content score {scores[k]:.2f} < {threshold:.2f}: {why}"
+            if n in consensus:
+                kept[n] = True
+                notes[n] = f"{CONSENSUS}; {reason}"
+            else:
+                reasons[n] = reason
     keep_wordless_inside(kept, [len(block.tokens) for block in blocks])
     out = []
-    for keep, reason in zip(kept, reasons, strict=True):
-        out.append(KEPT if keep else Verdict(False, reason or "a block with no word between removed blocks"))
+    for n, (keep, reason) in enumerate(zip(kept, reasons, strict=True)):
+        if keep:
+            out.append(Verdict(True, notes[n]) if n in notes else KEPT)
+        else:
+            out.append(Verdict(False, reason or "a block with no word between removed blocks"))
     return out
 
 
