@@ -1,9 +1,12 @@
 """Block features for the body detector (``heuristics/body.py``).
 
 A block is one line of the document (full-page text holds one HTML block
-per line). Everything here is linear in the length of the text and cheap
-per block: a handful of precompiled regular expressions, C-level string
-methods and set look-ups, no Python loop over characters or words.
+per line). Every figure of a line is computed once, here, and read by the
+classifier (``heuristics/body.py``) and the learned line features
+(``heuristics/_body_lines.py``) alike. Everything is linear in the length
+of the text and cheap per block: a handful of precompiled regular
+expressions, C-level string methods and set look-ups, no Python loop over
+characters or words.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.lang import JUSTEXT_NAMES, WORD, stopwords, words
-from cleaner.text import line_cache
 
 # Sentence-final punctuation (also the CJK full stops) and what may close a sentence after it.
 FINAL_MARKS = ".!?\u2026\u3002\uff01\uff1f"
@@ -63,6 +65,9 @@ class Block:
     link_like: float  # URLs and menu separators per word
     symbol_share: float  # share of characters that are digits or symbols
     repeated: bool  # the same text is another line of the document too
+    sentences: int = 0  # sentence ends (see sentence_ends)
+    title_case: float = 0.0  # share of capitalised longer words (see title_case_share)
+    stop_share: float = 0.0  # share of stop words; -1 when the page has no stop-word list (see stopword_share)
     boundary: int = 0  # a section heading: 1 related links ("Read more"), 2 comments or footer ("Privacy policy")
     cls: str = ""  # initial class: good, neargood, short, bad
     why: str = ""  # the figures behind the initial class
@@ -124,19 +129,16 @@ def stopword_share(text: str, stop: frozenset[str]) -> float:
     return stopword_coverage(words(text), stop)
 
 
-@line_cache()
 def sentence_ends(text: str) -> int:
-    """The number of sentence ends in ``text`` (cached: the classifier and the line features ask)."""
+    """The number of sentence ends in ``text``."""
     return len(SENTENCE_END.findall(text))
 
 
-def block_features(pieces: list[tuple[int, int, str, bool]]) -> list[Block]:
-    """The features of each ``(start, end, text, live)`` line that every line needs, in order.
+def block_features(pieces: list[tuple[int, int, str, bool]], stop: frozenset[str]) -> list[Block]:
+    """The features of each ``(start, end, text, live)`` line, in order (``stop``: the page's stop words).
 
     A line an earlier rule removed is context only: it gets its length,
-    words and repetition, not the figures the classifier looks at. Stop
-    words and sentences matter for long lines only: the classifier asks for
-    them (:func:`stopword_share`, :func:`sentence_ends`) when it gets that far.
+    words and repetition, not the figures the classifier looks at.
     """
     keys = [text.lower() for _, _, text, _ in pieces]  # normalised text: spaces are canonical already
     counts = Counter(keys)
@@ -151,5 +153,8 @@ def block_features(pieces: list[tuple[int, int, str, bool]]) -> list[Block]:
             if LINK_HINT.search(text):
                 block.link_like = len(LINK_LIKE.findall(text)) / max(n, 1)
             block.symbol_share = non_letters(text, words) / max(chars, 1)
+            block.sentences = sentence_ends(text)
+            block.title_case = title_case_share(text)
+            block.stop_share = stopword_share(text, stop)
         blocks.append(block)
     return blocks

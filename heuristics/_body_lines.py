@@ -24,7 +24,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from heuristics._body_features import Block, sentence_ends, stopword_share, title_case_share
+import numpy as np
+
+from heuristics._body_features import Block
 
 CLASSES = ("good", "neargood", "short", "bad", "item")
 LINE_FEATURES = (
@@ -50,93 +52,116 @@ def distance_log(lines: int) -> float:
     return math.log1p(min(lines, FAR))
 
 
+# distance_log of every distance, by distance (0 to FAR): a column of distances becomes a column of features.
+_DISTANCE_LOGS = np.array([distance_log(d) for d in range(FAR + 1)])
+
+
+def distance_logs(lines: np.ndarray) -> np.ndarray:
+    """:func:`distance_log` of each of ``lines`` (non-negative integers), the same floats."""
+    return _DISTANCE_LOGS[np.minimum(lines, FAR)]
+
+
+def log1p_column(values: Sequence[float]) -> np.ndarray:
+    """``math.log1p`` of each value (``math``'s, not numpy's: the same floats as the models were trained on)."""
+    return np.fromiter(map(math.log1p, values), float, len(values))
+
+
+def _shifted(column: np.ndarray, by: int) -> np.ndarray:
+    """``column`` read ``by`` rows later (negative: earlier), with zeros past the ends."""
+    out = np.zeros_like(column)
+    if by > 0:
+        out[:-by] = column[by:]
+    else:
+        out[-by:] = column[:by]
+    return out
+
+
+def _window_sums(prefix: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each of the ``len(prefix) - 1`` items, the sum over the items at most ``w`` before or after it (from
+    ``prefix``, the prefix sums starting at 0), and how many items that is."""
+    n = len(prefix) - 1
+    index = np.arange(n)
+    lo, hi = np.maximum(index - w, 0), np.minimum(index + w + 1, n)
+    return prefix[hi] - prefix[lo], hi - lo
+
+
 def line_features(
-    blocks: Sequence[Block], region: tuple[int, int] | None, titles: Sequence[int], stop: frozenset[str],
-    page_score: float,
-) -> list[list[float]]:
-    """The :data:`LINE_FEATURES` of every live block, in order (``region``: the hand-written body, if any;
-    ``titles``: the blocks repeating the page title)."""
+    blocks: Sequence[Block], region: tuple[int, int] | None, titles: Sequence[int], page_score: float
+) -> np.ndarray:
+    """The :data:`LINE_FEATURES` of every live block, in order, one row each (``region``: the hand-written
+    body, if any; ``titles``: the blocks repeating the page title).
+
+    Each feature is computed for the whole page at once, as a column (the
+    figures of a block are those :func:`heuristics._body_features.block_features`
+    computed); the rows of the live blocks are returned.
+    """
     n = len(blocks)
-    total = sum(b.chars for b in blocks) or 1
-    prose = [b.chars if b.chars >= 70 and b.terminal else 0 for b in blocks]
-    good = [b.final == "good" for b in blocks]
-    prose_sum, good_sum = _prefix(prose), _prefix([float(g) for g in good])
-    chars_sum = _prefix([float(b.chars) for b in blocks])
-    # What each block shows its neighbours (length, sentence end, good after smoothing): computed once, read by
-    # the two lines before and after it; past the edges of the page, zeros.
-    shown = [[math.log1p(b.chars), float(b.terminal), float(g)] for b, g in zip(blocks, good, strict=True)]
-    edge = [0.0, 0.0, 0.0]
-    heads = sorted(titles)
-    next_head = 0  # heads[:next_head] are the title lines at or before the current block
-    far = distance_log(FAR)
-    rows: list[list[float]] = []
-    seen = 0
+    chars = np.array([b.chars for b in blocks], dtype=float)
+    terminal = np.array([b.terminal for b in blocks], dtype=float)
+    good = np.array([b.final == "good" for b in blocks], dtype=float)
+    boundary = np.array([b.boundary for b in blocks])
+    share = np.array([b.stop_share for b in blocks])
+    cls = [b.cls for b in blocks]
+    index = np.arange(n)
+    chars_log = log1p_column([b.chars for b in blocks])
+    prose = np.where((chars >= 70) & (terminal > 0), chars, 0.0)
+    total = float(sum(b.chars for b in blocks) or 1)
+    if region is None:
+        inside, distance, ahead = np.zeros(n), np.full(n, distance_log(FAR)), np.zeros(n)
+    else:
+        first, last = region
+        gap = np.where(index < first, first - index, np.where(index > last, index - last, 0))
+        inside, distance, ahead = (gap == 0).astype(float), distance_logs(gap), (index < first).astype(float)
+    # The last line repeating the page title at or before each block.
+    heads = np.sort(np.asarray(titles, dtype=int))
+    k = np.searchsorted(heads, index, side="right") - 1
+    title = np.where(k >= 0, heads[np.maximum(k, 0)] if len(heads) else -1, -1)
+    # A comments or footer label ("Comments", "Privacy policy") since the body began.
     body_start = region[0] if region else n
-    end_label = False  # a comments or footer label ("Comments", "Privacy policy") since the body began
-    for i, b in enumerate(blocks):
-        before = seen
-        seen += b.chars
-        end_label = end_label or (b.boundary == 2 and i > body_start)
-        while next_head < len(heads) and heads[next_head] <= i:
-            next_head += 1
-        if not b.live:
-            continue
-        share = stopword_share(b.text, stop)
-        if region is None:
-            inside, distance, ahead = 0.0, far, 0.0
-        else:
-            first, last = region
-            gap = first - i if i < first else i - last if i > last else 0
-            inside, distance, ahead = float(gap == 0), distance_log(gap), float(i < first)
-        title = heads[next_head - 1] if next_head else -1  # the last line repeating the title, at or before
-        cls = b.cls
-        row = [
-            shown[i][0], math.log1p(b.n_words), max(share, 0.0), float(share < 0), float(b.terminal),
-            math.log1p(sentence_ends(b.text)), title_case_share(b.text), min(b.link_like, 2.0), b.symbol_share,
-            float(b.repeated), float(b.text.endswith(":")), float(b.boundary == 1), float(b.boundary == 2),
-            i / max(n - 1, 1), before / total, float(i == 0),
-            *[float(cls == c) for c in CLASSES], float(good[i]), inside, distance, ahead,
-            inside * good[i], float(title >= 0), distance_log(i - title) if title >= 0 else far,
-            float(end_label),
-            *(shown[i - 1] if i >= 1 else edge), *(shown[i + 1] if i + 1 < n else edge),
-            *(shown[i - 2] if i >= 2 else edge), *(shown[i + 2] if i + 2 < n else edge),
-        ]
-        for w in (3, 10):
-            lo, hi = max(0, i - w), min(n, i + w + 1)
-            row += [(prose_sum[hi] - prose_sum[lo]) / ((chars_sum[hi] - chars_sum[lo]) or 1.0),
-                    (good_sum[hi] - good_sum[lo]) / (hi - lo)]
-        row.append(page_score)
-        rows.append(row)
-    return rows
+    end_label = np.maximum.accumulate((boundary == 2) & (index > body_start)) if n else np.zeros(0, dtype=bool)
+    columns = [
+        chars_log, log1p_column([b.n_words for b in blocks]), np.maximum(share, 0.0), (share < 0).astype(float),
+        terminal, log1p_column([b.sentences for b in blocks]), np.array([b.title_case for b in blocks]),
+        np.minimum([b.link_like for b in blocks], 2.0), np.array([b.symbol_share for b in blocks]),
+        np.array([b.repeated for b in blocks], dtype=float), np.array([b.text.endswith(":") for b in blocks], float),
+        (boundary == 1).astype(float), (boundary == 2).astype(float),
+        index / max(n - 1, 1), (np.cumsum(chars) - chars) / total, (index == 0).astype(float),
+        *[np.array([c == name for c in cls], dtype=float) for name in CLASSES], good, inside, distance, ahead,
+        inside * good, (title >= 0).astype(float), np.where(title >= 0, distance_logs(np.maximum(index - title, 0)),
+                                                             distance_log(FAR)),
+        end_label.astype(float),
+    ]
+    # What the two lines before and after show (length, sentence end, good after smoothing); zeros past the edges.
+    for by in (-1, 1, -2, 2):
+        columns += [_shifted(chars_log, by), _shifted(terminal, by), _shifted(good, by)]
+    zero = np.zeros(1)
+    for w in (3, 10):
+        prose_in, _ = _window_sums(np.concatenate([zero, np.cumsum(prose)]), w)
+        chars_in, _ = _window_sums(np.concatenate([zero, np.cumsum(chars)]), w)
+        good_in, count = _window_sums(np.concatenate([zero, np.cumsum(good)]), w)
+        columns += [prose_in / np.where(chars_in == 0, 1.0, chars_in), good_in / count]
+    columns.append(np.full(n, page_score))
+    live = np.array([b.live for b in blocks], dtype=bool)
+    return np.column_stack(columns)[live] if n else np.zeros((0, len(LINE_FEATURES)))
 
 
-def context_features(scores: Sequence[float], chars: Sequence[int]) -> list[list[float]]:
-    """The :data:`CONTEXT_FEATURES` of each scored line, from the first stage's ``scores`` (live lines, in order)."""
+def context_features(scores: Sequence[float], chars: Sequence[int]) -> np.ndarray:
+    """The :data:`CONTEXT_FEATURES` of each scored line, from the first stage's ``scores`` (live lines, in order),
+    one row each."""
     n = len(scores)
     if not n:
-        return []
-    sums = _prefix(scores)
+        return np.zeros((0, len(CONTEXT_FEATURES)))
     total = sum(chars) or 1
     first, last = _densest_run([(s - RUN_FLOOR) * (c / total + 0.01) for s, c in zip(scores, chars, strict=True)])
-    top = max(scores)
-    rows = []
-    for i, s in enumerate(scores):
-        row = []
-        for w in (2, 5, 15):
-            lo, hi = max(0, i - w), min(n, i + w + 1)
-            row.append((sums[hi] - sums[lo]) / (hi - lo))
-        gap = first - i if i < first else i - last if i > last else 0
-        row += [scores[i - 1] if i else 0.0, scores[i + 1] if i + 1 < n else 0.0, float(gap == 0),
-                distance_log(gap), top, s]
-        rows.append(row)
-    return rows
-
-
-def _prefix(values: Sequence[float]) -> list[float]:
-    out = [0.0]
-    for v in values:
-        out.append(out[-1] + v)
-    return out
+    column = np.asarray(scores, dtype=float)
+    prefix = np.concatenate([np.zeros(1), np.cumsum(column)])
+    index = np.arange(n)
+    gap = np.where(index < first, first - index, np.where(index > last, index - last, 0))
+    means = [np.divide(*_window_sums(prefix, w)) for w in (2, 5, 15)]
+    return np.column_stack([
+        *means, _shifted(column, -1), _shifted(column, 1), (gap == 0).astype(float), distance_logs(gap),
+        np.full(n, max(scores)), column,
+    ])
 
 
 def _densest_run(values: Sequence[float]) -> tuple[int, int]:

@@ -47,9 +47,6 @@ from heuristics._body_features import (
     Block,
     block_features,
     choose_stoplist,
-    sentence_ends,
-    stopword_share,
-    title_case_share,
 )
 from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features, line_features
 from heuristics._page import PAGE_FEATURES, page_features, title_key, title_keys
@@ -63,8 +60,8 @@ ITEM = "item"  # a lead-in ("Tour dates:") or an item of the list after it: unsu
 # -- step 1: blocks ------------------------------------------------------------
 
 
-def classify(b: Block, stop: frozenset[str], p: dict[str, Any]) -> tuple[str, str]:
-    """The initial class of a block and the figures behind it (``stop``: the page's stop words)."""
+def classify(b: Block, p: dict[str, Any]) -> tuple[str, str]:
+    """The initial class of a block and the figures behind it."""
     if b.link_like > p["max_link_like"]:
         return BAD, f"link-like {b.link_like:.2f} per word > {p['max_link_like']}"
     if b.symbol_share > p["max_symbol_share"]:
@@ -75,14 +72,14 @@ def classify(b: Block, stop: frozenset[str], p: dict[str, Any]) -> tuple[str, st
         return SHORT, f"repeated block of {b.n_words} words"
     if b.chars < p["length_low"]:
         return SHORT, f"{b.chars} chars < {p['length_low']}"
-    if sentence_ends(b.text) == 0:
+    if b.sentences == 0:
         return SHORT, f"no sentence punctuation, {b.n_words} words"
-    if not b.terminal and (title := title_case_share(b.text)) >= p["min_title_case"]:
-        return SHORT, f"headline-like: title case {title:.2f}, no final punctuation"
-    share = stopword_share(b.text, stop)
+    if not b.terminal and b.title_case >= p["min_title_case"]:
+        return SHORT, f"headline-like: title case {b.title_case:.2f}, no final punctuation"
+    share = b.stop_share
     if share < 0:  # no stop-word list fits the language: prose is long and punctuated
         if b.chars >= p["length_high"]:
-            return GOOD, f"{b.chars} chars, {sentence_ends(b.text)} sentences"
+            return GOOD, f"{b.chars} chars, {b.sentences} sentences"
         return NEARGOOD, f"{b.chars} chars < {p['length_high']}"
     if share < p["min_stopword_share"] and b.terminal and share >= p["min_sentence_stopword_share"]:
         return NEARGOOD, f"stopword share {share:.2f} < {p['min_stopword_share']} but a sentence, {b.chars} chars"
@@ -429,11 +426,11 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> tuple[list
     """
     pieces = lines_with_state(doc)
     stop = page_stoplist(pieces, doc.lang, p)
-    blocks = block_features(pieces)
+    blocks = block_features(pieces, stop)
     labels: dict[str, int] = {}  # section label kind by text: menus repeat
     for b in blocks:
         if b.live:
-            b.cls, b.why = classify(b, stop, p)
+            b.cls, b.why = classify(b, p)
         else:
             b.cls, b.why = REMOVED, "removed by an earlier rule"
         if phrases is not None and b.n_words <= p["max_label_words"]:
@@ -530,15 +527,14 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         return
     if not full:  # its low page score stays a feature: the line models then keep more (measured better than not)
         page_why = f"{page_why}, a whole page as configured (page = page)"
-    blocks, stop = analyse(doc, p, ctx.phrases)
+    blocks, _ = analyse(doc, p, ctx.phrases)
     titles = headlines(blocks)
-    rows = line_features(blocks, hand_region(blocks, titles, p), titles, stop, page_score)
+    line_rows = line_features(blocks, hand_region(blocks, titles, p), titles, page_score)
     lines_model = _model(p["line_model"], "body_lines.json", LINE_FEATURES)
     context_model = _model(p["context_model"], "body_context.json", LINE_FEATURES + CONTEXT_FEATURES)
     live = [b for b in blocks if b.live]
-    if not rows:  # every line was removed already
+    if not live:  # every line was removed already
         return
-    line_rows = matrix(rows)  # one array for both models: the context model reads the same figures first
     first = lines_model.probabilities(line_rows)
     context = context_features(first, [b.chars for b in live])
     threshold = context_model.threshold

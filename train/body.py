@@ -93,9 +93,9 @@ def _example(item: tuple[str, str, str, int, str, str]) -> Example:
     phrases = _CLEANER.phrases_for()
     params = _CLEANER.config.rule_params(next(r for r in cleaner.rules.all_rules() if r.name == "body.detector"))
     page, _ = page_features(doc, phrases)
-    blocks, stop = analyse(doc, params, phrases)
+    blocks, _ = analyse(doc, params, phrases)
     titles = headlines(blocks)
-    rows = line_features(blocks, hand_region(blocks, titles, params), titles, stop, 0.0)
+    rows = line_features(blocks, hand_region(blocks, titles, params), titles, 0.0)
     live = [b for b in blocks if b.live]
     page_tokens: list[str] = []
     firsts = []
@@ -106,7 +106,7 @@ def _example(item: tuple[str, str, str, int, str, str]) -> Example:
     matched = align(page_tokens, tokens(gold))
     share = [matched.count(1, a, z) / (z - a) if z > a else 0.0 for a, z in pairwise(firsts)]
     return Example(dataset, kind, doc_id, fold, page,
-                   np.array([r[:-1] for r in rows], dtype=np.float32).reshape(len(rows), len(LINE_FEATURES) - 1),
+                   rows[:, :-1].astype(np.float32),
                    np.array(share, dtype=np.float32), np.array([b.chars for b in live], dtype=np.float32))
 
 
