@@ -237,13 +237,21 @@ def explanation_strings(
     (``pushes``, the same shape): the ``top`` largest pushes, ties in feature order, each with the feature's
     value (``pushed_only``: features that did not push are left out)."""
     order = np.argsort(-np.abs(pushes), axis=1, kind="stable")[:, :top]
-    values = np.take_along_axis(matrix, order, axis=1).tolist()
-    pushed = np.take_along_axis(pushes, order, axis=1).tolist()
-    return [
-        ", ".join([f"{names[i]}={x:.2f} ({c:+.1f})" for i, x, c in zip(picks, xs, cs, strict=True)
-                   if c or not pushed_only])
-        for picks, xs, cs in zip(order.tolist(), values, pushed, strict=True)
-    ]
+    values = np.take_along_axis(matrix, order, axis=1)
+    pushed = np.take_along_axis(pushes, order, axis=1)
+    if pushed_only:
+        return [
+            ", ".join([f"{names[i]}={x:.2f} ({c:+.1f})" for i, x, c in zip(picks, xs, cs, strict=True) if c])
+            for picks, xs, cs in zip(order.tolist(), values.tolist(), pushed.tolist(), strict=True)
+        ]
+    # Every item names as many features: one format string for all of it (a body detector explains most lines
+    # of a page). "%.2f" and "{:.2f}" print a float alike.
+    width = order.shape[1]
+    fields = np.empty((len(order), 3 * width), dtype=object)
+    fields[:, 0::3] = np.asarray(names, dtype=object)[order]
+    fields[:, 1::3], fields[:, 2::3] = values, pushed
+    form = ", ".join(["%s=%.2f (%+.1f)"] * width)
+    return [form % tuple(item) for item in fields.tolist()]
 
 
 def check_features(name: str, trained: Sequence[str], computed: Sequence[str]) -> None:
