@@ -16,9 +16,11 @@ from collections import Counter
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
+
 from cleaner.document import Document
 from cleaner.text import line_cache, lower_words
-from heuristics._body_features import LINK_HINT, is_terminal
+from heuristics._body_features import has_link_hint, is_terminal
 
 PAGE_FEATURES = (
     "lines_log", "chars_log", "menu_share", "chrome_labels", "short_share", "tiny_share", "unpunctuated_share",
@@ -95,29 +97,31 @@ def page_features(doc: Document, phrases: Any) -> tuple[list[float], list[str]]:
     and the page-chrome labels found."""
     texts = [line.text.strip() for line in doc.lines]
     n = len(texts) or 1
-    # Each line's words, length, lower-cased form and sentence end, computed once for all the figures.
-    words = [len(t.split()) for t in texts]
-    chars = [len(t) for t in texts]
-    keys = [t.lower() for t in texts]
-    terminal = [is_terminal(t) for t in texts]
+    # Each line's words, length, lower-cased form and sentence end, computed once for all the figures (C-level
+    # maps; the counts below are integers, the one sum of floats runs in line order as before).
+    words = list(map(len, map(str.split, texts)))
+    chars = list(map(len, texts))
+    terminal = list(map(is_terminal, texts))
+    word_column, char_column, end_column = np.array(words, dtype=int), np.array(chars, dtype=int), np.array(terminal)
     total = sum(chars) or 1
-    counts = Counter(keys)
+    counts = Counter(map(str.lower, texts))
     menu = [is_menu_like(t, MENU_WORDS, w, end) for t, w, end in zip(texts, words, terminal, strict=True)]
     labels = chrome_labels(texts, menu, phrases)
+    tail = word_column[-max(n // 5, 1) :]
     figures = [
         math.log1p(len(texts)),
         math.log1p(total),
         menu_lines(menu, MENU_RUN) / n,
         float(len(labels)),
-        sum(w <= 4 for w in words) / n,
-        sum(w <= 2 for w in words) / n,
-        sum(not end for end in terminal) / n,
-        sum(c for c, end in zip(chars, terminal, strict=True) if c >= 200 and end) / total,
-        sum(math.log1p(c) for c in chars) / n,
-        sum(counts[k] > 1 for k in keys) / n,
-        sum(bool(LINK_HINT.search(t)) for t in texts) / n,
-        *_title_figures(texts),
-        sum(w <= 4 for w in words[-max(n // 5, 1) :]) / max(n // 5, 1),
+        int(np.count_nonzero(word_column <= 4)) / n,
+        int(np.count_nonzero(word_column <= 2)) / n,
+        int(np.count_nonzero(~end_column)) / n if len(texts) else 0.0,
+        int(char_column[(char_column >= 200) & end_column].sum()) / total if len(texts) else 0.0,
+        sum(map(math.log1p, chars)) / n,
+        sum(c for c in counts.values() if c > 1) / n,
+        sum(map(has_link_hint, texts)) / n,
+        *_title_figures(texts, words),
+        int(np.count_nonzero(tail <= 4)) / max(n // 5, 1),
         wrapped_lines(texts, terminal) / n,
     ]
     return figures, labels
@@ -133,13 +137,15 @@ def wrapped_lines(texts: list[str], terminal: list[bool]) -> int:
     )
 
 
-def _title_figures(texts: list[str]) -> list[float]:
-    """Whether the first line looks like a page title (short, unpunctuated), and whether a later line repeats it."""
+def _title_figures(texts: list[str], words: list[int]) -> list[float]:
+    """Whether the first line looks like a page title (short, unpunctuated), and whether a later line repeats it
+    (``words``: each line's number of whitespace-separated words)."""
     if len(texts) < 2:
         return [0.0, 0.0]
     first = texts[0]
-    looks = float(len(first.split()) <= 20 and not is_terminal(first))
+    looks = float(words[0] <= 20 and not is_terminal(first))
     keys = title_keys(first)
     longest = len(first) + 8
-    repeated = any(len(t) <= longest and len(t.split()) >= 3 and title_key(t) in keys for t in texts[1:])
+    repeated = any(len(t) <= longest and w >= 3 and title_key(t) in keys
+                   for t, w in zip(texts[1:], words[1:], strict=True))
     return [looks, float(repeated)]

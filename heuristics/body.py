@@ -42,6 +42,7 @@ from typing import Any
 
 from cleaner.document import Document
 from cleaner.model import LinearModel, matrix
+from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._body_features import (
     Block,
@@ -427,13 +428,16 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> tuple[list
     pieces = lines_with_state(doc)
     stop = page_stoplist(pieces, doc.lang, p)
     blocks = block_features(pieces, stop)
-    labels: dict[str, int] = {}  # section label kind by text: menus repeat
     for b in blocks:
         if b.live:
             b.cls, b.why = classify(b, p)
         else:
             b.cls, b.why = REMOVED, "removed by an earlier rule"
-        if phrases is not None and b.n_words <= p["max_label_words"]:
+    if phrases is not None:
+        short = [b for b in blocks if b.n_words <= p["max_label_words"]]
+        labels: dict[str, int] = {}  # section label kind by text: menus repeat
+        # Only lines in which one of the two lists may find an entry (one set look-up a line) can be labels.
+        for b in lines_holding(short, phrases["page_sections"], phrases["related"]):
             b.boundary = labels.get(b.text, -1)
             if b.boundary < 0:
                 b.boundary = labels[b.text] = section_label(b.text, phrases)
