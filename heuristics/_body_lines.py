@@ -96,16 +96,20 @@ def line_features(
     computed); the rows of the live blocks are returned.
     """
     n = len(blocks)
-    chars = np.array([b.chars for b in blocks], dtype=float)
-    terminal = np.array([b.terminal for b in blocks], dtype=float)
-    good = np.array([b.final == "good" for b in blocks], dtype=float)
-    boundary = np.array([b.boundary for b in blocks])
-    share = np.array([b.stop_share for b in blocks])
-    cls = [b.cls for b in blocks]
+    # The figures of every block in one table (a row a block), read a column at a time below.
+    kinds = {c: k for k, c in enumerate(CLASSES)}
+    table = np.array(
+        [(b.chars, b.n_words, b.sentences, b.terminal, b.final == "good", b.boundary, b.stop_share, b.title_case,
+          b.link_like, b.symbol_share, b.repeated, b.text.endswith(":"), kinds.get(b.cls, -1), b.live)
+         for b in blocks],
+        dtype=float,
+    ).reshape(n, 14)
+    chars, words, sentences, terminal, good, boundary, share, title_case, link_like, symbols, repeated, colon, \
+        kind, live = table.T
     index = np.arange(n)
-    chars_log = log1p_column([b.chars for b in blocks])
+    chars_log = log1p_column(chars.tolist())
     prose = np.where((chars >= 70) & (terminal > 0), chars, 0.0)
-    total = float(sum(b.chars for b in blocks) or 1)
+    total = float(chars.sum() or 1)
     if region is None:
         inside, distance, ahead = np.zeros(n), np.full(n, distance_log(FAR)), np.zeros(n)
     else:
@@ -114,19 +118,17 @@ def line_features(
         inside, distance, ahead = (gap == 0).astype(float), distance_logs(gap), (index < first).astype(float)
     # The last line repeating the page title at or before each block.
     heads = np.sort(np.asarray(titles, dtype=int))
-    k = np.searchsorted(heads, index, side="right") - 1
-    title = np.where(k >= 0, heads[np.maximum(k, 0)] if len(heads) else -1, -1)
+    at = np.searchsorted(heads, index, side="right") - 1
+    title = np.where(at >= 0, heads[np.maximum(at, 0)] if len(heads) else -1, -1)
     # A comments or footer label ("Comments", "Privacy policy") since the body began.
     body_start = region[0] if region else n
     end_label = np.maximum.accumulate((boundary == 2) & (index > body_start)) if n else np.zeros(0, dtype=bool)
     columns = [
-        chars_log, log1p_column([b.n_words for b in blocks]), np.maximum(share, 0.0), (share < 0).astype(float),
-        terminal, log1p_column([b.sentences for b in blocks]), np.array([b.title_case for b in blocks]),
-        np.minimum([b.link_like for b in blocks], 2.0), np.array([b.symbol_share for b in blocks]),
-        np.array([b.repeated for b in blocks], dtype=float), np.array([b.text.endswith(":") for b in blocks], float),
+        chars_log, log1p_column(words.tolist()), np.maximum(share, 0.0), (share < 0).astype(float), terminal,
+        log1p_column(sentences.tolist()), title_case, np.minimum(link_like, 2.0), symbols, repeated, colon,
         (boundary == 1).astype(float), (boundary == 2).astype(float),
         index / max(n - 1, 1), (np.cumsum(chars) - chars) / total, (index == 0).astype(float),
-        *[np.array([c == name for c in cls], dtype=float) for name in CLASSES], good, inside, distance, ahead,
+        *[(kind == k).astype(float) for k in range(len(CLASSES))], good, inside, distance, ahead,
         inside * good, (title >= 0).astype(float), np.where(title >= 0, distance_logs(np.maximum(index - title, 0)),
                                                              distance_log(FAR)),
         end_label.astype(float),
@@ -141,8 +143,7 @@ def line_features(
         good_in, count = _window_sums(np.concatenate([zero, np.cumsum(good)]), w)
         columns += [prose_in / np.where(chars_in == 0, 1.0, chars_in), good_in / count]
     columns.append(np.full(n, page_score))
-    live = np.array([b.live for b in blocks], dtype=bool)
-    return np.column_stack(columns)[live] if n else np.zeros((0, len(LINE_FEATURES)))
+    return np.column_stack(columns)[live > 0] if n else np.zeros((0, len(LINE_FEATURES)))
 
 
 def context_features(scores: Sequence[float], chars: Sequence[int]) -> np.ndarray:
