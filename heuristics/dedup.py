@@ -31,7 +31,8 @@ def _features(text: str) -> tuple[str, int, float, frozenset[str]]:
     """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are
     figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines)."""
     tokens = folded_words(text)
-    digits = len(_FIGURE.findall(text.casefold()))
+    # Case changes no character's class on ASCII text: its figures are counted without folding it.
+    digits = len(_FIGURE.findall(text if text.isascii() else text.casefold()))
     return " ".join(tokens), len(tokens), digits / len(tokens) if tokens else 0.0, _shingles(tokens)
 
 
@@ -147,13 +148,57 @@ def _near_pairs(
     return partners
 
 
-def _quiet_before(ctx: RuleContext, lines: list[Line]) -> bool:
-    """Whether a pass before found no anchor among lines that include ``lines`` (as a multiset of texts).
+def _lines_to_split(
+    lines: list[tuple[Line, frozenset[str]]], threshold: float, min_words: int, max_holders: int, repeated: set[str]
+) -> set[int]:
+    """Of ``lines`` (with their 3-grams; ``min_words`` >= 3 words each), those whose sentences can change what
+    ``dedup.near_sentence`` finds, by their position in ``lines``; none when no sentence has a near copy.
 
-    Pieces come from lines by their text alone, and fewer pieces repeat
-    fewer 3-grams, so a part of lines without an anchor has none either:
-    the later passes over a document skip the rule when they only lost
-    lines.
+    A sentence's words are a run of its line's, so its 3-grams are some of
+    its line's, and it repeats no more of them than its line does (``extra``:
+    a line of n words has n - 2 3-grams, less the distinct ones); a line
+    holds a 3-gram at most once more than its extra ones. A shared 3-gram
+    counts for a near copy only when at most ``max_holders`` pieces hold
+    it (else it is a template phrase): when the lines holding it may hold
+    it more often, they are all split (the count is then exact). Two near
+    copies share ``threshold`` of the 3-grams of the shorter, which has at
+    least ``min_words - 2`` less its line's extra ones (and one): two lines
+    that share that many of the other 3-grams are split too. Linear: only
+    3-grams held by at most ``max_holders`` lines are counted in pairs.
+    ``repeated`` holds every 3-gram that two lines share.
+    """
+    extra = [_features(line.text)[1] - 2 - len(sh) for line, sh in lines]
+    fewest = [max(1, min_words - 2 - e) for e in extra]  # the fewest 3-grams a sentence of the line may have
+    holders: dict[str, list[int]] = {}  # lines holding each repeated 3-gram
+    for k, (_, shingles) in enumerate(lines):
+        for g in shingles & repeated:
+            holders.setdefault(g, []).append(k)
+    split: set[int] = set()
+    overlap: dict[tuple[int, int], int] = {}  # 3-grams shared by two lines (held by few lines)
+    for held in holders.values():
+        if len(held) < 2:
+            continue
+        if sum(1 + extra[k] for k in held) > max_holders:
+            split.update(held)
+            continue
+        for a, j in enumerate(held):
+            for k in held[a + 1 :]:
+                overlap[j, k] = overlap.get((j, k), 0) + 1
+    for (j, k), count in overlap.items():
+        if count >= max(1.0, threshold * min(fewest[j], fewest[k])):
+            split.update((j, k))
+    return split
+
+
+def _quiet_before(ctx: RuleContext, lines: list[Line]) -> bool:
+    """Whether a pass before found that no near copies could be among lines that include ``lines`` (as a
+    multiset of texts).
+
+    Pieces come from lines by their text alone, and fewer lines repeat
+    fewer 3-grams and share fewer with each other, so a part of lines
+    without an anchor (or without two lines that share enough 3-grams,
+    see ``dedup.near_sentence``) has none either: the later passes over a
+    document skip the rule when they only lost lines.
     """
     quiet = ctx.memo.get("quiet")
     return quiet is not None and not Counter(ln.text for ln in lines) - quiet
@@ -237,19 +282,25 @@ def near_sentence(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     Only full sentences (ending with . ! ? or …) of at least ``min_words``
     words are compared, like lines in ``dedup.near_paragraph``. A line that
     shares fewer word 3-grams with the rest of the text than such a copy
-    needs cannot hold one and is not split at all.
+    needs cannot hold one and is not split at all; a text in which no two
+    lines share that many is not split at all.
     """
     live = doc.live_lines()
     if _quiet_before(ctx, live):
         return
+    # A near copy of a sentence of n >= min_words words shares >= threshold of its n - 2 3-grams (if distinct).
+    min_words, max_digit_share, threshold = ctx["min_words"], ctx["max_digit_share"], ctx["threshold"]
     lines, repeated = _line_shingles(doc)
-    # A near copy of a sentence of n >= min_words words shares >= threshold of its n - 2 3-grams.
-    min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
-    needed = max(1, int(ctx["threshold"] * (min_words - 2)))
+    needed = max(1, int(threshold * (min_words - 2)))
+    lines = [(ln, sh) for ln, sh in lines if _features(ln.text)[1] >= min_words and len(repeated & sh) >= needed]
+    if min_words >= 3:  # (else a sentence of two words is its own "3-gram", which no line holds)
+        split = _lines_to_split(lines, threshold, min_words, 4 * ctx["max_copies"], repeated)
+        if not split:
+            ctx.memo["quiet"] = Counter(ln.text for ln in live)
+            return
+        lines = [lines[k] for k in sorted(split)]
     pieces = []
-    for line, line_shingles in lines:
-        if len(repeated & line_shingles) < needed:
-            continue
+    for line, _ in lines:
         for s in doc.sentences(line):
             feats = _features(s.text)
             if ends_sentence(s.text) and _is_prose(feats, min_words, max_digit_share) and doc.is_live(s.start, s.end):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ftfy import badness
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner.normalize import looks_bad
@@ -341,6 +341,8 @@ def test_figure_tokens_are_the_tokens_holding_a_digit(text: str) -> None:
 
     tokens = re.findall(r"\w+", text)
     assert len(_FIGURE.findall(text)) == sum(1 for t in tokens if re.search(r"\d", t))
+    if text.isascii():  # dedup counts the figures of an ASCII text without case-folding it first
+        assert len(_FIGURE.findall(text)) == len(_FIGURE.findall(text.casefold()))
 
 
 def test_compile_patterns_compiles_what_the_lists_would_compile_on_first_use() -> None:
@@ -376,3 +378,55 @@ def test_one_tokenisation_serves_every_word_figure(text: str) -> None:
     assert count_words(text) == len(re.findall(r"\w+", text))
     assert title_key(text) == re.sub(r"\W+", " ", text.lower()).strip()
     assert _key(text) == re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+# Sentences of a few words from a small vocabulary, many opening alike: lines share 3-grams, copies and templates
+# abound, and a 3-gram may be held by more pieces than a near copy may count.
+_WORDS = st.sampled_from(["prices", "rose", "sharply", "on", "monday", "a", "vote", "in", "asia", "7", "oil", "said"])
+_SENTENCE = st.tuples(st.booleans(), st.lists(_WORDS, min_size=1, max_size=8)).map(
+    lambda s: ("Prices rose sharply " if s[0] else "") + " ".join(s[1]) + "."
+)
+_LINE = st.lists(_SENTENCE, min_size=1, max_size=3).map(" ".join)
+
+
+def _only_rule(name: str, **params: object) -> object:
+    """The configuration with rule ``name`` alone switched on, with ``params``."""
+    import cleaner
+
+    families = sorted({r.name.split(".")[0] for r in cleaner.Cleaner().rules})
+    return cleaner.Config.load(overrides={"rules": {name: params}}, disable=families, enable=[name])
+
+
+def _near_sentence_both_ways(text: str, config: object) -> tuple[object, object]:
+    """``text`` cleaned as shipped, and with ``dedup.near_sentence`` splitting every line its prefilter lets
+    through."""
+    from unittest import mock
+
+    import cleaner
+    from heuristics import dedup
+
+    fast = cleaner.Cleaner(config).clean_text(text)  # type: ignore[arg-type]
+    with mock.patch.object(dedup, "_lines_to_split", lambda lines, *_: set(range(len(lines)))):
+        full = cleaner.Cleaner(config).clean_text(text)  # type: ignore[arg-type]
+    return fast, full
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, min_size=2, max_size=14), st.sampled_from([3, 4, 6, 8]), st.sampled_from([1, 2, 3]))
+@example(["Prices prices prices prices.", "Prices rose sharply prices prices prices."], 4, 2)  # one 3-gram, 4 words
+def test_near_sentence_splits_only_the_lines_that_matter(lines: list[str], min_words: int, max_copies: int) -> None:
+    """``dedup.near_sentence`` decides the same when it splits every line its prefilter lets through."""
+    config = _only_rule("dedup.near_sentence", min_words=min_words, max_copies=max_copies)
+    fast, full = _near_sentence_both_ways("\n\n".join(lines), config)
+    assert (fast.text, fast.audit_records()) == (full.text, full.audit_records())  # type: ignore[attr-defined]
+
+
+def test_near_sentence_counts_the_holders_of_a_shared_3gram_in_unsplit_lines() -> None:
+    """Two copies share "prices rose sharply" and "rose sharply today"; nine sentences hold the first, more than
+    the rule's limit (4 x max_copies), so it counts as a template phrase and the copies share too little to be
+    near copies. The seven lines that share only that 3-gram must be counted although they hold no copy."""
+    tails = ["today", "today", "traders said", "after the vote", "as markets opened", "in Asia", "on Monday",
+             "for oil", "once more"]
+    text = "\n\n".join(f"Prices rose sharply {tail}." for tail in tails)
+    fast, full = _near_sentence_both_ways(text, _only_rule("dedup.near_sentence", min_words=4))
+    assert fast.removals == full.removals == []  # type: ignore[attr-defined]
