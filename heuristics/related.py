@@ -112,9 +112,11 @@ def _judge_link(
 
 # "China furious at Macron for Hong Kong protest jibe [INSIGHT]"
 _BRACKET_TAG = re.compile(r"[\[(]\s*([A-Za-z]+)\s*[\])]\W*$")
+# An e-mail address (it starts where its run starts: linear).
+_EMAIL_PATTERN = r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"
 # E-mail addresses, @handles and social-network profile links (plain URLs may be cited sources: they stay).
 _LINKISH = re.compile(
-    r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@\w+"  # an address starts where its run starts: linear
+    _EMAIL_PATTERN + r"|(?<![\w@])@\w+"
     r"|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|threads)\.(?:com|net)/\S*"
 )
 
@@ -180,7 +182,7 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s)")
 
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
+_EMAIL = re.compile(_EMAIL_PATTERN)
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
