@@ -12,8 +12,12 @@ What makes it fast is only ever skipping work that cannot change the answer
   characters, and lists with a phrase that is not groupable, are searched
   with all plain phrases;
 * an ``re:`` or symbol entry is only tried on lines that hold what its
-  pattern needs (a whole word or a string, see :class:`_Needs`); the entries
-  that may match form a smaller alternation in the same order.
+  pattern needs (a whole word or a string, see :class:`_Needs`), each with
+  its own pattern: of the entries that may match, the leftmost match wins,
+  the first entry in the list's order where several start at one place,
+  which is what their alternation would find (:meth:`PhraseIndex._first_other`).
+  So no look-up compiles a pattern for the entries a line happens to hold:
+  on a corpus of new documents, new such subsets kept coming.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from cleaner.regex_facts import (
     FOLD_RISK,
     backtracking_risk,
     folds_simply,
+    may_match_empty,
     plain_needle,
     required_needles,
     required_words,
@@ -65,7 +70,6 @@ class _HasText(Protocol):
 
 _T = TypeVar("_T", bound=_HasText)
 _NEVER = re.compile(r"(?!x)x")
-_MAX_SUBSETS = 64  # alternations of some re: entries kept per list; beyond, lines are tried with all of them
 
 
 class _Facts(NamedTuple):
@@ -147,7 +151,7 @@ class _Needs:
 
     by_word: dict[str, tuple[int, ...]]
     by_string: dict[str, tuple[int, ...]]
-    open: frozenset[int]
+    open: tuple[int, ...]  # in order
     words: frozenset[str]  # the keys of by_word
 
     @classmethod
@@ -171,12 +175,13 @@ class _Needs:
         return cls(
             {w: tuple(ix) for w, ix in by_word.items()},
             {n: tuple(ix) for n, ix in sorted(by_string.items())},
-            frozenset(is_open),
+            tuple(sorted(is_open)),
             frozenset(by_word),
         )
 
-    def held(self, facts: _Facts) -> frozenset[int]:
-        """The entries that may match in a line without :data:`FOLD_RISK` characters, whose facts are ``facts``."""
+    def held(self, facts: _Facts) -> tuple[int, ...]:
+        """The entries that may match in a line without :data:`FOLD_RISK` characters, whose facts are ``facts``, in
+        order."""
         words = self.words & facts.words
         low = facts.low
         if not words:
@@ -191,7 +196,7 @@ class _Needs:
         for string, ix in self.by_string.items():
             if string in low:
                 hits.update(ix)
-        return frozenset(hits)
+        return tuple(sorted(hits))
 
 
 class _Lists:
@@ -300,16 +305,16 @@ class PhraseIndex:
                 by_key.setdefault(_key_word(e), []).append((e, _first_word(e)))
         self._groups: dict[str, list[str]] | None = groups
         # With groups: the entries a line may hold are those whose key word (and first word) it holds.
-        self._entries_by_key = {k: tuple(v) for k, v in by_key.items()}
         self._firsts_by_key = {k: frozenset(f for _, f in v) for k, v in by_key.items()}
         self._keys = frozenset(by_key)
-        self._rank = {e: i for i, e in enumerate(longest_first(self.entries))}
-        self._strip_patterns: dict[frozenset[str], re.Pattern[str]] = {}
         self._group_patterns: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
         self._always_entries = tuple(always)
         self._always = compile_entries(always, self.name)  # every re: entry compiles here, or fails
+        self._every_other = tuple(range(len(always)))
         self._needs = _Needs.of(always) if always else None
-        self._subsets: dict[frozenset[int], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+        # strip_all takes an entry out match by match only when none can match an empty string (re.sub's rules
+        # for empty matches are its own); plain phrases never do.
+        self._others_may_be_empty = any(may_match_empty(entry_pattern(e)) for e in always)
         needs = self._needs
         self._id = _LISTS.add(
             self,
@@ -344,33 +349,46 @@ class PhraseIndex:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
+    @cached_property
+    def _each(self) -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
+        """The patterns of each ``re:`` or symbol entry on its own (see :func:`compile_entries`), in the order of
+        ``_always``."""
+        return tuple(compile_entries([e], self.name) for e in self._always_entries)
+
     def compile_all(self) -> None:
-        """Compile now the patterns compiled on first use: the whole alternations and every first word's group
-        (not the alternations of the subsets of ``re:`` entries a line may hold: they depend on the line)."""
-        _ = self._keyed, self._search, self._end
+        """Compile now the patterns compiled on first use: the whole alternations, every first word's group and
+        each ``re:`` or symbol entry's own (after this no look-up compiles anything)."""
+        _ = self._keyed, self._search, self._end, self._each
         for word in self._groups or ():
             self._group_for(word)
 
     # -- which patterns a line needs ---------------------------------------
 
-    def _always_for(self, facts: _Facts) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-        """The patterns of the ``re:`` and symbol entries that may match in a line with ``facts`` (see
-        :func:`compile_entries`), or None when none can."""
+    def _others(self, facts: _Facts) -> tuple[int, ...]:
+        """The ``re:`` and symbol entries that may match in a line with ``facts``, by position in ``_always``."""
         needs: _Needs | None = self._needs
         if needs is None:
-            return None
-        if facts.risky:
-            return self._always
-        held = needs.held(facts)
-        if not held:
-            return None
-        patterns = self._subsets.get(held)
-        if patterns is None:
-            entries, subsets = self._always_entries, self._subsets
-            if len(held) == len(entries) or len(subsets) >= _MAX_SUBSETS:
-                return self._always
-            patterns = subsets[held] = compile_entries([e for i, e in enumerate(entries) if i in held], self.name)
-        return patterns
+            return ()
+        return self._every_other if facts.risky else needs.held(facts)
+
+    def _first_other(self, text: str, held: tuple[int, ...], pos: int = 0) -> re.Match[str] | None:
+        """The match the alternation of the ``held`` entries (positions in ``_always``, in order) finds in ``text``
+        at or after ``pos``.
+
+        That alternation tries the entries in order at each place, from
+        ``pos`` on: its match is the leftmost of the entries' own matches,
+        the first entry's where several start at the same place. (Callers
+        read a match's text and span only: its groups are numbered otherwise.)
+        """
+        if len(held) == len(self._every_other):  # all of them (or none): their alternation, one scan
+            return self._always[0].search(text, pos) if held else None
+        best: re.Match[str] | None = None
+        each = self._each
+        for i in held:
+            m = each[i][0].search(text, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
 
     def _group_for(self, word: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         """The patterns of the keyed entries whose first word is ``word`` (see :func:`compile_entries`)."""
@@ -415,8 +433,7 @@ class PhraseIndex:
         if self._id not in lists_in(text):
             return None
         facts = _facts(text)
-        always = self._always_for(facts)
-        found = always[0].search(text) if always else None
+        found = self._first_other(text, self._others(facts))
         keyed = self._first_keyed(text, facts)
         if keyed and (found is None or keyed.start() < found.start()):
             return keyed
@@ -449,8 +466,14 @@ class PhraseIndex:
             m = how(self._group_for(facts.first)[form], text) if facts.first in self._groups else None
         if m:
             return m
-        always = self._always_for(facts)
-        return how(always[form], text) if always else None
+        held = self._others(facts)  # the first of them that matches here, as their alternation would find
+        if len(held) == len(self._every_other):
+            return how(self._always[form], text) if held else None
+        each = self._each
+        for i in held:
+            if m := how(each[i][form], text):
+                return m
+        return None
 
     def endswith(self, text: str) -> re.Match[str] | None:
         """An entry that ends ``text`` (trailing punctuation allowed)."""
@@ -459,37 +482,34 @@ class PhraseIndex:
     def strip_all(self, text: str) -> str:
         """``text`` with every occurrence of every entry taken out (each replaced by a space).
 
-        The alternation of only the entries that may match in ``text`` takes
-        out the same occurrences as the whole one: at every place, an entry
-        that matches nowhere in the text fails there too.
+        As the whole alternation's ``sub`` does: from the start, the leftmost
+        match is taken out and the search goes on after it. The leftmost
+        match is the earlier of the first plain phrase and the first other
+        entry (both found as the look-ups find them); where the two start at
+        the same place, which comes first in the list's order is not known
+        here, and the whole alternation decides (as it does for a line with
+        :data:`FOLD_RISK` characters, an ungrouped list, or ``re:`` entries
+        that may match an empty string).
         """
         if self._id not in lists_in(text):
             return text
         facts = _facts(text)
-        if self._groups is None or facts.risky:
+        if self._groups is None or facts.risky or self._others_may_be_empty:
             return self._search.sub(" ", text)
-        entries = self._possible(facts)
-        if not entries:
-            return text
-        pattern = self._strip_patterns.get(entries)
-        if pattern is None:
-            if len(self._strip_patterns) >= _MAX_SUBSETS:
+        held = self._others(facts)
+        pieces: list[str] = []
+        pos = 0
+        while True:
+            keyed = self._first_keyed(text, facts, pos)
+            other = self._first_other(text, held, pos) if held else None
+            if keyed is not None and other is not None and keyed.start() == other.start():
                 return self._search.sub(" ", text)
-            rank = self._rank
-            alternation = "|".join(f"(?:{entry_pattern(e)})" for e in sorted(entries, key=rank.__getitem__))
-            pattern = self._strip_patterns[entries] = re.compile(alternation, re.IGNORECASE)
-        return pattern.sub(" ", text)
-
-    def _possible(self, facts: _Facts) -> frozenset[str]:
-        """The entries that may match in a line with ``facts`` (a grouped list, no :data:`FOLD_RISK` character):
-        the plain phrases whose key word and first word it holds, the other entries whose needs it holds."""
-        possible = {
-            entry
-            for key in self._keys & facts.words
-            for entry, first in self._entries_by_key[key]
-            if first in facts.words
-        }
-        if self._needs is not None:
-            always = self._always_entries
-            possible.update(always[i] for i in self._needs.held(facts))
-        return frozenset(possible)
+            m = other if keyed is None or (other is not None and other.start() < keyed.start()) else keyed
+            if m is None:
+                break
+            pieces += (text[pos : m.start()], " ")
+            pos = m.end()
+        if not pieces:
+            return text
+        pieces.append(text[pos:])
+        return "".join(pieces)

@@ -1,12 +1,14 @@
 """What a regular expression needs and risks, read off its parsed form (``re._parser``).
 
-Two uses, both for phrase lists (:mod:`cleaner.phrases`):
+Three uses, all for phrase lists (:mod:`cleaner.phrases`):
 
 * :func:`backtracking_risk` refuses a user's ``re:`` entry that could take
   exponential time (a repetition inside an unbounded repetition);
 * :func:`required_words` and :func:`required_needles` tell what every match
   of a pattern holds, so that the phrase index (:mod:`cleaner.phrase_index`)
-  tries a pattern only on lines that hold it.
+  tries a pattern only on lines that hold it;
+* :func:`may_match_empty` tells whether the index may take out a pattern's
+  matches one by one (``re.sub`` has its own rules for empty matches).
 
 The parsed form is CPython's own (``re._parser``, ``re._constants``): private
 but stable across 3.11 to 3.13; a pattern it cannot read is left to
@@ -62,6 +64,15 @@ def _parts(op: object, av: object) -> list:  # type: ignore[type-arg]
     if op in (_c.ASSERT, _c.ASSERT_NOT):
         return [av[1]]  # type: ignore[index]
     return []
+
+
+def may_match_empty(pattern: str) -> bool:
+    """Whether ``pattern`` may match an empty string (its shortest match, read off the parsed form; True when
+    it cannot be read)."""
+    try:
+        return bool(_sre_parser.parse(pattern).getwidth()[0] == 0)
+    except (re.error, AttributeError):
+        return True
 
 
 def required_needles(pattern: str) -> frozenset[str] | None:

@@ -160,16 +160,22 @@ def test_lines_holding_keeps_every_line_a_list_finds_something_in(
                 assert ln in held, (ln.text, [pl.entries for pl in lists])
 
 
-def test_phrase_lists_past_their_cache_of_pattern_subsets(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from cleaner import phrase_index
+def test_phrase_lookups_compile_nothing_once_compile_all_ran(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Whatever entries a line may hold, a look-up tries their own patterns: none is compiled for the line."""
+    import re
+
     from cleaner.phrases import PhraseList
 
-    monkeypatch.setattr(phrase_index, "_MAX_SUBSETS", 1)
-    phrases = PhraseList("t", (*_ALWAYS, "sign up", "us sign", "ok", "ok k"))
-    for text in ["sign up ok", "us", "\u00a9 up", "is it", "stra\u00dfe ok 12 k", "sick up", "(c) us", "us sign ok"]:
-        _agree(phrases, _plain(phrases), text)
-    # the others took the whole alternations
-    assert len(phrases.index._subsets) == 1 and len(phrases.index._strip_patterns) == 1
+    phrases = PhraseList("t", (*_ALWAYS, "sign up", "us sign", "ok", "ok k", "up"))
+    plain = _plain(phrases)
+    phrases.index.compile_all()
+    compiled: list[str] = []
+    monkeypatch.setattr(re, "compile", lambda pattern, *args: compiled.append(pattern))
+    texts = ["sign up ok", "us", "\u00a9 up", "is it", "stra\u00dfe ok 12 k", "sick up", "(c) us", "us sign ok",
+             "up (c) sign up ok us", "ok k ok up is"]
+    for text in texts:
+        _agree(phrases, plain, text)
+    assert compiled == []
 
 
 def test_needles_are_what_every_match_holds() -> None:
