@@ -194,8 +194,8 @@ def test_tree_models_take_the_same_batches() -> None:
 def test_tree_batches_equal_one_item_at_a_time_bit_for_bit() -> None:
     """Boosted trees score and explain a batch down all trees at once (numpy): the same floats and strings as
     item by item (the shipped main-content model), values on the split thresholds and NaN included, batches below
-    and above BATCH_FROM and EXPLAIN_BATCH_FROM."""
-    from cleaner.html.trees import BATCH_FROM, EXPLAIN_BATCH_FROM, TreeModel
+    and above EXPLAIN_BATCH_FROM."""
+    from cleaner.html.trees import EXPLAIN_BATCH_FROM, TreeModel
 
     model = TreeModel.load(Path(__file__).resolve().parents[1] / "cleaner" / "html" / "main_content.json")
     thresholds = sorted({t for tree in model.trees for t in tree[1]})
@@ -203,7 +203,7 @@ def test_tree_batches_equal_one_item_at_a_time_bit_for_bit() -> None:
     rows = [[float(rng.choice(thresholds)) if rng.random() < 0.5 else float(rng.normal() * 2) for _ in model.features]
             for _ in range(300)]
     rows.append([float("nan")] * len(model.features))
-    for batch in (rows, rows[: BATCH_FROM - 1], rows[: EXPLAIN_BATCH_FROM - 1]):
+    for batch in (rows, rows[:40], rows[: EXPLAIN_BATCH_FROM - 1]):
         assert model.probabilities(batch) == [model.probability(x) for x in batch]
         assert model.explanations(np.array(batch)) == [model.explain(x) for x in batch]
         assert model.explanations(batch, 2) == [model.explain(x, 2) for x in batch]

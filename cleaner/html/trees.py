@@ -6,8 +6,8 @@ an ``<article>`` trafilatura keeps": the views of a page only help when
 they are weighed against one another and against the block's place, which
 is what a few shallow trees do. Each tree is a handful of comparisons, so
 an item is scored in pure Python in microseconds (the trees compiled once
-into Python expressions), and a batch of many (the blocks of a page) goes
-down all trees at once with numpy; the trees are
+into Python source), and the explanations of a batch of many (the blocks
+of a page) go down all trees at once with numpy; the trees are
 fitted by ``python -m train.main_content`` (scikit-learn's histogram
 gradient boosting, a training dependency only) and shipped as JSON::
 
@@ -42,11 +42,9 @@ from cleaner.model import ModelError, check_features, explanation_strings, read_
 
 Tree = tuple[list[int], list[float], list[int], list[int], list[float]]  # feature, threshold, left, right, value
 TREE_KEYS = ("feature", "threshold", "left", "right", "value")
-# Items: smaller batches are scored (explained) one by one, as numpy's fixed cost is larger than the walks'.
-# Measured with the compiled trees on the bench pages' rows: scoring 24 items costs the same either way, while
-# explaining 8 already costs a fifth less in a batch (an item's explanation walks its paths in Python).
-BATCH_FROM = 32
-EXPLAIN_BATCH_FROM = 6
+# Items: smaller batches are explained one by one, as numpy's fixed cost is larger than the compiled trees'.
+# Measured on the rows of the bench pages: 8 items cost about the same either way, 20 a fifth less in a batch.
+EXPLAIN_BATCH_FROM = 12
 
 
 @dataclass(frozen=True)
@@ -83,26 +81,19 @@ class TreeModel:
         return self
 
     def logit(self, x: Sequence[float]) -> float:
-        """The raw score of one item (its features in ``self.features`` order)."""
-        z = self.base
-        for value, leaf in zip(self._values, self._leaves(x), strict=True):
-            z += value[leaf]
-        return z
+        """The raw score of one item (its features in ``self.features`` order): ``base`` plus the value of the leaf
+        the item reaches in each tree, added tree by tree in the trees' order."""
+        return self._logit(x)
 
     def probability(self, x: Sequence[float]) -> float:
         """The probability of the positive class."""
         return sigmoid(self.logit(x))
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        """:meth:`probability` of every item of ``rows`` at once (a list of items or a 2-D array; the same floats:
-        each item's leaf values are added to ``base`` tree by tree, left to right, as :meth:`logit` does)."""
-        matrix = _matrix(rows, len(self.features))
-        if len(matrix) < BATCH_FROM:
-            return [self.probability(x) for x in matrix.tolist()]
-        _, _, _, _, value = self._stacked
-        leaves = value[self._tree_index, self._paths(matrix)[-1]]
-        logits = np.cumsum(np.hstack([np.full((len(matrix), 1), self.base), leaves]), axis=1)[:, -1]
-        return [sigmoid(z) for z in logits.tolist()]
+        """:meth:`probability` of every item of ``rows`` (a list of items or a 2-D array). One by one: with the
+        compiled trees that is as fast as numpy's walk of a batch down all trees at once, even for hundreds."""
+        items = rows.tolist() if isinstance(rows, np.ndarray) else rows
+        return [sigmoid(self._logit(x)) for x in items]
 
     def explanations(self, rows: Sequence[Sequence[float]], top: int = 3) -> list[str]:
         """:meth:`explain` of every item of ``rows`` at once (the same strings: each item's pushes are added in
@@ -157,60 +148,33 @@ class TreeModel:
     def contributions(self, x: Sequence[float]) -> list[tuple[str, float]]:
         """Each feature's push on the raw score along the item's paths (largest first, features that pushed only)."""
         pushes = [0.0] * len(self.features)
-        for steps, leaf in zip(self._path_pushes, self._leaves(x), strict=True):
-            for f, push in steps[leaf]:
-                pushes[f] += push
+        self._add_pushes(x, pushes)
         return sorted(((n, p) for n, p in zip(self.features, pushes, strict=True) if p), key=lambda p: -abs(p[1]))
 
     @cached_property
-    def _leaves(self) -> Callable[[Sequence[float]], tuple[int, ...]]:
-        """A function giving the leaf an item reaches in each tree, in the trees' order.
-
-        The trees are written out once as Python source, one nested
-        conditional expression per tree (``(1 if x[3] <= 0.5 else 2)``), and
-        compiled: an item then goes down all trees without the interpreter
-        reading the node lists, several times faster than walking them. The
-        comparisons are those of the walk (``x[feature] <= threshold``, the
-        threshold written with ``repr``, which gives the same float back), so
-        every item reaches the same leaves. Trees too deep for Python's
-        parser (hundreds of levels) are walked instead.
-        """
-        body = ", ".join(_tree_source(tree, 0) for tree in self.trees)
-        namespace: dict[str, Any] = {"inf": math.inf, "nan": math.nan}  # repr() of the non-finite thresholds
-        try:
-            code = compile(f"def leaves(x):\n    return ({body},)\n", f"<trees of {self.name}>", "exec")
-        except (SyntaxError, RecursionError, MemoryError):
-            return lambda x: tuple(_walk(tree, x) for tree in self.trees)
-        exec(code, namespace)
-        return namespace["leaves"]
+    def _logit(self) -> Callable[[Sequence[float]], float]:
+        """:meth:`logit`, compiled (see :func:`_compiled`): one statement per tree, ``z += (<value of the leaf x
+        reaches>)``, the tree a nested conditional expression (``(0.5 if x[3] <= 0.25 else -1.0)``)."""
+        body = "".join(f"    z += {_tree_source(tree, 0, tree[4])}\n" for tree in self.trees)
+        source = f"def logit(x):\n    z = base\n{body}    return z\n"
+        return _compiled(self.name, "logit", source, self.base) or _walked_logit(self.trees, self.base)
 
     @cached_property
-    def _values(self) -> tuple[list[float], ...]:
-        return tuple(tree[4] for tree in self.trees)
-
-    @cached_property
-    def _path_pushes(self) -> tuple[dict[int, tuple[tuple[int, float], ...]], ...]:
-        """For each tree, each leaf's ``(feature, push)`` steps from the root down (a split's push is the change
-        of value from the node to the child taken; the floats :meth:`contributions` adds, in the same order)."""
-        out = []
-        for feature, _, left, right, value in self.trees:
-            steps: dict[int, tuple[tuple[int, float], ...]] = {}
-            todo: list[tuple[int, tuple[tuple[int, float], ...]]] = [(0, ())]
-            while todo:
-                node, path = todo.pop()
-                f = feature[node]
-                if f < 0:
-                    steps[node] = path
-                    continue
-                for child in (left[node], right[node]):
-                    todo.append((child, (*path, (f, value[child] - value[node]))))
-            out.append(steps)
-        return tuple(out)
+    def _add_pushes(self) -> Callable[[Sequence[float], list[float]], None]:
+        """Add each split's push on the path of an item to its feature's (``pushes[feature] += value[child] -
+        value[node]``, tree by tree and from the root down), compiled (see :func:`_compiled`): each tree nested
+        ``if``/``else`` statements, each branch adding its push."""
+        body = "".join(_push_source(tree, 0, 1) for tree in self.trees)
+        source = f"def add_pushes(x, p):\n{body}    return None\n"
+        return _compiled(self.name, "add_pushes", source, self.base) or _walked_pushes(self.trees)
 
     def explain(self, x: Sequence[float], top: int = 3) -> str:
-        """The features that pushed most, with their values: ``"traf=0.00 (-2.1), rd_in=1.00 (+0.8)"``."""
-        values = dict(zip(self.features, x, strict=True))
-        return ", ".join(f"{n}={values[n]:.2f} ({c:+.1f})" for n, c in self.contributions(x)[:top])
+        """The features that pushed most, with their values: ``"traf=0.00 (-2.1), rd_in=1.00 (+0.8)"`` (those of
+        :meth:`contributions`, in its order)."""
+        pushes = [0.0] * len(self.features)
+        self._add_pushes(x, pushes)
+        ranked = sorted((i for i, p in enumerate(pushes) if p), key=lambda i: -abs(pushes[i]))[:top]
+        return ", ".join(f"{self.features[i]}={x[i]:.2f} ({pushes[i]:+.1f})" for i in ranked)
 
 
 def _walk(tree: Tree, x: Sequence[float]) -> int:
@@ -222,14 +186,77 @@ def _walk(tree: Tree, x: Sequence[float]) -> int:
     return node
 
 
-def _tree_source(tree: Tree, node: int) -> str:
-    """Python source of the leaf ``tree`` takes an item ``x`` to from ``node``: nested conditional expressions."""
+def _tree_source(tree: Tree, node: int, values: Sequence[float]) -> str:
+    """Python source of the value of the leaf ``tree`` takes an item ``x`` to from ``node``: nested conditional
+    expressions."""
     feature, threshold, left, right, _ = tree
     f = feature[node]
     if f < 0:
-        return str(node)
-    return (f"({_tree_source(tree, left[node])} if x[{f}] <= {threshold[node]!r} "
-            f"else {_tree_source(tree, right[node])})")
+        return repr(values[node])
+    return (f"({_tree_source(tree, left[node], values)} if x[{f}] <= {threshold[node]!r} "
+            f"else {_tree_source(tree, right[node], values)})")
+
+
+def _push_source(tree: Tree, node: int, depth: int) -> str:
+    """Python source adding to ``p`` the pushes of the splits an item ``x`` meets in ``tree`` from ``node`` down."""
+    feature, threshold, left, right, value = tree
+    f = feature[node]
+    if f < 0:
+        return ""
+    pad = "    " * depth
+    out = [f"{pad}if x[{f}] <= {threshold[node]!r}:\n"]
+    for n, child in enumerate((left[node], right[node])):
+        if n:
+            out.append(f"{pad}else:\n")
+        out.append(f"{pad}    p[{f}] += {value[child] - value[node]!r}\n")
+        out.append(_push_source(tree, child, depth + 1))
+    return "".join(out)
+
+
+def _compiled(model: str, name: str, source: str, base: float) -> Callable[..., Any] | None:
+    """The function ``name`` defined by ``source``, compiled; None when the trees are too deep for Python's parser.
+
+    Written out once as Python source and compiled, the trees take an item
+    down without the interpreter reading the node lists, several times
+    faster than walking them. The comparisons are those of the walk
+    (``x[feature] <= threshold``) and the floats are written with ``repr``,
+    which gives the same floats back, so every item reaches the same leaves
+    and adds the same floats in the same order, to the last bit. Trees
+    hundreds of levels deep are walked instead.
+    """
+    namespace: dict[str, Any] = {"inf": math.inf, "nan": math.nan, "base": base}  # repr() of non-finite floats
+    try:
+        code = compile(source, f"<trees of {model}>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):
+        return None
+    exec(code, namespace)
+    return namespace[name]
+
+
+def _walked_logit(trees: Sequence[Tree], base: float) -> Callable[[Sequence[float]], float]:
+    """:meth:`TreeModel.logit` walking the node lists (trees too deep to compile)."""
+
+    def logit(x: Sequence[float]) -> float:
+        z = base
+        for tree in trees:
+            z += tree[4][_walk(tree, x)]
+        return z
+
+    return logit
+
+
+def _walked_pushes(trees: Sequence[Tree]) -> Callable[[Sequence[float], list[float]], None]:
+    """:attr:`TreeModel._add_pushes` walking the node lists (trees too deep to compile)."""
+
+    def add_pushes(x: Sequence[float], pushes: list[float]) -> None:
+        for feature, threshold, left, right, value in trees:
+            node = 0
+            while (f := feature[node]) >= 0:
+                child = left[node] if x[f] <= threshold[node] else right[node]
+                pushes[f] += value[child] - value[node]
+                node = child
+
+    return add_pushes
 
 
 def _matrix(rows: Sequence[Sequence[float]], n_features: int) -> Any:
