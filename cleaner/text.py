@@ -18,6 +18,16 @@ WORD_RUN = re.compile(r"\w+")  # runs of letters or digits
 LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")  # letter words, with inner apostrophes
 TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")  # a sentence end at the end of a text
+# Characters whose case folding is not their lower case (ß to "ss", ſ to "s", µ to "μ", the Cherokee small letters
+# to capitals, ...), and Σ, which ``str.lower`` makes a final ς at the end of a word where ``casefold`` makes σ:
+# a text without any folds to its lower case (the tests check the class against every character).
+FOLDS_UNLIKE_LOWER = re.compile(
+    "[\u00b5\u00df\u0149\u017f\u01f0\u0345\u0390\u03a3\u03b0\u03c2\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1"
+    "\u03f5\u0587\u13a0-\u13f5\u13f8-\u13fd\u1c80-\u1c88\u1e96-\u1e9b\u1e9e\u1f50\u1f52\u1f54\u1f56"
+    "\u1f80-\u1faf\u1fb2-\u1fb4\u1fb6\u1fb7\u1fbc\u1fbe\u1fc2-\u1fc4\u1fc6\u1fc7\u1fcc\u1fd2\u1fd3"
+    "\u1fd6\u1fd7\u1fe2-\u1fe4\u1fe6\u1fe7\u1ff2-\u1ff4\u1ff6\u1ff7\u1ffc\uab70-\uabbf\ufb00-\ufb06"
+    "\ufb13-\ufb17]"
+)
 QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")
 # Characters per word above which a line is not "short", whatever its word count (keeps phrase matching away
 # from huge lines of symbols).
@@ -97,15 +107,26 @@ def lower_words(text: str) -> tuple[str, ...]:
     return tuple(WORD_RUN.findall(text.lower()))
 
 
+def lower_keeps_words(text: str) -> bool:
+    """Whether lower-casing ``text`` keeps every character in its place and its class (word character or not), so
+    that the words of :func:`lower_words` are as many and as long as ``text``'s own.
+
+    True but for "İ", whose lower case is two characters (an ``i`` and a
+    combining dot, which is no word character); every other character
+    lower-cases to one character of its own class (the tests check all).
+    """
+    return "\u0130" not in text
+
+
 def folded_words(text: str) -> tuple[str, ...]:
     """The words (runs of letters or digits) of ``text`` case-folded, in order.
 
-    On most texts (all ASCII ones) case folding is lower-casing: the words
-    of :func:`lower_words`, tokenised once. Elsewhere it may change what a
-    word is (``"İ".casefold()`` is an ``i`` and a combining dot, which is no
-    word character), so the folded text is tokenised on its own.
+    On most texts (all ASCII ones, and all without a character of
+    :data:`FOLDS_UNLIKE_LOWER`) case folding is lower-casing: the words of
+    :func:`lower_words`, tokenised once. Elsewhere it may change what a word
+    is (``"ß".casefold()`` is "ss"), so the folded text is tokenised on its own.
     """
-    if text.isascii():
+    if text.isascii() or FOLDS_UNLIKE_LOWER.search(text) is None:
         return lower_words(text)
     folded = text.casefold()
     return lower_words(text) if folded == text.lower() else tuple(WORD_RUN.findall(folded))
@@ -117,9 +138,10 @@ def count_words(text: str) -> int:
 
     Cached by text: the rules of one pass, the later passes of the same
     document and the lines a site repeats on every page ask about the same
-    lines again. Lower-casing an ASCII text changes no character's class, so
-    there the words of :func:`lower_words` are counted.
+    lines again. Where lower-casing keeps every character's class (every
+    text but one with an "İ", see :func:`lower_keeps_words`), the words of
+    :func:`lower_words` are counted.
     """
-    if text.isascii():
+    if lower_keeps_words(text):
         return len(lower_words(text))
     return len(WORD_RUN.findall(text))

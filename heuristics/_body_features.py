@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.lang import JUSTEXT_NAMES, WORD, stopwords, words
-from cleaner.text import lower_words
+from cleaner.text import lower_keeps_words, lower_words
 
 # Sentence-final punctuation (also the CJK full stops) and what may close a sentence after it.
 FINAL_MARKS = ".!?\u2026\u3002\uff01\uff1f"
@@ -53,9 +53,10 @@ def has_link_hint(text: str) -> bool:
 
 
 def word_tokens(text: str) -> tuple[str, ...] | list[str]:
-    """The \\w+ tokens of a line, as many and as long as in ``text``: on ASCII text, the lower-cased ones that the
-    phrase look-ups of every rule already made (:func:`cleaner.text.lower_words`, cached per line)."""
-    return lower_words(text) if text.isascii() else WORD_TOKEN.findall(text)
+    """The \\w+ tokens of a line, as many and as long as in ``text``: where lower-casing keeps them so (all text but
+    one with an "İ"), the lower-cased ones that the phrase look-ups of every rule already made
+    (:func:`cleaner.text.lower_words`, cached per line)."""
+    return lower_words(text) if lower_keeps_words(text) else WORD_TOKEN.findall(text)
 
 
 def is_terminal(text: str) -> bool:

@@ -31,9 +31,9 @@ def _features(text: str) -> tuple[str, int, float, frozenset[str]]:
     """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are
     figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines)."""
     tokens = folded_words(text)
-    # Case changes no character's class on ASCII text: its figures are counted without folding it.
-    digits = len(_FIGURE.findall(text if text.isascii() else text.casefold()))
-    return " ".join(tokens), len(tokens), digits / len(tokens) if tokens else 0.0, _shingles(tokens)
+    key = " ".join(tokens)
+    digits = len(_FIGURE.findall(key))  # the folded text's tokens, one space apart: the same figures
+    return key, len(tokens), digits / len(tokens) if tokens else 0.0, _shingles(tokens)
 
 
 def _is_prose(features: tuple[str, int, float, frozenset[str]], min_words: int, max_digit_share: float) -> bool:

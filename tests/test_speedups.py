@@ -339,16 +339,18 @@ def test_repair_shortcuts_give_the_full_repair(text: str) -> None:
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.text(alphabet="ab1\u0661_ .-\u00e9\n", max_size=30))
+@given(st.text(alphabet="ab1\u0661_ .-\u00e9\u00df\u0130\u00b2\n", max_size=30))
 def test_figure_tokens_are_the_tokens_holding_a_digit(text: str) -> None:
     import re
 
-    from heuristics.dedup import _FIGURE
+    from cleaner.text import folded_words
+    from heuristics.dedup import _FIGURE, _features
 
     tokens = re.findall(r"\w+", text)
     assert len(_FIGURE.findall(text)) == sum(1 for t in tokens if re.search(r"\d", t))
-    if text.isascii():  # dedup counts the figures of an ASCII text without case-folding it first
-        assert len(_FIGURE.findall(text)) == len(_FIGURE.findall(text.casefold()))
+    # dedup counts the figures of the case-folded text on its words joined by spaces
+    words = folded_words(text)
+    assert _features(text)[2] == (len(_FIGURE.findall(text.casefold())) / len(words) if words else 0.0)
 
 
 def test_compile_patterns_compiles_what_the_lists_would_compile_on_first_use() -> None:
@@ -368,8 +370,28 @@ def test_compile_patterns_compiles_what_the_lists_would_compile_on_first_use() -
     assert (after.text, after.removals) == (before.text, before.removals)
 
 
+def test_lower_case_keeps_words_and_folds_alike_but_for_the_listed_characters() -> None:
+    """Every character but "İ" lower-cases to one character of its own class (word character, digit, underscore or
+    none of these); every character but those of FOLDS_UNLIKE_LOWER (and Σ, a final ς in lower case) folds to its
+    lower case."""
+    import re
+    import sys
+
+    from cleaner.text import FOLDS_UNLIKE_LOWER, lower_keeps_words
+
+    def kind(c: str) -> tuple[bool, bool, bool]:
+        return re.match(r"\w", c) is not None, c in "0123456789", c == "_"
+
+    every = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    changed = [c for c in every if len(c.lower()) != 1 or kind(c.lower()) != kind(c)]
+    assert changed == ["\u0130"] and not lower_keeps_words("\u0130") and lower_keeps_words("I\u0131i")
+    unlike = {c for c in every if c.casefold() != c.lower()} | {"\u03a3"}
+    assert {c for c in every if FOLDS_UNLIKE_LOWER.match(c)} == unlike
+
+
 @settings(max_examples=3000, deadline=None)
-@given(st.text(alphabet="aB1_ .-\u00e9\u0130\u00df\u212a\u0661\u0307'\u2019\n", max_size=30))
+@given(st.text(alphabet="aB1_ .-\u00e9\u0130\u00df\u212a\u0661\u0307'\u2019\n\u03a3\u03c3\u03c2\u00b5\ufb00",
+               max_size=30))
 def test_one_tokenisation_serves_every_word_figure(text: str) -> None:
     """The words of :func:`cleaner.text.lower_words` give the word count, the title and headline keys and the
     case-folded words that each tokenised on its own before."""
