@@ -121,18 +121,17 @@ class ProcessExecutor(_Closing):
     def map(
         self, batches: Iterable[Batch], work: Work[R], corpus: CorpusModel | None
     ) -> Iterator[tuple[Batch, R | None]]:
+        # Stopped early (an error, a signal), the batches still queued are cancelled by close(), through the
+        # pool's shutdown: a future cancelled here instead would stay among the pool's pending work, and the
+        # pool's thread, finding its workers killed, would fail to set its error (a traceback on stderr).
         pending: deque[tuple[Batch, Future[R]]] = deque()
         corpus_file = self._share(corpus)
-        try:
-            for batch in batches:
-                pending.append((batch, self._pool_now().submit(in_worker, work, tasks_of(batch), corpus_file)))
-                if len(pending) > IN_FLIGHT_PER_WORKER * self.workers:
-                    yield from self._result(*pending.popleft(), work, corpus_file)
-            while pending:
+        for batch in batches:
+            pending.append((batch, self._pool_now().submit(in_worker, work, tasks_of(batch), corpus_file)))
+            if len(pending) > IN_FLIGHT_PER_WORKER * self.workers:
                 yield from self._result(*pending.popleft(), work, corpus_file)
-        finally:
-            for _, future in pending:  # stopped early: what is still queued is not wanted
-                future.cancel()
+        while pending:
+            yield from self._result(*pending.popleft(), work, corpus_file)
 
     def _pool_now(self) -> ProcessPoolExecutor:
         """The pool of worker processes; a fresh one when a worker died."""
