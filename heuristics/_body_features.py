@@ -32,7 +32,7 @@ LINK_LIKE = re.compile(
 # Lines without any of these characters, nor "www.", have no link-like piece (a quick test before LINK_LIKE).
 LINK_HINT_CHARS = re.compile(r"[|\u00bb\u00ab\u203a\u2039>/\u2022\u00b7@]")
 WORD_TOKEN = re.compile(r"\w+")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
+DIGITS = "0123456789"  # the digits non_letters counts as symbols (not other scripts' digits)
 
 
 def non_letters(text: str, tokens: Sequence[str]) -> int:
@@ -40,9 +40,12 @@ def non_letters(text: str, tokens: Sequence[str]) -> int:
 
     Normalised text has plain spaces only, so what is neither in a token
     nor a space is a symbol; digits and underscores are counted in the tokens.
+    Most tokens are letters only (one C-level test); elsewhere each digit is
+    counted on its own (``str.count`` is several times faster than
+    ``str.translate`` on a line of prose).
     """
     joined = "".join(tokens)
-    digits = len(joined) - len(joined.translate(_NO_DIGITS))
+    digits = 0 if joined.isalpha() else sum(map(joined.count, DIGITS))
     return len(text) - len(joined) - text.count(" ") + digits + joined.count("_")
 
 
@@ -168,7 +171,8 @@ def block_features(pieces: list[tuple[int, int, str, bool]], stop: frozenset[str
                 block.link_like = len(LINK_LIKE.findall(text)) / max(n, 1)
             block.symbol_share = non_letters(text, words) / max(chars, 1)
             block.sentences = sentence_ends(text)
-            block.title_case = title_case_share(text)
+            # A line of fewer than three words has fewer than three capitalisable ones (menus: most lines).
+            block.title_case = title_case_share(text) if n >= 3 else 0.0
             block.stop_share = stopword_share(text, stop)
         blocks.append(block)
     return blocks

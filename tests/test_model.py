@@ -207,3 +207,18 @@ def test_tree_batches_equal_one_item_at_a_time_bit_for_bit() -> None:
         assert model.probabilities(batch) == [model.probability(x) for x in batch]
         assert model.explanations(np.array(batch)) == [model.explain(x) for x in batch]
         assert model.explanations(batch, 2) == [model.explain(x, 2) for x in batch]
+
+
+def test_largest_first_orders_as_a_stable_sort() -> None:
+    """The explanations' top features: the order a stable descending sort of each row gives, ties in column
+    order, zeros, infinities and rows holding a NaN included."""
+    from cleaner.model import largest_first
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        sizes = np.abs(rng.integers(-3, 4, size=(int(rng.integers(0, 6)), int(rng.integers(0, 8)))).astype(float))
+        if sizes.size and rng.random() < 0.3:
+            sizes[rng.integers(0, sizes.shape[0]), rng.integers(0, sizes.shape[1])] = rng.choice([np.inf, np.nan])
+        for top in range(sizes.shape[1] + 2):
+            expected = np.argsort(-sizes, axis=1, kind="stable")[:, :top]
+            assert largest_first(sizes, top).tolist() == expected.tolist()
