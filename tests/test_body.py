@@ -289,6 +289,22 @@ def test_stoplist_keeps_the_configured_language_unless_another_is_clearly_better
     assert choose_stoplist(russian, "en", 0.12, 0.30, 0.10)[0] == "ru"
 
 
+def test_stoplist_sample_read_by_line_is_the_joined_texts_words() -> None:
+    """The sample read from each line's cached words is the words of the lines joined and cut, whatever the
+    cut (in a word, on a space) and the letters (a final sigma, a dotted capital I, apostrophes)."""
+    import random
+
+    from cleaner.lang import WORD
+    from heuristics._body_features import leading_words
+
+    rng = random.Random(7)
+    alphabet = ["a", "b", "Σ", "Α", "İ", "'", "’", "1", " ", " ", "-", "́", "ß"]
+    for _ in range(2000):
+        lines = ["".join(rng.choices(alphabet, k=rng.randint(0, 12))).strip() for _ in range(rng.randint(0, 6))]
+        limit = rng.randint(1, 6)
+        assert leading_words(lines, limit) == WORD.findall(" ".join(lines)[: 8 * limit].lower())[:limit]
+
+
 def test_long_page_is_linear(cln: cleaner.Cleaner) -> None:
     """A page of many thousand lines costs in proportion to its lines: four times the menu lines take at most
     eight times the CPU time (quadratic work would take sixteen), whatever the machine's speed or load (timed

@@ -168,9 +168,13 @@ def test_batch_inference_equals_one_item_at_a_time_bit_for_bit(name: str) -> Non
     assert model.probabilities(rows) == [model.probability(x) for x in rows]
     assert model.explanations(rows) == [model.explain(x) for x in rows]
     assert model.explanations(np.array(rows), 2) == [model.explain(x, 2) for x in rows]
+    for size in (1, 2, 3, 8, 9, 17):  # one item, and batches of every layout numpy may choose
+        assert model.probabilities(rows[:size]) == [model.probability(x) for x in rows[:size]]
     assert model.probabilities([]) == model.explanations([]) == []
     with pytest.raises(ValueError, match="features given"):
         model.probabilities([[1.0]])
+    with pytest.raises(ValueError, match="features given"):
+        model.probabilities([[1.0], [2.0]])
 
 
 def test_matrix_puts_the_later_stages_columns_after_the_first() -> None:
