@@ -16,9 +16,12 @@ from heuristics._lines import anchors
     min_link_position=Param(0.8, 'a link to the comments ("View comments") after this share needs no sign of comments'),
     max_heading_words=Param(6, "the heading is at most this long"),
     evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments"),
+    min_thread_signs=Param(3, "an earlier heading opens the section when this many comments follow it..."),
+    max_comment_lines=Param(5, "... one after another, each sign of a comment at most this many lines after the last"),
 )
 def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
-    """Remove a comment section: a comment heading in the last part of the text, and everything after it.
+    """Remove a comment section: a comment heading in the last part of the text (or right above a thread), and
+    everything after it.
 
     The heading is a line that is all a ``comment_headings`` entry ("12
     comments", "Leave a reply"), and it must come after ``min_position`` of
@@ -31,16 +34,29 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     A link to the comments (a ``comment_links`` entry: "View comments")
     opens the thread when it comes after ``min_link_position`` of the text;
     before that it may stand above the article body, and needs a sign too.
+    A heading (sure or ambiguous) that comes before ``min_position`` (a
+    thread longer than the article: "156 Responses to ...", then a name and
+    a time above every comment) opens the section only when a thread starts
+    right under it: ``min_thread_signs`` signs of comments one after
+    another, each at most ``max_comment_lines`` lines after the heading or
+    the sign before (a link to the comments above an article is followed by
+    paragraphs of article text).
     """
     sure, ambiguous = ctx.phrases["comment_headings"], ctx.phrases["comment_headings_ambiguous"]
     links = ctx.phrases["comment_links"]
     lines = doc.live_lines()
     total = len(doc.text) or 1
     for i, line in anchors(doc, ctx["max_heading_words"], sure, ambiguous, links):
-        if line.start / total < ctx["min_position"]:
-            continue
         position = line.start / total
-        if sure.fullmatch(line.text):
+        if position < ctx["min_position"]:
+            if not (sure.fullmatch(line.text) or ambiguous.fullmatch(line.text)):
+                continue
+            signs = _thread_signs(lines[i + 1 :], ctx["max_comment_lines"], ctx["min_thread_signs"], ctx)
+            if signs < ctx["min_thread_signs"]:
+                continue
+            why = (f"comment section heading at {position:.0%} of the text, before a thread ({signs} signs of "
+                   f"comments in a row under it, {ctx['max_comment_lines']} lines apart at most)")
+        elif sure.fullmatch(line.text):
             why = f"comment section heading at {position:.0%} of the text"
         elif position >= ctx["min_link_position"] and links.fullmatch(line.text):
             why = f"link to the comments at {position:.0%} of the text, before the thread"
@@ -57,6 +73,20 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         for later in lines[i + 1 :]:
             yield Decision(later.start, later.end, f"in the comment section that starts at line {line.index + 1}")
         return
+
+
+def _thread_signs(lines: list[Line], apart: int, enough: int, ctx: RuleContext) -> int:
+    """How many signs of comments (lines holding a ``comment_markers`` entry) come one after another from the start
+    of ``lines``, each at most ``apart`` lines after the one before (the first: after the start); at most
+    ``enough``."""
+    markers = ctx.phrases["comment_markers"]
+    count, last = 0, -1
+    for k, line in enumerate(lines):
+        if k - last > apart or count >= enough:
+            break
+        if markers.search(line.text):
+            count, last = count + 1, k
+    return count
 
 
 def _comment_sign(lines: list[Line], ctx: RuleContext) -> str | None:

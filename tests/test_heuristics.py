@@ -124,6 +124,37 @@ def test_ambiguous_comment_heading_needs_a_sign_of_comments() -> None:
     assert "Discussion" not in cut.text and results not in cut.text and BODY2 in cut.text
 
 
+def test_a_thread_longer_than_the_article_goes_from_its_heading() -> None:
+    """A comment heading before the middle of the text opens the section when a thread follows it (a name and a
+    time above each comment); the same heading above the article (a link to the comments) takes nothing."""
+    comments = [
+        ("Heather", "White noise machine set to ocean on full blast in our bedroom, left over from the baby years."),
+        ("Kate", "I am with you. I had to sleep without earplugs the other night and it was the longest night."),
+        ("Chloe", "So you just leave your earplugs sitting on the nightstand like that? I need to know more."),
+        ("Lisa", "I have slept in ear plugs since about two days into our marriage, so almost twenty-two years."),
+        ("Penne", "Window open, fan on low, and a cup of tea that I recently noticed can be habit forming."),
+    ]
+    thread = "\n\n".join(f"{name} on October 23rd, 2012 1:{37 + k} pm\n\n{said}" for k, (name, said) in
+                          enumerate(comments))
+    article = f"{BODY}\n\n{BODY2}"
+    text = f"{article}\n\n156 Responses to \u201cShuteye\u201d\n\n{thread}"
+    assert text.index("156 Responses") < len(text) / 2  # before the part of the text a heading opens by itself
+    result = cleaner.clean_text(text)
+    assert result.text.rstrip() == article
+    assert "before a thread" in next(r.reason for r in result.removals if "156 Responses" in r.text)
+    # A heading that may also head a part of an article ("Comments") opens a thread the same way.
+    assert cleaner.clean_text(text.replace("156 Responses to \u201cShuteye\u201d", "Comments")).text.rstrip() == article
+    # Above an article of five paragraphs, with a time in its byline, the same heading opens nothing.
+    more = (
+        "Drivers' unions welcomed the vote but asked for new depots before the first routes open in spring.",
+        "The first new routes will open in March, and the rest of the network will follow over two years.",
+        "Residents of the northern districts will be asked about the timetables at meetings this winter.",
+    )
+    long_article = "\n\n".join((article, *more))
+    above = f"156 Responses to \u201cShuteye\u201d\n\nPosted at 1:37 pm\n\n{long_article}\n\n{thread}"
+    assert long_article in cleaner.clean_text(above).text
+
+
 def test_link_to_the_comments_above_the_body_takes_nothing() -> None:
     """A "View Comments" link between a long category line and the article: the article stays."""
     head = (
