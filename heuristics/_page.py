@@ -92,20 +92,28 @@ MENU_WORDS = 4  # a navigation label has at most this many words (and no sentenc
 MENU_RUN = 3  # ... and stands in a run of at least this many such lines
 
 
+@line_cache()
+def line_figures(text: str) -> tuple[str, int, int, bool, bool, str, bool]:
+    """What the page decision reads of one line: its stripped text, its whitespace-separated words, its
+    characters, whether it ends like a sentence, may hold a link-like piece, its lower case, and whether it is
+    menu-like (cached by text: the decision runs again on every pass, over mostly the same lines)."""
+    t = text.strip()
+    words, terminal = len(t.split()), is_terminal(t)
+    return t, words, len(t), terminal, has_link_hint(t), t.lower(), is_menu_like(t, MENU_WORDS, words, terminal)
+
+
 def page_features(doc: Document, phrases: Any) -> tuple[list[float], list[str]]:
     """The figures of :data:`PAGE_FEATURES` for every line of ``doc`` (also those earlier rules removed),
     and the page-chrome labels found."""
-    texts = [line.text.strip() for line in doc.lines]
+    # Each line's figures, computed once for all the figures below (the counts are integers, the one sum of
+    # floats runs in line order).
+    rows = list(map(line_figures, [line.text for line in doc.lines]))
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in range(7)]
+    texts, words, chars, terminal, hints, lowered, menu = columns
     n = len(texts) or 1
-    # Each line's words, length, lower-cased form and sentence end, computed once for all the figures (C-level
-    # maps; the counts below are integers, the one sum of floats runs in line order as before).
-    words = list(map(len, map(str.split, texts)))
-    chars = list(map(len, texts))
-    terminal = list(map(is_terminal, texts))
     word_column, char_column, end_column = np.array(words, dtype=int), np.array(chars, dtype=int), np.array(terminal)
     total = sum(chars) or 1
-    counts = Counter(map(str.lower, texts))
-    menu = [is_menu_like(t, MENU_WORDS, w, end) for t, w, end in zip(texts, words, terminal, strict=True)]
+    counts = Counter(lowered)
     labels = chrome_labels(texts, menu, phrases)
     tail = word_column[-max(n // 5, 1) :]
     figures = [
@@ -119,7 +127,7 @@ def page_features(doc: Document, phrases: Any) -> tuple[list[float], list[str]]:
         int(char_column[(char_column >= 200) & end_column].sum()) / total if len(texts) else 0.0,
         sum(map(math.log1p, chars)) / n,
         sum(c for c in counts.values() if c > 1) / n,
-        sum(map(has_link_hint, texts)) / n,
+        sum(hints) / n,
         *_title_figures(texts, words),
         int(np.count_nonzero(tail <= 4)) / max(n // 5, 1),
         wrapped_lines(texts, terminal) / n,
