@@ -194,15 +194,14 @@ def block_features(pieces: list[tuple[int, int, str, bool]], stop: frozenset[str
         words = word_tokens(text)
         n = len(words)
         chars = len(text)
-        block = Block(i, start, end, text, live, chars, n, False, 0.0, 0.0, counts[keys[i]] > 1)
-        if live:
-            block.terminal = is_terminal(text)
-            if has_link_hint(text):
-                block.link_like = len(LINK_LIKE.findall(text)) / max(n, 1)
-            block.symbol_share = non_letters(text, words) / max(chars, 1)
-            block.sentences = sentence_ends(text)
-            # A line of fewer than three words has fewer than three capitalisable ones (menus: most lines).
-            block.title_case = title_case_share(text) if n >= 3 else 0.0
-            block.stop_share = stopword_share(text, stop)
-        blocks.append(block)
+        repeated = counts[keys[i]] > 1
+        if not live:
+            blocks.append(Block(i, start, end, text, live, chars, n, False, 0.0, 0.0, repeated))
+            continue
+        link_like = len(LINK_LIKE.findall(text)) / max(n, 1) if has_link_hint(text) else 0.0
+        # A line of fewer than three words has fewer than three capitalisable ones (menus: most lines).
+        title_case = title_case_share(text) if n >= 3 else 0.0
+        blocks.append(Block(i, start, end, text, live, chars, n, is_terminal(text), link_like,
+                            non_letters(text, words) / max(chars, 1), repeated, sentence_ends(text), title_case,
+                            stopword_share(text, stop)))
     return blocks
