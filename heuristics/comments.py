@@ -51,7 +51,8 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         if position < ctx["min_position"]:
             if not (sure.fullmatch(line.text) or ambiguous.fullmatch(line.text)):
                 continue
-            signs = _thread_signs(lines[i + 1 :], ctx["max_comment_lines"], ctx["min_thread_signs"], ctx)
+            # Every line after it, also those an earlier rule removed (a "Posted by" line under each comment).
+            signs = _thread_signs(doc.lines[line.index + 1 :], ctx["max_comment_lines"], ctx["min_thread_signs"], ctx)
             if signs < ctx["min_thread_signs"]:
                 continue
             why = (f"comment section heading at {position:.0%} of the text, before a thread ({signs} signs of "
