@@ -76,6 +76,16 @@ def _shifted(column: np.ndarray, by: int) -> np.ndarray:
     return out
 
 
+def _prefix(column: np.ndarray) -> np.ndarray:
+    """The prefix sums of ``column``, starting at 0 (one more item than ``column``)."""
+    return np.concatenate([np.zeros(1), np.cumsum(column)])
+
+
+def _gaps(index: np.ndarray, first: int, last: int) -> np.ndarray:
+    """How many lines each of ``index`` lies before ``first`` or after ``last`` (0 from ``first`` to ``last``)."""
+    return np.where(index < first, first - index, np.where(index > last, index - last, 0))
+
+
 def _window_sums(prefix: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
     """For each of the ``len(prefix) - 1`` items, the sum over the items at most ``w`` before or after it (from
     ``prefix``, the prefix sums starting at 0), and how many items that is."""
@@ -114,7 +124,7 @@ def line_features(
         inside, distance, ahead = np.zeros(n), np.full(n, distance_log(FAR)), np.zeros(n)
     else:
         first, last = region
-        gap = np.where(index < first, first - index, np.where(index > last, index - last, 0))
+        gap = _gaps(index, first, last)
         inside, distance, ahead = (gap == 0).astype(float), distance_logs(gap), (index < first).astype(float)
     # The last line repeating the page title at or before each block.
     heads = np.sort(np.asarray(titles, dtype=int))
@@ -136,11 +146,11 @@ def line_features(
     # What the two lines before and after show (length, sentence end, good after smoothing); zeros past the edges.
     for by in (-1, 1, -2, 2):
         columns += [_shifted(chars_log, by), _shifted(terminal, by), _shifted(good, by)]
-    zero = np.zeros(1)
+    prose_sums, chars_sums, good_sums = _prefix(prose), _prefix(chars), _prefix(good)
     for w in (3, 10):
-        prose_in, _ = _window_sums(np.concatenate([zero, np.cumsum(prose)]), w)
-        chars_in, _ = _window_sums(np.concatenate([zero, np.cumsum(chars)]), w)
-        good_in, count = _window_sums(np.concatenate([zero, np.cumsum(good)]), w)
+        prose_in, _ = _window_sums(prose_sums, w)
+        chars_in, _ = _window_sums(chars_sums, w)
+        good_in, count = _window_sums(good_sums, w)
         columns += [prose_in / np.where(chars_in == 0, 1.0, chars_in), good_in / count]
     columns.append(np.full(n, page_score))
     return np.column_stack(columns)[live > 0] if n else np.zeros((0, len(LINE_FEATURES)))
@@ -155,9 +165,8 @@ def context_features(scores: Sequence[float], chars: Sequence[int]) -> np.ndarra
     total = sum(chars) or 1
     first, last = _densest_run([(s - RUN_FLOOR) * (c / total + 0.01) for s, c in zip(scores, chars, strict=True)])
     column = np.asarray(scores, dtype=float)
-    prefix = np.concatenate([np.zeros(1), np.cumsum(column)])
-    index = np.arange(n)
-    gap = np.where(index < first, first - index, np.where(index > last, index - last, 0))
+    prefix = _prefix(column)
+    gap = _gaps(np.arange(n), first, last)
     means = [np.divide(*_window_sums(prefix, w)) for w in (2, 5, 15)]
     return np.column_stack([
         *means, _shifted(column, -1), _shifted(column, 1), (gap == 0).astype(float), distance_logs(gap),

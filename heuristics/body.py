@@ -418,8 +418,9 @@ def section_label(text: str, phrases: Any) -> int:
     return 1 if phrases["related"].match(text) else 0
 
 
-def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> tuple[list[Block], frozenset[str]]:
-    """Features, initial classes and smoothed classes of every line of ``doc``, and the page's stop words.
+def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> list[Block]:
+    """Features, initial classes and smoothed classes of every line of ``doc`` (the stop-word shares measured with
+    the page's stop words, see :func:`page_stoplist`).
 
     Lines earlier rules removed count as boilerplate context. ``phrases``
     (the run's phrase book) marks page-section boundaries: short lines that
@@ -447,7 +448,7 @@ def analyse(doc: Document, p: dict[str, Any], phrases: Any = None) -> tuple[list
     mark_lists(blocks, p)
     promote_runs(blocks, p)
     smooth(blocks)
-    return blocks, stop
+    return blocks
 
 
 def hand_region(blocks: list[Block], titles: list[int], p: dict[str, Any]) -> tuple[int, int] | None:
@@ -531,7 +532,7 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         return
     if not full:  # its low page score stays a feature: the line models then keep more (measured better than not)
         page_why = f"{page_why}, a whole page as configured (page = page)"
-    blocks, _ = analyse(doc, p, ctx.phrases)
+    blocks = analyse(doc, p, ctx.phrases)
     titles = headlines(blocks)
     line_rows = line_features(blocks, hand_region(blocks, titles, p), titles, page_score)
     lines_model = _model(p["line_model"], "body_lines.json", LINE_FEATURES)

@@ -52,7 +52,7 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             if not (sure.fullmatch(line.text) or ambiguous.fullmatch(line.text)):
                 continue
             # Every line after it, also those an earlier rule removed (a "Posted by" line under each comment).
-            signs = _thread_signs(doc.lines[line.index + 1 :], ctx["max_comment_lines"], ctx["min_thread_signs"], ctx)
+            signs = _thread_signs(doc.lines[line.index + 1 :], ctx)
             if signs < ctx["min_thread_signs"]:
                 continue
             why = (f"comment section heading at {position:.0%} of the text, before a thread ({signs} signs of "
@@ -76,11 +76,12 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         return
 
 
-def _thread_signs(lines: list[Line], apart: int, enough: int, ctx: RuleContext) -> int:
+def _thread_signs(lines: list[Line], ctx: RuleContext) -> int:
     """How many signs of comments (lines holding a ``comment_markers`` entry) come one after another from the start
-    of ``lines``, each at most ``apart`` lines after the one before (the first: after the start); at most
-    ``enough``."""
+    of ``lines``, each at most ``max_comment_lines`` lines after the one before (the first: after the start); at
+    most ``min_thread_signs``."""
     markers = ctx.phrases["comment_markers"]
+    apart, enough = ctx["max_comment_lines"], ctx["min_thread_signs"]
     count, last = 0, -1
     for k, line in enumerate(lines):
         if k - last > apart or count >= enough:

@@ -357,7 +357,7 @@ def test_prose_between_kept_lines_stays() -> None:
     from heuristics.body import GOOD, analyse, enclosed_prose
 
     params = next(r.params for r in all_rules() if r.name == "body.detector")
-    blocks, _ = analyse(Document(_page(_HEAD, _BODY, _FOOT)), params)
+    blocks = analyse(Document(_page(_HEAD, _BODY, _FOOT)), params)
     live = [b for b in blocks if b.live]
     body = [k for k, b in enumerate(live) if b.text in _BODY]
     assert len(body) >= 4 and all(live[k].cls == GOOD for k in body)

@@ -93,7 +93,7 @@ def _example(item: tuple[str, str, str, int, str, str]) -> Example:
     phrases = _CLEANER.phrases_for()
     params = _CLEANER.config.rule_params(next(r for r in cleaner.rules.all_rules() if r.name == "body.detector"))
     page, _ = page_features(doc, phrases)
-    blocks, _ = analyse(doc, params, phrases)
+    blocks = analyse(doc, params, phrases)
     titles = headlines(blocks)
     rows = line_features(blocks, hand_region(blocks, titles, params), titles, 0.0)
     live = [b for b in blocks if b.live]
