@@ -22,6 +22,7 @@ What makes it fast is only ever skipping work that cannot change the answer
 
 from __future__ import annotations
 
+import heapq
 import re
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -81,12 +82,17 @@ class _Facts(NamedTuple):
     risky: bool  # it holds a FOLD_RISK character: no shortcut that relies on lower-casing applies to it
 
 
+def _risky(text: str) -> bool:
+    """Whether ``text`` holds a :data:`FOLD_RISK` character (none is ASCII)."""
+    return not text.isascii() and FOLD_RISK.search(text) is not None
+
+
 @line_cache()
 def _facts(text: str) -> _Facts:
     """The :class:`_Facts` of a line (cached: many lists look at the same line)."""
     low = text.lower()
     words = lower_words(text)  # the words of ``low``
-    risky = not text.isascii() and FOLD_RISK.search(text) is not None  # every FOLD_RISK character is not ASCII
+    risky = _risky(text)
     # The first word: of the lower-cased line, where it is the line's own lower-cased (not risky) or not used.
     return _Facts(low, frozenset(words), words[0] if words else "", risky)
 
@@ -215,76 +221,85 @@ class _Lists:
 
     def __init__(self) -> None:
         self._needs: dict[int, tuple[frozenset[str], frozenset[str], bool]] = {}  # (words, strings, anywhere) by id
+        self._free: list[int] = []  # ids of lists forgotten, given again (so that the masks stay short)
         self._next_id = 0
         self._built = False
-        self._by_word: dict[str, frozenset[int]] = {}
-        self._strings: list[tuple[str, frozenset[int]]] = []  # (string, ids), in the automaton's pattern order
+        self._by_word: dict[str, int] = {}  # the mask of the lists that need each word
+        self._strings: list[tuple[str, int]] = []  # (string, mask), in the automaton's pattern order
         self._automaton: AhoCorasick | None = None
         self._words: frozenset[str] = frozenset()
-        self._anywhere: frozenset[int] = frozenset()
-        self._every: frozenset[int] = frozenset()
+        self._anywhere = 0  # the mask of the lists that may find something anywhere
+        self._every = 0
 
     def add(self, owner: object, words: frozenset[str], strings: frozenset[str], anywhere: bool) -> int:
-        """Register a list (``owner``, forgotten when it is) by what a line must hold for it: its id."""
-        key = self._next_id
-        self._next_id += 1
+        """Register a list (``owner``, forgotten when it is) by what a line must hold for it: its id, the position
+        of its bit in the masks :func:`lists_in` returns."""
+        if self._free:
+            key = heapq.heappop(self._free)
+        else:
+            key = self._next_id
+            self._next_id += 1
         self._needs[key] = (words, strings, anywhere)
-        weakref.finalize(owner, self._needs.pop, key, None)
+        weakref.finalize(owner, self._forget, key)
         self._built = False
         lists_in.cache_clear()  # type: ignore[attr-defined]  # lines seen before may hold the new list's words
         return key
 
+    def _forget(self, key: int) -> None:
+        """A list is gone: its id may be given again (the cached masks are cleared when it is, see :meth:`add`)."""
+        if self._needs.pop(key, None) is not None:
+            heapq.heappush(self._free, key)
+
     def _build(self) -> None:
-        by_word: dict[str, set[int]] = {}
-        by_string: dict[str, set[int]] = {}
+        by_word: dict[str, int] = {}
+        by_string: dict[str, int] = {}
         for key, (words, strings, _) in self._needs.items():
             for word in words:
-                by_word.setdefault(word, set()).add(key)
+                by_word[word] = by_word.get(word, 0) | 1 << key
             for string in strings:
-                by_string.setdefault(string, set()).add(key)
-        self._by_word = {w: frozenset(ix) for w, ix in by_word.items()}
-        self._strings = [(s, frozenset(ix)) for s, ix in sorted(by_string.items())]
+                by_string[string] = by_string.get(string, 0) | 1 << key
+        self._by_word = by_word
+        self._strings = sorted(by_string.items())
         self._automaton = AhoCorasick([s for s, _ in self._strings]) if self._strings else None
         self._words = frozenset(by_word)
-        self._anywhere = frozenset(k for k, (_, _, anywhere) in self._needs.items() if anywhere)
-        self._every = frozenset(self._needs)
+        self._anywhere = sum(1 << k for k, (_, _, anywhere) in self._needs.items() if anywhere)
+        self._every = sum(1 << k for k in self._needs)
         self._built = True
 
-    def scan(self, text: str) -> frozenset[int]:
-        """The ids of the lists that may find anything in ``text``."""
+    def scan(self, text: str) -> int:
+        """The mask of the lists that may find anything in ``text`` (bit ``id`` set for each)."""
         if not self._built:
             self._build()
-        facts = _facts(text)
-        if facts.risky:
+        if _risky(text):
             return self._every
-        found = set(self._anywhere)
+        found = self._anywhere
         by_word = self._by_word
-        for word in self._words & facts.words:
-            found.update(by_word[word])
+        for word in self._words.intersection(lower_words(text)):
+            found |= by_word[word]
         if self._automaton is not None:
             strings = self._strings
-            for i, _, _ in self._automaton.find_matches_as_indexes(facts.low, overlapping=True):
-                found.update(strings[i][1])
-        return frozenset(found)
+            for i, _, _ in self._automaton.find_matches_as_indexes(text.lower(), overlapping=True):
+                found |= strings[i][1]
+        return found
 
 
 _LISTS = _Lists()
 
 
 @line_cache()
-def lists_in(text: str) -> frozenset[int]:
-    """The ids of the phrase lists that may find anything in a line (cached per line text, see :class:`_Lists`)."""
+def lists_in(text: str) -> int:
+    """The mask of the phrase lists that may find anything in a line, bit ``id`` set for each (an int: no container
+    to build or for the garbage collector to track; cached per line text, see :class:`_Lists`)."""
     return _LISTS.scan(text)
 
 
 def lines_holding(lines: Sequence[_T], indexes: Iterable[PhraseIndex]) -> list[_T]:
-    """The ``lines`` (anything with a ``text``) in which one of ``indexes`` may find an entry, in order: one set
-    look-up a line (see :func:`cleaner.phrases.lines_holding`)."""
-    keys = frozenset(ix._id for ix in indexes)
-    if len(keys) == 1:
-        (key,) = keys
-        return [ln for ln in lines if key in lists_in(ln.text)]
-    return [ln for ln in lines if not keys.isdisjoint(lists_in(ln.text))]
+    """The ``lines`` (anything with a ``text``) in which one of ``indexes`` may find an entry, in order: one test
+    a line (see :func:`cleaner.phrases.lines_holding`)."""
+    mask = 0
+    for ix in indexes:
+        mask |= ix._bit
+    return [ln for ln in lines if lists_in(ln.text) & mask]
 
 
 class PhraseIndex:
@@ -322,6 +337,7 @@ class PhraseIndex:
             frozenset(needs.by_string) if needs else frozenset(),
             groups is None or bool(needs and needs.open),
         )
+        self._bit = 1 << self._id
 
     # The patterns below are compiled on first use: most lists need only some of them, and every
     # entry that could make one fail to compile (the re: entries) is already compiled in _always.
@@ -430,7 +446,7 @@ class PhraseIndex:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first entry found anywhere in ``text``."""
-        if self._id not in lists_in(text):
+        if not lists_in(text) & self._bit:
             return None
         facts = _facts(text)
         found = self._first_other(text, self._others(facts))
@@ -441,13 +457,13 @@ class PhraseIndex:
 
     def match(self, text: str) -> re.Match[str] | None:
         """An entry that starts ``text``."""
-        if self._id not in lists_in(text):  # most lines: answered here, without a call more
+        if not lists_in(text) & self._bit:  # most lines: answered here, without a call more
             return None
         return self._anchored(text, 0, re.Pattern.match)
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """An entry that is all of ``text`` (trailing punctuation allowed)."""
-        if self._id not in lists_in(text):
+        if not lists_in(text) & self._bit:
             return None
         return self._anchored(text, 1, re.Pattern.fullmatch)
 
@@ -477,7 +493,7 @@ class PhraseIndex:
 
     def endswith(self, text: str) -> re.Match[str] | None:
         """An entry that ends ``text`` (trailing punctuation allowed)."""
-        return self._end.search(text) if self._id in lists_in(text) else None
+        return self._end.search(text) if lists_in(text) & self._bit else None
 
     def strip_all(self, text: str) -> str:
         """``text`` with every occurrence of every entry taken out (each replaced by a space).
@@ -491,7 +507,7 @@ class PhraseIndex:
         :data:`FOLD_RISK` characters, an ungrouped list, or ``re:`` entries
         that may match an empty string).
         """
-        if self._id not in lists_in(text):
+        if not lists_in(text) & self._bit:
             return text
         facts = _facts(text)
         if self._groups is None or facts.risky or self._others_may_be_empty:

@@ -458,3 +458,26 @@ def test_near_sentence_counts_the_holders_of_a_shared_3gram_in_unsplit_lines() -
     text = "\n\n".join(f"Prices rose sharply {tail}." for tail in tails)
     fast, full = _near_sentence_both_ways(text, _only_rule("dedup.near_sentence", min_words=4))
     assert fast.removals == full.removals == []  # type: ignore[attr-defined]
+
+
+def test_a_forgotten_lists_id_is_given_again_with_none_of_its_answers() -> None:
+    """The scan's masks hold a bit per live list: a list's id goes to the next list once it is gone (masks stay as
+    short as the lists alive), and no answer cached for the old list's bit leaks into the new one's."""
+    import gc
+
+    from cleaner.phrases import PhraseList
+
+    old = PhraseList("old", ("subscribe",))
+    assert old.search("Subscribe now")  # the line's mask, with the old list's bit, is cached
+    key = old.index._id
+    del old
+    gc.collect()
+    new = PhraseList("new", ("weather",))
+    assert new.index._id <= key
+    assert new.search("Subscribe now") is None
+    assert new.search("The weather today")
+    made = [PhraseList(f"l{i}", ("x",)) for i in range(50)]
+    most = max(pl.index._id for pl in made)
+    del made
+    gc.collect()
+    assert max(PhraseList(f"m{i}", ("x",)).index._id for i in range(50)) <= most
