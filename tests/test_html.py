@@ -436,6 +436,27 @@ def test_utf8_byte_scan_agrees_with_the_loaders_text_scan() -> None:
         assert html._utf8_without_loader_drops(text.encode("utf-8")) == (not html._LOADER_DROPS.search(text))
 
 
+def test_utf8_c1_byte_scan_agrees_with_the_binary_check() -> None:
+    """A clean UTF-8 page the byte scan passes holds none of the control characters looks_binary counts."""
+    from cleaner.decoding import _CONTROL
+    from cleaner.html import parsing as html
+
+    for code in [*range(0x20, 0x2FF), 0xFFFD, 0x10FFFF]:
+        for text in (f"a{chr(code)}b", f"{chr(code)}", f"\u00a0{chr(code)}\u00c2"):
+            data = text.encode("utf-8")
+            assert html._utf8_without_c1(data) == (not _CONTROL.search(text)), repr(text)
+    assert not html._utf8_without_c1(b"\xc2\xc2\x85")  # invalid UTF-8 (a byte-order mark's "replace"): U+FFFD U+0085
+    assert html._utf8_without_c1(b"ends with \xc2")
+
+
+def test_binary_utf8_pages_are_refused() -> None:
+    from cleaner.html import parsing as html
+
+    for data in ("\u0085\u0090" * 400 + "<p>x</p>").encode("utf-8"), b"\x7f" * 100 + b"<p>x</p>":
+        with pytest.raises(html.HtmlError, match="binary"):
+            html.page_text(data, None)
+
+
 @pytest.mark.parametrize(
     "page",
     [

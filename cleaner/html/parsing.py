@@ -38,8 +38,9 @@ def page_text(html: str | bytes, max_bytes: int | None) -> tuple[str, bool, byte
         if max_bytes and len(data) > max_bytes:
             raise HtmlError(f"page too large: {len(data)} bytes (limit {max_bytes})")
         text, encoding, exact = decode_page(data)
-        _refuse_binary(text)
         clean = encoding == "utf-8" and _utf8_without_loader_drops(data)
+        if not (clean and _utf8_without_c1(data)):  # else the text holds no control character at all
+            _refuse_binary(text)
         return text, clean, data if clean and exact else None
     if isinstance(html, str):
         if max_bytes and len(html) > max_bytes:
@@ -127,9 +128,9 @@ def flatten(text: str, limit: int = MAX_DEPTH) -> str:
 # What trafilatura's loader (``load_html``) drops from a page before parsing it (its
 # INVALID_XML_CHARS): the control characters XML does not allow, and two non-characters.
 _LOADER_DROPS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# The control characters among them, as bytes (in UTF-8 as in ASCII). The non-characters
-# are b"\xef\xbf\xbe" and b"\xef\xbf\xbf" in UTF-8.
-_LOADER_DROPS_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+# The control characters among them, as bytes (in UTF-8 as in ASCII), one by one. The
+# non-characters are b"\xef\xbf\xbe" and b"\xef\xbf\xbf" in UTF-8.
+_LOADER_DROPS_BYTES = [bytes([b]) for b in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20))]
 
 
 @lru_cache(maxsize=1)
@@ -147,12 +148,35 @@ def _loader_doctype() -> re.Pattern[str] | None:
 
 
 def _utf8_without_loader_drops(data: bytes) -> bool:
-    """True when UTF-8 ``data`` holds nothing of ``_LOADER_DROPS`` (a byte scan, much faster than a text scan)."""
+    """True when UTF-8 ``data`` holds nothing of ``_LOADER_DROPS``.
+
+    One ``memchr`` per byte value (``in``), which reads a page at several
+    bytes a cycle: 29 of them take a tenth of the time of one pass of a
+    byte table (``bytes.translate``) or of a regular expression.
+    """
     return (
-        len(data.translate(None, _LOADER_DROPS_BYTES)) == len(data)
+        not any(byte in data for byte in _LOADER_DROPS_BYTES)
         and b"\xef\xbf\xbe" not in data
         and b"\xef\xbf\xbf" not in data
     )
+
+
+def _utf8_without_c1(data: bytes) -> bool:
+    """True when UTF-8 ``data`` holds no U+007F and no C1 control (U+0080 to U+009F, ``\\xc2\\x80`` to ``\\xc2\\x9f``).
+
+    With :func:`_utf8_without_loader_drops`, the page's text then holds none
+    of the control characters :func:`~cleaner.decoding.looks_binary` counts,
+    which need not scan it (``\\xc2`` leads a few characters of a page: a
+    no-break space, a copyright sign).
+    """
+    if b"\x7f" in data:
+        return False
+    at = data.find(b"\xc2")
+    while at >= 0:
+        if b"\x80" <= data[at + 1 : at + 2] < b"\xa0":
+            return False
+        at = data.find(b"\xc2", at + 1)
+    return True
 
 
 def _drop_control(text: str, *, head: int = 50) -> str:
