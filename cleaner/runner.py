@@ -30,7 +30,17 @@ from cleaner.config import Config
 from cleaner.corpus import CorpusCounter, CorpusModel
 from cleaner.executor import Executor, executor_for
 from cleaner.io import Task
-from cleaner.jobs import BATCH_BYTES, BATCH_DOCS, Job, batches, checkpoint_of, is_complete, plan_jobs, resume_job
+from cleaner.jobs import (
+    BATCH_BYTES,
+    BATCH_DOCS,
+    Job,
+    batches,
+    checkpoint_of,
+    is_complete,
+    plan_jobs,
+    resume_job,
+    tapered,
+)
 from cleaner.output import Outputs, RunLog, RunObserver, RunStopped
 from cleaner.records import Output
 from cleaner.summary import Progress, Stats
@@ -123,7 +133,10 @@ class Runner:
         try:
             with Outputs(todo, self.log, progress, self.verbosity) as outputs:
                 work = partial(clean_batch, output=self.output, audit_level=self.audit_level)
-                for batch, outcomes in self.executor.map(batches(todo, self.config.limits), work, self.corpus):
+                todo_batches = batches(todo, self.config.limits)
+                if self.jobs > 1:  # the workers finish together (see tapered)
+                    todo_batches = tapered(todo_batches, self.jobs)
+                for batch, outcomes in self.executor.map(todo_batches, work, self.corpus):
                     results = iter(outcomes or ())
                     for j, item in batch:
                         outcome = (next(results, None) or Outcome(error=DIED)) if isinstance(item, Task) else (

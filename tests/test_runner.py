@@ -14,7 +14,7 @@ import pytest
 
 from cleaner.config import Config
 from cleaner.io import InputError, InputFile, Task, iter_jsonl, parse_line_task
-from cleaner.jobs import cut
+from cleaner.jobs import cut, tapered
 from cleaner.runner import BATCH_BYTES, BATCH_DOCS, Runner
 from tests.conftest import CORPUS
 
@@ -108,6 +108,22 @@ def test_batches_are_cut_by_bytes_and_count() -> None:
     assert max(sum(len(t.content) for _, t in b if isinstance(t, Task)) for b in batches) < BATCH_BYTES * 1.4
     assert sum(sizes) == len(small) + len(big)
     assert [j for b in batches for j, _ in b] == [0] * len(small) + [1] * len(big)
+
+
+def test_the_last_batches_are_tapered_with_every_item_in_order() -> None:
+    items = [(0, Task(f"s{i}", "text", "x" * 100, "f")) for i in range(BATCH_DOCS * 3 + 5)]
+    items.insert(7, (0, InputError("a bad line")))
+    items.append((1, InputError("a file that cannot be read")))
+    whole = list(cut(items))
+    for hold in (1, 2, 5):
+        parts = list(tapered(iter(whole), hold, parts=8))
+        assert [item for b in parts for item in b] == items
+        kept = max(0, len(whole) - hold)
+        assert parts[:kept] == whole[:kept]  # only the last ones are cut
+        tail = parts[kept:]
+        assert len(tail) <= 8 * (len(whole) - kept)
+        assert all(sum(isinstance(t, Task) for _, t in b) <= BATCH_DOCS // 8 for b in tail)
+        assert all(any(isinstance(t, Task) for _, t in b) for b in tail)  # an error goes with a document
 
 
 def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
