@@ -6,8 +6,10 @@ Three linear models (see ``heuristics/body.py``):
 
 * **page** (``body_page.json``): is a text a whole page (every visible line
   of it) or an article an extractor already took out of it? Positive
-  examples are every dataset's ``fulltext`` input, negative ones the outputs
-  of the seven extractors. Past its threshold, the line models decide.
+  examples are every dataset's ``fulltext`` input, weighed as much together
+  as the negative ones, the outputs of the seven extractors; every figure
+  also has hinge terms at its quartiles. Past its threshold, the line models
+  decide.
 * **lines** (``body_lines.json``): is a line of a page article text? Its
   features are the line's own figures, its neighbours' and the hand-written
   classification's (``heuristics/_body_lines.py``); a line is article text
@@ -206,7 +208,10 @@ def fit_models(exs: list[Example]) -> Models:
     """Fit the three models on ``exs``; choose the two thresholds on them (see the module docstring)."""
     X = np.array([e.page for e in exs])
     y = np.array([e.whole_page for e in exs], dtype=float)
-    page = fit_logistic(X, y, PAGE_FEATURES, l2=L2_PAGE)
+    # The whole pages weigh as much as the extracted texts together (there are seven extractors' texts for every
+    # page); hinges let a figure count differently at its two ends (a short page is no short article).
+    balance = np.where(y == 1, (y == 0).sum() / max((y == 1).sum(), 1), 1.0)
+    page = fit_logistic(X, y, PAGE_FEATURES, weight=balance, l2=L2_PAGE, hinges=hinge_knots(X))
     scores = page.probability(X)
     extracted = np.sort(scores[y == 0])[::-1]
     gate = {share: float(extracted[int(share * len(extracted))]) + 1e-6 for share in (*GATES, GATE_TRAIN)}
