@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from cleaner.document import Document, Line
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import anchors
+
+_DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
 
 
 @rule(
@@ -19,6 +22,8 @@ from heuristics._lines import anchors
     evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments"),
     min_thread_signs=Param(3, "an earlier heading opens the section when this many comments follow it..."),
     max_comment_lines=Param(5, "... one after another, each sign of a comment at most this many lines after the last"),
+    max_repeated_sign_lines=Param(25, "... or this many when the sign is the line before's but for its digits "
+                                  "(the same date line under every commenter's name, above long comments)"),
 )
 def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a comment section: a comment heading in the last part of the text (or right above a thread), and
@@ -94,18 +99,23 @@ def _thread_signs(lines: list[Line], ctx: RuleContext) -> int:
 
     A sign is a line holding a ``comment_markers`` entry, or a ``comment_dates`` one (a line that is only a date,
     under a commenter's name); dates count only in a run that has a ``comment_markers`` sign too, so that a table
-    of dates is not taken for a thread.
+    of dates is not taken for a thread. A sign that repeats the one before but for its digits ("August 2nd, 2012
+    at 1:08 pm" after "August 2nd, 2012 at 12:36 pm") may come up to ``max_repeated_sign_lines`` after it: the
+    comments between them are long.
     """
     markers, dates = ctx.phrases["comment_markers"], ctx.phrases["comment_dates"]
-    apart, enough = ctx["max_comment_lines"], ctx["min_thread_signs"]
-    count, strong, last = 0, 0, -1
+    apart, repeated, enough = ctx["max_comment_lines"], ctx["max_repeated_sign_lines"], ctx["min_thread_signs"]
+    count, strong, last, shape = 0, 0, -1, None
     for k, line in enumerate(lines):
-        if k - last > apart or (count >= enough and strong):
+        if k - last > max(apart, repeated if shape else 0) or (count >= enough and strong):
             break
-        if markers.search(line.text):
-            count, strong, last = count + 1, strong + 1, k
-        elif dates.search(line.text):
-            count, last = count + 1, k
+        strong_sign = markers.search(line.text) is not None
+        if not strong_sign and not dates.search(line.text):
+            continue
+        this = _DIGITS.sub("0", line.text)
+        if k - last > apart and this != shape:
+            break
+        count, strong, last, shape = count + 1, strong + strong_sign, k, this
     return min(count, enough) if strong else 0
 
 

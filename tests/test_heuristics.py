@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import cleaner
@@ -410,3 +412,22 @@ def test_dates_under_commenters_names_are_signs_of_a_thread_only_beside_a_commen
     paper = f"{article}\n\nDiscussion\n\nThe family troop consists of four related individuals:\n\n{table}"
     kept = cleaner.clean_text(paper)
     assert "Sissi" in kept.text and "09/29/95" in kept.text
+
+
+def test_a_thread_of_long_comments_is_followed_by_its_repeated_date_lines() -> None:
+    """Comments of many paragraphs put the date lines under the names more than ``max_comment_lines`` apart: a sign
+    that repeats the one before but for its digits may come up to ``max_repeated_sign_lines`` after it."""
+    said = ("This is a huge topic and I am not sure I can distil it down to one nugget, but here it goes.",
+            "I am interested in where law and policy meet participatory culture, and how the ideas travel.",
+            "The question I pose is what behaviour the courts expect of people who make things together.",
+            "See, I told you it was not simple, and there is more to say about it another day.")
+    thread = "\n\n".join(f"{name}\n\nAugust 2nd, 2012 at {hour}:{10 + k} pm\n\n" + "\n\n".join(said)
+                         for k, (name, hour) in enumerate((("Alan", 12), ("Luke", 1), ("Mimi", 3), ("Henry", 4))))
+    article = f"{BODY}\n\n{BODY2}"
+    text = f"{article}\n\n38 comments to Participatory Culture: What questions do you have?\n\n{thread}"
+    result = cleaner.clean_text(text)
+    assert result.text.rstrip() == article
+    # Signs that far apart which do not repeat each other are no thread: the heading opens nothing.
+    dates = iter(("August 2nd, 2012 at 12:10 pm", "2 Aug 2012, 1:11 pm", "Thursday at 3:12 pm", "on 2/8, 4:13 pm"))
+    mixed = re.sub(r"August 2nd, 2012 at \d+:\d+ pm", lambda m: next(dates), thread)
+    assert "Luke" in cleaner.clean_text(f"{article}\n\n38 comments to Participatory Culture\n\n{mixed}").text
