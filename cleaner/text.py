@@ -92,6 +92,12 @@ def line_cache(maxsize: int = KEEP_LINES) -> Callable[[F], F]:
     return decorate
 
 
+def forget_lines() -> None:
+    """Empty every line cache (a benchmark's cold round: no line of a text cleaned before is known)."""
+    for store in _LINE_CACHES:
+        store.clear()
+
+
 def new_document() -> None:
     """A document starts: the line caches that outgrew their size are emptied (see :func:`line_cache`)."""
     for store, maxsize in zip(_LINE_CACHES, _LINE_CACHE_SIZES, strict=True):

@@ -481,3 +481,35 @@ def test_a_forgotten_lists_id_is_given_again_with_none_of_its_answers() -> None:
     del made
     gc.collect()
     assert max(PhraseList(f"m{i}", ("x",)).index._id for i in range(50)) <= most
+
+
+def test_forget_lines_empties_every_line_cache() -> None:
+    """The speed bench's cold round: after forget_lines() no cached line answer is left to find."""
+    from cleaner.text import forget_lines, line_cache
+
+    calls: list[str] = []
+
+    @line_cache()
+    def measured(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    measured("a line"), measured("a line")
+    assert calls == ["a line"]
+    forget_lines()
+    measured("a line")
+    assert calls == ["a line", "a line"]
+
+
+def test_cold_round_forgets_before_each_systems_turn() -> None:
+    """The systems of the speed bench clean texts of the same pages: each cold turn starts with the caches
+    emptied, the warm rounds keep them."""
+    from tests.conftest import load_bench
+
+    speed = load_bench("speed_bench")
+    events: list[str] = []
+    systems = {name: (lambda item, name=name: events.append(name), list(range(7))) for name in ("a", "b")}
+    speed.docs_per_second(systems, repeat=1, chunk=2, warm_up=3, forget=lambda: events.append("forget"))
+    cold = events[6:6 + 12]  # after the warm-up of 3 items each: 2 chunks of 2 items, 2 systems
+    assert cold == ["forget", "a", "a", "forget", "b", "b", "forget", "a", "a", "forget", "b", "b"]
+    assert "forget" not in events[18:]
