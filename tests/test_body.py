@@ -387,7 +387,7 @@ def test_declared_page_skips_the_page_decision() -> None:
     removed = [r for r in result.removals if r.rule == "body.detector"]
     assert removed and all("a whole page as configured" in r.reason for r in removed)
     assert "The library director said" in result.text
-    for menu in ("Privacy Policy", "Five things to do", "All rights reserved"):
+    for menu in ("Privacy Policy", "New restaurant opens", "All rights reserved"):
         assert menu not in result.text
 
 
