@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from cleaner.document import Document, Line
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import anchors
+
+_DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
 
 
 @rule(
@@ -15,16 +18,22 @@ from heuristics._lines import anchors
     min_position=Param(0.5, "the heading must come after this share of the text"),
     min_link_position=Param(0.8, 'a link to the comments ("View comments") after this share needs no sign of comments'),
     max_heading_words=Param(6, "the heading is at most this long"),
+    max_titled_heading_words=Param(30, 'a heading naming the post ("38 Responses to “...”") is at most this long'),
     evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments"),
     min_thread_signs=Param(3, "an earlier heading opens the section when this many comments follow it..."),
     max_comment_lines=Param(5, "... one after another, each sign of a comment at most this many lines after the last"),
+    max_repeated_sign_lines=Param(25, "... or this many when the sign is the line before's but for its digits "
+                                  "(the same date line under every commenter's name, above long comments)"),
 )
 def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a comment section: a comment heading in the last part of the text (or right above a thread), and
     everything after it.
 
     The heading is a line that is all a ``comment_headings`` entry ("12
-    comments", "Leave a reply"), and it must come after ``min_position`` of
+    comments", "Leave a reply") of at most ``max_heading_words`` words, or
+    all a ``comment_headings_titled`` entry (a heading naming the post: "38
+    Responses to “Why Focus ...”") of at most ``max_titled_heading_words``,
+    and it must come after ``min_position`` of
     the document's characters, so that a heading near the top (a link to the
     comments) takes nothing with it. A heading that may also open a part of
     the article ("Comments", "Discussion": a ``comment_headings_ambiguous``
@@ -38,18 +47,26 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     thread longer than the article: "156 Responses to ...", then a name and
     a time above every comment) opens the section only when a thread starts
     right under it: ``min_thread_signs`` signs of comments one after
-    another, each at most ``max_comment_lines`` lines after the heading or
+    another (a ``comment_markers`` entry, or a ``comment_dates`` one beside
+    such an entry), each at most ``max_comment_lines`` lines after the heading or
     the sign before (a link to the comments above an article is followed by
     paragraphs of article text).
     """
-    sure, ambiguous = ctx.phrases["comment_headings"], ctx.phrases["comment_headings_ambiguous"]
-    links = ctx.phrases["comment_links"]
+    short, ambiguous = ctx.phrases["comment_headings"], ctx.phrases["comment_headings_ambiguous"]
+    titled, links = ctx.phrases["comment_headings_titled"], ctx.phrases["comment_links"]
     lines = doc.live_lines()
     total = len(doc.text) or 1
-    for i, line in anchors(doc, ctx["max_heading_words"], sure, ambiguous, links):
+    limit = max(ctx["max_heading_words"], ctx["max_titled_heading_words"])
+    for i, line in anchors(doc, limit, short, ambiguous, links, titled):
+        text = line.text
+        if doc.is_short(line, ctx["max_heading_words"]):
+            sure = short.fullmatch(text) or titled.fullmatch(text)
+            maybe, link = ambiguous.fullmatch(text), links.fullmatch(text)
+        else:  # longer than a heading: only one naming the post
+            sure, maybe, link = titled.fullmatch(text), None, None
         position = line.start / total
         if position < ctx["min_position"]:
-            if not (sure.fullmatch(line.text) or ambiguous.fullmatch(line.text)):
+            if not (sure or maybe):
                 continue
             # Every line after it, also those an earlier rule removed (a "Posted by" line under each comment).
             signs = _thread_signs(doc.lines[line.index + 1 :], ctx)
@@ -57,11 +74,11 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
                 continue
             why = (f"comment section heading at {position:.0%} of the text, before a thread ({signs} signs of "
                    f"comments in a row under it, {ctx['max_comment_lines']} lines apart at most)")
-        elif sure.fullmatch(line.text):
+        elif sure:
             why = f"comment section heading at {position:.0%} of the text"
-        elif position >= ctx["min_link_position"] and links.fullmatch(line.text):
+        elif position >= ctx["min_link_position"] and link:
             why = f"link to the comments at {position:.0%} of the text, before the thread"
-        elif ambiguous.fullmatch(line.text) or links.fullmatch(line.text):
+        elif maybe or link:
             sign = _comment_sign(lines[i + 1 : i + 1 + ctx["evidence_lines"]], ctx)
             if sign is None:
                 yield Decision(line.start, line.end, "a heading like a comment section's, but nothing after it "
@@ -77,18 +94,29 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 
 def _thread_signs(lines: list[Line], ctx: RuleContext) -> int:
-    """How many signs of comments (lines holding a ``comment_markers`` entry) come one after another from the start
-    of ``lines``, each at most ``max_comment_lines`` lines after the one before (the first: after the start); at
-    most ``min_thread_signs``."""
-    markers = ctx.phrases["comment_markers"]
-    apart, enough = ctx["max_comment_lines"], ctx["min_thread_signs"]
-    count, last = 0, -1
+    """How many signs of comments come one after another from the start of ``lines``, each at most
+    ``max_comment_lines`` lines after the one before (the first: after the start); at most ``min_thread_signs``.
+
+    A sign is a line holding a ``comment_markers`` entry, or a ``comment_dates`` one (a line that is only a date,
+    under a commenter's name); dates count only in a run that has a ``comment_markers`` sign too, so that a table
+    of dates is not taken for a thread. A sign that repeats the one before but for its digits ("August 2nd, 2012
+    at 1:08 pm" after "August 2nd, 2012 at 12:36 pm") may come up to ``max_repeated_sign_lines`` after it: the
+    comments between them are long.
+    """
+    markers, dates = ctx.phrases["comment_markers"], ctx.phrases["comment_dates"]
+    apart, repeated, enough = ctx["max_comment_lines"], ctx["max_repeated_sign_lines"], ctx["min_thread_signs"]
+    count, strong, last, shape = 0, 0, -1, None
     for k, line in enumerate(lines):
-        if k - last > apart or count >= enough:
+        if k - last > max(apart, repeated if shape else 0) or (count >= enough and strong):
             break
-        if markers.search(line.text):
-            count, last = count + 1, k
-    return count
+        strong_sign = markers.search(line.text) is not None
+        if not strong_sign and not dates.search(line.text):
+            continue
+        this = _DIGITS.sub("0", line.text)
+        if k - last > apart and this != shape:
+            break
+        count, strong, last, shape = count + 1, strong + strong_sign, k, this
+    return min(count, enough) if strong else 0
 
 
 def _comment_sign(lines: list[Line], ctx: RuleContext) -> str | None:

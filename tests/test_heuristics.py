@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import cleaner
@@ -370,3 +372,62 @@ def test_prose_that_speaks_of_an_email_address_stays(prose: str) -> None:
     """Every form asks for an e-mail address and prose speaks of one: in a sentence, only the reader's own
     ("your email address") makes the line a prompt."""
     assert prose in cleaner.clean_text(f"{BODY}\n\n{prose}\n\n{BODY2}").text
+
+
+def test_a_heading_naming_the_post_is_as_long_as_the_title() -> None:
+    """ "38 Responses to “<title>”" is longer than a short heading; a sentence that starts the same way is not one."""
+    thread = "\n\n".join(f"{name} said,\n\n{said}" for name, said in (
+        ("Jacob", "This was actually how I thought about it in the beginning, before the forum changed my mind."),
+        ("Nikos", "Many have mistaken the forest for the trees, and this has never been a blog about retirement."),
+        ("Debbie M", "Sorry, I still like the name a lot, and I do not think people misread what it means."),
+    ))
+    article = f"{BODY}\n\n{BODY2}"
+    heading = "38 Responses to \u201cWhy Focus (not Effort) is the Key to Getting Stuff Done\u201d"
+    result = cleaner.clean_text(f"{article}\n\n{heading}\n\n{thread}")
+    assert result.text.rstrip() == article
+    assert "before a thread" in next(r.reason for r in result.removals if r.text.strip() == heading)
+    # The same words opening a sentence of the article, late in the text, take nothing with them.
+    sentence = "One response to the crisis was to build more homes for the families who lost theirs in the flood."
+    late = f"{BODY}\n\n{BODY2}\n\n{sentence}\n\nThe council will vote on the next stage of the plan in March."
+    assert cleaner.clean_text(late).text == cleaner.clean_text(late).normalized
+
+
+def test_dates_under_commenters_names_are_signs_of_a_thread_only_beside_a_comment_marker() -> None:
+    """A thread of name / "10/12/2012" / comment / "reply to this comment" and a reply form goes from its heading
+    (the reply links alone are too far apart); a table of names and birth dates after "Discussion" (no reply link,
+    no "says:") is article text."""
+    comments = (
+        ("john", "How do I save that? Please give me a link to the video editor, thanks."),
+        ("Mark", "The ad on this page is messing up the player, it will not let me close it."),
+        ("Mike", "You never rotobrush a whole clip in one segment, do it in short parts."),
+    )
+    form = "Name (required)\n\nEmail (will not be published) (required)"
+    thread = "\n\n".join(f"{name}\n\n10/{12 - k:02d}/2012\n\n{said}\n\nreply to this comment\n\n{form}"
+                         for k, (name, said) in enumerate(comments))
+    article = f"{BODY}\n\n{BODY2}"
+    result = cleaner.clean_text(f"{article}\n\n107 Responses to \"Alien Surface\"\n\n{thread}")
+    assert result.text.rstrip() == article
+    table = "\n\n".join(f"{name}\n\n{born}\n\n{age}\n\nyears" for name, born, age in (
+        ("Corey", "11/13/91", "11"), ("Sissi", "09/29/95", "7"), ("Tomas", "12/01/98", "3"), ("Sara", "12/07/00", "1")))
+    paper = f"{article}\n\nDiscussion\n\nThe family troop consists of four related individuals:\n\n{table}"
+    kept = cleaner.clean_text(paper)
+    assert "Sissi" in kept.text and "09/29/95" in kept.text
+
+
+def test_a_thread_of_long_comments_is_followed_by_its_repeated_date_lines() -> None:
+    """Comments of many paragraphs put the date lines under the names more than ``max_comment_lines`` apart: a sign
+    that repeats the one before but for its digits may come up to ``max_repeated_sign_lines`` after it."""
+    said = ("This is a huge topic and I am not sure I can distil it down to one nugget, but here it goes.",
+            "I am interested in where law and policy meet participatory culture, and how the ideas travel.",
+            "The question I pose is what behaviour the courts expect of people who make things together.",
+            "See, I told you it was not simple, and there is more to say about it another day.")
+    thread = "\n\n".join(f"{name}\n\nAugust 2nd, 2012 at {hour}:{10 + k} pm\n\n" + "\n\n".join(said)
+                         for k, (name, hour) in enumerate((("Alan", 12), ("Luke", 1), ("Mimi", 3), ("Henry", 4))))
+    article = f"{BODY}\n\n{BODY2}"
+    text = f"{article}\n\n38 comments to Participatory Culture: What questions do you have?\n\n{thread}"
+    result = cleaner.clean_text(text)
+    assert result.text.rstrip() == article
+    # Signs that far apart which do not repeat each other are no thread: the heading opens nothing.
+    dates = iter(("August 2nd, 2012 at 12:10 pm", "2 Aug 2012, 1:11 pm", "Thursday at 3:12 pm", "on 2/8, 4:13 pm"))
+    mixed = re.sub(r"August 2nd, 2012 at \d+:\d+ pm", lambda m: next(dates), thread)
+    assert "Luke" in cleaner.clean_text(f"{article}\n\n38 comments to Participatory Culture\n\n{mixed}").text
