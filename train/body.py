@@ -264,7 +264,7 @@ def cross_validate(exs: list[Example]) -> dict[str, float]:
         models = fit_models([e for e in exs if e.fold != k])
         _, held = score_lines(models, [exs[i] for i in test])
         for i, s in zip(test, held, strict=True):
-            scores[i] = (s >= models.threshold).astype(float)  # the fold's own threshold
+            scores[i] = (s >= models.threshold).astype(float)  # LINE_THRESHOLD (only the page gate is the fold's own)
     return figures(exs, [s for s in scores if s is not None], 0.5)
 
 
