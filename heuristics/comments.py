@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from cleaner.document import Document, Line
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import anchors
+from heuristics._page import title_key, title_keys
 
 _DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
 
@@ -20,6 +21,8 @@ _DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
     max_heading_words=Param(6, "the heading is at most this long"),
     max_titled_heading_words=Param(30, 'a heading naming the post ("38 Responses to “...”") is at most this long'),
     evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments"),
+    headline_lines=Param(2, "a heading this many lines or fewer above a copy of the page title is a link above "
+                         "the article"),
     min_thread_signs=Param(3, "an earlier heading opens the section when this many comments follow it..."),
     max_comment_lines=Param(5, "... one after another, each sign of a comment at most this many lines after the last"),
     max_repeated_sign_lines=Param(25, "... or this many when the sign is the line before's but for its digits "
@@ -50,13 +53,20 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     another (a ``comment_markers`` entry, or a ``comment_dates`` one beside
     such an entry), each at most ``max_comment_lines`` lines after the heading or
     the sign before (a link to the comments above an article is followed by
-    paragraphs of article text).
+    paragraphs of article text). A heading that would open the section but
+    stands at most ``headline_lines`` lines (also those an earlier rule
+    removed) above a line repeating the page title (the first line, or the
+    ``title`` metadata) is a link to the comments in the toolbar above the
+    article ("Comments", then the headline, then "Posted by ..."): that line
+    goes, and nothing after it (once ``headline.repeated`` took the copy of
+    the title, a later pass or a second cleaning could no longer tell).
     """
     short, ambiguous = ctx.phrases["comment_headings"], ctx.phrases["comment_headings_ambiguous"]
     titled, links = ctx.phrases["comment_headings_titled"], ctx.phrases["comment_links"]
     lines = doc.live_lines()
     total = len(doc.text) or 1
     limit = max(ctx["max_heading_words"], ctx["max_titled_heading_words"])
+    titles: set[str] | None = None
     for i, line in anchors(doc, limit, short, ambiguous, links, titled):
         text = line.text
         if doc.is_short(line, ctx["max_heading_words"]):
@@ -86,6 +96,13 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
                 continue
             why = f"comment section heading at {position:.0%} of the text, followed by {sign!r}"
         else:
+            continue
+        if titles is None:
+            titles = _titles(doc)
+        after = doc.lines[line.index + 1 : line.index + 1 + ctx["headline_lines"]]  # also lines removed before
+        if _before_headline(after, titles):
+            yield Decision(line.start, line.end, "a link to the comments above the article (the page's headline "
+                           "follows it): the link goes, nothing after it")
             continue
         yield Decision(line.start, line.end, why)
         for later in lines[i + 1 :]:
@@ -117,6 +134,21 @@ def _thread_signs(lines: list[Line], ctx: RuleContext) -> int:
             break
         count, strong, last, shape = count + 1, strong + strong_sign, k, this
     return min(count, enough) if strong else 0
+
+
+def _titles(doc: Document) -> set[str]:
+    """The keys of a line repeating the page title: of the first line (converters print ``<title>`` first) and of
+    the ``title`` metadata (see :func:`heuristics._page.title_keys`)."""
+    keys = title_keys(doc.lines[0].text) if doc.lines else set()
+    title = doc.meta.get("title")
+    if isinstance(title, str) and title.strip():
+        keys |= title_keys(title)
+    return keys
+
+
+def _before_headline(lines: list[Line], titles: set[str]) -> bool:
+    """Whether one of ``lines`` (of 3+ words) repeats the page title (``titles``: its keys)."""
+    return any(len(line.text.split()) >= 3 and title_key(line.text) in titles for line in lines)
 
 
 def _comment_sign(lines: list[Line], ctx: RuleContext) -> str | None:

@@ -183,6 +183,27 @@ def test_link_to_the_comments_above_the_body_takes_nothing() -> None:
     assert {r.rule for r in cut.removals} == {"comments.section"}
 
 
+def test_a_comment_heading_above_the_headline_is_a_toolbar_link() -> None:
+    """A page's "Comments" link between its menus and the headline, with the post's own "Posted by" under it (a
+    sign of comments after any other such heading): the link goes, the article stays (cleaning the result again
+    changes nothing), and a thread at the end still goes."""
+    title = "Saudi Arabia faces an existential dilemma as religious tourism flatlines"
+    menu = "\n\n".join(f"Section {name}" for name in ("Politics", "Opinions", "Local", "Sports", "National", "World"))
+    menu = "\n\n".join([menu] * 12)  # a long menu: the link stands past the middle of the text
+    article = f"{BODY}\n\n{BODY2}"
+    thread = "Leave a Reply\n\nJim says:\n\nGreat piece, thanks."
+    text = f"{title}\n\n{menu}\n\nComments\n\n{title}\n\nPosted by Max Fisher on October 29, 2012\n\n{article}"
+    assert text.index("Comments") > len(text) / 2
+    result = cleaner.clean_text(f"{text}\n\n{thread}")
+    assert article in result.text and "Jim says" not in result.text
+    link = next(r for r in result.removals if r.text.strip() == "Comments")
+    assert link.rule == "comments.section" and "above the article" in link.reason
+    assert cleaner.clean_text(result.text).text == result.text
+    # Without the headline under it, the same heading and sign open the comment section.
+    cut = cleaner.clean_text(text.replace(f"Comments\n\n{title}", "Comments"))
+    assert BODY not in cut.text
+
+
 def test_near_duplicate_keeps_the_fuller_copy() -> None:
     full = 'The minister said "we will not accept any delay to the programme, whatever the cost," on Friday.'
     short = 'The minister said "we will not accept any delay to the programme, whatever the cost."'
