@@ -9,7 +9,8 @@ Two stages, as in jusText (block features, then context), but learned
    hand-written classification of :mod:`heuristics.body` made of it (its
    class, its class after smoothing, whether it is in the densest region
    of good blocks, how far after a line repeating the page title it
-   stands). The page's whole-page score is the last feature.
+   stands, whether it is the first paragraph under that line). The page's
+   whole-page score is the last feature.
 2. :func:`context_features`: the first stage's scores of the lines around
    it (means over windows, the neighbours, the densest run of high scores
    and the distance to it), so that a short line between body paragraphs
@@ -36,13 +37,14 @@ LINE_FEATURES = (
     *(f"class_{c}" for c in CLASSES), "smoothed_good", "in_region", "region_distance_log", "before_region",
     "hand_keep", "after_title", "title_distance_log", "after_end_label",
     *(f"{side}{k}_{what}" for k in (1, 2) for side in ("prev", "next") for what in ("chars_log", "terminal", "good")),
-    "window3_prose", "window3_good", "window10_prose", "window10_good",
+    "window3_prose", "window3_good", "window10_prose", "window10_good", "first_prose_after_title",
     "page_score",
 )
 CONTEXT_FEATURES = (
     "score_mean2", "score_mean5", "score_mean15", "score_prev", "score_next", "in_score_run",
     "score_run_distance_log", "score_max", "score",
 )
+LEAD_DISTANCE = 12  # the first paragraph under a line repeating the page title stands at most this many lines after it
 RUN_FLOOR = 0.4  # the densest run of scores: the stretch that most exceeds this score, weighted by characters
 FAR = 50  # distances (in lines) count up to this: a linear model must not extrapolate on pages of 40,000 lines
 
@@ -152,8 +154,19 @@ def line_features(
         chars_in, _ = _window_sums(chars_sums, w)
         good_in, count = _window_sums(good_sums, w)
         columns += [prose_in / np.where(chars_in == 0, 1.0, chars_in), good_in / count]
-    columns.append(np.full(n, page_score))
+    columns += [_first_prose_after_title(prose > 0, live > 0, title, index), np.full(n, page_score)]
     return np.column_stack(columns)[live > 0] if n else np.zeros((0, len(LINE_FEATURES)))
+
+
+def _first_prose_after_title(prose: np.ndarray, live: np.ndarray, title: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """1 for the first live prose block after each line repeating the page title, if at most :data:`LEAD_DISTANCE`
+    lines after it (``title``: the last such line at or before each block, -1 for none): the article's first
+    paragraph under its headline, on a page whose short post a long sidebar outweighs."""
+    out = np.zeros(len(index))
+    near = np.flatnonzero(prose & live & (title >= 0) & (index - title <= LEAD_DISTANCE))
+    _, first = np.unique(title[near], return_index=True)  # the blocks under one title line are contiguous
+    out[near[first]] = 1.0
+    return out
 
 
 def context_features(scores: Sequence[float], chars: Sequence[int]) -> np.ndarray:
