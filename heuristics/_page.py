@@ -27,8 +27,9 @@ PAGE_FEATURES = (
     "prose_share", "mean_chars_log", "repeated_share", "link_share", "title_first", "title_repeated",
     "tail_short_share", "wrapped_share",
 )
-# Starts only where a run of spaces starts, and the separator is short: linear on any input.
-TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022]{1,3}\s+")
+# "Headline - Site", "Site | Section » Headline", "Blog « Headline": a short run of dashes, bars, colons, dots or
+# guillemets between spaces. Starts only where a run of spaces starts, and the separator is short: linear on any input.
+TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022\u00ab\u00bb\u2039\u203a]{1,3}\s+")
 
 
 @line_cache()

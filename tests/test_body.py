@@ -273,6 +273,18 @@ def test_lines_removed_earlier_still_give_context() -> None:
     assert "says 7 things" not in result.text
 
 
+@pytest.mark.parametrize("separator", ["-", "|", "\u2013", ":", "\u00bb", "\u00ab", "\u203a"])
+def test_a_title_part_between_separators_is_the_headline(separator: str) -> None:
+    """A page title "Site <separator> Headline" (a dash, bar, colon or guillemet) names the headline: a line
+    repeating that part repeats the title."""
+    from heuristics._page import title_key, title_keys
+
+    keys = title_keys(f"Flavorwire {separator} Original Illustrations Inspired by Literary Jokes")
+    assert title_key("Original Illustrations Inspired by Literary Jokes") in keys
+    assert title_key("Flavorwire") not in keys  # a part of fewer than three words names no headline
+    assert title_keys("A\u00bbB joined words stay one part") == {title_key("A\u00bbB joined words stay one part")}
+
+
 def test_stoplist_keeps_the_configured_language_unless_another_is_clearly_better() -> None:
     from heuristics._body_features import choose_stoplist
 
