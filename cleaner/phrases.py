@@ -115,6 +115,17 @@ class PlainPhraseList:
         return self.whole.sub(" ", text)
 
 
+@lru_cache(maxsize=16)
+def _shipped_names(languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of the lists shipped for any of ``languages``."""
+    names: set[str] = set()
+    for lang in languages:
+        folder = resources.files("heuristics") / "data" / lang
+        if folder.is_dir():
+            names.update(f.name[: -len(".txt")] for f in folder.iterdir() if f.name.endswith(".txt"))
+    return tuple(sorted(names))
+
+
 @lru_cache(maxsize=256)
 def _shipped(lang: str, name: str) -> tuple[str, ...]:
     path = resources.files("heuristics") / "data" / lang / f"{name}.txt"
@@ -132,10 +143,15 @@ class PhraseBook:
         self._lists: dict[str, PhraseList] = {}
 
     def compile_all(self) -> None:
-        """Compile now every pattern the lists loaded so far compile on first use (see
-        :meth:`~cleaner.phrase_index.PhraseIndex.compile_all`; about 0.1 s for the shipped lists)."""
-        for phrases in self._lists.values():
-            phrases.index.compile_all()
+        """Load every list a rule may ask for (each one shipped for a configured language, and each one the user
+        added to) and compile now every pattern they compile on first use (see
+        :meth:`~cleaner.phrase_index.PhraseIndex.compile_all`; about 0.1 s for the shipped lists).
+
+        All of them, not only those asked for so far: a list the first documents never needed (the comment
+        lists, asked for only when a line may open a thread) is otherwise loaded and compiled mid-run.
+        """
+        for name in sorted(set(_shipped_names(tuple(self.languages))) | set(self.extra)):
+            self[name].index.compile_all()
 
     @classmethod
     def load(cls, config: Config) -> PhraseBook:

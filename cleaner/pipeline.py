@@ -218,9 +218,10 @@ class Cleaner:
         return self._phrases[""]
 
     def compile_patterns(self) -> None:
-        """Compile now what the phrase lists the rules used so far compile on first use (a group of phrases per
-        first word, compiled when a line first holds that word: a single document compiles only its own), and
-        load the stop words of every language (language detection loads them when it first runs).
+        """Compile now what every phrase list compiles on first use (a list is loaded when a rule first asks for
+        it, and a group of its phrases per first word is compiled when a line first holds that word: a single
+        document compiles only its own), and load the stop words of every language (language detection loads
+        them when it first runs).
 
         Once per process, and only worth it before a long run is timed or its workers are forked: the speed
         bench calls it at the end of its warm-up, so that its figures are per document, as in a long run.
