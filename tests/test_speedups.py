@@ -412,6 +412,17 @@ def test_one_tokenisation_serves_every_word_figure(text: str) -> None:
     assert _key(text) == re.sub(r"\W+", " ", text.casefold()).strip()
 
 
+def test_ascii_lines_split_at_every_non_word_character() -> None:
+    """An ASCII line is split by a byte table: every one of the 128 characters splits words as ``\\w`` does."""
+    import re
+
+    from cleaner.text import lower_words
+
+    for c in map(chr, range(128)):
+        text = f"Ab{c}9{c}{c}_x {c}Z"
+        assert lower_words(text) == tuple(re.findall(r"\w+", text.lower())), repr(c)
+
+
 # Sentences of a few words from a small vocabulary, many opening alike: lines share 3-grams, copies and templates
 # abound, and a 3-gram may be held by more pieces than a near copy may count.
 _WORDS = st.sampled_from(["prices", "rose", "sharply", "on", "monday", "a", "vote", "in", "asia", "7", "oil", "said"])
