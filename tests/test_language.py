@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -87,3 +88,36 @@ def test_a_result_keeps_no_copy_of_the_text_for_its_language() -> None:
     assert isinstance(language, Language) and language.code is None  # only "is it unknown?" was asked
     assert language._lines is None and not language._seen and not language._words
     assert language() == "en" and language._lines is None and not language._seen
+
+
+# A page in each configured language: article paragraphs and the boilerplate lines that page chrome in that language
+# holds (share buttons, newsletter prompts, copyright lines, related-links headings ...), each with the rule that must
+# remove it (written by speakers of the language, as sites print them).
+LANGUAGE_PAGES = sorted((Path(__file__).resolve().parent / "data" / "languages").glob("*.json"))
+
+
+def test_every_default_language_ships_the_phrase_lists_of_the_others() -> None:
+    """A configured language without a list leaves its boilerplate to the other languages' phrases (an Italian
+    page's "Condividi" or "Tutti i diritti riservati" were kept): every default language ships every list that
+    German, French and Spanish ship, and has a page below."""
+    import heuristics
+    from cleaner.settings import LANGUAGES
+
+    data = Path(heuristics.__file__).resolve().parent / "data"
+    lists = {lang: {p.stem for p in (data / lang).glob("*.txt")} for lang in LANGUAGES}
+    common = lists["de"] & lists["fr"] & lists["es"]
+    assert len(common) > 20
+    for lang in LANGUAGES:
+        assert common <= lists[lang], (lang, sorted(common - lists[lang]))
+    assert {p.stem for p in LANGUAGE_PAGES} >= set(LANGUAGES) - {"en", "de", "fr", "es"}
+
+
+@pytest.mark.parametrize("path", LANGUAGE_PAGES, ids=lambda p: p.stem)
+def test_each_language_has_its_boilerplate_removed_and_its_article_kept(path: Path) -> None:
+    page = json.loads(path.read_text(encoding="utf-8"))
+    result = cleaner.Cleaner().clean_text("\n\n".join(page["document"]))
+    assert result.lang == page["language"]
+    removed = {r.text.strip(): r.rule for r in result.removals}
+    assert removed == {item["line"]: item["rule"] for item in page["boilerplate"]}
+    for paragraph in page["article"]:
+        assert paragraph in result.text
