@@ -121,3 +121,34 @@ def test_each_language_has_its_boilerplate_removed_and_its_article_kept(path: Pa
     assert removed == {item["line"]: item["rule"] for item in page["boilerplate"]}
     for paragraph in page["article"]:
         assert paragraph in result.text
+
+
+@pytest.mark.parametrize("heading", [
+    "12 Gedanken zu „Der Bürgermeister und die Straßenbahn“", "3 réflexions sur « Le maire et le tramway »",
+    "14 comentarios en «El alcalde y el tranvía»", "2 pensieri su “Il sindaco e il tram”",
+    "Um comentário em “O prefeito e o bonde”", "Eén reactie op “De burgemeester en de tram”",
+])
+def test_a_titled_comment_heading_in_each_language_opens_the_thread(heading: str) -> None:
+    """WordPress prints the thread's heading with the post's title in the site's language ("12 pensieri su “...”"):
+    the heading and the comments after it go, the post stays."""
+    post = [PL, "Nowe tramwaje mają kursować co pięć minut, a bilety nie będą droższe niż dzisiaj, zapewnił urząd."]
+    thread = [heading, "Anna, 12 March 2024 at 10:15", "Great post, thanks!", "Reply"]
+    result = cleaner.Cleaner().clean_text("\n\n".join(post + thread))
+    assert result.text.split("\n\n") == post
+    assert {r.rule for r in result.removals} == {"comments.section"}
+
+
+def test_a_heading_like_a_titled_comment_heading_but_without_the_quoted_title_stays() -> None:
+    text = f"{PL}\n\n5 Gedanken zu Weihnachten\n\nRadni mają wrócić do sprawy w maju, po świętach.\n\nOdpowiedz"
+    assert "5 Gedanken zu Weihnachten" in cleaner.Cleaner().clean_text(text).text
+
+
+@pytest.mark.parametrize("line", [
+    "Teilen auf Facebook und Twitter", "Partager sur Facebook et Twitter", "Compartir en Facebook y Twitter",
+    "Condividi su Facebook e Twitter", "Compartilhe: Facebook e Twitter", "Delen op Facebook en Twitter", "E-mail",
+])
+def test_share_buttons_joined_by_the_words_of_each_language_go(line: str) -> None:
+    """Each language's connectors join share-button labels; a one-letter connector ("e", "y") only between spaces,
+    so that the "E" of "E-mail" stays part of its button word."""
+    result = cleaner.Cleaner().clean_text(f"{PL}\n\n{line}\n\nRadni mają wrócić do sprawy w maju, po świętach.")
+    assert [(r.rule, r.text.strip()) for r in result.removals] == [("share.buttons", line)]
