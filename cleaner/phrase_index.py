@@ -55,6 +55,8 @@ def entry_pattern(entry: str) -> str:
         return pattern
     words = [re.escape(w) for w in entry.split()]
     body = r"\s+".join(words)
+    if entry.endswith(":") and entry[-2:-1].isalnum():  # "mots-clés:" also as French prints it, "Mots-clés :"
+        body = body[:-1] + r"\s?:"
     lead = r"\b" if entry[:1].isalnum() else ""
     tail = r"\b" if entry[-1:].isalnum() else ""
     return f"{lead}{body}{tail}"

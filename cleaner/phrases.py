@@ -3,7 +3,9 @@
 A list lives in ``heuristics/data/<lang>/<list>.txt``. Each line is one entry:
 
 * a plain phrase (``sign up for our newsletter``) matches case-insensitively
-  at word boundaries, any run of spaces matching any run of spaces;
+  at word boundaries, any run of spaces matching any run of spaces (one that
+  ends with a colon after a word also with a space before the colon, as
+  French prints it: ``mots-clés:`` matches "Mots-clés : ...");
 * ``re:`` followed by a Python regular expression, for the few entries that
   need one (keep them linear: a repetition inside an unbounded repetition,
   which can take exponential time, is refused);

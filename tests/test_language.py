@@ -152,3 +152,21 @@ def test_share_buttons_joined_by_the_words_of_each_language_go(line: str) -> Non
     so that the "E" of "E-mail" stays part of its button word."""
     result = cleaner.Cleaner().clean_text(f"{PL}\n\n{line}\n\nRadni mają wrócić do sprawy w maju, po świętach.")
     assert [(r.rule, r.text.strip()) for r in result.removals] == [("share.buttons", line)]
+
+
+def test_an_entry_ending_with_a_colon_also_matches_french_typography() -> None:
+    """French prints a space (often a no-break one) before a colon: "Mots-clés : ...", "À lire aussi : ..."."""
+    from cleaner.phrases import PhraseList, PlainPhraseList
+
+    for phrases in (PhraseList("tags", ("mots-clés:",)), PlainPhraseList("tags", ("mots-clés:",))):
+        for line in ("Mots-clés: logement", "Mots-clés : logement", "Mots-clés\u00a0: logement", "MOTS-CLÉS\u202f:"):
+            assert phrases.match(line), line
+        assert not phrases.match("Mots-clés et logement")
+    result = cleaner.Cleaner().clean_text(
+        "Le conseil municipal a décidé mardi d'agrandir le réseau de tramway.\n\n"
+        "À lire aussi : Faut-il craindre une pénurie d'artisans ?\n\n"
+        "Le maire a dit que les travaux commenceraient cette année, et les habitants seront consultés."
+    )
+    assert [(r.rule, r.text.strip()) for r in result.removals] == [
+        ("related.link", "À lire aussi : Faut-il craindre une pénurie d'artisans ?")
+    ]
