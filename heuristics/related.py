@@ -13,8 +13,8 @@ from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bullet, word_count
 
 _OPENING = re.compile(r"^[\[(]\s*")
-# "Read  Russia accuses Israel of ..." : "Read" + a capitalised headline.
-_READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer)\s+(?=[\"'\u201c\u2018]?[A-Z])")
+# "Read  Russia accuses Israel of ..." : "Read" (or the same word in a default language) + a capitalised headline.
+_READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer|leggi)\s+(?=[\"'\u201c\u2018]?[A-Z])")
 # What may follow a link phrase for the line to be only a web address ("More: http://example.org/").
 _BARE_ADDRESS = re.compile(r"(?:https?://|www\.)\S+\s*")
 _ADDRESS = "starts with a link phrase and a web address"
@@ -23,7 +23,7 @@ _ADDRESS = "starts with a link phrase and a web address"
 # starts only where such a run starts, and takes all of it (no "Read" starts with one of its characters): linear.
 _READ_START = re.compile(
     r"(?<![\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(])"
-    r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(]*+(?i:read|lees|lesen|lire|leer)\s"
+    r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(]*+(?i:read|lees|lesen|lire|leer|leggi)\s"
 )
 
 

@@ -170,3 +170,24 @@ def test_an_entry_ending_with_a_colon_also_matches_french_typography() -> None:
     assert [(r.rule, r.text.strip()) for r in result.removals] == [
         ("related.link", "À lire aussi : Faut-il craindre une pénurie d'artisans ?")
     ]
+
+
+@pytest.mark.parametrize("article, thread", [
+    (["Kommentare", "Die Behörden melden am Dienstag neue Fälle, und die Stadt will die Schulen offen halten.",
+      "Der Bürgermeister sagte, man werde die Lage jeden Tag neu bewerten."],
+     ["Kommentare", "Anna schrieb am 12. März: Danke für den Beitrag!", "Antworten"]),
+    (["Comentarios", "Responder a las críticas fue difícil para el alcalde, que defendió el plan del tranvía.",
+      "El ayuntamiento votará el presupuesto en mayo, según fuentes municipales."],
+     ["Comentarios", "Ana, 12 de marzo: ¡Gracias por el artículo!", "Responder"]),
+])
+def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[str], thread: list[str]) -> None:
+    """The reply and report buttons ("Antworten", "Melden", "Responder", "Denunciar", "Répondre", "Signaler") are
+    signs of a comment thread only as a line of their own: in a sentence they are ordinary verbs, and the section
+    under an ambiguous heading ("Kommentare") stays; the same heading followed by a reply button opens a thread."""
+    lead = [PL, "Nowe tramwaje mają kursować co pięć minut, a bilety nie będą droższe niż dzisiaj, zapewnił urząd."]
+    kept = cleaner.Cleaner().clean_text("\n\n".join(lead + article))
+    assert kept.text.split("\n\n")[-2:] == article[1:]  # the heading alone may go as a toolbar button
+    assert "comments.section" not in {r.rule for r in kept.removals}
+    cut = cleaner.Cleaner().clean_text("\n\n".join(lead + thread))
+    assert cut.text.split("\n\n") == lead
+    assert "comments.section" in {r.rule for r in cut.removals}
