@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
+from functools import lru_cache
 
 from cleaner.document import Document, Line
 from cleaner.phrases import lines_holding
@@ -24,8 +25,14 @@ from heuristics._lines import (
 # long run of dashes is a rule under a heading ("FIRST QUARTER ——————"): neither is a dateline.
 _DATELINE = re.compile(r"[\w(][\w().,'&/ ]{0,40}?(?:\s+[\u2014\u2013-]{1,3}|[\w).][\u2014\u2013]{1,2})")
 _LETTER = re.compile(r"[^\W\d_]")
-# "5:45 AM PST 11/19/2019 by Patrick Shanley": a timestamp may end with a byline.
-_TRAILING_BY = re.compile(r"\s(?:by|von|par|por)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}$")
+
+
+@lru_cache(maxsize=8)
+def trailing_by(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A byline at the end of a timestamp ("5:45 AM PST 11/19/2019 by Patrick Shanley"): one of ``words`` (the
+    ``byline_by`` entries) and up to four capitalised names."""
+    alt = "|".join(map(re.escape, words)) or r"(?!x)x"
+    return re.compile(rf"\s(?:{alt})\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}$")
 
 
 @rule(
@@ -102,12 +109,13 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     "Updated"): a bare time ("4:14 p.m.") may head an entry of a live blog.
     """
     dates, anchors = ctx.phrases["date_words"], ctx.phrases["date_anchors"]
+    by = trailing_by(ctx.phrases["byline_by"].entries)
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
         if (
             any(map(str.isdigit, text))  # has a digit (str.isdigit per character, without a Python loop)
             and anchors.search(text)
-            and not _LETTER.search(dates.strip_all(_TRAILING_BY.sub("", text)))
+            and not _LETTER.search(dates.strip_all(by.sub("", text)))
         ):
             yield Decision(line.start, line.end, "only a date or time")
 

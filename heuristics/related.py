@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
 from cleaner.document import Document, Line
 from cleaner.phrases import PhraseList, lines_holding
@@ -13,18 +14,25 @@ from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bullet, word_count
 
 _OPENING = re.compile(r"^[\[(]\s*")
-# "Read  Russia accuses Israel of ..." : "Read" (or the same word in a default language) + a capitalised headline.
-_READ_HEADLINE = re.compile(r"(?i:read|lees|lesen|lire|leer|leggi)\s+(?=[\"'\u201c\u2018]?[A-Z])")
 # What may follow a link phrase for the line to be only a web address ("More: http://example.org/").
 _BARE_ADDRESS = re.compile(r"(?:https?://|www\.)\S+\s*")
 _ADDRESS = "starts with a link phrase and a web address"
-# What starts a line whose text, without its bullet and opening bracket, starts as the above: "Read" after any
-# run of bullet characters, brackets and spaces (one anchored match, failing at once on most lines). A match
-# starts only where such a run starts, and takes all of it (no "Read" starts with one of its characters): linear.
-_READ_START = re.compile(
-    r"(?<![\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(])"
-    r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(]*+(?i:read|lees|lesen|lire|leer|leggi)\s"
-)
+# Bullet characters, brackets and spaces: what may stand before "Read" at the start of a line.
+_LEAD = r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(]"
+
+
+@lru_cache(maxsize=8)
+def read_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns of the ``read_verbs`` entries (``words``): "Read" + a capitalised headline ("Read  Russia accuses
+    Israel of ..."), and what starts a line whose text, without its bullet and opening bracket, starts so.
+
+    The second is one anchored match that fails at once on most lines: "Read" after any run of bullet characters,
+    brackets and spaces. A match starts only where such a run starts and takes all of it (no verb starts with one of
+    its characters): linear.
+    """
+    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) or r"(?!x)x"
+    headline = re.compile(rf"(?i:{alt})\s+(?=[\"'\u201c\u2018]?[A-Z])")
+    return headline, re.compile(rf"(?<!{_LEAD}){_LEAD}*+(?i:{alt})\s")
 
 
 @rule(
@@ -55,7 +63,8 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     # heading: every other line would only end a list, and none is open there.
     words = doc.line_words
     found = [ln for ln in lines if words[ln.index] <= max_words]  # more words stay too many once stripped
-    found = [ln for ln in found if _READ_START.match(ln.text)] + lines_holding(found, phrases)
+    read_start = read_patterns(ctx.phrases["read_verbs"].entries)[1]
+    found = [ln for ln in found if read_start.match(ln.text)] + lines_holding(found, phrases)
     if not found:
         return
     starts = sorted({bisect_left(lines, ln) for ln in found})
@@ -103,7 +112,7 @@ def _judge_link(
         return 0, Decision(line.start, line.end, _ADDRESS)
     if m and (not ends_sentence(text) or m.group(0).endswith(":")):
         return 0, Decision(line.start, line.end, f"starts with link phrase {m.group(0)!r}")
-    if _READ_HEADLINE.match(text) and not ends_sentence(text):
+    if read_patterns(ctx.phrases["read_verbs"].entries)[0].match(text) and not ends_sentence(text):
         return 0, Decision(line.start, line.end, "'Read' followed by a headline")
     if in_list and is_title_like(text, max_words):
         return in_list - 1, Decision(line.start, line.end, "headline in a related-links list")

@@ -172,6 +172,21 @@ def test_an_entry_ending_with_a_colon_also_matches_french_typography() -> None:
     ]
 
 
+@pytest.mark.parametrize("line", [
+    "Read Russia accuses Israel of arming Kyiv", "Lesen Sie auch: Stadtrat beschließt neuen Haushalt",
+    "Lire Le maire et le tramway", "• Leer El alcalde y el tranvía", "Leggi Il sindaco e il tram",
+    "Lees De burgemeester en de tram",
+])
+def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None:
+    """"Read" + a capitalised headline is a link to another article; the verb is each language's ``read_verbs``
+    entry, so it counts only where that language is configured."""
+    text = f"{PL}\n\n{line}\n\nRadni mają wrócić do sprawy w maju, po świętach."
+    result = cleaner.Cleaner().clean_text(text)
+    assert [(r.rule, r.text.strip()) for r in result.removals] == [("related.link", line)]
+    english_only = cleaner.Cleaner(cleaner.Config.load(overrides={"languages": ["en"]})).clean_text(text)
+    assert (line in english_only.text) == (not line.startswith("Read"))
+
+
 @pytest.mark.parametrize("article, thread", [
     (["Kommentare", "Die Behörden melden am Dienstag neue Fälle, und die Stadt will die Schulen offen halten.",
       "Der Bürgermeister sagte, man werde die Lage jeden Tag neu bewerten."],
