@@ -206,3 +206,31 @@ def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[
     cut = cleaner.Cleaner().clean_text("\n\n".join(lead + thread))
     assert cut.text.split("\n\n") == lead
     assert "comments.section" in {r.rule for r in cut.removals}
+
+
+@pytest.mark.parametrize("heading, dates, reply", [
+    ("3 Kommentare", ["12. März 2024 um 10:15", "12.03.2024, 11:02", "13. März 2024"], "Antworten"),
+    ("3 commentaires", ["12 mars 2024 à 10 h 15", "le 12/03/2024 à 11h02", "13 mars 2024"], "Répondre"),
+    ("3 comentarios", ["12 de marzo de 2024 a las 10:15", "12/03/2024 a las 11:02", "13 de marzo de 2024"],
+     "Responder"),
+    ("Lascia un commento", ["12 marzo 2024", "12/03/2024, 11:02", "13 marzo 2024"], "Rispondi"),
+    ("3 comentários", ["12 de março de 2024 às 10:15", "12/03/2024 às 11h02", "13 de março de 2024"], "Responder"),
+    ("3 reacties", ["12 maart 2024", "12-03-2024 om 11:02", "13-03-2024"], "Beantwoorden"),
+])
+def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language(
+    heading: str, dates: list[str], reply: str
+) -> None:
+    """A line that is only a date in the site's language (a ``comment_dates`` entry) under each commenter's name is
+    a sign of comments beside a reply button: a comment heading in the first half of the text, above a thread
+    longer than the post, opens the section. The same dates without the button (a table of dates) open nothing."""
+    post = [PL]
+    comment = ("Nowe tramwaje to dobry pomysł, ale bilety powinny być tańsze dla uczniów i emerytów, "
+               "a linia powinna dojeżdżać także do nowych osiedli na północy miasta.")
+    thread = [heading]
+    for name, date in zip(["Anna", "Jonas", "Petra"], dates, strict=True):
+        thread += [name, date, comment]
+    cut = cleaner.Cleaner().clean_text("\n\n".join(post + thread + [reply]))
+    assert cut.text.split("\n\n") == post
+    assert {r.rule for r in cut.removals} == {"comments.section"}
+    kept = cleaner.Cleaner().clean_text("\n\n".join(post + thread))
+    assert "comments.section" not in {r.rule for r in kept.removals}
