@@ -119,8 +119,10 @@ def _judge_link(
     return 0, None
 
 
-# "China furious at Macron for Hong Kong protest jibe [INSIGHT]"
-_BRACKET_TAG = re.compile(r"[\[(]\s*([A-Za-z]+)\s*[\])]\W*$")
+# "China furious at Macron for Hong Kong protest jibe [INSIGHT]", "... [VÍDEO]", "... [FOTO'S]": a label of letters
+# (any alphabet), maybe joined by apostrophes or single spaces. Each separator must be followed by a letter and is no
+# letter itself: one way to match from each bracket (linear).
+_BRACKET_TAG = re.compile(r"[\[(]\s*([^\W\d_]+(?:['\u2019 ][^\W\d_]+)*)\s*[\])]\W*$")
 # An e-mail address (it starts where its run starts: linear).
 _EMAIL_PATTERN = r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"
 # E-mail addresses, @handles and social-network profile links (plain URLs may be cited sources: they stay).

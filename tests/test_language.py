@@ -234,3 +234,17 @@ def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language
     assert {r.rule for r in cut.removals} == {"comments.section"}
     kept = cleaner.Cleaner().clean_text("\n\n".join(post + thread))
     assert "comments.section" not in {r.rule for r in kept.removals}
+
+
+@pytest.mark.parametrize("line, goes", [
+    ("El tranvía llega a Zaragoza [VÍDEO]", True), ("Nieuwe tramlijn in Utrecht geopend [FOTO'S]", True),
+    ("Grève à la SNCF : les lignes touchées [DIAPORAMA]", True),
+    ("Sperrung zwischen Frankfurt und Mannheim [FOTOS]", True),
+    ("Guerre en Ukraine : les dernières informations [EN DIRECT]", False),  # a live page's own headline
+    ("Metrô de São Paulo ganha nova linha [vídeo]", False),  # a label in lower case is the headline's own words
+])
+def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, goes: bool) -> None:
+    """related.teaser reads the bracketed label at a headline's end in any alphabet, with an apostrophe or a space."""
+    text = f"{PL}\n\n{line}\n\nRadni mają wrócić do sprawy w maju, po świętach."
+    removed = [(r.rule, r.text.strip()) for r in cleaner.Cleaner().clean_text(text).removals]
+    assert removed == ([("related.teaser", line)] if goes else [])
