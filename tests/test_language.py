@@ -248,3 +248,28 @@ def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, g
     text = f"{PL}\n\n{line}\n\nRadni mają wrócić do sprawy w maju, po świętach."
     removed = [(r.rule, r.text.strip()) for r in cleaner.Cleaner().clean_text(text).removals]
     assert removed == ([("related.teaser", line)] if goes else [])
+
+
+@pytest.mark.parametrize("link", [
+    "Alle 12 Kommentare anzeigen", "Voir les 12 commentaires", "Ver los 12 comentarios", "Mostra tutti i commenti",
+    "Ver todos os comentários", "Bekijk alle 12 reacties",
+])
+def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(link: str) -> None:
+    lead = [PL, "Nowe tramwaje mają kursować co pięć minut, a bilety nie będą droższe niż dzisiaj, zapewnił urząd."]
+    result = cleaner.Cleaner().clean_text("\n\n".join([*lead, link, "Anna: Świetny artykuł, dziękuję!"]))
+    assert result.text.split("\n\n") == lead
+    assert {r.rule for r in result.removals} == {"comments.section"}
+
+
+@pytest.mark.parametrize("promo, prose", [
+    ("Wenn Ihnen dieser Artikel gefallen hat, unterstützen Sie uns mit einem Abo.",
+     "Wer helfen will, kann jetzt spenden: Das Rote Kreuz sammelt für die Flutopfer in der Region."),
+    ("Si vous avez aimé cet article, soutenez le journalisme indépendant.",
+     "Les habitants peuvent faire un don à la Croix-Rouge, qui aide les sinistrés depuis lundi."),
+    ("Se ti è piaciuto questo articolo, sostieni il nostro giornalismo.",
+     "Chi vuole aiutare? Fai una donazione alla Protezione civile, ha detto il sindaco ai cittadini."),
+])
+def test_a_promotion_goes_and_a_sentence_about_giving_stays(promo: str, prose: str) -> None:
+    text = f"{PL}\n\n{prose}\n\n{promo}"
+    result = cleaner.Cleaner().clean_text(text)
+    assert [(r.rule, r.text.strip()) for r in result.removals] == [("site.promo", promo)]
