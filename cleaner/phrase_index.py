@@ -350,19 +350,20 @@ class PhraseIndex:
         return compile_entries(self._keyed_entries, self.name)
 
     @cached_property
-    def _alternation(self) -> str:
-        """Every entry, longest first, as one alternation."""
+    def alternation(self) -> str:
+        """Every entry, longest first, as one alternation (also for a rule that builds its own pattern around the
+        list's entries, so that they are read as every list's are: plain phrases and ``re:`` entries)."""
         return "|".join(f"(?:{entry_pattern(e)})" for e in longest_first(self.entries)) or r"(?!x)x"
 
     @cached_property
     def _search(self) -> re.Pattern[str]:
         """Any entry, anywhere."""
-        return re.compile(self._alternation, re.IGNORECASE)
+        return re.compile(self.alternation, re.IGNORECASE)
 
     @cached_property
     def _end(self) -> re.Pattern[str]:
         """Any entry at the end of a line (trailing punctuation allowed)."""
-        return re.compile(rf"(?:{self._alternation})[\s\W]*$", re.IGNORECASE)
+        return re.compile(rf"(?:{self.alternation})[\s\W]*$", re.IGNORECASE)
 
     def __bool__(self) -> bool:
         return bool(self.entries)

@@ -65,6 +65,11 @@ class PhraseList:
         self.endswith = self.index.endswith
         self.strip_all = self.index.strip_all
 
+    @property
+    def alternation(self) -> str:
+        """Every entry as one regular expression (see :attr:`PhraseIndex.alternation`)."""
+        return self.index.alternation
+
     def __bool__(self) -> bool:
         return bool(self.entries)
 

@@ -28,11 +28,10 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=8)
-def trailing_by(words: tuple[str, ...]) -> re.Pattern[str]:
+def trailing_by(words: str) -> re.Pattern[str]:
     """A byline at the end of a timestamp ("5:45 AM PST 11/19/2019 by Patrick Shanley"): one of ``words`` (the
-    ``byline_by`` entries) and up to four capitalised names."""
-    alt = "|".join(map(re.escape, words)) or r"(?!x)x"
-    return re.compile(rf"\s(?:{alt})\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}$")
+    ``byline_by`` list's alternation, in lower case only) and up to four capitalised names."""
+    return re.compile(rf"\s(?:{words})\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}$")
 
 
 @rule(
@@ -109,7 +108,7 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     "Updated"): a bare time ("4:14 p.m.") may head an entry of a live blog.
     """
     dates, anchors = ctx.phrases["date_words"], ctx.phrases["date_anchors"]
-    by = trailing_by(ctx.phrases["byline_by"].entries)
+    by = trailing_by(ctx.phrases["byline_by"].alternation)
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
         if (

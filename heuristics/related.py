@@ -22,17 +22,17 @@ _LEAD = r"[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014\-\s\[(]"
 
 
 @lru_cache(maxsize=8)
-def read_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The patterns of the ``read_verbs`` entries (``words``): "Read" + a capitalised headline ("Read  Russia accuses
-    Israel of ..."), and what starts a line whose text, without its bullet and opening bracket, starts so.
+def read_patterns(verbs: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns of the ``read_verbs`` list (``verbs``: its alternation): "Read" + a capitalised headline ("Read
+    Russia accuses Israel of ..."), and what starts a line whose text, without its bullet and opening bracket,
+    starts so.
 
     The second is one anchored match that fails at once on most lines: "Read" after any run of bullet characters,
     brackets and spaces. A match starts only where such a run starts and takes all of it (no verb starts with one of
     its characters): linear.
     """
-    alt = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) or r"(?!x)x"
-    headline = re.compile(rf"(?i:{alt})\s+(?=[\"'\u201c\u2018]?[A-Z])")
-    return headline, re.compile(rf"(?<!{_LEAD}){_LEAD}*+(?i:{alt})\s")
+    headline = re.compile(rf"(?i:{verbs})\s+(?=[\"'\u201c\u2018]?[A-Z])")
+    return headline, re.compile(rf"(?<!{_LEAD}){_LEAD}*+(?i:{verbs})\s")
 
 
 @rule(
@@ -63,7 +63,7 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     # heading: every other line would only end a list, and none is open there.
     words = doc.line_words
     found = [ln for ln in lines if words[ln.index] <= max_words]  # more words stay too many once stripped
-    read_start = read_patterns(ctx.phrases["read_verbs"].entries)[1]
+    read_headline, read_start = read_patterns(ctx.phrases["read_verbs"].alternation)
     found = [ln for ln in found if read_start.match(ln.text)] + lines_holding(found, phrases)
     if not found:
         return
@@ -76,7 +76,7 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             continue
         i = start
         while True:
-            in_list, verdict = _judge_link(doc, lines[i], phrases, in_list, ctx)
+            in_list, verdict = _judge_link(doc, lines[i], phrases, read_headline, in_list, ctx)
             if verdict is not None and verdict.reason == _ADDRESS:
                 addresses.append(lines[i])
             elif verdict is not None:
@@ -94,10 +94,10 @@ def link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 
 def _judge_link(
-    doc: Document, line: Line, phrases: PhraseList, in_list: int, ctx: RuleContext
+    doc: Document, line: Line, phrases: PhraseList, read_headline: re.Pattern[str], in_list: int, ctx: RuleContext
 ) -> tuple[int, Decision | None]:
     """``related.link``'s verdict on one line, given how many more list lines the heading above allows:
-    the count for the next line, and the decision if any."""
+    the count for the next line, and the decision if any (``read_headline``: see :func:`read_patterns`)."""
     max_words = ctx["max_words"]
     # A bullet and an opening bracket hold no word: a line with too many words stays too long without them.
     if doc.word_count(line) > max_words:
@@ -112,7 +112,7 @@ def _judge_link(
         return 0, Decision(line.start, line.end, _ADDRESS)
     if m and (not ends_sentence(text) or m.group(0).endswith(":")):
         return 0, Decision(line.start, line.end, f"starts with link phrase {m.group(0)!r}")
-    if read_patterns(ctx.phrases["read_verbs"].entries)[0].match(text) and not ends_sentence(text):
+    if read_headline.match(text) and not ends_sentence(text):
         return 0, Decision(line.start, line.end, "'Read' followed by a headline")
     if in_list and is_title_like(text, max_words):
         return in_list - 1, Decision(line.start, line.end, "headline in a related-links list")

@@ -45,6 +45,8 @@ def removed_by(text: str, config: cleaner.Config | None = None) -> dict[str, str
         ("Von Hans Müller", "byline.author"),
         ("WASHINGTON (Reuters) -", "byline.dateline"),
         ("Updated 10:42 AM ET, Tue March 3, 2020", "byline.timestamp"),
+        ("5:45 AM PST 11/19/2019 by Patrick Shanley", "byline.timestamp"),
+        ("Aggiornato il 19 novembre 2019 di Mario Rossi", "byline.timestamp"),
         ("Reuters contributed to this report.", "byline.credit"),
         ("Additional reporting by Tom Jones in London; editing by Ann Smith", "byline.credit"),
         ("5 min read", "byline.reading_time"),
