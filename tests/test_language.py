@@ -22,6 +22,10 @@ ZH2 = "预计每天可运送乘客超过五十万人次，市民对此表示欢�
 PL = ("Rada miasta zdecydowała we wtorek o rozbudowie sieci tramwajowej. To jest bardzo ważna decyzja dla "
       "mieszkańców, którzy od lat czekają na nowe połączenia, i prezydent miasta powiedział, że prace rozpoczną się "
       "jeszcze w tym roku.")
+# A Polish post of two paragraphs, and a line that follows a line under test: the page's language is none of the
+# lists', so that every line the tests expect to go is taken by another language's entries.
+POST = [PL, "Nowe tramwaje mają kursować co pięć minut, a bilety nie będą droższe niż dzisiaj, zapewnił urząd."]
+AFTER = "Radni mają wrócić do sprawy w maju, po świętach."
 
 
 def test_a_language_outside_the_configured_ones_is_recognised() -> None:
@@ -131,15 +135,14 @@ def test_each_language_has_its_boilerplate_removed_and_its_article_kept(path: Pa
 def test_a_titled_comment_heading_in_each_language_opens_the_thread(heading: str) -> None:
     """WordPress prints the thread's heading with the post's title in the site's language ("12 pensieri su “...”"):
     the heading and the comments after it go, the post stays."""
-    post = [PL, "Nowe tramwaje mają kursować co pięć minut, a bilety nie będą droższe niż dzisiaj, zapewnił urząd."]
     thread = [heading, "Anna, 12 March 2024 at 10:15", "Great post, thanks!", "Reply"]
-    result = cleaner.Cleaner().clean_text("\n\n".join(post + thread))
-    assert result.text.split("\n\n") == post
+    result = cleaner.Cleaner().clean_text("\n\n".join(POST + thread))
+    assert result.text.split("\n\n") == POST
     assert {r.rule for r in result.removals} == {"comments.section"}
 
 
 def test_a_heading_like_a_titled_comment_heading_but_without_the_quoted_title_stays() -> None:
-    text = f"{PL}\n\n5 Gedanken zu Weihnachten\n\nRadni mają wrócić do sprawy w maju, po świętach.\n\nOdpowiedz"
+    text = f"{PL}\n\n5 Gedanken zu Weihnachten\n\n{AFTER}\n\nOdpowiedz"
     assert "5 Gedanken zu Weihnachten" in cleaner.Cleaner().clean_text(text).text
 
 
@@ -150,7 +153,7 @@ def test_a_heading_like_a_titled_comment_heading_but_without_the_quoted_title_st
 def test_share_buttons_joined_by_the_words_of_each_language_go(line: str) -> None:
     """Each language's connectors join share-button labels; a one-letter connector ("e", "y") only between spaces,
     so that the "E" of "E-mail" stays part of its button word."""
-    result = cleaner.Cleaner().clean_text(f"{PL}\n\n{line}\n\nRadni mają wrócić do sprawy w maju, po świętach.")
+    result = cleaner.Cleaner().clean_text(f"{PL}\n\n{line}\n\n{AFTER}")
     assert [(r.rule, r.text.strip()) for r in result.removals] == [("share.buttons", line)]
 
 
@@ -180,7 +183,7 @@ def test_an_entry_ending_with_a_colon_also_matches_french_typography() -> None:
 def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None:
     """"Read" + a capitalised headline is a link to another article; the verb is each language's ``read_verbs``
     entry, so it counts only where that language is configured."""
-    text = f"{PL}\n\n{line}\n\nRadni mają wrócić do sprawy w maju, po świętach."
+    text = f"{PL}\n\n{line}\n\n{AFTER}"
     result = cleaner.Cleaner().clean_text(text)
     assert [(r.rule, r.text.strip()) for r in result.removals] == [("related.link", line)]
     english_only = cleaner.Cleaner(cleaner.Config.load(overrides={"languages": ["en"]})).clean_text(text)
@@ -199,12 +202,11 @@ def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[
     """The reply and report buttons ("Antworten", "Melden", "Responder", "Denunciar", "Répondre", "Signaler") are
     signs of a comment thread only as a line of their own: in a sentence they are ordinary verbs, and the section
     under an ambiguous heading ("Kommentare") stays; the same heading followed by a reply button opens a thread."""
-    lead = [PL, "Nowe tramwaje mają kursować co pięć minut, a bilety nie będą droższe niż dzisiaj, zapewnił urząd."]
-    kept = cleaner.Cleaner().clean_text("\n\n".join(lead + article))
+    kept = cleaner.Cleaner().clean_text("\n\n".join(POST + article))
     assert kept.text.split("\n\n")[-2:] == article[1:]  # the heading alone may go as a toolbar button
     assert "comments.section" not in {r.rule for r in kept.removals}
-    cut = cleaner.Cleaner().clean_text("\n\n".join(lead + thread))
-    assert cut.text.split("\n\n") == lead
+    cut = cleaner.Cleaner().clean_text("\n\n".join(POST + thread))
+    assert cut.text.split("\n\n") == POST
     assert "comments.section" in {r.rule for r in cut.removals}
 
 
@@ -245,7 +247,7 @@ def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language
 ])
 def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, goes: bool) -> None:
     """related.teaser reads the bracketed label at a headline's end in any alphabet, with an apostrophe or a space."""
-    text = f"{PL}\n\n{line}\n\nRadni mają wrócić do sprawy w maju, po świętach."
+    text = f"{PL}\n\n{line}\n\n{AFTER}"
     removed = [(r.rule, r.text.strip()) for r in cleaner.Cleaner().clean_text(text).removals]
     assert removed == ([("related.teaser", line)] if goes else [])
 
@@ -255,9 +257,8 @@ def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, g
     "Ver todos os comentários", "Bekijk alle 12 reacties",
 ])
 def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(link: str) -> None:
-    lead = [PL, "Nowe tramwaje mają kursować co pięć minut, a bilety nie będą droższe niż dzisiaj, zapewnił urząd."]
-    result = cleaner.Cleaner().clean_text("\n\n".join([*lead, link, "Anna: Świetny artykuł, dziękuję!"]))
-    assert result.text.split("\n\n") == lead
+    result = cleaner.Cleaner().clean_text("\n\n".join([*POST, link, "Anna: Świetny artykuł, dziękuję!"]))
+    assert result.text.split("\n\n") == POST
     assert {r.rule for r in result.removals} == {"comments.section"}
 
 
