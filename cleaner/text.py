@@ -107,6 +107,23 @@ def new_document() -> None:
 
 # A byte table: every ASCII character that is not a word character (a letter, a digit or "_") becomes a space.
 _ASCII_NON_WORD = bytes(c if chr(c).isalnum() or chr(c) == "_" else 32 for c in range(128)) + b" " * 128
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")  # a word character outside ASCII ("é", "ß", "中")
+
+
+def word_runs(text: str) -> list[str]:
+    """The words (runs of letters or digits, :data:`WORD_RUN`) of ``text``, in order, as the pattern finds them.
+
+    Where every word character is ASCII (an ASCII line, or one whose only
+    other characters are typographic quotes, dashes, spaces: 87 % of the
+    lines of the aeb-dev articles), the text's bytes are translated instead,
+    every non-word character to a space (each other character first to a
+    "?", which is one): the same words two to four times faster.
+    """
+    if text.isascii():  # bytes.translate: a table look-up a byte, where str.translate calls into a mapping
+        return text.encode().translate(_ASCII_NON_WORD).decode().split()
+    if _NON_ASCII_WORD_CHAR.search(text) is None:
+        return text.encode("ascii", "replace").translate(_ASCII_NON_WORD).decode().split()
+    return WORD_RUN.findall(text)
 
 
 @line_cache()
@@ -116,14 +133,10 @@ def lower_words(text: str) -> tuple[str, ...]:
     A line is tokenised once for every figure that needs its words: its word
     count, the phrase lists' look-ups, the title key of the page decision,
     and (through :func:`folded_words`) the duplicate rules' keys and 3-grams.
-    An ASCII line (about half the lines of an article) is split at its
-    non-word characters instead (its bytes translated to spaces), which
-    gives the same words three to four times faster than the pattern.
+    Most lines are split at their non-word characters instead of searched
+    with the pattern (see :func:`word_runs`).
     """
-    low = text.lower()
-    if low.isascii():  # bytes.translate: a table look-up a byte, where str.translate calls into a mapping
-        return tuple(low.encode().translate(_ASCII_NON_WORD).decode().split())
-    return tuple(WORD_RUN.findall(low))
+    return tuple(word_runs(text.lower()))
 
 
 def lower_keeps_words(text: str) -> bool:
@@ -148,7 +161,7 @@ def folded_words(text: str) -> tuple[str, ...]:
     if text.isascii() or FOLDS_UNLIKE_LOWER.search(text) is None:
         return lower_words(text)
     folded = text.casefold()
-    return lower_words(text) if folded == text.lower() else tuple(WORD_RUN.findall(folded))
+    return lower_words(text) if folded == text.lower() else tuple(word_runs(folded))
 
 
 @line_cache()

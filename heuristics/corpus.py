@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cleaner.corpus import CorpusModel, KeyStats, is_sentence_key, line_key
+from cleaner.corpus import CorpusModel, KeyStats, is_sentence_key, letter_mark, line_key
 from cleaner.document import Document
 from cleaner.rules import Decision, Param, RuleContext, rule
 
@@ -60,7 +60,10 @@ def repeated_line(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     docs, _ = model.lookup(source, 0)
     if docs < ctx["min_docs"]:
         return
+    marks = model.marks(source)
     for line in doc.live_lines():
+        if letter_mark(line.text) not in marks:  # no candidate holds as many letters: not worth a key
+            continue
         key = line_key(line.text, model.sentence_words)
         if key is None:
             continue

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner.config import Config
@@ -18,7 +20,9 @@ from cleaner.corpus import (
     CountMinSketch,
     HeavyHitters,
     document_keys,
+    letter_mark,
     line_key,
+    mark_of_key,
     sketch_cells,
     source_of,
 )
@@ -218,6 +222,29 @@ def test_line_keys_follow_normalisation_and_fold_digits() -> None:
     sentence = line_key("The council met on Monday to discuss a plan for the roads.")
     assert sentence is not None and sentence & 1  # sentence-like lines carry the flag
     assert len(document_keys("A line here\n\nA line here\n\nOther")) == 2
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aZk 1_.-\u00e9\u00c9\u00df\u1e9e\u212a\u0130\ufb01\u017f\u0661\u2019\u03a3\u4e2d",
+               max_size=40))
+def test_a_key_holds_the_letter_mark_of_every_line_it_keys(text: str) -> None:
+    """The rule skips a line whose letter mark no candidate key holds: that is exact only when every line's key
+    holds the line's own mark (case folding that makes ASCII letters, "ß" to "ss" or the Kelvin sign to "k",
+    included)."""
+    key = line_key(text)
+    if key is not None:
+        assert mark_of_key(key) == letter_mark(text)
+
+
+def test_lines_of_one_key_share_their_letter_mark() -> None:
+    """Lines case folding or digits tell apart share a key and a mark; so does every line of the seeds."""
+    pairs = [("Straße 12", "STRASSE 7"), ("\u212aelvin", "kelvin"), ("\ufb01le", "FILE"), ("At 3:45", "at 9:10")]
+    for a, b in pairs:
+        assert line_key(a) == line_key(b) and letter_mark(a) == letter_mark(b)
+    for path in sorted(CORPUS.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            key = line_key(line)
+            assert key is None or mark_of_key(key) == letter_mark(line)
 
 
 @pytest.mark.parametrize(

@@ -423,6 +423,18 @@ def test_ascii_lines_split_at_every_non_word_character() -> None:
         assert lower_words(text) == tuple(re.findall(r"\w+", text.lower())), repr(c)
 
 
+def test_lines_without_other_word_characters_than_ascii_split_as_the_pattern() -> None:
+    """Beside ASCII, every character of the Basic and Supplementary Multilingual Planes splits words as ``\\w``
+    does: a line whose only word characters are ASCII is split by the byte table, the others by the pattern."""
+    import re
+
+    from cleaner.text import word_runs
+
+    for c in map(chr, range(0x80, 0x20000)):
+        text = f"ab{c}9 \u2019x{c}{c}_"
+        assert word_runs(text) == re.findall(r"\w+", text), repr(c)
+
+
 # Sentences of a few words from a small vocabulary, many opening alike: lines share 3-grams, copies and templates
 # abound, and a 3-gram may be held by more pieces than a near copy may count.
 _WORDS = st.sampled_from(["prices", "rose", "sharply", "on", "monday", "a", "vote", "in", "asia", "7", "oil", "said"])
