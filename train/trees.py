@@ -72,7 +72,8 @@ def export(model: Any, features: Sequence[str]) -> TreeFit:
                 value[n] = (value[a] * count[a] + value[b] * count[b]) / max(count[a] + count[b], 1.0)
         trees.append({
             "feature": [-1 if leaf[n] else int(nodes["feature_idx"][n]) for n in range(len(nodes))],
-            "threshold": [0.0 if leaf[n] else float(nodes["num_threshold"][n]) for n in range(len(nodes))],
+            # + 0.0: a split at zero is written 0.0, never -0.0 (the same split; the binning may give either sign)
+            "threshold": [0.0 if leaf[n] else float(nodes["num_threshold"][n]) + 0.0 for n in range(len(nodes))],
             "left": [0 if leaf[n] else int(nodes["left"][n]) for n in range(len(nodes))],
             "right": [0 if leaf[n] else int(nodes["right"][n]) for n in range(len(nodes))],
             "value": [round(float(v), 8) for v in value],
