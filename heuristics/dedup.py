@@ -19,6 +19,7 @@ from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, Param, RuleContext, rule
 from cleaner.text import folded_words, line_cache
 from heuristics._lines import ends_sentence
+from heuristics._page import title_key, title_keys
 
 # A token (a run of word characters) holding a digit is a figure: one match per such token, from its first
 # digit to its end (the rest of the token is taken, so its later digits start no match). A plain scan for
@@ -233,6 +234,14 @@ def _near_duplicates(
             continue
         a, b = pieces[i], pieces[j]
         shorter, longer, k = (a, b, i) if len(a.shingles) <= len(b.shingles) else (b, a, j)
+        if _is_titled_headline(shorter, longer):
+            removed.add(j if k == i else i)
+            yield Decision(
+                longer.span.start,
+                longer.span.end,
+                f"the page title: line {shorter.line.index + 1} is its headline, without the site's name",
+            )
+            continue
         removed.add(k)
         share = len(shorter.shingles & longer.shingles) / len(shorter.shingles)
         yield Decision(
@@ -241,6 +250,18 @@ def _near_duplicates(
             f"near-duplicate {what}: {share:.0%} of its word 3-grams are in the fuller copy at line "
             f"{longer.line.index + 1}",
         )
+
+
+def _is_titled_headline(shorter: _Piece, longer: _Piece) -> bool:
+    """Whether ``longer`` is the text's first line, a page title that is ``shorter``, a whole line, with the site's
+    name ("Headline | Site", "Site - Headline"): converters print the <title> first, and the headline is the
+    copy the article keeps (the detector removes such a title line, which left no copy of the headline)."""
+    return (
+        longer.line.index == 0
+        and longer.span == longer.line.span
+        and shorter.span == shorter.line.span
+        and title_key(shorter.line.text) in title_keys(longer.line.text)
+    )
 
 
 def _line_shingles(doc: Document) -> tuple[list[tuple[Line, frozenset[Gram]]], set[Gram]]:

@@ -214,6 +214,21 @@ def test_near_duplicate_keeps_the_fuller_copy() -> None:
     assert any(r.rule == "dedup.near_paragraph" for r in result.removals)
 
 
+@pytest.mark.parametrize("title", ["{h} | Daily Planet", "Daily Planet - {h}", "{h} - Politics - Daily Planet News"])
+def test_the_page_title_goes_rather_than_its_headline(title: str) -> None:
+    """A page's text starts with its <title>, the headline with the site's name: of the two near copies, the title
+    line goes and the headline stays (it was the headline, then the detector took the title line too)."""
+    headline = "City council approves the new budget for road repairs next year"
+    result = cleaner.clean_text(f"{title.format(h=headline)}\n\n{headline}\n\n{BODY}\n\n{BODY2}")
+    assert result.text.startswith(headline)
+    gone = next(r for r in result.removals if r.start == 0)
+    assert gone.rule == "dedup.near_paragraph" and gone.reason.startswith("the page title: line 2 is its headline")
+    # Without a site name around it, a longer first line is a fuller copy: the shorter line goes, as before.
+    longer = f"{headline} and for two new bridges"
+    kept = cleaner.clean_text(f"{longer}\n\n{BODY}\n\n{headline}\n\n{BODY2}")
+    assert longer in kept.text and f"\n{headline}\n" not in kept.text
+
+
 def test_template_lines_repeated_many_times_are_kept() -> None:
     q = "What inspired you to start cooking?"
     answers = [f"Answer number {i} talks about a grandmother's kitchen and a first recipe book." for i in range(4)]
