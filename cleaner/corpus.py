@@ -342,7 +342,7 @@ class CorpusModel:
     documents: int = 0
     sentence_words: int = _SENTENCE_WORDS
 
-    _marks: dict[str, frozenset[int]] = field(default_factory=dict, repr=False, compare=False)
+    _marks: dict[str, frozenset[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def lookup(self, source: str, key: int) -> tuple[int, KeyStats | None]:
         """The source's document count and the key's statistics (None when not a candidate)."""

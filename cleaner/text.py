@@ -46,7 +46,7 @@ _LINE_CACHES: list[tuple[Any, int]] = []  # every line cache, with its maxsize
 
 
 def line_cache(maxsize: int = KEEP_LINES) -> Callable[[F], F]:
-    """Cache a function of a line (or sentence) text, as ``functools.lru_cache`` would, but linear in time.
+    """Cache a function of a line (or sentence) text for the document being cleaned (no LRU: linear in time).
 
     The rules ask about every line of a document again and again (each rule,
     each pass). An LRU cache smaller than the document's lines misses on
