@@ -287,7 +287,9 @@ def near_paragraph(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
     Lines of at least ``min_words`` words (prose, see ``dedup.exact``) are
     compared by word 3-grams; ``threshold`` is the share of the shorter
-    line's 3-grams found in the longer.
+    line's 3-grams found in the longer. A first line that is the other with
+    the site's name ("Headline | Site") is the page title: it goes, and the
+    headline stays.
     """
     min_words, max_digit_share = ctx["min_words"], ctx["max_digit_share"]
     live = doc.live_lines()
