@@ -5,7 +5,8 @@ Two stages, as in jusText (block features, then context), but learned
 
 1. :func:`line_features`: what a line looks like (length, stop words,
    punctuation, links, symbols, repetition), where it stands (position, the
-   section labels), what its neighbours look like, and what the
+   section labels), what its neighbours look like (read past the lines
+   that repeat elsewhere on the page: template lines), and what the
    hand-written classification of :mod:`heuristics.body` made of it (its
    class, its class after smoothing, whether it is in the densest region
    of good blocks, how far after a line repeating the page title it
@@ -97,6 +98,35 @@ def _window_sums(prefix: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
     return prefix[hi] - prefix[lo], hi - lo
 
 
+class _Around:
+    """The lines each line's neighbours and windows are read from: those of ``context`` (a mask), in order.
+
+    A line outside ``context`` gets the context lines just before and after
+    it, as if it stood between them.
+    """
+
+    def __init__(self, context: np.ndarray) -> None:
+        self.lines = np.flatnonzero(context)
+        index = np.arange(len(context))
+        self.before = np.searchsorted(self.lines, index, side="left")  # context lines before each line
+        self.through = np.searchsorted(self.lines, index, side="right")  # ... before it or at it
+
+    def near(self, column: np.ndarray, by: int) -> np.ndarray:
+        """``column`` at the ``by``-th context line after each line (negative: before); zeros past the ends."""
+        m = len(self.lines)
+        at = self.before + by if by < 0 else self.through - 1 + by
+        if not m:
+            return np.zeros(len(at))
+        return np.where((at >= 0) & (at < m), column[self.lines][np.clip(at, 0, m - 1)], 0.0)
+
+    def window(self, column: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each line, the sum of ``column`` over the ``w`` context lines before it, itself if it is one, and
+        the ``w`` after, and how many lines that is (at least 1)."""
+        prefix = _prefix(column[self.lines])
+        lo, hi = np.maximum(self.before - w, 0), np.minimum(self.through + w, len(self.lines))
+        return prefix[hi] - prefix[lo], np.maximum(hi - lo, 1)
+
+
 def line_features(
     blocks: Sequence[Block], region: tuple[int, int] | None, titles: Sequence[int], page_score: float
 ) -> np.ndarray:
@@ -145,14 +175,17 @@ def line_features(
                                                              distance_log(FAR)),
         end_label.astype(float),
     ]
-    # What the two lines before and after show (length, sentence end, good after smoothing); zeros past the edges.
+    # What the two lines before and after show (length, sentence end, good after smoothing; zeros past the
+    # edges), and the windows around: read past the live lines that repeat elsewhere on the page (template lines:
+    # a widget label under every photo, a menu printed twice), so that the short paragraphs between such lines
+    # are judged among the paragraphs around them. Lines earlier rules removed stay context (measured better).
+    around = _Around(~((repeated > 0) & (live > 0)))
     for by in (-1, 1, -2, 2):
-        columns += [_shifted(chars_log, by), _shifted(terminal, by), _shifted(good, by)]
-    prose_sums, chars_sums, good_sums = _prefix(prose), _prefix(chars), _prefix(good)
+        columns += [around.near(chars_log, by), around.near(terminal, by), around.near(good, by)]
     for w in (3, 10):
-        prose_in, _ = _window_sums(prose_sums, w)
-        chars_in, _ = _window_sums(chars_sums, w)
-        good_in, count = _window_sums(good_sums, w)
+        prose_in, _ = around.window(prose, w)
+        chars_in, _ = around.window(chars, w)
+        good_in, count = around.window(good, w)
         columns += [prose_in / np.where(chars_in == 0, 1.0, chars_in), good_in / count]
     columns += [_first_prose_after_title(prose > 0, live > 0, title, index), np.full(n, page_score)]
     return np.column_stack(columns)[live > 0] if n else np.zeros((0, len(LINE_FEATURES)))

@@ -273,6 +273,31 @@ def test_lines_removed_earlier_still_give_context() -> None:
     assert "says 7 things" not in result.text
 
 
+
+def test_neighbours_are_read_past_repeated_template_lines() -> None:
+    """A short paragraph between two copies of a widget line (a label under every photo) has the paragraphs
+    around it as its neighbours, not the widget lines; a line an earlier rule removed is still a neighbour."""
+    import math
+
+    from heuristics._body_features import block_features
+    from heuristics._body_lines import LINE_FEATURES, line_features
+
+    paragraphs = [
+        "The festival opens on Friday, and the hall will hold more stands than it did last year.",
+        "Each shirt comes with a set of two cards.",
+        "The cases come folded in packs, so they fit in any bag.",
+    ]
+    widget = "Mouseover photo to load notes"
+    removed = "Advertisement"
+    texts = [paragraphs[0], widget, paragraphs[1], widget, paragraphs[2], removed, paragraphs[0] + " Again."]
+    pieces = [(10 * i, 10 * i + len(t), t, t != removed) for i, t in enumerate(texts)]
+    rows = line_features(block_features(pieces, frozenset({"the", "and", "of", "a", "on", "it"})), None, [], 1.0)
+    chars, prev1, next1 = (LINE_FEATURES.index(f) for f in ("chars_log", "prev1_chars_log", "next1_chars_log"))
+    # rows: the live lines, paragraph 0, widget, paragraph 1, widget, paragraph 2, the last paragraph
+    assert rows[2, prev1] == rows[0, chars] and rows[2, next1] == rows[4, chars]
+    assert rows[1, prev1] == rows[0, chars] and rows[1, next1] == rows[2, chars]  # a widget line: between them
+    assert rows[4, next1] == rows[5, prev1] == math.log1p(len(removed))
+
 @pytest.mark.parametrize("separator", ["-", "|", "\u2013", ":", "\u00bb", "\u00ab", "\u203a"])
 def test_a_title_part_between_separators_is_the_headline(separator: str) -> None:
     """A page title "Site <separator> Headline" (a dash, bar, colon or guillemet) names the headline: a line
