@@ -32,6 +32,7 @@ LINK_LIKE = re.compile(
 # Lines without any of these characters, nor "www.", have no link-like piece (a quick test before LINK_LIKE).
 LINK_HINT_CHARS = re.compile(r"[|\u00bb\u00ab\u203a\u2039>/\u2022\u00b7@]")
 WORD_TOKEN = re.compile(r"\w+")
+DIGIT_RUN = re.compile(r"\d+")
 DIGITS = "0123456789"  # the digits non_letters counts as symbols (not other scripts' digits)
 
 
@@ -89,6 +90,7 @@ class Block:
     cls: str = ""  # initial class: good, neargood, short, bad
     why: str = ""  # the figures behind the initial class
     final: str = ""  # class after context smoothing
+    template: bool = False  # the same text, digits aside, is another line of the document too ("Photo 3 of 12")
     lead: int = -1  # for a lead-in ("Tour dates:") and the items of the list after it: the lead-in's index
 
 
@@ -189,19 +191,22 @@ def block_features(pieces: list[tuple[int, int, str, bool]], stop: frozenset[str
     """
     keys = [text.lower() for _, _, text, _ in pieces]  # normalised text: spaces are canonical already
     counts = Counter(keys)
+    shapes = [DIGIT_RUN.sub("0", key) for key in keys]  # the same text, every run of digits one 0
+    shape_counts = Counter(shapes)
     blocks: list[Block] = []
     for i, (start, end, text, live) in enumerate(pieces):
         words = word_tokens(text)
         n = len(words)
         chars = len(text)
         repeated = counts[keys[i]] > 1
+        template = shape_counts[shapes[i]] > 1
         if not live:
-            blocks.append(Block(i, start, end, text, live, chars, n, False, 0.0, 0.0, repeated))
+            blocks.append(Block(i, start, end, text, live, chars, n, False, 0.0, 0.0, repeated, template=template))
             continue
         link_like = len(LINK_LIKE.findall(text)) / max(n, 1) if has_link_hint(text) else 0.0
         # A line of fewer than three words has fewer than three capitalisable ones (menus: most lines).
         title_case = title_case_share(text) if n >= 3 else 0.0
         blocks.append(Block(i, start, end, text, live, chars, n, is_terminal(text), link_like,
                             non_letters(text, words) / max(chars, 1), repeated, sentence_ends(text), title_case,
-                            stopword_share(text, stop)))
+                            stopword_share(text, stop), template=template))
     return blocks

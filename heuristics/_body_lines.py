@@ -6,7 +6,7 @@ Two stages, as in jusText (block features, then context), but learned
 1. :func:`line_features`: what a line looks like (length, stop words,
    punctuation, links, symbols, repetition), where it stands (position, the
    section labels), what its neighbours look like (read past the lines
-   that repeat elsewhere on the page: template lines), and what the
+   that, digits aside, repeat elsewhere on the page: template lines), and what the
    hand-written classification of :mod:`heuristics.body` made of it (its
    class, its class after smoothing, whether it is in the densest region
    of good blocks, how far after a line repeating the page title it
@@ -176,10 +176,12 @@ def line_features(
         end_label.astype(float),
     ]
     # What the two lines before and after show (length, sentence end, good after smoothing; zeros past the
-    # edges), and the windows around: read past the live lines that repeat elsewhere on the page (template lines:
-    # a widget label under every photo, a menu printed twice), so that the short paragraphs between such lines
-    # are judged among the paragraphs around them. Lines earlier rules removed stay context (measured better).
-    around = _Around(~((repeated > 0) & (live > 0)))
+    # edges), and the windows around: read past the live template lines, whose text, digits aside, is another
+    # line's too (a widget label under every photo, "Img ID#159375 Title:", a menu printed twice), so that the
+    # short paragraphs between such lines are judged among the paragraphs around them. Lines earlier rules
+    # removed stay context (measured better).
+    template = np.fromiter((b.template for b in blocks), bool, n)
+    around = _Around(~(template & (live > 0)))
     for by in (-1, 1, -2, 2):
         columns += [around.near(chars_log, by), around.near(terminal, by), around.near(good, by)]
     for w in (3, 10):

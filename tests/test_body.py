@@ -275,8 +275,9 @@ def test_lines_removed_earlier_still_give_context() -> None:
 
 
 def test_neighbours_are_read_past_repeated_template_lines() -> None:
-    """A short paragraph between two copies of a widget line (a label under every photo) has the paragraphs
-    around it as its neighbours, not the widget lines; a line an earlier rule removed is still a neighbour."""
+    """A short paragraph between two copies of a widget line (a label under every photo, the same but for its
+    digits) has the paragraphs around it as its neighbours, not the widget lines; a line an earlier rule
+    removed is still a neighbour."""
     import math
 
     from heuristics._body_features import block_features
@@ -287,9 +288,9 @@ def test_neighbours_are_read_past_repeated_template_lines() -> None:
         "Each shirt comes with a set of two cards.",
         "The cases come folded in packs, so they fit in any bag.",
     ]
-    widget = "Mouseover photo to load notes"
     removed = "Advertisement"
-    texts = [paragraphs[0], widget, paragraphs[1], widget, paragraphs[2], removed, paragraphs[0] + " Again."]
+    texts = [paragraphs[0], "Img ID#159375 Title:", paragraphs[1], "Img ID#159376 Title:", paragraphs[2], removed,
+             paragraphs[0] + " Again."]
     pieces = [(10 * i, 10 * i + len(t), t, t != removed) for i, t in enumerate(texts)]
     rows = line_features(block_features(pieces, frozenset({"the", "and", "of", "a", "on", "it"})), None, [], 1.0)
     chars, prev1, next1 = (LINE_FEATURES.index(f) for f in ("chars_log", "prev1_chars_log", "next1_chars_log"))
