@@ -5,8 +5,8 @@ Two stages, as in jusText (block features, then context), but learned
 
 1. :func:`line_features`: what a line looks like (length, stop words,
    punctuation, links, symbols, repetition), where it stands (position, the
-   section labels), what its neighbours look like (read past the lines
-   that, digits aside, repeat elsewhere on the page: template lines), and what the
+   section labels), what its neighbours look like (read past the template
+   lines, which, digits aside, repeat elsewhere on the page), and what the
    hand-written classification of :mod:`heuristics.body` made of it (its
    class, its class after smoothing, whether it is in the densest region
    of good blocks, how far after a line repeating the page title it

@@ -273,7 +273,6 @@ def test_lines_removed_earlier_still_give_context() -> None:
     assert "says 7 things" not in result.text
 
 
-
 def test_neighbours_are_read_past_repeated_template_lines() -> None:
     """A short paragraph between two copies of a widget line (a label under every photo, the same but for its
     digits) has the paragraphs around it as its neighbours, not the widget lines; a line an earlier rule
@@ -298,6 +297,7 @@ def test_neighbours_are_read_past_repeated_template_lines() -> None:
     assert rows[2, prev1] == rows[0, chars] and rows[2, next1] == rows[4, chars]
     assert rows[1, prev1] == rows[0, chars] and rows[1, next1] == rows[2, chars]  # a widget line: between them
     assert rows[4, next1] == rows[5, prev1] == math.log1p(len(removed))
+
 
 @pytest.mark.parametrize("separator", ["-", "|", "\u2013", ":", "\u00bb", "\u00ab", "\u203a"])
 def test_a_title_part_between_separators_is_the_headline(separator: str) -> None:
