@@ -285,10 +285,12 @@ class Cleaner:
         later pass recomputes only what depends on the lines around. The
         language is not detected again for that: each pass only asks whether
         it is unknown (see :meth:`Document.is_unknown`), which the first
-        lines of running text settle.
+        lines of running text settle; when the answer changed (a removed
+        line was most of the sample), the local rules run again too.
         """
         self.run_rules(doc)
         judged = {ln.text for ln in doc.lines}
+        unknown = doc.is_unknown()
         for _ in range(self.max_passes - 1):
             removals = self.settled(doc)
             if not removals:
@@ -296,9 +298,12 @@ class Cleaner:
             kept = render(doc.text, removals)
             again = self._document(kept, doc.doc_id, doc.meta)
             again.memo = doc.memo  # what rules remember about this document carries over
-            unchanged = all(ln.text in judged for ln in again.lines)
+            # A removal may make the language recognisable (or not): the language-specific rules, local ones
+            # too, then judge every line anew.
+            unchanged = again.is_unknown() == unknown and all(ln.text in judged for ln in again.lines)
             self.run_rules(again, skip_local=unchanged)
             judged = {ln.text for ln in again.lines}
+            unknown = again.is_unknown()
             if not again.records:
                 return
             KeptMap(doc.text, removals).carry(again.records, doc.remove, " (on the text left by the first pass)")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cleaner
@@ -152,6 +152,10 @@ def test_removals_rebuild_the_normalised_input(text: str) -> None:
 
 @SETTINGS
 @given(documents())
+# Found by hypothesis: the first pass removes a copy of the first line, after which the rest is English enough
+# to be recognised; the local rules that skipped the text as unknown must then run on the second pass.
+@example("AAAA0Ao0UA0AAAACQQQQQQQQQ\nAAAA0AO0UA0AAAACQQQQQQQQQ\naktualisiert\ncopia link\nanzeige\nSaid report.\n"
+         "AA0AC0AAA0BA0AAAAAAAAAA\nOfficials officials officials report report data-driven.\n\n")
 def test_cleaning_is_idempotent(text: str) -> None:
     once = cleaner.clean_text(text).text
     twice = cleaner.clean_text(once)
