@@ -115,6 +115,7 @@ class Language:
         self.candidates = list(candidates)
         self.limit = sample_words
         self.code: str | None = None  # detected: the ISO code, or UNKNOWN
+        self._known = False  # is_unknown found a configured language's stop words enough (the code may wait)
         self._text = text
         self._forget()
 
@@ -147,6 +148,8 @@ class Language:
 
     def is_unknown(self) -> bool:
         """Whether the text is in no language a stop-word list recognises (the same answer as ``self() == UNKNOWN``)."""
+        if self._known:  # answered before: each pass and the engine ask again
+            return False
         if self.code is None and self.candidates:
             table = _stopword_table(tuple(self.candidates))  # only the configured languages' stop words
             bar = MIN_COVERAGE * self.limit  # >= MIN_COVERAGE * the full sample's size, whatever it is
@@ -158,6 +161,7 @@ class Language:
                         hits[i] += 1
                         if hits[i] >= bar:
                             self._forget()  # the code, if ever asked for, reads the sample again
+                            self._known = True
                             return False
                 counted = min(len(self._words), self.limit)
                 if not self._read_line():

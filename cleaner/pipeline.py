@@ -300,10 +300,10 @@ class Cleaner:
             again.memo = doc.memo  # what rules remember about this document carries over
             # A removal may make the language recognisable (or not): the language-specific rules, local ones
             # too, then judge every line anew.
-            unchanged = again.is_unknown() == unknown and all(ln.text in judged for ln in again.lines)
+            was_unknown, unknown = unknown, again.is_unknown()
+            unchanged = unknown == was_unknown and all(ln.text in judged for ln in again.lines)
             self.run_rules(again, skip_local=unchanged)
             judged = {ln.text for ln in again.lines}
-            unknown = again.is_unknown()
             if not again.records:
                 return
             KeptMap(doc.text, removals).carry(again.records, doc.remove, " (on the text left by the first pass)")
