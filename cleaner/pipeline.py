@@ -191,6 +191,16 @@ def rebuild(clean: str, removals: Iterable[Removal]) -> str:
     return "".join(out)
 
 
+def _language_found_later(doc: Document) -> None:
+    """Amend the note that ``doc``'s language was not recognised: a removal made it recognisable on the text a
+    pass left, and the language-specific rules ran there (the note said they had not run)."""
+    doc.notes = [
+        note._replace(reason=f"{note.reason}; recognised on the text left by a later pass, where they ran")
+        if note.rule == LANGUAGE_NOTE else note
+        for note in doc.notes
+    ]
+
+
 class Cleaner:
     """A configured, reusable cleaner: ``Cleaner(config).clean_text(text)``.
 
@@ -301,6 +311,8 @@ class Cleaner:
             # A removal may make the language recognisable (or not): the language-specific rules, local ones
             # too, then judge every line anew.
             was_unknown, unknown = unknown, again.is_unknown()
+            if was_unknown and not unknown:
+                _language_found_later(doc)
             unchanged = unknown == was_unknown and all(ln.text in judged for ln in again.lines)
             self.run_rules(again, skip_local=unchanged)
             judged = {ln.text for ln in again.lines}

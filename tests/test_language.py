@@ -52,6 +52,19 @@ def test_unknown_language_runs_the_language_independent_rules_only() -> None:
     assert cleaner.rebuild(result.text, result.removals) == result.normalized
 
 
+def test_a_language_recognised_once_a_copy_is_gone_gets_every_rule_and_the_note_says_so() -> None:
+    # A line of no language and its copy in capitals (two distinct lines) are most of the language sample: the
+    # text is unknown until dedup.exact removes the copy; the language-specific rules then run on what is left.
+    nonsense = " ".join(["Zorblax quimtrel vopsnark dreeble flonk yabbit crennow splakt"] * 6)
+    text = f"{nonsense}\n\n{nonsense.upper()}\n\nShare on Facebook\n\nIt was said that the plan is good.\n"
+    result = cleaner.clean_text(text)
+    assert [r.rule for r in result.removals] == ["dedup.exact", "share.buttons"]
+    notes = [n for n in result.notes if n.rule == LANGUAGE_NOTE]
+    assert len(notes) == 1 and notes[0].reason.startswith("language not recognised")
+    assert "recognised on the text left by a later pass" in notes[0].reason
+    assert cleaner.clean_text(result.text).lang == "en"
+
+
 def test_a_known_language_gets_every_rule() -> None:
     text = f"{PL}\n\nSubscribe to our newsletter\n\n{PL} Koniec."
     result = cleaner.clean_text(text)
