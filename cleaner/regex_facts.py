@@ -184,6 +184,11 @@ def _is_edge(item: tuple | None) -> bool:  # type: ignore[type-arg]
     if op in _REPEATS:
         body = list(av[2])
         return av[0] >= 1 and len(body) == 1 and _is_edge(body[0])
+    if op == _c.ASSERT_NOT:  # (?<!\S), (?!\w): no word character beside it (a lookbehind on the side before)
+        body = list(av[1])
+        return len(body) == 1 and body[0][0] == _c.IN and all(
+            kind == _c.CATEGORY and arg in (_c.CATEGORY_NOT_SPACE, _c.CATEGORY_WORD) for kind, arg in body[0][1]
+        )
     return False
 
 
@@ -230,6 +235,12 @@ def _needs(items: list, whole_words: bool, edge_before: bool, edge_after: bool) 
                 sub = frozenset().union(*branches)  # type: ignore[arg-type]
         elif op in _REPEATS and av[0] >= 1:
             sub = _needs(list(av[2]), whole_words, False, False)  # later rounds start elsewhere
+        elif op == _c.IN and av and all(kind == _c.LITERAL for kind, _ in av):  # one of a few characters: [yo]
+            chars = [chr(arg) for _, arg in av]
+            if not whole_words:
+                sub = frozenset(chars)
+            elif edge(k - 1) and edge(k + 1) and all(map(simple_word, chars)):  # a word of one letter: "y", "o"
+                sub = frozenset(c.lower() for c in chars)
         if sub:
             options.append(sub)
     if not options:

@@ -185,11 +185,18 @@ def test_needles_are_what_every_match_holds() -> None:
     assert required_words(r"\b(?:sign|log) in\b") == {"sign", "log"}
     assert required_words(r"^copyright\b") == {"copyright"}
     assert required_words(r"(?:\w+ )+up") is None
+    # A word of one letter set off by spaces, one of a few ("y", "o": Spanish connectors), is a whole word.
+    assert required_words(r"(?<!\S)[yo](?!\S)") == {"y", "o"}
+    assert required_words(r"(?<!\S)e(?!\S)") == {"e"}
+    assert required_words(r"\b[yo]\b") == {"y", "o"}
+    assert required_words(r"ab[yo]") is None  # "y" there is inside a word
+    assert required_words(r"[yo]") is None
 
     assert required_needles("was this (?:article|page) helpful") == {"was this "}
     assert required_needles(r"\b(?:\w+ ){0,2}(?:e-?mails?|alerts)") == {"mail", "alerts"}
     assert required_needles(r"(?:Ab)?\d+") is None  # nothing every match must hold
     assert required_needles(r"x+|\d") is None  # one branch needs nothing
+    assert required_needles(r"\d[./-]\d") == {".", "/", "-"}
 
 
 def test_grouped_phrase_search_on_the_shipped_lists() -> None:
