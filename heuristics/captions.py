@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from cleaner.document import Document, Line
+from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 
 # A credit tail starts after the last slash, pipe, copyright sign or opening
@@ -59,19 +60,26 @@ def _credits(doc: Document, ctx: RuleContext) -> Iterator[tuple[Line, str]]:
     """Every caption or credit line of ``doc`` with the reason it is one (see :func:`credit`)."""
     markers, agencies = ctx.phrases["credit_markers"], ctx.phrases["credit_agencies"]
     max_marker_words, tail_chars = ctx["max_marker_words"], ctx["tail_chars"]
-    for line in doc.short_lines(ctx["max_words"]):
+    short = doc.short_lines(ctx["max_words"])
+    # The lines in which a marker or an agency may be found (one set look-up a line): on the others only a
+    # copyright sign can make a credit. A credit tail starts after a separator, so its words are the line's.
+    held = {line.index for line in lines_holding(short, markers, agencies)}
+    for line in short:
         text = line.text
-        if doc.is_short(line, max_marker_words) and (m := markers.match(text)):
-            yield line, f"starts with credit marker {m.group(0).strip()!r}"
-            continue
         tail = text[-tail_chars:]
-        last = _LAST_SEPARATOR.match(tail)
         paren = tail.rfind("(")
-        if last and agencies.endswith(credit := tail[last.end() :]) and not credit.islower():
-            yield line, f"ends with photo credit {tail[last.end() - 1 :].strip()!r}"
-        elif paren >= 0 and tail.rstrip().endswith(")") and (
-            markers.match(tail[paren + 1 :]) or agencies.match(tail[paren + 1 :])
-        ):
-            yield line, f"ends with photo credit {tail[paren:].strip()!r}"
-        elif ("\u00a9" in tail or paren >= 0) and doc.is_short(line, max_marker_words) and _COPYRIGHT.search(tail):
+        if line.index in held:
+            if doc.is_short(line, max_marker_words) and (m := markers.match(text)):
+                yield line, f"starts with credit marker {m.group(0).strip()!r}"
+                continue
+            last = _LAST_SEPARATOR.match(tail)
+            if last and agencies.endswith(credit := tail[last.end() :]) and not credit.islower():
+                yield line, f"ends with photo credit {tail[last.end() - 1 :].strip()!r}"
+                continue
+            if paren >= 0 and tail.rstrip().endswith(")") and (
+                markers.match(tail[paren + 1 :]) or agencies.match(tail[paren + 1 :])
+            ):
+                yield line, f"ends with photo credit {tail[paren:].strip()!r}"
+                continue
+        if ("\u00a9" in tail or paren >= 0) and doc.is_short(line, max_marker_words) and _COPYRIGHT.search(tail):
             yield line, "copyright sign near the end of a short line: a photo credit"
