@@ -228,6 +228,7 @@ class _Lists:
         self._built = False
         self._by_word: dict[str, int] = {}  # the mask of the lists that need each word
         self._strings: list[tuple[str, int]] = []  # (string, mask), in the automaton's pattern order
+        self._by_char: list[tuple[str, int]] = []  # (one-character string, mask): looked for with ``in``
         self._automaton: AhoCorasick | None = None
         self._words: frozenset[str] = frozenset()
         self._anywhere = 0  # the mask of the lists that may find something anywhere
@@ -261,7 +262,10 @@ class _Lists:
             for string in strings:
                 by_string[string] = by_string.get(string, 0) | 1 << key
         self._by_word = by_word
-        self._strings = sorted(by_string.items())
+        # A needle of one character ("h" after a figure, "." in a date) is found in most lines, often many times:
+        # ``in`` (a scan in C) instead of the automaton's matches, one Python step each.
+        self._by_char = sorted((s, mask) for s, mask in by_string.items() if len(s) == 1)
+        self._strings = sorted((s, mask) for s, mask in by_string.items() if len(s) > 1)
         self._automaton = AhoCorasick([s for s, _ in self._strings]) if self._strings else None
         self._words = frozenset(by_word)
         self._anywhere = sum(1 << k for k, (_, _, anywhere) in self._needs.items() if anywhere)
@@ -278,9 +282,13 @@ class _Lists:
         by_word = self._by_word
         for word in self._words.intersection(lower_words(text)):
             found |= by_word[word]
+        lowered = text.lower()
+        for char, mask in self._by_char:
+            if char in lowered:
+                found |= mask
         if self._automaton is not None:
             strings = self._strings
-            for i, _, _ in self._automaton.find_matches_as_indexes(text.lower(), overlapping=True):
+            for i, _, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
                 found |= strings[i][1]
         return found
 
