@@ -191,12 +191,16 @@ def rebuild(clean: str, removals: Iterable[Removal]) -> str:
     return "".join(out)
 
 
+_FOUND_LATER = "; recognised on the text left by a later pass, where they ran"
+
+
 def _language_found_later(doc: Document) -> None:
     """Amend the note that ``doc``'s language was not recognised: a removal made it recognisable on the text a
-    pass left, and the language-specific rules ran there (the note said they had not run)."""
+    pass left, and the language-specific rules ran there (the note said they had not run). Once, however often
+    the verdict turns."""
     doc.notes = [
-        note._replace(reason=f"{note.reason}; recognised on the text left by a later pass, where they ran")
-        if note.rule == LANGUAGE_NOTE else note
+        note._replace(reason=note.reason + _FOUND_LATER)
+        if note.rule == LANGUAGE_NOTE and not note.reason.endswith(_FOUND_LATER) else note
         for note in doc.notes
     ]
 
