@@ -166,6 +166,28 @@ def _whole_words(run: str, edge_before: bool, edge_after: bool) -> list[str]:
     return words
 
 
+def _optional_letter(item: tuple | None) -> str:  # type: ignore[type-arg]
+    """The word character ``item`` may add, if it is one at most (``s?``), else ""."""
+    if item is None or item[0] not in _REPEATS:
+        return ""
+    lo, hi, body = item[1]
+    body = list(body)
+    if lo != 0 or hi != 1 or len(body) != 1 or body[0][0] != _c.LITERAL:
+        return ""
+    char = chr(body[0][1])
+    return char if _WORD_CHAR.match(char) else ""
+
+
+def _last_word_or_longer(run: str, edge_before: bool, letter: str) -> list[frozenset[str]]:
+    """The last word of a literal ``run`` that ends in a word character, as it is or with ``letter`` added: one of
+    the two is a whole word of every match, when the run's last word starts a word and a boundary follows."""
+    pieces = re.split(r"(\W+)", run)
+    word = pieces[-1]
+    if not word or not (len(pieces) > 1 or edge_before) or not simple_word(word + letter):
+        return []
+    return [frozenset((word.lower(), (word + letter).lower()))]
+
+
 def _is_edge(item: tuple | None) -> bool:  # type: ignore[type-arg]
     """Whether a parsed item only matches where a word cannot go on: a boundary, or non-word characters."""
     if item is None:
@@ -221,6 +243,9 @@ def _needs(items: list, whole_words: bool, edge_before: bool, edge_after: bool) 
             text = "".join(run)
             if whole_words:
                 options.extend(frozenset((w,)) for w in _whole_words(text, run_edge, edge(k)))
+                letter = _optional_letter(items[k] if k < len(items) else None)
+                if letter and not edge(k) and edge(k + 1):  # "comments?": the last word is "comment" or "comments"
+                    options.extend(_last_word_or_longer(text, run_edge, letter))
             else:
                 options.append(frozenset((text,)))
             run = []

@@ -191,6 +191,10 @@ def test_needles_are_what_every_match_holds() -> None:
     assert required_words(r"\b[yo]\b") == {"y", "o"}
     assert required_words(r"ab[yo]") is None  # "y" there is inside a word
     assert required_words(r"[yo]") is None
+    # A last word that may take one more letter ("comments?") is one of the two whole words.
+    assert required_words(r"\d+ comments?\b") == {"comment", "comments"}
+    assert required_words(r"\bphotos? by\b") == {"photo", "photos"}
+    assert required_words(r"\bcomments?") is None  # "commentsection": no boundary after it
 
     assert required_needles("was this (?:article|page) helpful") == {"was this "}
     assert required_needles(r"\b(?:\w+ ){0,2}(?:e-?mails?|alerts)") == {"mail", "alerts"}
