@@ -171,11 +171,15 @@ class _Needs:
         for i, entry in enumerate(entries):
             pattern = entry_pattern(entry)
             needed_words = required_words(pattern)
-            needles = None if needed_words else required_needles(pattern)
-            if needed_words:
+            needles = required_needles(pattern)
+            if needles and not all(map(plain_needle, needles)):
+                needles = None
+            # The words (a set look-up), unless the strings are longer by two characters or more
+            # (``\bis (?:a|an) (?:\w+ ){0,2}author``: "is" is in most lines of English, "author" in few).
+            if needed_words and not (needles and min(map(len, needles)) >= min(map(len, needed_words)) + 2):
                 for word in needed_words:
                     by_word.setdefault(word, []).append(i)
-            elif needles and all(map(plain_needle, needles)):
+            elif needles:
                 for needle in needles:
                     by_string.setdefault(needle.lower(), []).append(i)
             else:

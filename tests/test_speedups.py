@@ -203,6 +203,14 @@ def test_needles_are_what_every_match_holds() -> None:
     assert required_needles(r"\d[./-]\d") == {".", "/", "-"}
 
 
+def test_an_entry_is_keyed_by_its_longer_strings_rather_than_a_short_word() -> None:
+    from cleaner.phrase_index import _Needs
+
+    needs = _Needs.of(["re:\\bis (?:a|an) (?:\\w+ ){0,2}author\\b", "re:\\bsign (?:up|in)\\b"])
+    assert needs.by_string == {"author": (0,)}  # not the word "is", found in most lines of English
+    assert needs.by_word == {"sign": (1,)}  # a word as long as the strings: the set look-up
+
+
 def test_grouped_phrase_search_on_the_shipped_lists() -> None:
     import cleaner
 
