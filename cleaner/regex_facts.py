@@ -20,6 +20,14 @@ from __future__ import annotations
 import re
 import re._constants as _c
 import re._parser as _sre_parser
+from functools import cache
+
+
+@cache
+def _parse(pattern: str) -> _sre_parser.SubPattern:
+    """``pattern`` parsed, once: each phrase entry is read for its risk, its emptiness, its words and its
+    needles (read only, never changed)."""
+    return _sre_parser.parse(pattern)
 
 
 def backtracking_risk(pattern: str) -> str | None:
@@ -33,7 +41,7 @@ def backtracking_risk(pattern: str) -> str | None:
     ``re.compile``, which names the error.
     """
     try:
-        parsed = _sre_parser.parse(pattern)
+        parsed = _parse(pattern)
     except (re.error, AttributeError):
         return None
     if _nested_repeat(list(parsed), inside_unbounded=False):
@@ -70,7 +78,7 @@ def may_match_empty(pattern: str) -> bool:
     """Whether ``pattern`` may match an empty string (its shortest match, read off the parsed form; True when
     it cannot be read)."""
     try:
-        return bool(_sre_parser.parse(pattern).getwidth()[0] == 0)
+        return bool(_parse(pattern).getwidth()[0] == 0)
     except (re.error, AttributeError):
         return True
 
@@ -105,7 +113,7 @@ def required_words(pattern: str) -> frozenset[str] | None:
 def _required(pattern: str, *, whole_words: bool) -> frozenset[str] | None:
     """:func:`required_words` or :func:`required_needles` of ``pattern`` (None when it does not parse)."""
     try:
-        parsed = _sre_parser.parse(pattern)
+        parsed = _parse(pattern)
     except (re.error, AttributeError):
         return None
     return _needs(list(parsed), whole_words, edge_before=False, edge_after=False)
