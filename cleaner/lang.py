@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 
-from cleaner.text import WORD, line_cache
+from cleaner.text import WORD, line_cache, lower_words
 
 # ISO 639-1 code -> jusText stop-list name.
 JUSTEXT_NAMES = {
@@ -45,7 +45,18 @@ def stopwords(lang: str) -> frozenset[str]:
 @line_cache()
 def words(text: str) -> tuple[str, ...]:
     """The lower-cased words of ``text`` (letters, with inner apostrophes; cached: the language sample and the
-    body detector's stop-word shares read the same lines)."""
+    body detector's stop-word shares read the same lines).
+
+    Most lines hold no apostrophe and no word mixing letters with digits or
+    "_": their words are then the line's runs of letters or digits
+    (:func:`~cleaner.text.lower_words`, which the other rules have
+    tokenised already) without the numbers, and the pattern is not run again.
+    """
+    runs = lower_words(text)
+    if "'" not in text and "\u2019" not in text:
+        letters = tuple(w for w in runs if not w.isdecimal())
+        if all(map(str.isalpha, letters)):
+            return letters
     return tuple(WORD.findall(text.lower()))
 
 

@@ -431,6 +431,20 @@ def test_one_tokenisation_serves_every_word_figure(text: str) -> None:
     assert _key(text) == re.sub(r"\W+", " ", text.casefold()).strip()
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="aB1_ .-\u00e9\u0130\u00df\u0661\u0307\u0301'\u2019\n\u216b\u00b2\u0939\u093f\u65e5",
+               max_size=30))
+def test_stop_word_tokens_are_the_letter_words_of_the_pattern(text: str) -> None:
+    """The language sample's words (letters, with inner apostrophes) taken from the line's runs of letters or
+    digits are the pattern's (:data:`cleaner.text.WORD`): numbers, "_", marks, letter-like numerals and
+    apostrophes included."""
+    import re
+
+    from cleaner.lang import words
+
+    assert words(text) == tuple(re.findall(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?", text.lower()))
+
+
 def test_ascii_lines_split_at_every_non_word_character() -> None:
     """An ASCII line is split by a byte table: every one of the 128 characters splits words as ``\\w`` does."""
     import re
