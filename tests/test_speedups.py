@@ -573,3 +573,15 @@ def test_cold_round_forgets_before_each_systems_turn() -> None:
     cold = events[6:6 + 12]  # after the warm-up of 3 items each: 2 chunks of 2 items, 2 systems
     assert cold == ["forget", "a", "a", "forget", "b", "b", "forget", "a", "a", "forget", "b", "b"]
     assert "forget" not in events[18:]
+
+
+def test_timed_command_lines_may_write_bytecode(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The speed bench times the command line as installed: with its modules' bytecode, which a shared machine's
+    PYTHONDONTWRITEBYTECODE would have every process compile again; the rest of the environment is passed on."""
+    from tests.conftest import load_bench
+
+    speed = load_bench("speed_bench")
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("SPEED_BENCH_PROBE", "kept")
+    env = speed.cli_environment()
+    assert "PYTHONDONTWRITEBYTECODE" not in env and env["SPEED_BENCH_PROBE"] == "kept"
