@@ -28,6 +28,24 @@ POST = [PL, "Nowe tramwaje mają kursować co pięć minut, a bilety nie będą 
 AFTER = "Radni mają wrócić do sprawy w maju, po świętach."
 
 
+def test_stop_words_are_justexts_lists_read_without_importing_it() -> None:
+    """Every jusText list, read from its file, is the set ``justext.get_stoplist`` gives (lower-cased), and the
+    detection table built with set operations holds, for each word, the languages whose list has it, in order."""
+    import justext
+
+    from cleaner.lang import JUSTEXT_NAMES, _stopword_table, detection_codes, stopwords
+
+    codes = detection_codes(("en", "de", "fr"))
+    expected: dict[str, tuple[int, ...]] = {}
+    for i, code in enumerate(codes):
+        words = frozenset(w.lower() for w in justext.get_stoplist(JUSTEXT_NAMES[code]))
+        assert stopwords(code) == words, code
+        for w in words:
+            expected[w] = (*expected.get(w, ()), i)
+    assert _stopword_table(codes) == expected
+    assert stopwords("xx") == frozenset()
+
+
 def test_a_language_outside_the_configured_ones_is_recognised() -> None:
     assert detect_language(PL, ["en", "de"]) == "pl"
     assert cleaner.clean_text(PL).lang == "pl"
