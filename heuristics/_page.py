@@ -16,8 +16,6 @@ from collections import Counter
 from itertools import pairwise
 from typing import Any
 
-import numpy as np
-
 from cleaner.document import Document
 from cleaner.text import line_cache, lower_words
 from heuristics._body_features import has_link_hint, is_terminal
@@ -112,25 +110,26 @@ def page_features(doc: Document, phrases: Any) -> tuple[list[float], list[str]]:
     columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in range(7)]
     texts, words, chars, terminal, hints, lowered, menu = columns
     n = len(texts) or 1
-    word_column, char_column, end_column = np.array(words, dtype=int), np.array(chars, dtype=int), np.array(terminal)
     total = sum(chars) or 1
     counts = Counter(lowered)
     labels = chrome_labels(texts, menu, phrases)
-    tail = word_column[-max(n // 5, 1) :]
+    tail = words[-max(n // 5, 1) :]
+    # Counts over the lines in plain Python: a text has tens of lines more often than thousands, and numpy's
+    # arrays cost more to build than these loops on tens (the figures are the same integers over n).
     figures = [
         math.log1p(len(texts)),
         math.log1p(total),
         menu_lines(menu, MENU_RUN) / n,
         float(len(labels)),
-        int(np.count_nonzero(word_column <= 4)) / n,
-        int(np.count_nonzero(word_column <= 2)) / n,
-        int(np.count_nonzero(~end_column)) / n if len(texts) else 0.0,
-        int(char_column[(char_column >= 200) & end_column].sum()) / total if len(texts) else 0.0,
+        sum(w <= 4 for w in words) / n,
+        sum(w <= 2 for w in words) / n,
+        terminal.count(False) / n if texts else 0.0,
+        sum(c for c, end in zip(chars, terminal, strict=True) if end and c >= 200) / total if texts else 0.0,
         sum(map(math.log1p, chars)) / n,
         sum(c for c in counts.values() if c > 1) / n,
         sum(hints) / n,
         *_title_figures(texts, words),
-        int(np.count_nonzero(tail <= 4)) / max(n // 5, 1),
+        sum(w <= 4 for w in tail) / max(n // 5, 1),
         wrapped_lines(texts, terminal) / n,
     ]
     return figures, labels
