@@ -47,8 +47,8 @@ def stopwords(lang: str) -> frozenset[str]:
     name = JUSTEXT_NAMES.get(lang)
     if name is None:
         return frozenset()
-    path = _stoplist_dir() / f"{name}.txt"
-    if path.is_file():
+    folder = _stoplist_dir()
+    if folder is not None and (path := folder / f"{name}.txt").is_file():
         return frozenset(line.decode("utf-8").lower() for line in path.read_bytes().splitlines())
     import justext
 
@@ -56,11 +56,12 @@ def stopwords(lang: str) -> frozenset[str]:
 
 
 @cache
-def _stoplist_dir() -> Path:
-    """The folder of jusText's stop-word lists (found without importing jusText)."""
+def _stoplist_dir() -> Path | None:
+    """The folder of jusText's stop-word lists (found without importing jusText); None when jusText is not a
+    folder of files (then jusText reads its lists itself)."""
     spec = importlib.util.find_spec("justext")
     folders = list(spec.submodule_search_locations or []) if spec is not None else []
-    return Path(folders[0] if folders else ".") / "stoplists"
+    return Path(folders[0]) / "stoplists" if folders else None
 
 
 @line_cache()

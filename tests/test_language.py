@@ -46,6 +46,19 @@ def test_stop_words_are_justexts_lists_read_without_importing_it() -> None:
     assert stopwords("xx") == frozenset()
 
 
+def test_stop_words_come_from_justext_itself_when_its_lists_are_no_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where jusText's lists are not files in a folder (a zipped install), jusText reads them: the same words."""
+    from cleaner import lang
+
+    expected = lang.stopwords("de")
+    monkeypatch.setattr(lang, "_stoplist_dir", lambda: None)
+    lang.stopwords.cache_clear()
+    try:
+        assert lang.stopwords("de") == expected
+    finally:
+        lang.stopwords.cache_clear()
+
+
 def test_a_language_outside_the_configured_ones_is_recognised() -> None:
     assert detect_language(PL, ["en", "de"]) == "pl"
     assert cleaner.clean_text(PL).lang == "pl"
