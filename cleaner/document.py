@@ -227,14 +227,18 @@ class Document:
     def live_lines(self) -> list[Line]:
         """Lines that still have text that no rule removed."""
         if self._live_version != self._version:
-            if self._live is None:
-                find = self._removed.find
-                self._live = [ln for ln in self.lines if find(0, ln.start, ln.end) >= 0]
+            if self._live is None:  # every line tested: the removal records are not trusted for the first list
+                self._live = self._tested(self.lines)
             else:
                 self._live = self._still_live(self._live, self._live_version)
             self._live_version = self._version
         assert self._live is not None
         return self._live
+
+    def _tested(self, lines: list[Line]) -> list[Line]:
+        """The lines of ``lines`` that keep a character no rule removed, each one tested."""
+        find = self._removed.find
+        return [ln for ln in lines if find(0, ln.start, ln.end) >= 0]
 
     def _still_live(self, lines: list[Line], since: int) -> list[Line]:
         """The lines of ``lines`` (non-empty, in order; every line live after removal ``since``) that keep a
@@ -244,10 +248,10 @@ class Document:
         those lines are found by bisection and the others copied over by slices, instead of testing every line
         again (rules ask for the live lines after each other's removals, on pages of thousands of lines).
         """
-        find = self._removed.find
         new = self.records[since:]  # one record a removal: ``_version`` counts them
         if 8 * len(new) > len(lines):  # many: test every line
-            return [ln for ln in lines if find(0, ln.start, ln.end) >= 0]
+            return self._tested(lines)
+        find = self._removed.find
         dead: set[int] = set()
         for record in new:
             i = max(bisect_right(lines, record.start, key=_START) - 1, 0)  # the last line starting at or before it
