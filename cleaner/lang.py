@@ -74,9 +74,8 @@ def words(text: str) -> tuple[str, ...]:
     (:func:`~cleaner.text.lower_words`, which the other rules have
     tokenised already) without the numbers, and the pattern is not run again.
     """
-    runs = lower_words(text)
     if "'" not in text and "\u2019" not in text:
-        letters = tuple(w for w in runs if not w.isdecimal())
+        letters = tuple(w for w in lower_words(text) if not w.isdecimal())
         if all(map(str.isalpha, letters)):
             return letters
     return tuple(WORD.findall(text.lower()))
