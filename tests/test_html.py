@@ -406,17 +406,39 @@ def _tree_or_none(tree: object) -> str | None:
         "Just text, no markup.",
         "<html><body><p>Text \x7f with delete.</p></body></html>",
         "\r\n<html>\u2028<body><p>Odd line breaks.</p></body></html>",
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd">\n<html><body><p>Caf\u00e9 \u00e0 Z\u00fcrich, '
+        "\u4e2d\u6587.</p></body></html>",
+        '<!DOCTYPE html SYSTEM "a/b.dtd"><html><body><p>An XHTML doctype and no line break.</p></body></html>',
+        '<!DOCTYPE html SYSTEM "a/b.dtd">\n<html/>\n<body><p>Both repairs.</p></body>',
+        ' <!doctype html "x/y">\n<p>A doctype after a space, then a fragment.</p>',
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>\u00c9t\u00e9</title></head><body><p>'
+        "Fine, no slash.</p></body></html>",
     ],
 )
 def test_parser_shortcut_gives_the_loaders_tree(page: str) -> None:
-    """A clean page that trafilatura's loader would not repair may skip it: the tree is the same."""
+    """A clean page whose only repair by trafilatura's loader is a doctype dropped from its start, or none,
+    may skip the loader, from its text or from its UTF-8 bytes: the tree is the same."""
     from trafilatura import load_html
 
     from cleaner.html import parsing as html
 
     assert not html._LOADER_DROPS.search(page)
-    assert _tree_or_none(html._load(page, clean=True)) == _tree_or_none(load_html(page))
+    expected = _tree_or_none(load_html(page))
+    assert _tree_or_none(html._load(page, clean=True)) == expected
+    assert _tree_or_none(html._load(page, clean=True, utf8=page.encode("utf-8"))) == expected
     assert _tree_or_none(html.parse(page, clean=True)) == _tree_or_none(html.parse(page))
+
+
+def test_the_loaders_doctype_repair_is_done_before_the_parser_shortcut() -> None:
+    """What the loader drops from a page's start is what the shortcut drops; other repairs are left to it."""
+    from cleaner.html import parsing as html
+
+    xhtml = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/x.dtd">'
+    assert html._loader_cut(xhtml + "\n<html><body></body></html>") == len(xhtml)
+    assert html._loader_cut("<!DOCTYPE html>\n<html><body></body></html>") == 0
+    assert html._loader_cut("<html><body><p>No declaration.</p></body></html>") == 0
+    assert html._loader_cut(xhtml + "<html><body></body></html>") is None  # the loader adds a line break
+    assert html._loader_cut('<html lang="en"/>\n<body></body>') is None
 
 
 def test_control_characters_left_to_the_loader_are_dropped_all_the_same() -> None:

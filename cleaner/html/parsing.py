@@ -200,20 +200,27 @@ def _drop_control(text: str, *, head: int = 50) -> str:
         cut *= 4
 
 
-def _loader_keeps(text: str) -> bool:
-    """True when trafilatura's loader would parse ``text`` as it is, given that it holds nothing of ``_LOADER_DROPS``.
+def _loader_cut(text: str) -> int | None:
+    """How many leading characters trafilatura's loader drops from ``text``, given that it holds nothing of
+    ``_LOADER_DROPS``; None when the loader would change the text otherwise.
 
     Besides dropping those characters, the loader repairs two faulty
-    starts of a page: a doctype with a slash, and a self-closing ``<html/>``.
+    starts of a page: it drops a doctype with a slash from the first line
+    (an XHTML doctype: a page in three on the web-dev pages), and it mends a
+    self-closing ``<html/>`` (left to the loader here).
     """
     doctype = _loader_doctype()
     if doctype is None:
-        return False
-    if "doctype" in text[:50].lower():  # the loader rebuilds the page from its first line and the rest
-        end = text.find("\n")
-        if end < 0 or doctype.search(text, 0, end):
-            return False
-    return not any("<html" in line and line.endswith("/>") for line in text[:4096].splitlines()[:4])
+        return None
+    if any("<html" in line and line.endswith("/>") for line in text[:4096].splitlines()[:4]):
+        return None
+    if "doctype" not in text[:50].lower():
+        return 0
+    end = text.find("\n")
+    if end < 0:  # the loader rebuilds the page from its first line and the rest, adding a line break
+        return None
+    match = doctype.match(text, 0, end)
+    return match.end() if match else 0
 
 
 # The options of trafilatura's parser, ``trafilatura.utils.HTML_PARSER`` (see :func:`_fast_parser`).
@@ -294,12 +301,13 @@ def _starts_alike(text: str) -> bool:
 
 
 def _load(text: str, *, clean: bool, utf8: bytes | None = None) -> HtmlElement | None:
-    """trafilatura's ``load_html(text)``, without its repair when it would change nothing.
+    """trafilatura's ``load_html(text)``, with its repair done here when it can be.
 
     The repair scans the whole page for ``_LOADER_DROPS`` (a third of the
     loader's time). A ``clean`` page holds none of them (the caller checked
-    it faster, see :func:`_utf8_without_loader_drops`): if :func:`_loader_keeps`
-    it, it goes straight to the parser trafilatura uses (made faster, see
+    it faster, see :func:`_utf8_without_loader_drops`): when the rest of the
+    repair is a doctype dropped from its start or nothing (:func:`_loader_cut`),
+    the page goes straight to the parser trafilatura uses, made faster (see
     :func:`_fast_parser`). That parser reads ``utf8``, the bytes ``text`` is
     the exact UTF-8 decoding of, when they are given: the tree is the same and
     the parser need not convert the text. When that gives an unusual tree
@@ -311,11 +319,15 @@ def _load(text: str, *, clean: bool, utf8: bytes | None = None) -> HtmlElement |
     from trafilatura import load_html
     from trafilatura.utils import HTML_PARSER
 
-    if clean and _loader_keeps(text):
+    cut = _loader_cut(text) if clean else None
+    if cut is not None:
         from lxml.html import fromstring
 
+        kept = text[cut:]
+        if utf8 is not None and cut:  # an ASCII doctype is as many bytes as characters
+            utf8 = utf8[cut:] if text[:cut].isascii() else None
         parser = _fast_parser() or HTML_PARSER
-        source = utf8 if utf8 is not None and _starts_alike(text) else text
+        source = utf8 if utf8 is not None and _starts_alike(kept) else kept
         try:
             tree = fromstring(source, parser=parser)
         except Exception:  # whatever it is, the loader's own handling decides
