@@ -504,6 +504,32 @@ def test_a_clean_utf8_page_is_parsed_from_its_bytes_into_the_loaders_tree(page: 
     assert [type(el) for el in tree.iter()] == [type(el) for el in expected.iter()]
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd">\n<html><body><p>Caf\u00e9 cr\u00e8me.</p>'
+        "</body></html>",
+        '<html><head><meta charset="windows-1252"></head><body><p>\u00c9t\u00e9 \u2014 \u201cquoted\u201d.</p>'
+        "</body></html>",
+        "<html><body><p>Form\x0cfeed and bell\x07 stay for the loader.</p></body></html>",
+    ],
+)
+def test_a_page_given_as_text_or_in_another_encoding_is_parsed_into_the_loaders_tree(page: str) -> None:
+    """A page passed as text, or as bytes in another encoding, is clean when its text holds nothing the loader
+    drops: it then takes the faster parser too, and the tree is the loader's."""
+    from cleaner.html import parsing as html
+
+    encoded = page.encode("cp1252") if "windows-1252" in page else page.encode("utf-8")
+    for given in (page, encoded):
+        text, clean, utf8 = html.page_text(given, None)
+        assert clean == (not html._LOADER_DROPS.search(page))
+        assert utf8 is None or given is encoded
+        tree = html.parse(text, clean=clean, utf8=utf8)
+        expected = html.parse(text)
+        assert _tree_or_none(tree) == _tree_or_none(expected)
+        assert [type(el) for el in tree.iter()] == [type(el) for el in expected.iter()]
+
+
 def test_the_faster_parser_is_not_used_when_it_would_parse_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
     from cleaner.html import parsing as html
 

@@ -38,15 +38,16 @@ def page_text(html: str | bytes, max_bytes: int | None) -> tuple[str, bool, byte
         if max_bytes and len(data) > max_bytes:
             raise HtmlError(f"page too large: {len(data)} bytes (limit {max_bytes})")
         text, encoding, exact = decode_page(data)
-        clean = encoding == "utf-8" and _utf8_without_loader_drops(data)
-        if not (clean and _utf8_without_c1(data)):  # else the text holds no control character at all
+        utf8 = encoding == "utf-8"
+        clean = _utf8_without_loader_drops(data) if utf8 else not _LOADER_DROPS.search(text)
+        if not (utf8 and clean and _utf8_without_c1(data)):  # else the text holds no control character at all
             _refuse_binary(text)
-        return text, clean, data if clean and exact else None
+        return text, clean, data if utf8 and clean and exact else None
     if isinstance(html, str):
         if max_bytes and len(html) > max_bytes:
             raise HtmlError(f"page too large: {len(html)} characters (limit {max_bytes})")
         _refuse_binary(html)
-        return html, False, None
+        return html, not _LOADER_DROPS.search(html), None
     raise HtmlError(f"an HTML page must be str or bytes, not {type(html).__name__}")
 
 
