@@ -258,6 +258,19 @@ def test_undeclared_and_misdeclared_encodings() -> None:
     assert "Bürgermeister" in decode(misdeclared)
 
 
+def test_a_page_with_surrogates_loses_no_text(html_cleaner: cleaner.Cleaner) -> None:
+    """A page given as text may hold surrogates (a bad JSON escape): the HTML parser stopped reading at a lone
+    one, losing the rest of the page. A pair becomes the character it encodes, a lone one U+FFFD, as in text."""
+    page = (
+        "<html><body><p>A lone \ud800 surrogate in the first paragraph of this page.</p>"
+        "<p>A pair \ud83d\ude00 in the second, and the words after it stay too.</p></body></html>"
+    )
+    result = html_cleaner.clean_html(page)
+    assert "A lone \ufffd surrogate in the first paragraph of this page." in result.normalized
+    assert "A pair \U0001f600 in the second, and the words after it stay too." in result.normalized
+    assert not any("\ud800" <= ch <= "\udfff" for ch in result.normalized)
+
+
 def test_mojibake_is_repaired_and_page_text_stays_canonical(html_cleaner: cleaner.Cleaner) -> None:
     broken = make_page("fr").replace("réseau", "rÃ©seau")  # UTF-8 read as Latin-1 upstream
     result = html_cleaner.clean_html(broken)

@@ -16,12 +16,17 @@ from functools import lru_cache
 from itertools import product
 from typing import Any
 
+from ftfy.fixes import fix_surrogates
 from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaner.decoding import decode_page, looks_binary
 from cleaner.errors import HtmlError
 
+# A surrogate code point: a str page holds one from a bad JSON escape ("\\ud800") or a text decoded with
+# surrogateescape; ftfy's fix_surrogates makes a pair the character it encodes and a lone one U+FFFD, as the
+# text path's normalisation does.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Control characters dropped before the page goes to the loader (tab, LF, FF, CR stay).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -46,6 +51,8 @@ def page_text(html: str | bytes, max_bytes: int | None) -> tuple[str, bool, byte
     if isinstance(html, str):
         if max_bytes and len(html) > max_bytes:
             raise HtmlError(f"page too large: {len(html)} characters (limit {max_bytes})")
+        if _SURROGATE.search(html):  # lxml stops reading the page at one: the text after it would be lost
+            html = fix_surrogates(html)
         _refuse_binary(html)
         return html, not _LOADER_DROPS.search(html), None
     raise HtmlError(f"an HTML page must be str or bytes, not {type(html).__name__}")
