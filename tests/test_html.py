@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cleaner
 from cleaner.config import Config
@@ -256,6 +258,25 @@ def test_undeclared_and_misdeclared_encodings() -> None:
     assert "réseau" in decode(undeclared)
     misdeclared = make_page("de", charset="utf-8").encode("cp1252")  # says UTF-8, is not
     assert "Bürgermeister" in decode(misdeclared)
+
+
+_ODD_CHARACTERS = "\x00\x01\x07\x08\t\n\x0b\x0c\r\x0e\x1b\x1f\x7f\x80\x85\x9f\xa0\ud800\udc00\udfff\ufffe\uffff\ufffd"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ODD_CHARACTERS + "<p>ab </p>\u00e9"), max_size=60))
+def test_the_one_scan_of_a_page_given_as_text_agrees_with_the_three_it_saves(page: str) -> None:
+    """A page given as text without any unusual character skips three scans (surrogates, what the loader drops,
+    binary data): the text, its cleanness and the refusal of binary data are what the three scans give."""
+    from cleaner.decoding import looks_binary
+    from cleaner.html import parsing as html
+
+    fixed = html.fix_surrogates(page) if html._SURROGATE.search(page) else page
+    if looks_binary(fixed):
+        with pytest.raises(html.HtmlError, match="binary"):
+            html.page_text(page, None)
+        return
+    assert html.page_text(page, None) == (fixed, not html._LOADER_DROPS.search(fixed), None)
 
 
 def test_a_page_with_surrogates_loses_no_text(html_cleaner: cleaner.Cleaner) -> None:
@@ -533,10 +554,10 @@ def test_a_page_given_as_text_or_in_another_encoding_is_parsed_into_the_loaders_
     from cleaner.html import parsing as html
 
     encoded = page.encode("cp1252") if "windows-1252" in page else page.encode("utf-8")
-    for given in (page, encoded):
-        text, clean, utf8 = html.page_text(given, None)
+    for source in (page, encoded):
+        text, clean, utf8 = html.page_text(source, None)
         assert clean == (not html._LOADER_DROPS.search(page))
-        assert utf8 is None or given is encoded
+        assert utf8 is None or source is encoded
         tree = html.parse(text, clean=clean, utf8=utf8)
         expected = html.parse(text)
         assert _tree_or_none(tree) == _tree_or_none(expected)

@@ -27,6 +27,9 @@ from cleaner.errors import HtmlError
 # surrogateescape; ftfy's fix_surrogates makes a pair the character it encodes and a lone one U+FFFD, as the
 # text path's normalisation does.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What a page given as text is scanned for, at once: a surrogate, a character the loader drops, or a control
+# character looks_binary counts (C0, U+007F, C1). A page with none of them needs none of the three scans.
+_UNUSUAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Control characters dropped before the page goes to the loader (tab, LF, FF, CR stay).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -51,6 +54,8 @@ def page_text(html: str | bytes, max_bytes: int | None) -> tuple[str, bool, byte
     if isinstance(html, str):
         if max_bytes and len(html) > max_bytes:
             raise HtmlError(f"page too large: {len(html)} characters (limit {max_bytes})")
+        if not _UNUSUAL.search(html):  # most pages: one scan tells they need none of the three below
+            return html, True, None
         if _SURROGATE.search(html):  # lxml stops reading the page at one: the text after it would be lost
             html = fix_surrogates(html)
         _refuse_binary(html)
