@@ -27,6 +27,9 @@ _DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
     max_comment_lines=Param(5, "... one after another, each sign of a comment at most this many lines after the last"),
     max_repeated_sign_lines=Param(25, "... or this many when the sign is the line before's but for its digits "
                                   "(the same date line under every commenter's name, above long comments)"),
+    headingless_signs=Param(0, "with no heading, a thread starts at the first of this many signs of comments in a "
+                            "row after min_position (0: off; CleanEval's gold keeps reader comments)"),
+    max_sign_words=Param(12, "... each a line of at most this many words"),
 )
 def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove a comment section: a comment heading in the last part of the text (or right above a thread), and
@@ -60,6 +63,9 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     article ("Comments", then the headline, then "Posted by ..."): that line
     goes, and nothing after it (once ``headline.repeated`` took the copy of
     the title, a later pass or a second cleaning could no longer tell).
+    With ``headingless_signs`` set (off by default), a thread with no
+    heading goes too: from the first of that many short signs of comments
+    in a row after ``min_position`` (a commenter's date line, "Reply").
     """
     short, ambiguous = ctx.phrases["comment_headings"], ctx.phrases["comment_headings_ambiguous"]
     titled, links = ctx.phrases["comment_headings_titled"], ctx.phrases["comment_links"]
@@ -108,11 +114,34 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         for later in lines[i + 1 :]:
             yield Decision(later.start, later.end, f"in the comment section that starts at line {line.index + 1}")
         return
+    if ctx["headingless_signs"]:
+        yield from _headingless_thread(doc, lines, total, ctx)
 
 
-def _thread_signs(lines: list[Line], ctx: RuleContext) -> int:
+def _headingless_thread(doc: Document, lines: list[Line], total: int, ctx: RuleContext) -> Iterator[Decision]:
+    """A thread with no heading above it ("Jane\n27 October 2012 at 9:14 pm\n...\nReply"): everything from its
+    first sign of a comment after ``min_position`` of the text, when ``headingless_signs`` signs of at most
+    ``max_sign_words`` words follow one another (see :func:`_thread_signs`)."""
+    markers, dates = ctx.phrases["comment_markers"], ctx.phrases["comment_dates"]
+    enough, max_words = ctx["headingless_signs"], ctx["max_sign_words"]
+    for i, line in anchors(doc, max_words, markers, dates):
+        position = line.start / total
+        if position < ctx["min_position"] or not (markers.search(line.text) or dates.search(line.text)):
+            continue
+        signs = _thread_signs(doc.lines[line.index :], ctx, enough, max_words)
+        if signs < enough:
+            continue
+        yield Decision(line.start, line.end, f"a thread of reader comments with no heading, at {position:.0%} of "
+                       f"the text ({signs} signs of comments in a row from this line)")
+        for later in lines[i + 1 :]:
+            yield Decision(later.start, later.end, f"in the comment thread that starts at line {line.index + 1}")
+        return
+
+
+def _thread_signs(lines: list[Line], ctx: RuleContext, enough: int = 0, max_words: int = 0) -> int:
     """How many signs of comments come one after another from the start of ``lines``, each at most
-    ``max_comment_lines`` lines after the one before (the first: after the start); at most ``min_thread_signs``.
+    ``max_comment_lines`` lines after the one before (the first: after the start); at most ``enough``
+    (``min_thread_signs`` when 0). ``max_words``: a longer line is no sign (when not 0).
 
     A sign is a line holding a ``comment_markers`` entry, or a ``comment_dates`` one (a line that is only a date,
     under a commenter's name); dates count only in a run that has a ``comment_markers`` sign too, so that a table
@@ -121,11 +150,14 @@ def _thread_signs(lines: list[Line], ctx: RuleContext) -> int:
     comments between them are long.
     """
     markers, dates = ctx.phrases["comment_markers"], ctx.phrases["comment_dates"]
-    apart, repeated, enough = ctx["max_comment_lines"], ctx["max_repeated_sign_lines"], ctx["min_thread_signs"]
+    apart, repeated = ctx["max_comment_lines"], ctx["max_repeated_sign_lines"]
+    enough = enough or ctx["min_thread_signs"]
     count, strong, last, shape = 0, 0, -1, None
     for k, line in enumerate(lines):
         if k - last > max(apart, repeated if shape else 0) or (count >= enough and strong):
             break
+        if max_words and len(line.text.split()) > max_words:
+            continue
         strong_sign = markers.search(line.text) is not None
         if not strong_sign and not dates.search(line.text):
             continue

@@ -469,3 +469,25 @@ def test_a_thread_of_long_comments_is_followed_by_its_repeated_date_lines() -> N
     dates = iter(("August 2nd, 2012 at 12:10 pm", "2 Aug 2012, 1:11 pm", "Thursday at 3:12 pm", "on 2/8, 4:13 pm"))
     mixed = re.sub(r"August 2nd, 2012 at \d+:\d+ pm", lambda m: next(dates), thread)
     assert "Luke" in cleaner.clean_text(f"{article}\n\n38 comments to Participatory Culture\n\n{mixed}").text
+
+
+def test_a_thread_with_no_heading_goes_when_switched_on() -> None:
+    """Reader comments under an article with no heading above them (a name, a date line, the comment, "Reply"):
+    kept by default (CleanEval's gold keeps comments), removed from the first sign with ``headingless_signs``;
+    a live blog's time stamps in the article's first half, and long lines mentioning a reply, are no thread."""
+    thread = "\n\n".join(f"{name}\n\n27 October 2012 at {hour}:14 pm\n\n{said}\n\nReply" for name, hour, said in (
+        ("Jane Doe", 9, "Great post, thanks for sharing this with us."),
+        ("Bob", 10, "I disagree with most of what the mayor said about the depots."),
+    ))
+    third = "Drivers' unions welcomed the vote but asked for new depots before the first routes open in spring."
+    article = f"{BODY}\n\n{BODY2}\n\n{third}"
+    on = cleaner.Config.load(overrides={"rules": {"comments.section": {"headingless_signs": 4}}})
+    assert "Great post" in cleaner.clean_text(f"{article}\n\n{thread}").text
+    result = cleaner.clean_text(f"{article}\n\n{thread}", config=on)
+    assert result.text.rstrip() == f"{article}\n\nJane Doe"  # the name above the first sign stays: kept when unsure
+    assert "with no heading" in next(r.reason for r in result.removals if "27 October 2012 at 9:14" in r.text)
+    live = "\n\n".join(f"{hour}:05 pm: The council meets again to vote on the new routes." for hour in range(1, 6))
+    replies = "\n\n".join(f"In reply to the union at {hour}:30 pm the mayor said the council would build two new "
+                          "depots before the routes open." for hour in range(1, 6))
+    for text in (f"{live}\n\n{article}", f"{article}\n\n{replies}"):
+        assert cleaner.clean_text(text, config=on).text == cleaner.clean_text(text).text
