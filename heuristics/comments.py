@@ -119,9 +119,9 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
 
 def _headingless_thread(doc: Document, lines: list[Line], total: int, ctx: RuleContext) -> Iterator[Decision]:
-    """A thread with no heading above it ("Jane\n27 October 2012 at 9:14 pm\n...\nReply"): everything from its
-    first sign of a comment after ``min_position`` of the text, when ``headingless_signs`` signs of at most
-    ``max_sign_words`` words follow one another (see :func:`_thread_signs`)."""
+    """A thread with no heading above it (a name, "27 October 2012 at 9:14 pm", the comment, "Reply"):
+    everything from its first sign of a comment after ``min_position`` of the text, when ``headingless_signs``
+    signs of at most ``max_sign_words`` words follow one another (see :func:`_thread_signs`)."""
     markers, dates = ctx.phrases["comment_markers"], ctx.phrases["comment_dates"]
     enough, max_words = ctx["headingless_signs"], ctx["max_sign_words"]
     for i, line in anchors(doc, max_words, markers, dates):
