@@ -46,21 +46,32 @@ def page_text(html: str | bytes, max_bytes: int | None) -> tuple[str, bool, byte
         if max_bytes and len(data) > max_bytes:
             raise HtmlError(f"page too large: {len(data)} bytes (limit {max_bytes})")
         text, encoding, exact = decode_page(data)
-        utf8 = encoding == "utf-8"
-        clean = _utf8_without_loader_drops(data) if utf8 else not _LOADER_DROPS.search(text)
-        if not (utf8 and clean and _utf8_without_c1(data)):  # else the text holds no control character at all
+        if encoding != "utf-8":  # a decoded text, checked as a page given as text is
+            return (*_checked_text(text), None)
+        clean = _utf8_without_loader_drops(data)
+        if not (clean and _utf8_without_c1(data)):  # else the text holds no control character at all
             _refuse_binary(text)
-        return text, clean, data if utf8 and clean and exact else None
+        return text, clean, data if clean and exact else None
     if isinstance(html, str):
         if max_bytes and len(html) > max_bytes:
             raise HtmlError(f"page too large: {len(html)} characters (limit {max_bytes})")
-        if not _UNUSUAL.search(html):  # most pages: one scan tells they need none of the three below
-            return html, True, None
-        if _SURROGATE.search(html):  # lxml stops reading the page at one: the text after it would be lost
-            html = fix_surrogates(html)
-        _refuse_binary(html)
-        return html, not _LOADER_DROPS.search(html), None
+        return (*_checked_text(html), None)
     raise HtmlError(f"an HTML page must be str or bytes, not {type(html).__name__}")
+
+
+def _checked_text(text: str) -> tuple[str, bool]:
+    """A page's text without surrogates, and whether it is clean; raises :class:`HtmlError` for binary data.
+
+    One scan tells most pages need none of the three checks (``_UNUSUAL``).
+    A surrogate (a page given as text may hold one) is fixed, since lxml
+    stops reading the page at one: the text after it would be lost.
+    """
+    if not _UNUSUAL.search(text):
+        return text, True
+    if _SURROGATE.search(text):
+        text = fix_surrogates(text)
+    _refuse_binary(text)
+    return text, not _LOADER_DROPS.search(text)
 
 
 def _refuse_binary(text: str) -> None:
