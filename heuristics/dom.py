@@ -189,7 +189,7 @@ def aside(tree: Any, ctx: HtmlContext) -> Iterator[Flagged]:
 
 @rule("dom.page_chrome", kind="html", order=15, max_words=80, extra_tokens=[])
 def page_chrome(tree: Any, ctx: HtmlContext) -> Iterator[Flagged]:
-    """Remove page furniture inside the article: navigation, footers, breadcrumbs, tag lists, polls, bylines.
+    """Remove page furniture inside the article: navigation, footers, breadcrumbs, tag lists, polls.
 
     ``<nav>``, ``<footer>``, navigation/contentinfo/search roles, and class or id tokens.
 
@@ -198,6 +198,18 @@ def page_chrome(tree: Any, ctx: HtmlContext) -> Iterator[Flagged]:
     yield from _tags(ctx, ["nav", "footer"], "is page navigation or a footer")
     yield from _roles(ctx, ["navigation", "contentinfo", "search"])
     yield from marked(ctx, "chrome")
+
+
+@rule("dom.byline", kind="html", order=17, max_words=80, extra_tokens=[])
+def byline(tree: Any, ctx: HtmlContext) -> Iterator[Flagged]:
+    """Remove bylines: elements with a byline class or id ("By Jane Doe on 11/12/2012").
+
+    A rule of its own, apart from the page furniture, so that a corpus that
+    keeps bylines turns it off with the text rules ``byline.*``.
+
+    Tokens: ``data/html/byline.txt``.
+    """
+    yield from marked(ctx, "byline")
 
 
 @rule(

@@ -603,6 +603,21 @@ def test_dom_rules_name_tags_roles_and_the_first_attribute_with_a_hit(html_clean
     assert ("dom.page_chrome", "<nav> is page navigation or a footer") in reasons
 
 
+def test_dom_byline_is_a_rule_of_its_own() -> None:
+    """Bylines are their own rule (the bylines family), not page furniture: a corpus that keeps bylines turns it
+    off and still loses the navigation."""
+    body = " ".join(EN_BODY)
+    page = (f'<html><body><article><h1>The council approves the plan</h1><div class="byline-author">By Jane '
+            f'Doe, Transport Correspondent</div><p>{body}</p><p>{body}</p><nav class="tags">Roads Schools Town'
+            "</nav></article></body></html>")
+    result = cleaner.clean_html(page)
+    assert [r.rule for r in result.removals if "Jane Doe" in r.text] == ["dom.byline"]
+    assert "Roads Schools Town" not in result.text
+    kept = cleaner.Cleaner(Config.load(disable=["dom.byline", "byline"])).clean_html(page)
+    assert "By Jane Doe, Transport Correspondent" in kept.text
+    assert "Roads Schools Town" not in kept.text
+
+
 def _index_by_xpath(tree: object, vocabulary: frozenset[str]) -> tuple[list, list, list]:
     """The DOM rules' view of a page by its definition: indexed tags, then class, id and role in document order."""
     from lxml import etree
