@@ -31,7 +31,13 @@ Rows:
 
 Then the margin of ``clean_html`` over the better anchor on each dataset,
 the worst dataset, and the speed of ``clean_html`` against
-``trafilatura.extract`` over all pages.
+``trafilatura.extract`` over all pages. Last, the removal precision of each
+rule of ``clean_html`` (cross-validated row), html and text rules alike, by
+dataset: the share of the word characters it removed from the page text that
+are not in the gold body (a copy removed while another stays counts as
+right, ``loss.py``), raw and with the removals of a family the dataset's gold
+keeps set aside (``policy.toml``): the figure that says which rule of the
+HTML path loses article text.
 """
 
 from __future__ import annotations
@@ -48,6 +54,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import devdata  # noqa: E402
+from loss import Tally, by_rule, removal_loss  # noqa: E402
+from policy import Policy, Split  # noqa: E402
 from score import score  # noqa: E402
 
 import cleaner  # noqa: E402
@@ -60,7 +68,8 @@ UNSEEN = "clean_html (model without the dataset)"
 TARGET_MARGIN = 0.01  # clean_html's F1 over the better anchor on every dataset (issue 13)
 
 Extract = Callable[[bytes], str]
-System = Callable[[bytes, int, str], str]  # a page, its fold and its dataset -> the text kept
+# A page, its fold and its dataset -> the text kept (or the cleaner's Result, whose removals are then judged)
+System = Callable[[bytes, int, str], "str | cleaner.Result"]
 
 
 def readability_text(page: bytes) -> str:
@@ -98,7 +107,7 @@ def systems(folds: dict[str, cleaner.Cleaner], unseen: dict[str, cleaner.Cleaner
         "trafilatura.extract": lambda page, _, __: trafilatura.extract(page) or "",
         "readability-lxml": lambda page, _, __: readability_text(page),
         "clean_html (trafilatura only)": lambda page, _, __: former.clean_html(page).text,
-        OURS: lambda page, fold, _: folds[str(fold)].clean_html(page).text,
+        OURS: lambda page, fold, _: folds[str(fold)].clean_html(page),
     }
     if len(datasets) > 1 and set(datasets) <= set(unseen):
         out[UNSEEN] = lambda page, _, name: unseen[name].clean_html(page).text
@@ -109,19 +118,35 @@ def run_dataset(dataset: devdata.Dataset, compared: dict[str, System], repeat: i
     """Every system on every page of ``dataset``, page by page in turn: ``{row: figures}`` with CPU seconds."""
     pages = {k: (dataset.html(k), dataset.fold(k)) for k in dataset.ids}
     outputs: dict[str, dict[str, str]] = {name: {} for name in compared}
+    results: dict[str, dict[str, cleaner.Result]] = {name: {} for name in compared}
     spent = dict.fromkeys(compared, 0.0)
     for _ in range(repeat):
         for key, (page, fold) in pages.items():
             for name, fn in compared.items():
                 t0 = time.process_time()
-                outputs[name][key] = fn(page, fold, dataset.name)
+                out = fn(page, fold, dataset.name)
                 spent[name] += time.process_time() - t0
+                if isinstance(out, cleaner.Result):
+                    results[name][key], out = out, out.text
+                outputs[name][key] = out
     rows: dict[str, Any] = {}
     for name in compared:
         res = score(dataset.gold, outputs[name])
         rows[name] = {**{k: res[k] for k in ("f1", "precision", "recall", "per_doc")},
                       "seconds": spent[name] / repeat, "docs": len(pages)}
+        if results[name]:
+            rows[name]["rules"] = rule_tallies(results[name], dataset.gold)
     return rows
+
+
+def rule_tallies(results: dict[str, cleaner.Result], gold: dict[str, str]) -> dict[str, Tally]:
+    """Every rule's removals over the pages (``{id: Result}``): characters removed and article text lost."""
+    out: dict[str, Tally] = {}
+    for key, result in results.items():
+        losses = removal_loss(result.normalized, result.removals, result.text, gold[key])
+        for rule, tally in by_rule(losses).items():
+            out.setdefault(rule, Tally()).add(tally)
+    return out
 
 
 def run_html(names: list[str] | None = None, *, repeat: int = 1) -> dict[str, dict[str, Any]]:
@@ -165,6 +190,29 @@ def summary(results: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def rule_table(results: dict[str, dict[str, Any]]) -> list[str]:
+    """The removal precision of every rule of ``clean_html`` (cross-validated) by dataset: raw / on article
+    text (the removals of a family the dataset's gold keeps set aside), with the characters removed."""
+    policy = Policy.load()
+    tallies = {name: rows[OURS].get("rules", {}) for name, rows in results.items()}
+    rules = sorted({r for t in tallies.values() for r in t}, key=lambda r: -sum(t[r].chars for t in tallies.values()
+                                                                              if r in t))
+    lines = ["removal precision of clean_html's rules (cross-validated row): share of the removed word characters "
+             "not in the gold body, raw / on article text (policy disagreements set aside; thousands of "
+             "characters removed)", f"{'rule':<24}" + "".join(f" {name:>22}" for name in tallies)]
+    for rule in rules:
+        cells = []
+        for name, t in tallies.items():
+            if rule not in t or not t[rule].chars:
+                cells.append("-")
+                continue
+            split = Split()
+            split.add(t[rule].chars, t[rule].lost, policy.disagrees(name, rule))
+            cells.append(f"{split.raw_precision:.2f} / {split.article_precision:.2f} ({t[rule].chars / 1e3:.0f}k)")
+        lines.append(f"{rule:<24}" + "".join(f" {c:>22}" for c in cells))
+    return lines
+
+
 def main(argv: list[str]) -> int:
     """Print the table of every dataset present, then the summary."""
     names = argv[argv.index("--datasets") + 1].split(",") if "--datasets" in argv else None
@@ -178,6 +226,8 @@ def main(argv: list[str]) -> int:
             print(f"{name:14s} {system:30s} {row['f1']:6.3f} {row['precision']:6.3f} {row['recall']:6.3f} "
                   f"{row['docs'] / row['seconds']:7.1f}")
     for line in summary(results):
+        print(line)
+    for line in rule_table(results):
         print(line)
     if "--per-doc" in argv:
         for name, rows in results.items():

@@ -38,3 +38,28 @@ def test_a_dataset_keeping_an_unknown_family_is_refused(tmp_path: Path) -> None:
     path.write_text('[families.comments]\nrules = ["comments.section"]\n[datasets.x]\nkeeps = ["coments"]\n')
     with pytest.raises(ValueError, match="coments"):
         policy.Policy.load(path)
+
+
+def test_html_rule_table_counts_a_rules_removed_gold_text_and_sets_policy_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    import cleaner
+
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the bench module puts bench/ first on the path
+    html_bench = load_bench("html_bench")
+    story = " ".join(["The council met on Monday to discuss the plan for the roads and the schools of the town."] * 3)
+    caption = "The mayor speaks to reporters outside the town hall on Monday evening."
+    page = (f"<html><body><article><h1>Council approves the road plan</h1><p>{story}</p><figure><img src='a.jpg'>"
+            f"<figcaption>{caption}</figcaption></figure><p>{story}</p></article></body></html>")
+    result = cleaner.clean_html(page)
+    assert caption not in result.text
+    tallies = html_bench.rule_tallies({"p": result}, {"p": f"Council approves the road plan\n{story}\n{caption}"})
+    caption_chars = sum(len(w) for w in caption.replace(".", "").split())
+    assert tallies["dom.figure_caption"].chars == tallies["dom.figure_caption"].lost == caption_chars
+    lines = html_bench.rule_table({"aeb-dev": {html_bench.OURS: {"rules": tallies}},
+                                   "dragnet-dev": {html_bench.OURS: {"rules": tallies}}})
+    row = next(line for line in lines if line.startswith("dom.figure_caption"))
+    # all of it is gold: article text lost for aeb-dev's gold, a policy disagreement for Dragnet's (it keeps credits)
+    assert row.split()[1:] == ["0.00", "/", "0.00", "(0k)", "0.00", "/", "1.00", "(0k)"]
