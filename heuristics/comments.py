@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from cleaner.document import Document, Line
 from cleaner.rules import Decision, Param, RuleContext, rule
+from cleaner.text import count_words
 from heuristics._lines import anchors
 from heuristics._page import title_key, title_keys
 
@@ -156,7 +157,7 @@ def _thread_signs(lines: list[Line], ctx: RuleContext, enough: int = 0, max_word
     for k, line in enumerate(lines):
         if k - last > max(apart, repeated if shape else 0) or (count >= enough and strong):
             break
-        if max_words and len(line.text.split()) > max_words:
+        if max_words and count_words(line.text) > max_words:  # words as doc.short_lines counts them (anchors)
             continue
         strong_sign = markers.search(line.text) is not None
         if not strong_sign and not dates.search(line.text):

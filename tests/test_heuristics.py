@@ -492,3 +492,12 @@ def test_a_thread_with_no_heading_goes_when_switched_on() -> None:
                           "depots before the routes open." for hour in range(1, 6))
     for text in (f"{live}\n\n{article}", f"{article}\n\n{replies}"):
         assert cleaner.clean_text(text, config=on).text == cleaner.clean_text(text).text
+    # A sign's words are counted one way where the thread starts and along it (runs of letters or digits: the
+    # 10 pieces of "Jane · 27 October 2012 at 9:14 pm · Reply" between spaces are 9 words, "·" none, "9:14" two).
+    signs = "\n\n".join(f"{name} · 27 October 2012 at {hour}:14 pm · Reply\n\n{said}" for name, hour, said in (
+        ("Jane", 9, "Great post, thanks for sharing this with us."),
+        ("Bob", 10, "I disagree with most of what the mayor said about the depots."),
+        ("Ann", 11, "Thanks for the update on the routes."),
+    ))
+    nine = cleaner.Config.load(overrides={"rules": {"comments.section": {"headingless_signs": 3, "max_sign_words": 9}}})
+    assert cleaner.clean_text(f"{article}\n\n{signs}", config=nine).text.rstrip() == article
