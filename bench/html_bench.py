@@ -208,7 +208,7 @@ def rule_table(results: dict[str, dict[str, Any]]) -> list[str]:
                 continue
             split = Split()
             split.add(t[rule].chars, t[rule].lost, policy.disagrees(name, rule))
-            cells.append(f"{split.raw_precision:.2f} / {split.article_precision:.2f} ({t[rule].chars / 1e3:.0f}k)")
+            cells.append(f"{split.raw_precision:.2f} / {split.article_precision:.2f} ({t[rule].chars / 1e3:.1f}k)")
         lines.append(f"{rule:<24}" + "".join(f" {c:>22}" for c in cells))
     return lines
 

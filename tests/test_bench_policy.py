@@ -62,4 +62,4 @@ def test_html_rule_table_counts_a_rules_removed_gold_text_and_sets_policy_apart(
                                    "dragnet-dev": {html_bench.OURS: {"rules": tallies}}})
     row = next(line for line in lines if line.startswith("dom.figure_caption"))
     # all of it is gold: article text lost for aeb-dev's gold, a policy disagreement for Dragnet's (it keeps credits)
-    assert row.split()[1:] == ["0.00", "/", "0.00", "(0k)", "0.00", "/", "1.00", "(0k)"]
+    assert row.split()[1:] == ["0.00", "/", "0.00", "(0.1k)", "0.00", "/", "1.00", "(0.1k)"]
