@@ -5,7 +5,9 @@ pasted twice, a pull quote, a restated quote). It is content when a line is
 part of a repeated template: the same interview question before each
 answer, the same ingredient line in every day of a meal plan, table rows.
 So a line repeated more than ``max_copies`` times, or made mostly of
-numbers, is kept, and the audit log says so.
+numbers, is kept, and the audit log says so. So is a line of code
+(:func:`heuristics._lines.looks_like_code`): a listing repeats lines on
+purpose, the same call or signature in two examples.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import NamedTuple
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, Param, RuleContext, rule
 from cleaner.text import folded_words, line_cache
-from heuristics._lines import ends_sentence
+from heuristics._lines import ends_sentence, looks_like_code
 from heuristics._page import title_key, title_keys
 
 # A token (a run of word characters) holding a digit is a figure: one match per such token, from its first
@@ -70,6 +72,11 @@ def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             groups[features[0]].append(line)
     for copies in groups.values():
         if len(copies) < 2:
+            continue
+        if looks_like_code(copies[0].text):
+            for line in copies[1:]:
+                yield Decision(line.start, line.end, f"repeats line {copies[0].index + 1} word for word, but is a "
+                               "line of code: listings repeat lines on purpose", "keep")
             continue
         if len(copies) > ctx["max_copies"]:
             first = copies[0]
@@ -244,12 +251,13 @@ def _near_duplicates(
             continue
         removed.add(k)
         share = len(shorter.shingles & longer.shingles) / len(shorter.shingles)
-        yield Decision(
-            shorter.span.start,
-            shorter.span.end,
-            f"near-duplicate {what}: {share:.0%} of its word 3-grams are in the fuller copy at line "
-            f"{longer.line.index + 1}",
-        )
+        why = (f"near-duplicate {what}: {share:.0%} of its word 3-grams are in the fuller copy at line "
+               f"{longer.line.index + 1}")
+        if looks_like_code(shorter.line.text) or looks_like_code(longer.line.text):
+            yield Decision(shorter.span.start, shorter.span.end, f"{why}, but code: listings repeat lines on purpose",
+                           "keep")
+        else:
+            yield Decision(shorter.span.start, shorter.span.end, why)
 
 
 def _is_titled_headline(shorter: _Piece, longer: _Piece) -> bool:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from cleaner.document import Document, Line
 from cleaner.phrases import PhraseList, lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
-from heuristics._lines import ends_sentence, is_short, is_title_like, strip_bullet, word_count
+from heuristics._lines import ends_sentence, is_short, is_title_like, looks_like_code, strip_bullet, word_count
 
 _OPENING = re.compile(r"^[\[(]\s*")
 # What may follow a link phrase for the line to be only a web address ("More: http://example.org/").
@@ -170,7 +170,9 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     least ``prose_words`` words is prose, however its lines are wrapped.
     An e-mail address beside a person's name is a signature (a letter's
     writer, a columnist's sign-off), not the site's contact line: it stays,
-    logged as a keep (see :func:`signature`).
+    logged as a keep (see :func:`signature`). So is a decorator or
+    annotation (``@hookimpl`` above ``def``: a line of code, or followed by
+    one, see :func:`heuristics._lines.looks_like_code`).
     """
     found = []
     for line in doc.short_lines(ctx["max_words"]):
@@ -186,6 +188,8 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         if line.start in inside:
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s), but one of {len(inside)} "
                            "between paragraphs: a list the article gives", action="keep")
+        elif decorator := _decorates(doc, line):
+            yield Decision(line.start, line.end, f"only a link, {rest} other word(s), but {decorator}", action="keep")
         elif owner := signature(line.text, labels):
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s), but {owner}: a signature, "
                            "not the site's contact line", action="keep")
@@ -193,6 +197,19 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s)")
 
 
+def _decorates(doc: Document, line: Line) -> str:
+    """How a contact line is code ('' when it is not): a line of code itself (``>>> @define``), or an ``@name``
+    alone above a line of code (a decorator or an annotation above its function)."""
+    if looks_like_code(line.text):
+        return "a line of code"
+    if not _DECORATOR.fullmatch(line.text):
+        return ""
+    lines = doc.live_lines()
+    i = bisect_left(lines, line) + 1
+    return "a decorator above a line of code" if i < len(lines) and looks_like_code(lines[i].text) else ""
+
+
+_DECORATOR = re.compile(r"\s*@[\w.]+\s*")
 _EMAIL = re.compile(_EMAIL_PATTERN)
 _LETTERS = re.compile(r"[^\W\d_]+")
 

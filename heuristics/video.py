@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, Param, RuleContext, rule
-from heuristics._lines import is_title_like
+from heuristics._lines import is_title_like, looks_like_code
 
 # A token ending in a media extension. It starts only where a token starts (the lookbehind), so a
 # long token is scanned once, not once per character (linear time).
@@ -32,7 +32,9 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     A line that is only a duration ("03:01 - Source: CNN") anchors a block
     that reaches back over at most ``max_title_lines`` short lines without
     sentence punctuation (the video title and slug); a short line naming a
-    media file (``pkg_00021407.jpg``) goes on its own.
+    media file (``pkg_00021407.jpg``) goes on its own. A time under a line
+    of code (``>>> print(tz.utcoffset(dt))`` then ``1:00:00``) is the
+    program's output: it stays, logged, and a line of code is no title.
     """
     lines = doc.live_lines()
     taken: set[int] = set()
@@ -44,11 +46,15 @@ def block(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         text = line.text
         if doc.is_short(line, ctx["max_duration_words"]) and DURATION.fullmatch(text):
             taken.add(i)
+            if i > 0 and looks_like_code(lines[i - 1].text):
+                yield Decision(line.start, line.end, "a duration, but under a line of code: the program's output",
+                               "keep")
+                continue
             yield Decision(line.start, line.end, "video duration line")
             j = i - 1
             while j >= 0 and i - j <= ctx["max_title_lines"] and j not in taken:
                 prev = lines[j].text
-                if not is_title_like(prev, ctx["max_title_words"]):
+                if not is_title_like(prev, ctx["max_title_words"]) or looks_like_code(prev):
                     break
                 taken.add(j)
                 yield Decision(lines[j].start, lines[j].end, f"video title or slug {i - j} line(s) before its duration")

@@ -501,3 +501,81 @@ def test_a_thread_with_no_heading_goes_when_switched_on() -> None:
     ))
     nine = cleaner.Config.load(overrides={"rules": {"comments.section": {"headingless_signs": 3, "max_sign_words": 9}}})
     assert cleaner.clean_text(f"{article}\n\n{signs}", config=nine).text.rstrip() == article
+
+
+# -- code in technical articles -------------------------------------------------------------------------------------
+
+TUTORIAL = """How to log errors from a worker
+
+A handler sends every record to the log service, and the worker catches what its tasks raise.
+
+import logging
+
+class ServiceHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        send(self.format(record))
+
+The same handler can filter what it sends: give it a level first.
+
+class LevelHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= self.level:
+            send(self.format(record))
+
+Plugins declare their hooks with a marker:
+
+@hookimpl
+def setup_worker(config):
+    config.handlers.append(ServiceHandler())
+
+Offsets print as durations:
+
+>>> print(tz.utcoffset(dt))
+1:00:00
+>>> print(tz.dst(dt))
+0:00:00
+
+That is all the worker needs."""
+
+
+def test_code_in_a_tutorial_is_not_taken_for_copies_handles_or_videos() -> None:
+    """A listing repeats a signature on purpose, a decorator is no @handle and a doctest's output no video
+    duration: each line stays, and the audit says why (a keep)."""
+    result = cleaner.clean_text(TUTORIAL)
+    assert result.text.count("def emit(self, record: logging.LogRecord) -> None:") == 2
+    for line in ("@hookimpl", "1:00:00", "0:00:00", ">>> print(tz.utcoffset(dt))"):
+        assert line in result.text.split("\n")
+    notes = {(n.rule, n.text.strip()): n.reason for n in result.notes}
+    assert "line of code" in notes[("dedup.exact", "def emit(self, record: logging.LogRecord) -> None:")]
+    assert "decorator above a line of code" in notes[("related.bare_link", "@hookimpl")]
+    assert "program's output" in notes[("video.block", "1:00:00")]
+    # the same shapes in prose still go: a follow handle closing an article, a video's duration under its title
+    prose = f"{BODY}\n\n{BODY2}\n\nSyria's fragile ceasefire\n\n03:01 - Source: CNN\n\n@nytimes"
+    cleaned = cleaner.clean_text(prose).text
+    assert "03:01" not in cleaned and "@nytimes" not in cleaned and "Syria's fragile ceasefire" not in cleaned
+
+
+@pytest.mark.parametrize("line", [
+    ">>> print(tz.dst(normal))", "def emit(self, record: logging.LogRecord) -> None:", "from tqdm import tqdm",
+    "for doc in data:", "if record.levelno >= self.level:", "workers=100,  # omit to run all at once",
+    'bucket="myorg/my-bucket",', "@misc{penedo2024datatrove,", "@pytest.fixture(scope='module')", "});",
+    "const total = items.length;", "send(self.format(record))", "x = compute(a, b)", "#include <stdio.h>",
+    "if (a && b) {", "std::vector<int> v;",
+])
+def test_lines_of_code_are_recognised(line: str) -> None:
+    from heuristics._lines import looks_like_code
+
+    assert looks_like_code(line)
+
+
+@pytest.mark.parametrize("line", [
+    "The council met on Monday to discuss the plan (and the budget).", "For example:", "if you like it, read on:",
+    "return of Okinawa to Japan in 1972.", "data = plural. Just one example of how journalists fail at using data.",
+    "https://www.facebook.com/help/?faq=121088224639443", "@nytimes", "Follow us @nytimes",
+    "<div align='left'><a href='/ad?id=5'>Ad</a></div>", "NYC -> Los Angeles is a long way.",
+    "Descriptors: *Academic Achievement; Elementary Education;",
+])
+def test_prose_links_and_markup_are_not_code(line: str) -> None:
+    from heuristics._lines import looks_like_code
+
+    assert not looks_like_code(line)
