@@ -18,15 +18,15 @@ BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2043*>\u2013\u2014
 word_count = count_words  # number of words (runs of letters or digits) in a text, cached
 
 # A line of program code or of a console session: shapes prose does not take (on the gold bodies of the 1,160
-# dev pages, 0.09 % of the lines match: "666 = Pisces", lists ending ");"). Its start is matched once; its end,
-# and each operator, only looked for in the last word or when the line holds the operator's characters: one
-# pattern of every alternative, searched at every position of a line, took 50 us a line.
+# dev pages, 0.09 % of the lines match: "666 = Pisces", lists ending ");"). Its start is matched once (``\A``:
+# linear however the pattern is searched), its end looked for in its last word only, each operator only in a line
+# holding the operator's characters: one pattern of every alternative, searched at every position, took 50 us a line.
 CODE_START = re.compile(
-    r"""\s*(?:
+    r"""\A\s*(?:
       >>>(?:\s|$)                                                   # a Python prompt
     | (?:def|class|async\s+def|elif|except|lambda)\b[^\n]*[:(]         # Python statements
     | (?:import|from)\s+[\w.]+(?:\s+import\b|\s+as\b|\s*$)            # imports
-    | for\s+[\w, ()]+\s+in\s+\S[^\n]*:\s*$ | (?:if|while|with)\s[^\n]*[=<>(\[][^\n]*:\s*$
+    | for\s+[\w, ()]+\s+in\s+\S[^\n]*:\s*$ | (?:if|while|with)\s(?=[^\n]*[=<>(\[])[^\n]*:\s*$
     | (?:else|try|finally):\s*$                                      # Python blocks
     | (?:return|yield|raise|await)\s[^\n]*[(\[{=]                     # a statement with an expression
     | (?:const|let|var|function|public|private|protected|static|void|fn|func|package)\s+[\w$<>\[\]]+\s*[=(:{<;]

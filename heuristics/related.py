@@ -197,19 +197,21 @@ def bare_link(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
             yield Decision(line.start, line.end, f"only a link, {rest} other word(s)")
 
 
+_DECORATOR = re.compile(r"@[\w.]+")
+
+
 def _decorates(doc: Document, line: Line) -> str:
     """How a contact line is code ('' when it is not): a line of code itself (``>>> @define``), or an ``@name``
     alone above a line of code (a decorator or an annotation above its function)."""
     if looks_like_code(line.text):
         return "a line of code"
-    if not _DECORATOR.fullmatch(line.text):
+    if not _DECORATOR.fullmatch(line.text.strip()):
         return ""
     lines = doc.live_lines()
     i = bisect_left(lines, line) + 1
     return "a decorator above a line of code" if i < len(lines) and looks_like_code(lines[i].text) else ""
 
 
-_DECORATOR = re.compile(r"\s*@[\w.]+\s*")
 _EMAIL = re.compile(_EMAIL_PATTERN)
 _LETTERS = re.compile(r"[^\W\d_]+")
 
