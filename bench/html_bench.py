@@ -54,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import devdata  # noqa: E402
-from loss import Tally, by_rule, removal_loss  # noqa: E402
+from loss import Tally, by_rule, merged, removal_loss  # noqa: E402
 from policy import Policy, Split  # noqa: E402
 from score import score  # noqa: E402
 
@@ -141,12 +141,7 @@ def run_dataset(dataset: devdata.Dataset, compared: dict[str, System], repeat: i
 
 def rule_tallies(results: dict[str, cleaner.Result], gold: dict[str, str]) -> dict[str, Tally]:
     """Every rule's removals over the pages (``{id: Result}``): characters removed and article text lost."""
-    out: dict[str, Tally] = {}
-    for key, result in results.items():
-        losses = removal_loss(result.normalized, result.removals, result.text, gold[key])
-        for rule, tally in by_rule(losses).items():
-            out.setdefault(rule, Tally()).add(tally)
-    return out
+    return merged(by_rule(removal_loss(r.normalized, r.removals, r.text, gold[key])) for key, r in results.items())
 
 
 def run_html(names: list[str] | None = None, *, repeat: int = 1) -> dict[str, dict[str, Any]]:

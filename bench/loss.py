@@ -93,6 +93,15 @@ def by_rule(losses: list[tuple[Any, int, int]]) -> dict[str, Tally]:
     return out
 
 
+def merged(tallies: Iterable[dict[str, Tally]]) -> dict[str, Tally]:
+    """Per-rule tallies (of :func:`by_rule`, one dict a document) summed up over the documents."""
+    out: dict[str, Tally] = {}
+    for doc in tallies:
+        for rule, t in doc.items():
+            out.setdefault(rule, Tally()).add(t)
+    return out
+
+
 def _copy_kept(spans: list, a: int, b: int, i: int, n: int, kept_ngrams: dict[int, set]) -> bool:
     """Whether a run of ``n`` tokens of the removal ``[a, b)`` holding token ``i`` is still in the clean text."""
     if n < 2:

@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 import devdata  # noqa: E402
-from loss import Tally, by_rule, removal_loss  # noqa: E402
+from loss import Tally, by_rule, merged, removal_loss  # noqa: E402
 from policy import Policy, Split  # noqa: E402
 from score import score  # noqa: E402
 
@@ -137,10 +137,7 @@ def run(
             items = [(k, texts[k], gold[k], overrides.get(ds.fold(k), shipped), kept) for k in ids]
             results = clean_all(items, workers)
             cleaned = {k: text for k, text, _, _, _ in results}
-            rules: dict[str, Tally] = {}
-            for _, _, tallies, _, _ in results:
-                for name, t in tallies.items():
-                    rules.setdefault(name, Tally()).add(t)
+            rules = merged(tallies for _, _, tallies, _, _ in results)
             out[(ds.name, kind)] = {
                 "before": score(gold, texts),
                 "after": score(gold, cleaned),

@@ -62,10 +62,10 @@ def looks_like_code(text: str) -> bool:
     taken for code: in extracted text it is mostly markup the extractor
     leaked (an ad's ``<div align='left'>``), which copies of may go.
     """
-    if text.lstrip().startswith("<"):
+    stripped = text.strip()
+    if not stripped or stripped.startswith("<"):  # no line of code is empty
         return False
-    last = text.rsplit(None, 1)[-1] if text.strip() else ""  # CODE_END's matches hold no space
-    if CODE_START.match(text) or CODE_END.search(last):
+    if CODE_START.match(text) or CODE_END.search(stripped.rsplit(None, 1)[-1]):  # its matches hold no space
         return True
     return any(chars in text and pattern.search(text) for chars, pattern in CODE_OPERATORS)
 
