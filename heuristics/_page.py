@@ -32,9 +32,9 @@ TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022\u00ab\u00
 
 @line_cache()
 def title_key(text: str) -> str:
-    """``text`` lower-cased with punctuation and spacing reduced to single spaces (cached: the page decision of
-    every pass and the detector's title lines ask about the same lines)."""
-    return " ".join(lower_words(text))  # every run of non-word characters one space, none at the ends
+    """``text``'s words lower-cased and run together: a title and its copy match whatever punctuation and
+    spacing a converter dropped ("Chad's World 15–Flash" printed "Chads World 15Flash" in the <title>)."""
+    return "".join(lower_words(text))
 
 
 def title_keys(title: str) -> set[str]:

@@ -1,4 +1,5 @@
-"""Comment sections at the end of an article ("Top Rated Comments", "Leave a reply", "12 comments")."""
+"""Comment sections at the end of an article ("Top Rated Comments", "Leave a reply", "12 comments"), and the
+stock text of comment forms ("Your email address will not be published")."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 from cleaner.document import Document, Line
 from cleaner.rules import Decision, Param, RuleContext, rule
 from cleaner.text import count_words
-from heuristics._lines import anchors
+from heuristics._lines import anchors, lines_with_phrase
 from heuristics._page import title_key, title_keys
 
 _DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
@@ -191,3 +192,17 @@ def _comment_sign(lines: list[Line], ctx: RuleContext) -> str | None:
         if m := markers.search(line.text):
             return m.group(0).strip()
     return None
+
+
+@rule("comments.form", language_specific=True, order=96, local=True, max_words=40)
+def form(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove comment forms: short lines holding a ``comment_form`` phrase, the stock text of a blog platform's
+    comment form ("Your email address will not be published", "Notify me of follow-up comments by email").
+
+    Where no comment heading opens a section (the form stands above the
+    comments, or the extractor kept the form alone), its lines are left
+    over; on a whole page, a form's long sentences ("Comments are
+    moderated, and will not appear until the author has approved them")
+    may outweigh a short article.
+    """
+    yield from lines_with_phrase(doc, ctx, "comment_form", "comment form phrase")

@@ -311,6 +311,16 @@ def test_a_title_part_between_separators_is_the_headline(separator: str) -> None
     assert title_keys("A\u00bbB joined words stay one part") == {title_key("A\u00bbB joined words stay one part")}
 
 
+def test_a_title_matches_its_headline_whatever_punctuation_the_converter_dropped() -> None:
+    """A <title> printed without its typographic characters ("Chads World 15Flash") still names the headline
+    ("Chad’s World 15–Flash"): the keys compare the words run together."""
+    from heuristics._page import title_key, title_keys
+
+    keys = title_keys("Chads World 15Flash, Flash, FLASH! - Virtual Geek")
+    assert title_key("Chad\u2019s World 15\u2013Flash, Flash, FLASH!") in keys
+    assert title_key("Chad\u2019s World 15\u2013Flash, Flash, again") not in keys
+
+
 def test_stoplist_keeps_the_configured_language_unless_another_is_clearly_better() -> None:
     from heuristics._body_features import choose_stoplist
 

@@ -57,6 +57,10 @@ def removed_by(text: str, config: cleaner.Config | None = None) -> dict[str, str
         ("You have reached your limit of free articles this month.", "site.paywall"),
         ("Tags: transport, council, buses", "site.tags"),
         ("Disclaimer: The views expressed are the author's own.", "site.notice"),
+        ("Your email address will not be published. Required fields are marked *", "comments.form"),
+        ("This is only a preview. Your comment has not yet been posted.", "comments.form"),
+        ("Fill in your details below or click an icon to log in:", "comments.form"),
+        ("Ihre E-Mail-Adresse wird nicht veröffentlicht.", "comments.form"),
     ],
 )
 def test_family_fires_on_its_boilerplate(line: str, rule: str) -> None:
@@ -388,7 +392,6 @@ def test_a_dateline_before_its_text_still_goes(text: str) -> None:
     [
         "Email address:",
         "Please enter a valid email address",
-        "Your email address will not be published. Required fields are marked *",
         "Enter your friend’s email address below and a personal message if you wish.",
         "To subscribe, enter your email address:",
         "Send to Email Address Your Name Your Email Address",  # the reader's own address is the second one
