@@ -97,7 +97,8 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         elif position >= ctx["min_link_position"] and link:
             why = f"link to the comments at {position:.0%} of the text, before the thread"
         elif maybe or link:
-            sign = _comment_sign(lines[i + 1 : i + 1 + ctx["evidence_lines"]], ctx)
+            # The lines under it, also those an earlier rule removed (a comment form's "Your email address ...").
+            sign = _comment_sign(doc.lines[line.index + 1 : line.index + 1 + ctx["evidence_lines"]], ctx)
             if sign is None:
                 yield Decision(line.start, line.end, "a heading like a comment section's, but nothing after it "
                                "looks like reader comments", "keep")
