@@ -298,10 +298,16 @@ def headlines(blocks: list[Block]) -> list[int]:
 
 
 def title_runs(runs: list[Region], heads: list[int], distance: int) -> set[int]:
-    """The runs that open at or right after a line repeating the page title (only the first such run, if near)."""
+    """The run that opens at or right after the first line repeating the page title, if near (``heads``: the
+    lines repeating it, in order).
+
+    The first copy is the headline; later ones stand in the page's lists (a
+    sidebar's "Recent posts" naming this post, above its "Recent comments"),
+    whose runs must not outweigh the article.
+    """
     starts = [r.first for r in runs]
     out = set()
-    for h in heads:
+    for h in heads[:1]:
         k = bisect.bisect_left(starts, h)
         if k < len(runs) and runs[k].first - h <= distance:
             out.add(k)

@@ -321,6 +321,17 @@ def test_a_title_matches_its_headline_whatever_punctuation_the_converter_dropped
     assert title_key("Chad\u2019s World 15\u2013Flash, Flash, again") not in keys
 
 
+def test_only_the_run_under_the_headline_weighs_more() -> None:
+    """The title's weight goes to the run right after its first copy (the headline), not to the runs after its
+    copies further down (a sidebar's list of recent posts naming this one, above its recent comments)."""
+    from heuristics.body import Region, title_runs
+
+    runs = [Region(8, 10, 400), Region(40, 44, 900)]
+    assert title_runs(runs, [6, 38], 12) == {0}
+    assert title_runs(runs, [30], 12) == {1}
+    assert title_runs(runs, [20], 12) == set()  # no run near enough
+
+
 def test_stoplist_keeps_the_configured_language_unless_another_is_clearly_better() -> None:
     from heuristics._body_features import choose_stoplist
 
