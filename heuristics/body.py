@@ -51,6 +51,7 @@ from heuristics._body_features import (
     stoplist_for,
 )
 from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features, line_features
+from heuristics._lines import ingredient_lists
 from heuristics._page import PAGE_FEATURES, page_features, title_key, title_keys
 
 GOOD, NEARGOOD, SHORT, BAD = "good", "neargood", "short", "bad"
@@ -504,6 +505,7 @@ def hand_region(blocks: list[Block], titles: list[int], p: dict[str, Any]) -> tu
     max_prose_gap=Param(
         1, "a prose block the models drop stays when kept lines stand this close (live lines) before and after"
     ),
+    min_ingredients=Param(3, "a run of this many ingredient lines (a quantity and an ingredient_units entry) stays"),
     page=Param(
         "auto",
         "auto: the page model decides whether the text is a whole page; page: every input is known to be a whole "
@@ -557,6 +559,8 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     kept_titles = [b.index for b, s in zip(live, scores, strict=True) if b.index in titles and s >= threshold]
     kept_leads = {b.index for b, s in zip(live, scores, strict=True) if b.lead == b.index and s >= threshold}
     enclosed = enclosed_prose(live, scores, threshold, p["max_prose_gap"])
+    units = ctx.phrases["ingredient_units"] if ctx.phrases is not None else None
+    recipe = ingredient_lists([b.text for b in live], units.alternation, p["min_ingredients"]) if units else {}
     for k, (b, score) in enumerate(zip(live, scores, strict=True)):
         if b.index == 0 and (kept_titles or headline > 0):
             line = (kept_titles or [headline])[0]
@@ -574,5 +578,7 @@ def detector(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         elif k in enclosed:
             yield Decision(b.start, b.end, f"running prose ({b.why}) between lines the body keeps; {why}",
                            action="keep")
+        elif k in recipe:
+            yield Decision(b.start, b.end, f"in a recipe's list of {recipe[k]} ingredients; {why}", action="keep")
         else:
             yield Decision(b.start, b.end, why)

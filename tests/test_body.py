@@ -332,6 +332,33 @@ def test_only_the_run_under_the_headline_weighs_more() -> None:
     assert title_runs(runs, [20], 12) == set()  # no run near enough
 
 
+def test_a_recipes_ingredient_list_stays() -> None:
+    """A recipe's ingredients (short lines of figures and nouns, the shape of a menu) stay on a whole page, with
+    the list's heading, each logged as a keep; the page's menus and footer still go."""
+    ingredients = ["Ingredients", "• 2 sticks Salted Butter, Slightly Softened", "• 1 cup Powdered Sugar",
+                   "• 1 whole Egg", "• 2-1/2 cups Flour", "• 1/2 tsp Salt"]
+    page = _page(_HEAD, _BODY[:2], ingredients, _BODY[2:], _FOOT)
+    result = cleaner.clean_text(page)
+    for line in (*ingredients, *_BODY):
+        assert line in result.text
+    assert "Privacy Policy" not in result.text and "Skip to content" not in result.text
+    kept = {n.text.strip() for n in result.notes if "recipe's list of 5 ingredients" in n.reason}
+    assert kept and kept <= set(ingredients)  # the lines the models drop stay by this guard
+    off = cleaner.Config.load(overrides={"rules": {"body.detector": {"min_ingredients": 100}}})
+    assert all(line not in cleaner.clean_text(page, config=off).text for line in kept)
+
+
+def test_ingredient_lists_are_runs_of_quantities_and_units() -> None:
+    from heuristics._lines import ingredient_lists
+
+    units = cleaner.Cleaner().phrases_for("en")["ingredient_units"].alternation
+    lines = ["Menu", "For the sauce:", "2 cups flour", "- 1/2 tsp salt", "½ cup sugar", "1 \u00bd tbsp. oil",
+             "Stir well and serve.", "3G wireless", "30 Small Bedrooms Ideas", "A paragraph."]
+    assert ingredient_lists(lines, units, 3) == {k: 4 for k in range(1, 6)}  # the heading and the four lines
+    assert ingredient_lists(lines[6:], units, 3) == {}  # single lines that start so are no recipe
+    assert ingredient_lists(["Ingredients", "2 cups flour", "1 egg"], units, 3) == {}  # too short a run
+
+
 def test_stoplist_keeps_the_configured_language_unless_another_is_clearly_better() -> None:
     from heuristics._body_features import choose_stoplist
 

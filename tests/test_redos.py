@@ -117,6 +117,18 @@ def test_module_pattern_is_linear(name: str, pattern: re.Pattern) -> None:  # ty
         assert ok, f"{name} is super-linear on runs of {unit!r}: {figures}"
 
 
+def test_ingredient_pattern_is_linear() -> None:
+    """The pattern built from the ingredient_units lists (every configured language's) is linear too."""
+    from heuristics._lines import ingredient_pattern
+
+    units = cleaner.Cleaner().phrases_for("en")["ingredient_units"].alternation
+    pattern = ingredient_pattern(units)
+    for unit in (*UNITS, "1/", "1-1 ", "\u00bd ", "2 to 3 "):
+        for method in (pattern.findall, pattern.match):
+            ok, figures = grows_linearly(adversarial(unit, False), method, SMALL)
+            assert ok, f"the ingredient pattern is super-linear on runs of {unit!r}: {figures}"
+
+
 def phrase_lists() -> list[PhraseList]:
     """Every shipped phrase list, every configured language together (as the rules see them)."""
     book = cleaner.Cleaner().phrases_for("en")
