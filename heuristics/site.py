@@ -1,13 +1,17 @@
-"""Site furniture: advertising markers, cookie and consent notices, paywall notices and legal footers."""
+"""Site furniture: advertising markers, cookie and consent notices, paywall notices, legal footers and navigation
+links."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, RuleContext, rule
 from heuristics._lines import lines_with_phrase
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @rule("site.ads", language_specific=True, order=180, local=True, max_words=8)
@@ -62,3 +66,17 @@ def notice(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 def promo(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove promotions for the site's own products: lines with a ``promo`` phrase ("If you enjoyed this article")."""
     yield from lines_with_phrase(doc, ctx, "promo", "promotion phrase")
+
+
+@rule("site.navigation", language_specific=True, order=188, local=True, max_words=12)
+def navigation(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove navigation lines: short lines made only of ``navigation`` labels, arrows and page numbers ("Next
+    post", "« Older Entries", "Newer Post Older Post Home", "Back to top").
+
+    Extractors keep a post's pager and a page's skip links as text; once
+    the labels are taken out of such a line, no letter is left.
+    """
+    labels = ctx.phrases["navigation"]
+    for line in lines_holding(doc.short_lines(ctx["max_words"]), labels):
+        if not _LETTER.search(labels.strip_all(line.text)):
+            yield Decision(line.start, line.end, "only navigation labels")

@@ -61,6 +61,11 @@ def removed_by(text: str, config: cleaner.Config | None = None) -> dict[str, str
         ("This is only a preview. Your comment has not yet been posted.", "comments.form"),
         ("Fill in your details below or click an icon to log in:", "comments.form"),
         ("Ihre E-Mail-Adresse wird nicht veröffentlicht.", "comments.form"),
+        ("Newer Post Older Post Home", "site.navigation"),
+        ("« Previous Post", "site.navigation"),
+        ("Previous 1 / 6 Next", "site.navigation"),
+        ("↑ Back to top", "site.navigation"),
+        ("Article suivant", "site.navigation"),
     ],
 )
 def test_family_fires_on_its_boilerplate(line: str, rule: str) -> None:
@@ -97,6 +102,8 @@ def test_family_fires_on_its_boilerplate(line: str, rule: str) -> None:
         "What would you do if you received hundreds of guest post pitches in your inbox every week?",
         "We put the examples on GitHub so that developers can fork and use the code we show in posts.",
         "Where: Available at the shop's website; use code SandyRelief.",
+        "Next steps for the council",  # a heading that starts with a navigation word
+        "Home",  # a label alone that is also a heading
     ],
 )
 def test_body_lines_are_kept(line: str) -> None:
