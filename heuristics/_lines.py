@@ -106,6 +106,17 @@ def ingredient_lists(texts: Sequence[str], units: str, min_run: int) -> dict[int
     return out
 
 
+LETTER = re.compile(r"[^\W\d_]")  # a letter of any script
+
+
+def only_entries(text: str, phrases: PhraseList, ignored: PhraseList | None = None) -> bool:
+    """Whether ``text`` is made only of ``phrases`` entries, digits, symbols and spaces ("Share 12 | Tweet", "«
+    Previous Post"): it holds a letter, and none is left once the entries are taken out. ``ignored`` entries
+    ("on", "and") are taken out first and are not enough on their own."""
+    words = ignored.strip_all(text) if ignored is not None else text
+    return bool(LETTER.search(words)) and not LETTER.search(phrases.strip_all(words))
+
+
 @line_cache()
 def is_short(text: str, max_words: int) -> bool:
     """At most ``max_words`` words and not abnormally long in characters."""
@@ -161,6 +172,7 @@ def lines_with_phrase(
 
 
 __all__ = [
+    "LETTER",
     "TERMINAL",
     "anchors",
     "cased_share",
@@ -169,6 +181,7 @@ __all__ = [
     "is_short",
     "is_title_like",
     "lines_with_phrase",
+    "only_entries",
     "strip_bullet",
     "word_count",
     "words",

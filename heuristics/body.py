@@ -306,13 +306,10 @@ def title_runs(runs: list[Region], heads: list[int], distance: int) -> set[int]:
     sidebar's "Recent posts" naming this post, above its "Recent comments"),
     whose runs must not outweigh the article.
     """
-    starts = [r.first for r in runs]
-    out = set()
-    for h in heads[:1]:
-        k = bisect.bisect_left(starts, h)
-        if k < len(runs) and runs[k].first - h <= distance:
-            out.add(k)
-    return out
+    if not heads:
+        return set()
+    k = bisect.bisect_left([r.first for r in runs], heads[0])
+    return {k} if k < len(runs) and runs[k].first - heads[0] <= distance else set()
 
 
 def kept_headline(live: list[Block], scores: list[float], threshold: float, titles: list[int], distance: int) -> int:

@@ -11,6 +11,7 @@ from cleaner.document import Document, Line
 from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 from heuristics._lines import (
+    LETTER,
     anchors,
     cased_share,
     ends_sentence,
@@ -24,7 +25,6 @@ from heuristics._lines import (
 # glued to the last word is a word broken at the line's end ("schools (K-") or a signature ("Peter-"), and a
 # long run of dashes is a rule under a heading ("FIRST QUARTER ——————"): neither is a dateline.
 _DATELINE = re.compile(r"[\w(][\w().,'&/ ]{0,40}?(?:\s+[\u2014\u2013-]{1,3}|[\w).][\u2014\u2013]{1,2})")
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=8)
@@ -114,7 +114,7 @@ def timestamp(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         if (
             any(map(str.isdigit, text))  # has a digit (str.isdigit per character, without a Python loop)
             and anchors.search(text)
-            and not _LETTER.search(dates.strip_all(by.sub("", text)))
+            and not LETTER.search(dates.strip_all(by.sub("", text)))
         ):
             yield Decision(line.start, line.end, "only a date or time")
 

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.rules import Decision, RuleContext, rule
+from heuristics._lines import only_entries
 
 _FOLLOW = re.compile(
     r"follow\b.{0,60}?\bon\s+(?:twitter|x|facebook|instagram|linkedin|threads|bluesky|tiktok|youtube|mastodon)\b",
     re.IGNORECASE,
 )
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @rule("share.buttons", language_specific=True, order=150, local=True, max_words=15)
@@ -28,8 +28,7 @@ def buttons(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     share, connectors = ctx.phrases["share"], ctx.phrases["share_connectors"]
     for line in doc.short_lines(ctx["max_words"]):
         text = line.text
-        words = connectors.strip_all(text)
-        if _LETTER.search(words) and not _LETTER.search(share.strip_all(words)):
+        if only_entries(text, share, connectors):
             yield Decision(line.start, line.end, "only share/follow button words")
         elif _FOLLOW.match(text):  # often the author's own line, which gold standards keep: say so, keep it
             yield Decision(line.start, line.end, "invites to follow on a social network: kept (often the author's)",

@@ -3,15 +3,12 @@ links."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from cleaner.document import Document
 from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import lines_with_phrase
-
-_LETTER = re.compile(r"[^\W\d_]")
+from heuristics._lines import lines_with_phrase, only_entries
 
 
 @rule("site.ads", language_specific=True, order=180, local=True, max_words=8)
@@ -74,9 +71,10 @@ def navigation(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     post", "« Older Entries", "Newer Post Older Post Home", "Back to top").
 
     Extractors keep a post's pager and a page's skip links as text; once
-    the labels are taken out of such a line, no letter is left.
+    the labels are taken out of such a line, no letter is left (see
+    :func:`heuristics._lines.only_entries`).
     """
     labels = ctx.phrases["navigation"]
     for line in lines_holding(doc.short_lines(ctx["max_words"]), labels):
-        if not _LETTER.search(labels.strip_all(line.text)):
+        if only_entries(line.text, labels):
             yield Decision(line.start, line.end, "only navigation labels")
