@@ -1,5 +1,5 @@
-"""Site furniture: advertising markers, cookie and consent notices, paywall notices, legal footers and navigation
-links."""
+"""Site furniture: advertising markers, cookie and consent notices, paywall notices, legal footers, navigation
+links and blog-platform widgets."""
 
 from __future__ import annotations
 
@@ -78,3 +78,19 @@ def navigation(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     for line in lines_holding(doc.short_lines(ctx["max_words"]), labels):
         if only_entries(line.text, labels):
             yield Decision(line.start, line.end, "only navigation labels")
+
+
+@rule("site.widgets", language_specific=True, order=189, local=True, max_words=12)
+def widgets(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
+    """Remove blog-platform furniture: short lines made only of ``widgets`` entries, a sidebar widget's title
+    or a platform's stock line ("Blog Archive", "Recent Comments", "Followers", "Powered by Blogger",
+    "Subscribe to: Post Comments (Atom)", "Reply Delete").
+
+    Blogger's and WordPress's templates print the same labels on every
+    post; extractors keep those next to the post as text. A line that only
+    starts with one ("Recent comments by the minister...") stays.
+    """
+    labels = ctx.phrases["widgets"]
+    for line in lines_holding(doc.short_lines(ctx["max_words"]), labels):
+        if only_entries(line.text, labels):
+            yield Decision(line.start, line.end, "only blog widget labels")

@@ -66,6 +66,15 @@ def removed_by(text: str, config: cleaner.Config | None = None) -> dict[str, str
         ("Previous 1 / 6 Next", "site.navigation"),
         ("↑ Back to top", "site.navigation"),
         ("Article suivant", "site.navigation"),
+        ("Blog Archive", "site.widgets"),
+        ("Post Comments (Atom)", "site.widgets"),
+        ("Reply Delete", "site.widgets"),
+        ("Powered by Blogger.", "site.widgets"),
+        ("No comments:", "site.widgets"),
+        ("Neueste Kommentare", "site.widgets"),
+        ("Email This BlogThis! Share to Twitter Share to Facebook", "share.buttons"),
+        ("Bookmark and Share", "share.buttons"),
+        ("Mail (will not be published) (required)", "comments.form"),
     ],
 )
 def test_family_fires_on_its_boilerplate(line: str, rule: str) -> None:
@@ -104,6 +113,8 @@ def test_family_fires_on_its_boilerplate(line: str, rule: str) -> None:
         "Where: Available at the shop's website; use code SandyRelief.",
         "Next steps for the council",  # a heading that starts with a navigation word
         "Home",  # a label alone that is also a heading
+        "Recent comments by the minister angered the drivers' union.",  # starts with a widget's title
+        "Archives of the city council",  # a heading naming archives, not the widget
     ],
 )
 def test_body_lines_are_kept(line: str) -> None:
