@@ -71,6 +71,8 @@ def removed_by(text: str, config: cleaner.Config | None = None) -> dict[str, str
         ("Reply Delete", "site.widgets"),
         ("Powered by Blogger.", "site.widgets"),
         ("No comments:", "site.widgets"),
+        ("Entries RSS", "site.widgets"),
+        ("Labels: travel, food", "site.tags"),
         ("Neueste Kommentare", "site.widgets"),
         ("Email This BlogThis! Share to Twitter Share to Facebook", "share.buttons"),
         ("Bookmark and Share", "share.buttons"),
