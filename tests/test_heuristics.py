@@ -72,6 +72,7 @@ def removed_by(text: str, config: cleaner.Config | None = None) -> dict[str, str
         ("Powered by Blogger.", "site.widgets"),
         ("No comments:", "site.widgets"),
         ("Entries RSS", "site.widgets"),
+        ("{ 13 comments… read them below or add one }", "site.widgets"),
         ("Labels: travel, food", "site.tags"),
         ("Neueste Kommentare", "site.widgets"),
         ("Email This BlogThis! Share to Twitter Share to Facebook", "share.buttons"),
