@@ -171,6 +171,16 @@ def lines_with_phrase(
             yield Decision(line.start, line.end, f"{what} {m.group(0).strip()!r}")
 
 
+def lines_of_entries(doc: Document, ctx: RuleContext, list_name: str, why: str) -> Iterator[Decision]:
+    """Remove every short line (the rule's ``max_words``) made only of entries of ``list_name``, digits,
+    symbols and spaces (:func:`only_entries`): the shape of the rules for lines of labels (a pager, a
+    widget's title), whose reason is ``why``."""
+    labels = ctx.phrases[list_name]
+    for line in lines_holding(doc.short_lines(ctx["max_words"]), labels):
+        if only_entries(line.text, labels):
+            yield Decision(line.start, line.end, why)
+
+
 __all__ = [
     "LETTER",
     "TERMINAL",
@@ -180,6 +190,7 @@ __all__ = [
     "ingredient_lists",
     "is_short",
     "is_title_like",
+    "lines_of_entries",
     "lines_with_phrase",
     "only_entries",
     "strip_bullet",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from cleaner.document import Document
 from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, RuleContext, rule
-from heuristics._lines import lines_with_phrase, only_entries
+from heuristics._lines import lines_of_entries, lines_with_phrase
 
 
 @rule("site.ads", language_specific=True, order=180, local=True, max_words=8)
@@ -74,10 +74,7 @@ def navigation(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     the labels are taken out of such a line, no letter is left (see
     :func:`heuristics._lines.only_entries`).
     """
-    labels = ctx.phrases["navigation"]
-    for line in lines_holding(doc.short_lines(ctx["max_words"]), labels):
-        if only_entries(line.text, labels):
-            yield Decision(line.start, line.end, "only navigation labels")
+    yield from lines_of_entries(doc, ctx, "navigation", "only navigation labels")
 
 
 @rule("site.widgets", language_specific=True, order=189, local=True, max_words=12)
@@ -90,7 +87,4 @@ def widgets(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     post; extractors keep those next to the post as text. A line that only
     starts with one ("Recent comments by the minister...") stays.
     """
-    labels = ctx.phrases["widgets"]
-    for line in lines_holding(doc.short_lines(ctx["max_words"]), labels):
-        if only_entries(line.text, labels):
-            yield Decision(line.start, line.end, "only blog widget labels")
+    yield from lines_of_entries(doc, ctx, "widgets", "only blog widget labels")
