@@ -100,7 +100,7 @@ def ingredient_lists(texts: Sequence[str], units: str, min_run: int) -> dict[int
         while end < len(texts) and pattern.match(texts[end]):
             end += 1
         if end - k >= min_run:
-            heading = k - 1 if k > 0 and count_words(texts[k - 1]) <= 4 and not TERMINAL.search(texts[k - 1]) else k
+            heading = k - 1 if k > 0 and is_title_like(texts[k - 1], 4) else k
             out.update(dict.fromkeys(range(heading, end), end - k))
         k = max(end, k + 1)
     return out
