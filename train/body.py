@@ -256,16 +256,42 @@ def hand_figures(exs: list[Example], models: Models) -> dict[str, float]:
     return figures(exs, keep, 0.5)
 
 
-def cross_validate(exs: list[Example]) -> dict[str, float]:
-    """Figures of every text judged by the models fitted on the other folds."""
+def cross_validate(exs: list[Example]) -> tuple[dict[str, float], list[bool]]:
+    """Figures of every text judged by the models fitted on the other folds, and whether each text passed its
+    fold's page gate."""
     scores: list[np.ndarray | None] = [None] * len(exs)
+    passed = [False] * len(exs)
     for k in range(devdata.FOLDS):
         test = [i for i, e in enumerate(exs) if e.fold == k]
         models = fit_models([e for e in exs if e.fold != k])
-        _, held = score_lines(models, [exs[i] for i in test])
-        for i, s in zip(test, held, strict=True):
+        page, held = score_lines(models, [exs[i] for i in test])
+        for i, p, s in zip(test, page, held, strict=True):
             scores[i] = (s >= models.threshold).astype(float)  # LINE_THRESHOLD (only the page gate is the fold's own)
-    return figures(exs, [s for s in scores if s is not None], 0.5)
+            passed[i] = bool(p >= models.page_threshold)
+    return figures(exs, [s for s in scores if s is not None], 0.5), passed
+
+
+def gate_counts(exs: list[Example], passed: list[bool]) -> str:
+    """Per dataset, the whole pages and the extracted texts the page gate let through, out of how many: where
+    the detector does not run, a whole page keeps all its boilerplate (CleanEval's pages look like articles: one
+    extractor, resiliparse, returns nearly the whole page for most of them, and the gate must let those by)."""
+    counts: dict[str, list[int]] = {}
+    for e, ok in zip(exs, passed, strict=True):
+        c = counts.setdefault(e.dataset, [0, 0, 0, 0])
+        c[0 if e.whole_page else 2] += ok
+        c[1 if e.whole_page else 3] += 1
+    return "  ".join(f"{name} pages {a}/{b}, extracted {c}/{d}" for name, (a, b, c, d) in counts.items())
+
+
+def load_examples(path: Path) -> list[Example]:
+    """The examples ``--cache FILE`` kept (pickled by ``python -m train.body``, where this module is ``__main__``)."""
+
+    class _Examples(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            return Example if name == "Example" else super().find_class(module, name)
+
+    with open(path, "rb") as fh:
+        return _Examples(fh).load()
 
 
 def main(argv: list[str]) -> int:
@@ -277,9 +303,11 @@ def main(argv: list[str]) -> int:
     if "--cache" in argv:  # keep the examples for experiments (see load_examples)
         with open(argv[argv.index("--cache") + 1], "wb") as fh:
             pickle.dump(exs, fh)
-    cv = cross_validate(exs)
+    cv, passed = cross_validate(exs)
     print("cross-validated (character-level F1 of the detector alone on whole pages; extracted chars removed):")
     print("  " + "  ".join(f"{k} {v:.4f}" for k, v in cv.items()))
+    print("texts the page gate lets through to the line models (cross-validated):")
+    print("  " + gate_counts(exs, passed))
     models = fit_models(exs)
     hand = hand_figures(exs, models)
     print("the hand-written region behind the same page gate (not cross-validated):")

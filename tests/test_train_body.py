@@ -1,0 +1,32 @@
+"""The body detector's training script: the page gate's counts it prints, and reading back its cached examples."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+np = pytest.importorskip("numpy")
+body = pytest.importorskip("train.body")
+
+
+def _example(dataset: str, kind: str, doc_id: str) -> body.Example:
+    return body.Example(dataset, kind, doc_id, 0, [0.0] * 3, np.zeros((2, 3), dtype=np.float32),
+                        np.array([1.0, 0.0], dtype=np.float32), np.array([10.0, 5.0], dtype=np.float32))
+
+
+def test_gate_counts_split_pages_from_extracted_texts() -> None:
+    exs = [_example("a", "fulltext", "1"), _example("a", "fulltext", "2"), _example("a", "trafilatura", "1"),
+           _example("b", "fulltext", "3"), _example("b", "justext", "3"), _example("b", "readability", "3")]
+    passed = [True, False, False, True, True, False]
+    assert body.gate_counts(exs, passed) == "a pages 1/2, extracted 0/1  b pages 1/1, extracted 1/2"
+
+
+def test_load_examples_reads_the_cache(tmp_path: Path) -> None:
+    exs = [_example("a", "fulltext", "1"), _example("a", "goose3", "1")]
+    path = tmp_path / "examples.pkl"
+    path.write_bytes(pickle.dumps(exs))
+    back = body.load_examples(path)
+    assert [(e.dataset, e.kind, e.whole_page) for e in back] == [("a", "fulltext", True), ("a", "goose3", False)]
+    assert np.array_equal(back[1].chars, exs[1].chars)
