@@ -269,6 +269,35 @@ def test_contributor_list_goes() -> None:
     assert cleaner.clean_text(text).text == f"{BODY}\n\n{BODY2}"
 
 
+@pytest.mark.parametrize(
+    "archive",
+    [
+        "November 2012\nOctober 2012\nSeptember 2012",
+        "► 2012 (5)\n▼ 2011 (23)\n► December (2)",
+        "- mai 2006\n- avril 2006",
+        "Sept. 2010 (4)\nAug. 2010 (9)",
+    ],
+)
+def test_a_blogs_archive_widget_goes(archive: str) -> None:
+    result = cleaner.clean_text(f"{BODY}\n\n{BODY2}\n\nArchives\n{archive}")
+    assert result.text == f"{BODY}\n\n{BODY2}"
+    assert {r.rule for r in result.removals} == {"site.widgets", "site.archive"}
+
+
+@pytest.mark.parametrize(
+    "dated",
+    [
+        "October 1998",  # one month and year: the article's date
+        "19 October 1998\n20 October 1998",  # whole dates (a diary, a list of events)
+        "May 2012 was the wettest month\nJune 2012 was dry",  # prose that starts with a month
+        "Spring 2011\nAutumn 2011",  # no month
+    ],
+)
+def test_dates_that_are_not_an_archive_stay(dated: str) -> None:
+    text = f"{dated}\n\n{BODY}\n\n{BODY2}"
+    assert "site.archive" not in {r.rule for r in cleaner.clean_text(text).removals}
+
+
 def _decisions(rule, doc, ctx_of):  # type: ignore[no-untyped-def]
     """The rule's decisions on ``doc`` by line: ``{line index: [(start in line, end in line, reason, action)]}``."""
     by_line: dict[int, list[tuple[int, int, str, str]]] = {}
