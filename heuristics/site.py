@@ -124,7 +124,7 @@ def archive(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     after ``body.detector``, which drops most archives of whole pages with
     the rest of the sidebar: its models are trained on the text it sees,
     which an earlier removal would change (retrained on pages without these
-    lines, they lost 0.001 F1 on cleaneval-dev and dragnet-dev).
+    lines, they lost 0.001 F1 on cleaneval-dev's full pages).
     """
     months = ctx.phrases["months"]
     links = {line.index for line in doc.short_lines(ctx["max_words"]) if is_archive_link(line.text, months)}

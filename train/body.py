@@ -281,8 +281,8 @@ def cross_validate(exs: list[Example]) -> tuple[dict[str, float], list[bool]]:
 
 def gate_counts(exs: list[Example], passed: list[bool]) -> str:
     """Per dataset, the whole pages and the extracted texts the page gate let through, out of how many: where
-    the detector does not run, a whole page keeps all its boilerplate (CleanEval's pages look like articles: one
-    extractor, resiliparse, returns nearly the whole page for most of them, and the gate must let those by)."""
+    the detector does not run, a whole page keeps all its boilerplate (CleanEval's pages look like articles: for
+    most of them resiliparse returns nearly the whole page, a text the gate must not take for a page)."""
     counts: dict[str, list[int]] = {}
     for e, ok in zip(exs, passed, strict=True):
         c = counts.setdefault(e.dataset, [0, 0, 0, 0])
