@@ -73,6 +73,10 @@ def removed_by(text: str, config: cleaner.Config | None = None) -> dict[str, str
         ("No comments:", "site.widgets"),
         ("Entries RSS", "site.widgets"),
         ("{ 13 comments… read them below or add one }", "site.widgets"),
+        ("Top Stories", "site.widgets"),
+        ("DON'T MISS", "site.widgets"),
+        ("Like this:", "site.widgets"),
+        ("Posted by at", "site.widgets"),
         ("Labels: travel, food", "site.tags"),
         ("Neueste Kommentare", "site.widgets"),
         ("Email This BlogThis! Share to Twitter Share to Facebook", "share.buttons"),
@@ -118,6 +122,7 @@ def test_family_fires_on_its_boilerplate(line: str, rule: str) -> None:
         "Home",  # a label alone that is also a heading
         "Recent comments by the minister angered the drivers' union.",  # starts with a widget's title
         "Archives of the city council",  # a heading naming archives, not the widget
+        "Top stories of the year were about the election, the editors said.",  # starts with a box's title
     ],
 )
 def test_body_lines_are_kept(line: str) -> None:
