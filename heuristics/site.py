@@ -91,11 +91,12 @@ def widgets(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     yield from lines_of_entries(doc, ctx, "widgets", "only blog widget labels")
 
 
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-POST_COUNT = re.compile(r"\(\d{1,5}\)")  # "(4)": the number of posts of a month or a year
+_YEAR = r"(?:19|20)\d\d"
+_POST_COUNT = r"\(\d{1,5}\)"  # "(4)": the number of posts of a month or a year
+YEAR, POST_COUNT = re.compile(rf"\b{_YEAR}\b"), re.compile(_POST_COUNT)
 # What an archive link holds once its month name is taken out: arrows and bullets, a year ("de 2012" in es and
 # pt), the count of its posts; nothing else.
-ARCHIVE_REST = re.compile(r"\W*(?:(?:de\s+)?(?:19|20)\d\d)?\W*(?:\(\d{1,5}\))?\W*")
+ARCHIVE_REST = re.compile(rf"\W*(?:(?:de\s+)?{_YEAR})?\W*(?:{_POST_COUNT})?\W*")
 
 
 def is_archive_link(text: str, months: PhraseList) -> bool:
