@@ -27,7 +27,8 @@ histogram boosting, exported as plain lists: :mod:`cleaner.html.trees`
 reads them). A block both views keep stays whatever its score (``[html]
 keep_consensus``): the model decides where they disagree.
 
-Two kinds of held-out figures are printed. **By site**: each page judged by
+Two kinds of held-out figures are printed (and, for the threshold, the
+figures of ``clean_html`` at each one). **By site**: each page judged by
 a model fitted on the folds (sites) it is not in. **Without the dataset**:
 each page judged by a model fitted on the other datasets only. The second
 is the one that tells how the model does on pages from a collection it never
@@ -56,6 +57,7 @@ again with the model that never saw its dataset.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import pickle
 import sys
@@ -274,14 +276,10 @@ def output_figures(dsets: Sequence[Any], fits: dict[str, TreeFit], thresholds: S
                 for at in range(0, len(d.ids), OUTPUT_CHUNK):
                     tasks.append((d.name, str(path), d.ids[at : at + OUTPUT_CHUNK]))
                     keys.append((t, d.name))
-        if workers <= 1:
-            done = map(_cleaned, tasks)
-            for key, out in zip(keys, done, strict=True):
+        with ProcessPoolExecutor(workers) if workers > 1 else contextlib.nullcontext() as pool:
+            results = pool.map(_cleaned, tasks) if pool is not None else map(_cleaned, tasks)
+            for key, out in zip(keys, results, strict=True):
                 texts[key].update(out)
-        else:
-            with ProcessPoolExecutor(workers) as pool:
-                for key, out in zip(keys, pool.map(_cleaned, tasks), strict=True):
-                    texts[key].update(out)
     out: dict[float, dict[str, dict[str, float]]] = {}
     for t in thresholds:
         out[t] = {}
