@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from cleaner.document import Document, Line
+from cleaner.phrases import PhraseList
 from cleaner.rules import Decision, Param, RuleContext, rule
 from cleaner.text import count_words
 from heuristics._lines import anchors, lines_with_phrase
@@ -23,6 +24,8 @@ _DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
     max_heading_words=Param(6, "the heading is at most this long"),
     max_titled_heading_words=Param(30, 'a heading naming the post ("38 Responses to “...”") is at most this long'),
     evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments"),
+    titled_early=Param(True, "an earlier heading naming the post opens the section when a comment heading or form "
+                       "line follows it within evidence_lines"),
     headline_lines=Param(2, "a heading this many lines or fewer above a copy of the page title is a link above "
                          "the article"),
     min_thread_signs=Param(3, "an earlier heading opens the section when this many comments follow it..."),
@@ -58,7 +61,13 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     another (a ``comment_markers`` entry, or a ``comment_dates`` one beside
     such an entry), each at most ``max_comment_lines`` lines after the heading or
     the sign before (a link to the comments above an article is followed by
-    paragraphs of article text). A heading that would open the section but
+    paragraphs of article text), or, for a heading naming the post (WordPress's
+    "4 Responses to “...”", whose thread an extractor or the page may have
+    left out, with a long sidebar after it), when another comment heading
+    ("Leave a Reply") or a ``comment_form`` line follows it within
+    ``evidence_lines`` (``titled_early``; a post's own byline under a link
+    to its comments, "Posted at 1:37 pm", is no such line).
+    A heading that would open the section but
     stands at most ``headline_lines`` lines (also those an earlier rule
     removed) above a line repeating the page title (the first line, or the
     ``title`` metadata) is a link to the comments in the toolbar above the
@@ -88,10 +97,15 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
                 continue
             # Every line after it, also those an earlier rule removed (a "Posted by" line under each comment).
             signs = _thread_signs(doc.lines[line.index + 1 :], ctx)
-            if signs < ctx["min_thread_signs"]:
+            if signs >= ctx["min_thread_signs"]:
+                why = (f"comment section heading at {position:.0%} of the text, before a thread ({signs} signs of "
+                       f"comments in a row under it, {ctx['max_comment_lines']} lines apart at most)")
+            elif ctx["titled_early"] and titled.fullmatch(text) and (
+                form := _form_line(doc.lines[line.index + 1 : line.index + 1 + ctx["evidence_lines"]], short, ctx)
+            ):
+                why = f"comment section heading naming the post at {position:.0%} of the text, followed by {form!r}"
+            else:
                 continue
-            why = (f"comment section heading at {position:.0%} of the text, before a thread ({signs} signs of "
-                   f"comments in a row under it, {ctx['max_comment_lines']} lines apart at most)")
         elif sure:
             why = f"comment section heading at {position:.0%} of the text"
         elif position >= ctx["min_link_position"] and link:
@@ -184,6 +198,19 @@ def _titles(doc: Document) -> set[str]:
 def _before_headline(lines: list[Line], titles: set[str]) -> bool:
     """Whether one of ``lines`` (of 3+ words) repeats the page title (``titles``: its keys)."""
     return any(len(line.text.split()) >= 3 and title_key(line.text) in titles for line in lines)
+
+
+def _form_line(lines: list[Line], headings: PhraseList, ctx: RuleContext) -> str | None:
+    """The first of ``lines`` that is a comment heading ("Leave a Reply") or holds a ``comment_form`` phrase, if
+    any: the comment area's own furniture, which a post's byline ("Posted at 1:37 pm") under a link to its
+    comments is not."""
+    form = ctx.phrases["comment_form"]
+    for line in lines:
+        if headings.fullmatch(line.text):
+            return line.text.strip()
+        if m := form.search(line.text):
+            return m.group(0).strip()
+    return None
 
 
 def _comment_sign(lines: list[Line], ctx: RuleContext) -> str | None:

@@ -190,6 +190,29 @@ def test_a_thread_longer_than_the_article_goes_from_its_heading() -> None:
     assert long_article in cleaner.clean_text(above).text
 
 
+def test_a_heading_naming_the_post_opens_the_section_before_a_long_sidebar() -> None:
+    """WordPress's "4 Responses to “<title>”" and its form's "Leave a Reply", with a long sidebar after them (the
+    heading stands before the middle of the text, and no thread follows it in the text): the heading, the form and
+    the sidebar go; switched off (``titled_early``), or with no sign of comments after it, they stay."""
+    article = f"{BODY}\n\n{BODY2}"
+    heading = "4 Responses to \u201cOpen Enrollment in Full Swing\u201d"
+    sidebar = "\n\n".join(
+        f"{card} CREDIT CARD (see all)\n\nEarn {n}% cash back on up to $1,500 spent in categories that change every "
+        "three months, with no annual fee and a bonus after your first purchase in the first three months."
+        for n, card in enumerate(("CASH BACK", "AIRLINE MILES", "STUDENT", "BUSINESS", "BALANCE TRANSFER"), 1)
+    )
+    text = f"{article}\n\n{heading}\n\nLeave a Reply\n\nTop Cards by Category\n\n{sidebar}"
+    assert text.index(heading) < len(text) / 2
+    result = cleaner.clean_text(text)
+    assert result.text.rstrip() == article
+    assert "naming the post" in next(r.reason for r in result.removals if r.text.strip() == heading)
+    off = cleaner.Config.load(overrides={"rules": {"comments.section": {"titled_early": False}}})
+    assert sidebar in cleaner.clean_text(text, config=off).text
+    # No sign of reader comments within evidence_lines after it: nothing goes with it.
+    bare = f"{article}\n\n{heading}\n\nTop Cards by Category\n\n{sidebar}"
+    assert sidebar in cleaner.clean_text(bare).text
+
+
 def test_link_to_the_comments_above_the_body_takes_nothing() -> None:
     """A "View Comments" link between a long category line and the article: the article stays."""
     head = (
