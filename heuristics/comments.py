@@ -23,7 +23,8 @@ _DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
     min_link_position=Param(0.8, 'a link to the comments ("View comments") after this share needs no sign of comments'),
     max_heading_words=Param(6, "the heading is at most this long"),
     max_titled_heading_words=Param(30, 'a heading naming the post ("38 Responses to “...”") is at most this long'),
-    evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments"),
+    evidence_lines=Param(8, "lines after an ambiguous heading searched for a sign of reader comments (after an "
+                         "early heading naming the post, for a comment heading or form line)"),
     titled_early=Param(True, "an earlier heading naming the post opens the section when a comment heading or form "
                        "line follows it within evidence_lines"),
     headline_lines=Param(2, "a heading this many lines or fewer above a copy of the page title is a link above "
@@ -66,10 +67,9 @@ def section(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     left out, with a long sidebar after it), when another comment heading
     ("Leave a Reply") or a ``comment_form`` line follows it within
     ``evidence_lines`` (``titled_early``; a post's own byline under a link
-    to its comments, "Posted at 1:37 pm", is no such line).
-    A heading that would open the section but
-    stands at most ``headline_lines`` lines (also those an earlier rule
-    removed) above a line repeating the page title (the first line, or the
+    to its comments, "Posted at 1:37 pm", is no such line). A heading that
+    would open the section but stands at most ``headline_lines`` lines (also
+    those an earlier rule removed) above a line repeating the page title (the first line, or the
     ``title`` metadata) is a link to the comments in the toolbar above the
     article ("Comments", then the headline, then "Posted by ..."): that line
     goes, and nothing after it (once ``headline.repeated`` took the copy of
