@@ -187,15 +187,17 @@ def anchor_f1(dsets: Sequence[Any]) -> dict[str, float]:
     return {d.name: max(score(d.gold, d.inputs(kind))["f1"] for kind in ANCHORS) for d in dsets}
 
 
+def worst_margin(figs: dict[str, dict[str, float]], anchors: dict[str, float]) -> float:
+    """The smallest margin of F1 over the better anchor (``anchors``: F1 by dataset) among the datasets of ``figs``
+    (figures by dataset)."""
+    return min(f["f1"] - anchors[name] for name, f in figs.items())
+
+
 def best_threshold(pages: Sequence[PageExample], probs: Sequence[np.ndarray], gold: dict[str, str],
                    anchors: dict[str, float]) -> float:
     """The threshold of :data:`THRESHOLDS` under which the dataset with the smallest margin over its better
     anchor (``anchors``: F1 by dataset) has the largest one."""
-
-    def worst_margin(threshold: float) -> float:
-        return min(f["f1"] - anchors[name] for name, f in figures(pages, probs, threshold, gold).items())
-
-    return float(max(THRESHOLDS, key=worst_margin))
+    return float(max(THRESHOLDS, key=lambda t: worst_margin(figures(pages, probs, t, gold), anchors)))
 
 
 BOTH = FEATURES.index("both")
@@ -292,7 +294,7 @@ def output_figures(dsets: Sequence[Any], fits: dict[str, TreeFit], thresholds: S
 def best_output_threshold(outputs: dict[float, dict[str, dict[str, float]]], anchors: dict[str, float]) -> float:
     """The threshold under which the dataset with the smallest margin of ``clean_html``'s output over its better
     anchor has the largest (``outputs``: see :func:`output_figures`)."""
-    return max(outputs, key=lambda t: min(f["f1"] - anchors[name] for name, f in outputs[t].items()))
+    return max(outputs, key=lambda t: worst_margin(outputs[t], anchors))
 
 
 def _print(title: str, figs: dict[str, dict[str, float]], anchors: dict[str, float]) -> None:
