@@ -22,7 +22,15 @@ from cleaner.html import views
 from cleaner.html.alignment import tokens
 from cleaner.html.blocks import visible_blocks
 from cleaner.html.features import FEATURES, PageFeatures, block_features, title_block
-from cleaner.html.main_content import MODEL, decide, load_model
+from cleaner.html.main_content import (
+    MODEL,
+    OUTSIDE_ARTICLE,
+    decide,
+    load_first,
+    load_model,
+    unsure_share,
+    without_trafilatura,
+)
 from cleaner.html.parsing import page_text, parse
 from cleaner.html.readability import find_article
 from cleaner.html.readability.measure import MAYBE_CANDIDATE, NEGATIVE, POSITIVE, UNLIKELY
@@ -251,15 +259,22 @@ def test_an_unknown_decision_or_a_bad_model_file_is_a_config_error(tmp_path: Pat
 
 def test_a_model_file_of_ones_own_changes_the_decision(tmp_path: Path) -> None:
     """The setting is read: a model whose threshold no block reaches removes every weighed block (with the
-    views' consensus off)."""
+    views' consensus off), the first model's as the full one's."""
     data = json.loads(MODEL.read_text(encoding="utf-8"))
     data["threshold"] = 1.0
     strict = tmp_path / "strict.json"
     strict.write_text(json.dumps(data), encoding="utf-8")
-    overrides = {"html": {"model": str(strict), "keep_consensus": False}}
+    overrides = {"html": {"model": str(strict), "keep_consensus": False, "cascade": False}}
     result = cleaner.Cleaner(Config.load(overrides=overrides)).clean_html(story_page())
     assert result.text.strip() == ""
     assert any(r.reason.startswith("main-content score") for r in result.removals)
+    # the first model's own threshold: nothing reaches it, it keeps nothing, so it is never sure and the full
+    # model decides (here removing everything as well)
+    data["first"]["threshold"] = 1.0
+    both = tmp_path / "both-strict.json"  # a weights file is read once per path
+    both.write_text(json.dumps(data), encoding="utf-8")
+    overrides = {"html": {"model": str(both), "keep_consensus": False}}
+    assert cleaner.Cleaner(Config.load(overrides=overrides)).clean_html(story_page()).text.strip() == ""
 
 
 def test_blocks_both_views_keep_stay_against_the_model_and_the_audit_logs_a_keep(tmp_path: Path) -> None:
@@ -270,7 +285,8 @@ def test_blocks_both_views_keep_stay_against_the_model_and_the_audit_logs_a_keep
     data["threshold"] = 1.0
     strict = tmp_path / "strict.json"
     strict.write_text(json.dumps(data), encoding="utf-8")
-    result = cleaner.Cleaner(Config.load(overrides={"html": {"model": str(strict)}})).clean_html(story_page())
+    overrides = {"html": {"model": str(strict), "cascade": False}}  # the consensus needs trafilatura's view
+    result = cleaner.Cleaner(Config.load(overrides=overrides)).clean_html(story_page())
     for p in STORY:
         assert p in result.text
     assert MENU[1] not in result.text and FOOTER not in result.text
@@ -301,6 +317,100 @@ def test_shipped_model_matches_the_features_and_has_a_model_per_fold() -> None:
         assert TreeModel.from_dict({**data, **fitted}).trees != model.trees
     with pytest.raises(ModelError):
         load_model(ROOT / "pyproject.toml")
+
+
+# -- the cascade: trafilatura asked only when readability's view alone leaves doubt ---------------------------
+
+
+def _counting_trafilatura(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the calls of trafilatura's view (one entry a page it was asked for)."""
+    from cleaner.html import main_content
+
+    calls: list[int] = []
+    real = main_content.extract_texts
+
+    def counted(*args: object, **kwargs: object) -> dict[str, str]:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(main_content, "extract_texts", counted)
+    return calls
+
+
+def _with_first(tmp_path: Path, **changes: object) -> str:
+    """The shipped weights file with its first model's entries changed (``first=None``: without a first model)."""
+    data = json.loads(MODEL.read_text(encoding="utf-8"))
+    if changes.get("first", 1) is None:
+        del data["first"]
+    else:
+        data["first"].update(changes)
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_unsure_share_is_the_words_in_the_band_over_the_words_kept() -> None:
+    words, scores = [100, 20, 30, 5], [0.97, 0.5, 0.01, 0.05]
+    # kept (>= 0.1): 100 + 20; in [0.03, 0.9): 20 + 5
+    assert unsure_share(words, scores, 0.1, (0.03, 0.9)) == pytest.approx(25 / 120)
+    assert unsure_share(words, scores, 0.1, (0.0, 0.04)) == pytest.approx(30 / 120)
+    assert unsure_share([10], [0.02], 0.1, (0.03, 0.9)) == math.inf  # nothing kept: never sure
+
+
+def test_a_clear_page_is_decided_without_trafilatura_and_the_audit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_first() is not None  # the shipped file has a first model
+    calls = _counting_trafilatura(monkeypatch)
+    result = cleaner.Cleaner(Config.load()).clean_html(story_page())
+    assert not calls
+    for p in STORY:
+        assert p in result.text
+    for furniture in (MENU[1], SIDEBAR[0], FOOTER):
+        assert furniture not in result.text
+    reasons = {r.reason for r in result.removals if r.rule == "html.main_content"}
+    assert any("readability's view alone" in r for r in reasons) or OUTSIDE_ARTICLE in reasons, reasons
+    assert not any("trafilatura and readability" in r for r in reasons)
+
+
+def test_trafilatura_is_asked_when_the_first_model_is_unsure_or_the_cascade_is_off(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    calls = _counting_trafilatura(monkeypatch)
+    always = cleaner.Cleaner(Config.load(overrides={"html": {"cascade": False}})).clean_html(story_page())
+    assert len(calls) == 1
+    # a first model never sure of a page (no share of unsure words is below zero) leaves every page to the full one
+    never = _with_first(tmp_path, max_unsure=-1.0)
+    unsure = cleaner.Cleaner(Config.load(overrides={"html": {"model": never}})).clean_html(story_page())
+    assert len(calls) == 2
+    assert unsure.text == always.text
+    assert [r.reason for r in unsure.removals] == [r.reason for r in always.removals]
+    # a weights file without a first model: the same
+    without = _with_first(tmp_path, first=None)
+    cleaner.Cleaner(Config.load(overrides={"html": {"model": without}})).clean_html(story_page())
+    assert len(calls) == 3
+
+
+def test_a_weights_file_with_a_broken_first_model_is_a_config_error(tmp_path: Path) -> None:
+    broken = _with_first(tmp_path, unsure="low")
+    with pytest.raises(ConfigError, match=r"weights\.json.*first model"):
+        Config.load(overrides={"html": {"model": broken}})
+
+
+def test_without_trafilatura_the_headline_readability_leaves_out_is_weighed(full: cleaner.Cleaner) -> None:
+    """Readability's article often starts below the headline, which trafilatura keeps: the first model, which has
+    no trafilatura, weighs the headline and the blocks between it and the article, and the blocks next to the
+    article; not the menu."""
+    html = story_page().replace('<article class="story"><h1>', '<div class="head"><h1>').replace(
+        "</h1>", "</h1><p class=\"kicker\">Harbour works</p></div><article class=\"story\">")
+    blocks, page_views = views(html, cleaner=full)
+    assert page_views is not None
+    features = PageFeatures(blocks, without_trafilatura(page_views))
+    at = {b.text: n for n, b in enumerate(blocks)}
+    headline = at["New ferry terminal to open in spring"]
+    assert features.rd_in[headline] == 0.0 and features.title_at == headline
+    candidates = set(features.candidates())
+    assert {headline, at["Harbour works"], *(at[p] for p in STORY)} <= candidates
+    assert at[MENU[0]] not in candidates
+    # with trafilatura's view, the same page's candidates are those the views keep or surround
+    assert {at[p] for p in STORY} <= set(PageFeatures(blocks, page_views).candidates())
 
 
 # -- the trees -------------------------------------------------------------------------

@@ -51,3 +51,15 @@ def test_output_figures_are_clean_html_with_the_model_that_never_saw_the_dataset
     ours = cleaner.Cleaner(cleaner.Config.load(overrides={"html": {"model": str(path)}}))
     expected = mc.score({k: aeb.gold[k] for k in aeb.ids}, {k: ours.clean_html(aeb.html(k)).text for k in aeb.ids})
     assert out[0.05]["aeb-dev"]["f1"] == round(expected["f1"], 4)
+
+
+def test_the_first_model_decides_as_many_pages_as_costs_no_dataset_more_than_the_tolerance() -> None:
+    full = _figs(news=0.960, web=0.870)
+    tol = mc.TOLERANCE
+    cascades = {
+        0.1: _figs(news=0.961, web=0.870),
+        0.2: _figs(news=0.960, web=0.870 - tol / 2),  # within the tolerance on both
+        0.3: _figs(news=0.965, web=0.870 - 2 * tol),  # the better mean, but web loses more than the tolerance
+    }
+    assert mc.best_max_unsure(full, cascades) == 0.2
+    assert mc.best_max_unsure(full, {0.1: _figs(news=0.9, web=0.9)}) == 0.0  # none fits: only pages without doubt

@@ -64,7 +64,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -75,7 +75,7 @@ import cleaner
 from cleaner.html import views
 from cleaner.html.alignment import align, tokens
 from cleaner.html.features import FEATURES, PageFeatures
-from cleaner.html.main_content import MODEL, STEP, keep_wordless_inside
+from cleaner.html.main_content import MODEL, STEP, keep_wordless_inside, unsure_share, without_trafilatura
 from train import trees
 from train.trees import TreeFit, write
 
@@ -104,6 +104,13 @@ THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.51, 0.05))  # judged o
 # With one dataset (no model fitted without it): judged on the main content of the fold models, the grid of before.
 MAIN_CONTENT_THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.3, 0.71, 0.05))
 OUTPUT_CHUNK = 100  # pages cleaned per task when the threshold is chosen on clean_html's output
+# The cascade's first model (readability's view alone): a block it scores in UNSURE is one it is unsure of; a page
+# is left to it when such blocks hold at most max_unsure of the words it keeps, the largest of MAX_UNSURE under
+# which no dataset's clean_html F1 trails the model with trafilatura's view on every page by more than TOLERANCE
+# (each dataset cleaned by the models that never saw it).
+UNSURE = (0.03, 0.9)
+MAX_UNSURE = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+TOLERANCE = 0.002
 
 
 @dataclass
@@ -118,6 +125,8 @@ class PageExample:
     gold_share: np.ndarray  # the share of each block's words that are in the gold body
     words: np.ndarray  # each block's word count
     texts: list[str]  # each block's text
+    first_rows: np.ndarray  # blocks x FEATURES, trafilatura's view left out (the cascade's first model)
+    first_candidate: np.ndarray  # the blocks the first model weighs
 
 
 _CLEANER: cleaner.Cleaner | None = None
@@ -131,11 +140,16 @@ def page_example(item: tuple[str, str, int, bytes, str]) -> PageExample:
     dataset, doc_id, fold, html, gold = item
     blocks, page_views = views(html, cleaner=_CLEANER)
     rows: list[list[float]] = []
+    first_rows: list[list[float]] = []
     candidate = np.zeros(len(blocks), dtype=bool)
+    first_candidate = np.zeros(len(blocks), dtype=bool)
     if page_views is not None:
         features = PageFeatures(blocks, page_views)
         rows = [features.row(n) for n in range(len(blocks))]
         candidate[features.candidates()] = True
+        first = PageFeatures(blocks, without_trafilatura(page_views))
+        first_rows = [first.row(n) for n in range(len(blocks))]
+        first_candidate[first.candidates()] = True
     page: list[str] = []
     for block in blocks:
         page.extend(block.tokens)
@@ -145,8 +159,15 @@ def page_example(item: tuple[str, str, int, bytes, str]) -> PageExample:
         n = len(block.tokens)
         shares.append(matched.count(1, at, at + n) / n if n else 0.0)
         at += n
-    return PageExample(dataset, doc_id, fold, np.array(rows, dtype=float).reshape(len(blocks), len(FEATURES)),
-                       candidate, np.array(shares), np.array([len(b.tokens) for b in blocks]), [b.text for b in blocks])
+    shape = (len(blocks), len(FEATURES))
+    return PageExample(dataset, doc_id, fold, np.array(rows, dtype=float).reshape(shape), candidate,
+                       np.array(shares), np.array([len(b.tokens) for b in blocks]), [b.text for b in blocks],
+                       np.array(first_rows, dtype=float).reshape(shape), first_candidate)
+
+
+def first_pages(pages: Sequence[PageExample]) -> list[PageExample]:
+    """The pages as the cascade's first model sees them (trafilatura's view left out)."""
+    return [replace(p, rows=p.first_rows, candidate=p.first_candidate) for p in pages]
 
 
 def examples(dsets: Sequence[devdata.Dataset], workers: int = 2) -> list[PageExample]:
@@ -217,13 +238,47 @@ def kept_text(page: PageExample, probs: np.ndarray, threshold: float) -> str:
 def figures(pages: Sequence[PageExample], probs: Sequence[np.ndarray], threshold: float,
             gold: dict[str, str]) -> dict[str, dict[str, float]]:
     """F1, precision and recall of the kept text, by dataset."""
+    return _by_dataset(pages, [kept_text(p, pr, threshold) for p, pr in zip(pages, probs, strict=True)], gold)
+
+
+def _by_dataset(pages: Sequence[PageExample], texts: Sequence[str],
+                gold: dict[str, str]) -> dict[str, dict[str, float]]:
+    """F1, precision and recall of ``texts`` (one a page), by dataset."""
     out: dict[str, dict[str, float]] = {}
     for name in sorted({p.dataset for p in pages}):
         rows = [n for n, p in enumerate(pages) if p.dataset == name]
-        res = score({pages[n].doc_id: gold[pages[n].doc_id] for n in rows},
-                    {pages[n].doc_id: kept_text(pages[n], probs[n], threshold) for n in rows})
+        res = score({pages[n].doc_id: gold[pages[n].doc_id] for n in rows}, {pages[n].doc_id: texts[n] for n in rows})
         out[name] = {k: round(res[k], 4) for k in ("f1", "precision", "recall")}
     return out
+
+
+def unsure_shares(firsts: Sequence[PageExample], probs: Sequence[np.ndarray], threshold: float) -> np.ndarray:
+    """How unsure the first model is of each page (:func:`~cleaner.html.main_content.unsure_share`)."""
+    return np.array([unsure_share(p.words[p.candidate].tolist(), pr[p.candidate].tolist(), threshold, UNSURE)
+                     for p, pr in zip(firsts, probs, strict=True)])
+
+
+def cascade_figures(pages: Sequence[PageExample], probs: Sequence[np.ndarray], firsts: Sequence[PageExample],
+                    first_probs: Sequence[np.ndarray], threshold: float, max_unsure: float,
+                    gold: dict[str, str]) -> dict[str, dict[str, float]]:
+    """:func:`figures` of the cascade: a page the first model is sure of (``max_unsure``) by its decision, the
+    others by the model with trafilatura's view; ``sure``, by dataset, the share of pages left to the first."""
+    shares = unsure_shares(firsts, first_probs, threshold)
+    texts = [kept_text(f, fp, threshold) if u <= max_unsure else kept_text(p, pr, threshold)
+             for p, pr, f, fp, u in zip(pages, probs, firsts, first_probs, shares, strict=True)]
+    out = _by_dataset(pages, texts, gold)
+    for name, figs in out.items():
+        figs["sure"] = round(float(np.mean([u <= max_unsure for p, u in zip(pages, shares, strict=True)
+                                             if p.dataset == name])), 3)
+    return out
+
+
+def best_max_unsure(full: dict[str, dict[str, float]], cascades: dict[float, dict[str, dict[str, float]]]) -> float:
+    """The largest ``max_unsure`` under which no dataset's F1 trails the model with trafilatura's view on every page
+    (``full``: figures by dataset) by more than :data:`TOLERANCE` (``cascades``: the same by ``max_unsure``); 0 when
+    none does (the first model then decides only the pages it has no doubt about)."""
+    return max((m for m, figs in cascades.items()
+                if all(figs[name]["f1"] >= f["f1"] - TOLERANCE for name, f in full.items())), default=0.0)
 
 
 def fold_fits(pages: Sequence[PageExample]) -> dict[int, TreeFit]:
@@ -270,26 +325,34 @@ def output_figures(dsets: Sequence[Any], fits: dict[str, TreeFit], thresholds: S
     """By threshold, ``clean_html``'s F1, precision and recall by dataset, each dataset's pages cleaned with the
     model fitted without it (``fits``): the main content, then the html and text rules, as ``make bench`` measures
     the cleaner's output."""
-    texts: dict[tuple[float, str], dict[str, str]] = {(t, d.name): {} for t in thresholds for d in dsets}
+    return weights_figures(dsets, {t: {d.name: fits[d.name].as_dict(STEP, t) for d in dsets} for t in thresholds},
+                           workers)
+
+
+def weights_figures(dsets: Sequence[Any], weights: dict[float, dict[str, dict[str, Any]]],
+                    workers: int = 2) -> dict[float, dict[str, dict[str, float]]]:
+    """By key of ``weights``, ``clean_html``'s F1, precision and recall by dataset, each dataset's pages cleaned
+    with the weights file ``weights[key][dataset]`` (a JSON object)."""
+    texts: dict[tuple[float, str], dict[str, str]] = {(key, d.name): {} for key in weights for d in dsets}
     with tempfile.TemporaryDirectory(prefix="main-content-") as tmp:
         tasks, keys = [], []
-        for t in thresholds:
+        for key, by_dataset in weights.items():
             for d in dsets:
-                path = Path(tmp) / f"{d.name}-{t:.2f}.json"
-                write(path, fits[d.name].as_dict(STEP, t))
+                path = Path(tmp) / f"{d.name}-{key:.2f}.json"
+                write(path, by_dataset[d.name])
                 for at in range(0, len(d.ids), OUTPUT_CHUNK):
                     tasks.append((d.name, str(path), d.ids[at : at + OUTPUT_CHUNK]))
-                    keys.append((t, d.name))
+                    keys.append((key, d.name))
         with ProcessPoolExecutor(workers) if workers > 1 else contextlib.nullcontext() as pool:
             results = pool.map(_cleaned, tasks) if pool is not None else map(_cleaned, tasks)
-            for key, out in zip(keys, results, strict=True):
-                texts[key].update(out)
+            for task_key, out in zip(keys, results, strict=True):
+                texts[task_key].update(out)
     out: dict[float, dict[str, dict[str, float]]] = {}
-    for t in thresholds:
-        out[t] = {}
+    for key in weights:
+        out[key] = {}
         for d in dsets:
-            res = score({k: d.gold[k] for k in d.ids}, texts[(t, d.name)])
-            out[t][d.name] = {k: round(res[k], 4) for k in ("f1", "precision", "recall")}
+            res = score({k: d.gold[k] for k in d.ids}, texts[(key, d.name)])
+            out[key][d.name] = {k: round(res[k], 4) for k in ("f1", "precision", "recall")}
     return out
 
 
@@ -343,6 +406,34 @@ def main(argv: list[str]) -> int:
     held_out = figures(pages, unseen, threshold, gold) if by_dataset else {}
     if held_out:
         _print("model without the dataset, main content only", held_out, anchors)
+    # The cascade's first model, on readability's view alone, with the same threshold; how unsure of a page it may
+    # be and still decide it is chosen like the threshold, on clean_html's output with the models that never saw
+    # the dataset (with one dataset, on the main content of the fold models).
+    firsts = first_pages(pages)
+    first_fits = fold_fits(firsts)
+    first_probs = out_of_fold(firsts, first_fits)
+    first_by_dataset = dataset_fits(firsts)
+
+    def first_entry(fitted: TreeFit, max_unsure: float) -> dict[str, Any]:
+        return {"base": fitted.base, "trees": fitted.trees, "threshold": threshold, "unsure": list(UNSURE),
+                "max_unsure": max_unsure}
+
+    if outputs:
+        full = outputs[threshold]
+        cascades = weights_figures(dsets, {m: {d.name: {**by_dataset[d.name].as_dict(STEP, threshold),
+                                                        "first": first_entry(first_by_dataset[d.name], m)}
+                                               for d in dsets} for m in MAX_UNSURE}, workers)
+        for m, figs in cascades.items():
+            print(f"  max_unsure {m:.2f}, clean_html with the cascade, model without the dataset: " + ", ".join(
+                f"{name} F1 {f['f1']:.3f} ({f['f1'] - full[name]['f1']:+.4f})" for name, f in figs.items()))
+    else:
+        full = cv
+        cascades = {m: cascade_figures(pages, probs, firsts, first_probs, threshold, m, gold) for m in MAX_UNSURE}
+    max_unsure = best_max_unsure(full, cascades)
+    sure = cascade_figures(pages, probs, firsts, first_probs, threshold, max_unsure, gold)
+    print(f"max_unsure {max_unsure:.2f}: by site, main content only, " + ", ".join(
+        f"{name} F1 {f['f1']:.3f} ({f['f1'] - cv[name]['f1']:+.4f}), {f['sure']:.0%} of the pages left to the "
+        "first model" for name, f in sure.items()))
     fit = fit_pages(pages)
     blocks = sum(int((p.words > 0).sum()) for p in pages)
     trained = {
@@ -356,10 +447,21 @@ def main(argv: list[str]) -> int:
         "better_anchor_f1": anchors,
     }
     data = fit.as_dict("html.main_content", threshold, trained)
+    data["first"] = {**first_entry(fit_pages(firsts), max_unsure), "trained": {
+        "features": "the same, trafilatura's view left out (its shares zero, readability_only)",
+        "max_unsure": "a page is left to this model when the words of the blocks it scores within unsure are at most "
+                      "max_unsure of the words it keeps: the largest value under which no dataset's clean_html F1 "
+                      f"trails the model with trafilatura's view on every page by more than {TOLERANCE}, each dataset "
+                      "cleaned by the models fitted without it",
+        "without_the_dataset_clean_html": cascades.get(max_unsure, {}) if outputs else {},
+        "cross_validated_main_content_only": sure}}
     # each fold's model, fitted without the pages of its sites: the benchmark cleans a page with the model of its fold
-    data["folds"] = {str(f): {"base": fold_fit.base, "trees": fold_fit.trees} for f, fold_fit in sorted(fits.items())}
+    data["folds"] = {str(f): {"base": fold_fit.base, "trees": fold_fit.trees,
+                              "first": first_entry(first_fits[f], max_unsure)} for f, fold_fit in sorted(fits.items())}
     # each dataset's model, fitted without it: the benchmark's figure for a dataset the model never saw
-    data["datasets"] = {name: {"base": f.base, "trees": f.trees} for name, f in sorted(by_dataset.items())}
+    data["datasets"] = {name: {"base": f.base, "trees": f.trees,
+                               "first": first_entry(first_by_dataset[name], max_unsure)}
+                        for name, f in sorted(by_dataset.items())}
     write(out, data)
     print(f"threshold {threshold:.2f}; wrote {out}")
     return 0

@@ -12,11 +12,12 @@
 4. **Visible blocks** (:mod:`cleaner.html.blocks`): the text a reader sees,
    block by block; a flagged element always starts and ends a block.
 5. **Main content** (:mod:`cleaner.html.main_content`, the engine step
-   ``html.main_content``): trafilatura's output, aligned back onto the
-   blocks (:mod:`cleaner.html.alignment`), readability's article found on
-   the same tree (:mod:`cleaner.html.readability`) and each block's text and
+   ``html.main_content``): readability's article found on the tree
+   (:mod:`cleaner.html.readability`), trafilatura's output aligned back onto
+   the blocks (:mod:`cleaner.html.alignment`) and each block's text and
    place (:mod:`cleaner.html.features`) go through a small learned model
-   that decides which blocks are the article.
+   that decides which blocks are the article. Trafilatura is asked only when
+   a first model, on readability's view alone, is unsure of the page.
 6. **Decisions**: a block outside the main content is removed by
    ``html.main_content``; a kept block inside a flagged element is removed by
    the rule that flagged it, unless the element holds too much of the main
@@ -98,6 +99,22 @@ def _views(
     return main_content.page_views(tree, blocks, texts, settings, cleaner.config.languages, index)
 
 
+def _main_content(tree: HtmlElement, index: PageIndex, url: str | None, text: str, blocks: list[PageBlock],
+                  cleaner: Cleaner) -> list[main_content.Verdict]:
+    """The main-content verdict on every block: by the cascade's first model when it is sure of the page
+    (readability's view alone), else by the model with trafilatura's view too."""
+    settings = cleaner.config.html
+    first = main_content.load_first(settings.model) if settings.cascade and settings.decision == "model" else None
+    if first is None:
+        return main_content.decide(blocks, _views(tree, index, url, text, blocks, cleaner), settings)
+    views_ = main_content.readability_view(tree, blocks, cleaner.config.languages, index)
+    verdicts = main_content.first_verdicts(blocks, views_, first)
+    if verdicts is None:
+        texts = main_content.extract_texts(tree, url, settings, len(text))
+        verdicts = main_content.decide(blocks, main_content.with_trafilatura(views_, blocks, texts), settings)
+    return verdicts
+
+
 def views(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> tuple[list[PageBlock], PageViews | None]:
     """A page's visible blocks and what the views say about them, as the main-content decision sees them
     (for training its model and for the benchmark); None for the views of a page without blocks."""
@@ -133,7 +150,7 @@ def extract(html: str | bytes, *, url: str | None = None, cleaner: Cleaner) -> P
     for block in blocks:
         block.tokens = tokens(block.text)
     if page.main_content:
-        verdicts = main_content.decide(blocks, _views(tree, index, url, page_text_, blocks, cleaner), settings)
+        verdicts = _main_content(tree, index, url, page_text_, blocks, cleaner)
     else:
         verdicts = [main_content.KEPT] * len(blocks)
     for block, verdict in zip(blocks, verdicts, strict=True):

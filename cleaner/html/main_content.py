@@ -23,6 +23,15 @@ page. So the decision weighs several views of the page, block by block:
   as ``main_content.json`` beside this module; the audit reason of a removed
   block gives its score and the features that pushed it most.
 
+Most pages do not need trafilatura, the costliest view (about as long as the
+rest of the step and the rules together): with ``[html] cascade`` on, a
+first model (``first`` in the weights file), fitted on the same features with
+trafilatura's left at zero, decides from readability's view alone, and
+trafilatura runs only on the pages that model is unsure of (more than
+``max_unsure`` of the words it keeps scoring in its ``unsure`` band; see
+:func:`first_verdicts`). Its removals say "readability's view alone" in the
+audit reason.
+
 ``[html] decision = "trafilatura"`` makes the decision the older one,
 trafilatura's output alone (a block is kept when ``min_kept_share`` of its
 words are in it), and skips readability. The step is switched by
@@ -32,8 +41,10 @@ line); when it is off, every visible block goes on to the html and text rules.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -45,7 +56,7 @@ from cleaner.html.features import FEATURES, PageFeatures, PageViews, page_stopwo
 from cleaner.html.index import PageIndex
 from cleaner.html.readability import find_article
 from cleaner.html.trees import TreeModel
-from cleaner.model import ModelError
+from cleaner.model import ModelError, read_weights
 from cleaner.settings import HtmlSettings
 
 STEP = "html.main_content"
@@ -55,6 +66,8 @@ DESCRIPTION = (
 )
 MODEL = Path(__file__).with_name("main_content.json")
 NEITHER = "neither trafilatura nor readability keeps it or the blocks around it"
+OUTSIDE_ARTICLE = "readability's article does not hold it or the blocks around it (trafilatura not asked)"
+FIRST = "readability's view alone"
 CONSENSUS = "trafilatura and readability both keep it"
 
 
@@ -130,12 +143,59 @@ def page_views(
 ) -> PageViews:
     """What the views say about the page's blocks (readability is skipped when ``decision`` does not use it;
     ``index``: the page's, if there is one already)."""
-    traf = aligned_shares(blocks, texts["trafilatura"])
     if settings.decision == "trafilatura":
+        traf = aligned_shares(blocks, texts["trafilatura"])
         return PageViews(traf, None, [], frozenset(), bool(texts["trafilatura"]))
+    return with_trafilatura(readability_view(tree, blocks, languages, index), blocks, texts)
+
+
+def readability_view(tree: HtmlElement, blocks: Sequence[PageBlock], languages: Sequence[str],
+                     index: PageIndex | None = None) -> PageViews:
+    """The page's views without trafilatura's (its shares all zero): readability's article, the title, the stop
+    words; what the cascade's first model reads."""
     index = index or PageIndex(tree)
-    return PageViews(traf, find_article(tree, index), page_title(tree), page_stopwords(blocks, languages),
-                     bool(texts["trafilatura"]), index.names)
+    return PageViews([0.0] * len(blocks), find_article(tree, index), page_title(tree),
+                     page_stopwords(blocks, languages), False, index.names, readability_only=True)
+
+
+def with_trafilatura(views: PageViews, blocks: Sequence[PageBlock], texts: Mapping[str, str]) -> PageViews:
+    """``views`` with trafilatura's text (``texts["trafilatura"]``) aligned onto the blocks."""
+    text = texts["trafilatura"]
+    return replace(views, traf=aligned_shares(blocks, text), traf_found=bool(text), readability_only=False)
+
+
+def without_trafilatura(views: PageViews) -> PageViews:
+    """``views`` as the cascade's first model reads them: trafilatura's shares all zero."""
+    return replace(views, traf=[0.0] * len(views.traf), traf_found=False, readability_only=True)
+
+
+@dataclass(frozen=True)
+class FirstModel:
+    """The cascade's first model, which decides on readability's view alone, and when it may: a page is decided
+    by it unless the words of the blocks it scores within ``unsure`` (low, high) are more than ``max_unsure`` of
+    the words it keeps."""
+
+    model: TreeModel
+    unsure: tuple[float, float]
+    max_unsure: float
+
+
+@lru_cache(maxsize=32)
+def load_first(path: str | Path = "") -> FirstModel | None:
+    """The cascade's first model in a weights file (``first``: the shipped file's by default); None when the file
+    has none (trafilatura's view is then asked on every page)."""
+    data = read_weights(str(path or MODEL)).get("first")
+    if data is None:
+        return None
+    try:
+        model = TreeModel.from_dict({"name": f"{STEP} (first)", "features": FEATURES, **data})
+        low, high = (float(x) for x in data["unsure"])
+        first = FirstModel(model, (low, high), float(data["max_unsure"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path or MODEL}: its first model is not one ({exc})") from exc
+    if model.features != FEATURES:
+        raise ModelError(f"{path or MODEL}: its first model is not one for this version's features")
+    return first
 
 
 def load_model(path: str | Path = "") -> TreeModel:
@@ -151,34 +211,80 @@ def load_model(path: str | Path = "") -> TreeModel:
 
 def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings) -> list[Verdict]:
     """One verdict per block (see the module doc); a block with no word goes with its neighbours."""
-    notes: dict[int, str] = {}  # kept against the model's score, and why
     if settings.decision == "trafilatura":
         kept = [bool(b.tokens) and share >= settings.min_kept_share for b, share in zip(blocks, views.traf,
                                                                                         strict=True)]
         why = "outside trafilatura's main content" if views.traf_found else "trafilatura found no main content"
-        reasons = [why] * len(blocks)
-    else:
-        scorer = load_model(settings.model)
-        threshold = scorer.threshold
-        kept = [False] * len(blocks)
-        reasons = [NEITHER if block.tokens else "" for block in blocks]
-        page = PageFeatures(blocks, views)
-        candidates = list(page.candidates())
-        rows = [page.row(n) for n in candidates]
-        scores = scorer.probabilities(rows)
-        dropped = [k for k, p in enumerate(scores) if p < threshold]
-        whys = scorer.explanations([rows[k] for k in dropped])
-        consensus = page.consensus() if settings.keep_consensus else set()
-        for n, p in zip(candidates, scores, strict=True):
-            kept[n] = p >= threshold
-        for k, why in zip(dropped, whys, strict=True):
-            n = candidates[k]
-            reason = f"main-content score {scores[k]:.2f} < {threshold:.2f}: {why}"
-            if n in consensus:
-                kept[n] = True
-                notes[n] = f"{CONSENSUS}; {reason}"
-            else:
-                reasons[n] = reason
+        return _verdicts(blocks, kept, [why] * len(blocks), {})
+    page = PageFeatures(blocks, views)
+    candidates = page.candidates()
+    scorer = load_model(settings.model)
+    scores, rows = _scores(page, candidates, scorer)
+    return _model_verdicts(blocks, candidates, scores, rows, scorer, NEITHER, "",
+                           page.consensus() if settings.keep_consensus else set())
+
+
+def first_verdicts(blocks: Sequence[PageBlock], views: PageViews, first: FirstModel) -> list[Verdict] | None:
+    """The verdicts of the cascade's first model on readability's view alone (``views``' trafilatura shares are
+    zero), or None when it is unsure of the page and trafilatura's view must be asked.
+
+    Unsure: the blocks it weighs whose score falls in its ``unsure`` band hold more than ``max_unsure`` of the
+    words it keeps (a page where it only hesitates over a caption or a byline is decided; one where the body
+    itself sits near the threshold is not).
+    """
+    page = PageFeatures(blocks, views)
+    candidates = page.candidates()
+    scores, rows = _scores(page, candidates, first.model)
+    words = [page.words[n] for n in candidates]
+    if unsure_share(words, scores, first.model.threshold, first.unsure) > first.max_unsure:
+        return None
+    return _model_verdicts(blocks, candidates, scores, rows, first.model, OUTSIDE_ARTICLE, f" ({FIRST})", set())
+
+
+def unsure_share(words: Sequence[int], scores: Sequence[float], threshold: float, band: tuple[float, float]) -> float:
+    """The words of the blocks scoring within ``band`` (low, high) over the words of those reaching ``threshold``
+    (infinite when none does): how unsure a model is of a page (``words``, ``scores``: of the blocks it weighs)."""
+    low, high = band
+    kept = sum(w for w, p in zip(words, scores, strict=True) if p >= threshold)
+    unsure = sum(w for w, p in zip(words, scores, strict=True) if low <= p < high)
+    return unsure / kept if kept else math.inf
+
+
+def _scores(page: PageFeatures, candidates: Sequence[int], scorer: TreeModel) -> tuple[list[float], list[list[float]]]:
+    """The model's probability for each candidate block, and their feature rows."""
+    rows = [page.row(n) for n in candidates]
+    return scorer.probabilities(rows), rows
+
+
+def _model_verdicts(blocks: Sequence[PageBlock], candidates: Sequence[int], scores: Sequence[float],
+                    rows: Sequence[list[float]], scorer: TreeModel, outside: str, which: str,
+                    consensus: set[int]) -> list[Verdict]:
+    """Verdicts from a model's scores: a candidate is kept when it reaches the threshold, or when it is in
+    ``consensus`` (a keep against the score, logged); a block that is no candidate is removed for ``outside``.
+    ``which`` names the view the scores come from in the reasons."""
+    threshold = scorer.threshold
+    kept = [False] * len(blocks)
+    reasons = [outside if block.tokens else "" for block in blocks]
+    notes: dict[int, str] = {}  # kept against the model's score, and why
+    dropped = [k for k, p in enumerate(scores) if p < threshold]
+    whys = scorer.explanations([rows[k] for k in dropped])
+    for n, p in zip(candidates, scores, strict=True):
+        kept[n] = p >= threshold
+    for k, why in zip(dropped, whys, strict=True):
+        n = candidates[k]
+        reason = f"main-content score {scores[k]:.2f} < {threshold:.2f}{which}: {why}"
+        if n in consensus:
+            kept[n] = True
+            notes[n] = f"{CONSENSUS}; {reason}"
+        else:
+            reasons[n] = reason
+    return _verdicts(blocks, kept, reasons, notes)
+
+
+def _verdicts(blocks: Sequence[PageBlock], kept: list[bool], reasons: list[str],
+              notes: dict[int, str]) -> list[Verdict]:
+    """The verdicts of ``kept``, a block with no word going with its neighbours (``notes``: why a kept block
+    stays against the model's score)."""
     keep_wordless_inside(kept, [len(block.tokens) for block in blocks])
     out = []
     for n, (keep, reason) in enumerate(zip(kept, reasons, strict=True)):
