@@ -396,18 +396,19 @@ def test_a_weights_file_with_a_broken_first_model_is_a_config_error(tmp_path: Pa
 
 def test_without_trafilatura_the_headline_readability_leaves_out_is_weighed(full: cleaner.Cleaner) -> None:
     """Readability's article often starts below the headline, which trafilatura keeps: the first model, which has
-    no trafilatura, weighs the headline and the blocks between it and the article, and the blocks next to the
-    article; not the menu."""
+    no trafilatura, weighs the headline wherever it is, and the blocks next to the article; not the menu."""
+    bar = "".join(f'<li><a href="/share/{n}">{n}</a></li>' for n in ("Facebook", "Twitter", "Email", "Print"))
     html = story_page().replace('<article class="story"><h1>', '<div class="head"><h1>').replace(
-        "</h1>", "</h1><p class=\"kicker\">Harbour works</p></div><article class=\"story\">")
+        "</h1>", f'</h1><ul class="share">{bar}</ul></div><article class="story">')
     blocks, page_views = views(html, cleaner=full)
     assert page_views is not None
-    features = PageFeatures(blocks, without_trafilatura(page_views))
     at = {b.text: n for n, b in enumerate(blocks)}
     headline = at["New ferry terminal to open in spring"]
-    assert features.rd_in[headline] == 0.0 and features.title_at == headline
+    features = PageFeatures(blocks, without_trafilatura(page_views))
+    assert features.rd_in[headline] == 0.0 and features.rd_near[headline] == 0.0  # far from the article
+    assert features.title_at == headline
     candidates = set(features.candidates())
-    assert {headline, at["Harbour works"], *(at[p] for p in STORY)} <= candidates
+    assert {headline, *(at[p] for p in STORY)} <= candidates
     assert at[MENU[0]] not in candidates
     # with trafilatura's view, the same page's candidates are those the views keep or surround
     assert {at[p] for p in STORY} <= set(PageFeatures(blocks, page_views).candidates())

@@ -109,7 +109,7 @@ OUTPUT_CHUNK = 100  # pages cleaned per task when the threshold is chosen on cle
 # which no dataset's clean_html F1 trails the model with trafilatura's view on every page by more than TOLERANCE
 # (each dataset cleaned by the models that never saw it).
 UNSURE = (0.03, 0.9)
-MAX_UNSURE = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+MAX_UNSURE = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 TOLERANCE = 0.002
 
 

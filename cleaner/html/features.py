@@ -227,19 +227,11 @@ class PageFeatures:
         (menus, footers and the like, far from anything either view keeps) are left out without a model."""
         traf, rd_in, tn, rn = self.views.traf, self.rd_in, self.traf_near, self.rd_near
         if self.views.readability_only:
-            # Without trafilatura's view, also every block next to readability's article, and the headline and
-            # what lies between it and the article (readability often leaves the headline out; trafilatura not).
-            first, last = self._headline_span()
-            return [n for n, w in enumerate(self.words) if w and (rd_in[n] or rn[n] > 0 or first <= n <= last)]
+            # Without trafilatura's view, also every block next to readability's article, and the headline
+            # (readability often leaves it out; trafilatura does not).
+            return [n for n, w in enumerate(self.words) if w and (rd_in[n] or rn[n] > 0 or n == self.title_at)]
         return [n for n, w in enumerate(self.words)
                 if w and (traf[n] >= 0.5 or rd_in[n] or tn[n] > NEAR_CANDIDATE or rn[n] > NEAR_CANDIDATE)]
-
-    def _headline_span(self) -> tuple[int, int]:
-        """The headline block and the last block before readability's article after it ((0, -1): no headline)."""
-        if self.title_at < 0:
-            return 0, -1
-        start = next((n for n, r in enumerate(self.rd_in) if r), -1)
-        return self.title_at, max(self.title_at, start)
 
     def consensus(self) -> set[int]:
         """The blocks both views keep: most of their words in trafilatura's text, and inside readability's
