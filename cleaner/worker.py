@@ -84,22 +84,32 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     A timer signal interrupts the Python code of the block (the rules), so
     it works in a process's main thread only: elsewhere, and where the
-    system has no interval timer, the block runs without a limit.
+    system has no interval timer, the block runs without a limit. The timer
+    fires again every :data:`TIMEOUT_RETRY` seconds until the block is left:
+    an exception raised while Python runs a garbage-collector or ``__del__``
+    callback is printed and dropped ("Exception ignored in ..."), and the
+    document would otherwise run on without a limit.
     """
     if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    left = False
 
     def expire(signum: int, frame: object) -> None:
-        raise DocumentTimeout(f"took longer than {seconds:g}s (limits.max_document_seconds)")
+        if not left:
+            raise DocumentTimeout(f"took longer than {seconds:g}s (limits.max_document_seconds)")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, TIMEOUT_RETRY)
     try:
         yield
     finally:
+        left = True  # a signal due now finds the block left (no call before this line lets a handler run)
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+TIMEOUT_RETRY = 0.2  # seconds between the timer's signals once the limit is passed
 
 
 # One short document of each kind, cleaned once per Cleaner before its first real one (see warm_up).

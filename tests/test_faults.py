@@ -747,6 +747,28 @@ def test_a_short_time_limit_does_not_fail_the_first_document_of_a_process(tmp_pa
     assert len(list((tmp_path / "out").glob("*.txt"))) == 6
 
 
+def test_a_timeout_dropped_where_python_ignores_exceptions_is_raised_again() -> None:
+    """Python prints and drops an exception raised in a garbage-collector or ``__del__`` callback: a timeout that
+    lands there is raised again shortly after, and the document still stops."""
+    from cleaner.worker import TIMEOUT_RETRY, DocumentTimeout, time_limit
+
+    dropped = 0
+    start = time.monotonic()
+    with pytest.raises(DocumentTimeout), time_limit(0.1):
+        deadline = start + 10
+        while time.monotonic() < deadline:
+            try:
+                while time.monotonic() < deadline:
+                    pass
+            except DocumentTimeout:
+                if dropped:
+                    raise
+                dropped += 1  # as a callback's exception is dropped
+    assert dropped == 1
+    assert time.monotonic() - start < 0.1 + 3 * TIMEOUT_RETRY
+    time.sleep(2 * TIMEOUT_RETRY)  # once the block is left, the timer is off: no stray timeout here
+
+
 def test_the_time_limit_stops_a_long_document_promptly() -> None:
     """A page whose cleaning takes many seconds stops within about a second of the limit, wherever it is (the
     timeout is a BaseException: a library's ``except Exception`` fallback cannot swallow it)."""
