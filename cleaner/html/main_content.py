@@ -26,11 +26,12 @@ page. So the decision weighs several views of the page, block by block:
 Most pages do not need trafilatura, the costliest view (about as long as the
 rest of the step and the rules together): with ``[html] cascade`` on, a
 first model (``first`` in the weights file), fitted on the same features with
-trafilatura's left at zero, decides from readability's view alone, and
-trafilatura runs only on the pages that model is unsure of (more than
-``max_unsure`` of the words it keeps scoring in its ``unsure`` band; see
-:func:`first_verdicts`). Its removals say "readability's view alone" in the
-audit reason.
+trafilatura's shares left at zero, decides from readability's view alone
+(weighing the blocks in or next to readability's article, and the
+headline), and trafilatura runs only on the pages that model is unsure of
+(more than ``max_unsure`` of the words it keeps scoring in its ``unsure``
+band; see :func:`first_verdicts`). Its removals say "readability's view
+alone" in the audit reason.
 
 ``[html] decision = "trafilatura"`` makes the decision the older one,
 trafilatura's output alone (a block is kept when ``min_kept_share`` of its
