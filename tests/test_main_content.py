@@ -530,3 +530,14 @@ def test_training_fits_a_usable_model_on_labelled_pages_the_same_way_twice(tmp_p
             round(float(p), 6) for p in fit.probability(page.rows)]
     kept = training.figures(pages, probs, threshold, dataset.gold)
     assert kept["aeb-dev"]["f1"] > 0.8  # fitted on these pages: it must at least fit them
+    # the cascade's first model: the pages without trafilatura's view; a page it is never sure of goes to the full
+    # model, and one it is always sure of (even of nothing) to it
+    firsts = training.first_pages(pages)
+    assert all((f.rows[:, FEATURES.index("traf")] == 0).all() for f in firsts if len(f.rows))
+    first_fit = training.fit_pages(firsts)
+    first_probs = [first_fit.probability(f.rows) for f in firsts]
+    never = training.cascade_figures(pages, probs, firsts, first_probs, threshold, -1.0, dataset.gold)
+    always = training.cascade_figures(pages, probs, firsts, first_probs, threshold, math.inf, dataset.gold)
+    assert never["aeb-dev"]["sure"] == 0.0 and never["aeb-dev"]["f1"] == kept["aeb-dev"]["f1"]
+    assert always["aeb-dev"]["sure"] == 1.0
+    assert always["aeb-dev"]["f1"] == training.figures(firsts, first_probs, threshold, dataset.gold)["aeb-dev"]["f1"]

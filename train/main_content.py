@@ -48,6 +48,17 @@ alone, the worst dataset, cleaneval-dev, trailed readability-lxml by 0.017
 in ``make bench``). This cleans every page once per threshold of
 :data:`THRESHOLDS` (about two minutes on two cores).
 
+The cascade's first model (``first`` in the file, ``[html] cascade``) is
+fitted the same way on the same pages, with trafilatura's view left out (its
+shares zero: the blocks and features the first model sees when trafilatura
+is not asked), and used with the same threshold. How unsure of a page it may
+be and still decide it (``max_unsure``: the share of the words it keeps that
+blocks it scores within :data:`UNSURE` hold) is chosen like the threshold,
+on ``clean_html``'s output with the models that never saw each dataset: the
+largest of :data:`MAX_UNSURE` under which no dataset's F1 trails asking
+trafilatura on every page by more than :data:`TOLERANCE` (seven more
+cleanings of every page).
+
 The shipped weights are then fitted on all the pages; the file records what
 they were trained on and both figures, and beside them the model of each
 fold (``folds``) and of each dataset left out (``datasets``): the benchmark
