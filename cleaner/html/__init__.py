@@ -40,7 +40,7 @@ from cleaner.errors import HtmlError
 from cleaner.html import main_content
 from cleaner.html.alignment import align, tokens
 from cleaner.html.blocks import PageBlock, visible_blocks
-from cleaner.html.features import PageViews
+from cleaner.html.features import PageFeatures, PageViews
 from cleaner.html.flags import flag_decisions, run_html_rules
 from cleaner.html.index import PageIndex
 from cleaner.html.metadata import METADATA_FIELDS, page_metadata
@@ -108,10 +108,11 @@ def _main_content(tree: HtmlElement, index: PageIndex, url: str | None, text: st
     if first is None:
         return main_content.decide(blocks, _views(tree, index, url, text, blocks, cleaner), settings)
     views_ = main_content.readability_view(tree, blocks, cleaner.config.languages, index)
-    verdicts = main_content.first_verdicts(blocks, views_, first)
+    page = PageFeatures(blocks, views_)
+    verdicts = main_content.first_verdicts(page, first)
     if verdicts is None:
         texts = main_content.extract_texts(tree, url, settings, len(text))
-        verdicts = main_content.decide(blocks, main_content.with_trafilatura(views_, blocks, texts), settings)
+        verdicts = main_content.decide(blocks, main_content.with_trafilatura(views_, blocks, texts), settings, page)
     return verdicts
 
 

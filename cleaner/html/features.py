@@ -187,34 +187,42 @@ NEAR_CANDIDATE = 0.3  # a block the views leave out is still weighed when its ne
 class PageFeatures:
     """The features of a page's blocks: what is the same for every block is computed once, rows on demand."""
 
-    def __init__(self, blocks: Sequence[PageBlock], views: PageViews) -> None:
+    def __init__(self, blocks: Sequence[PageBlock], views: PageViews, same_page: PageFeatures | None = None) -> None:
+        """``same_page``: features already computed for the same blocks and readability view (the cascade's first
+        model's), whose parts that do not depend on trafilatura's view are taken over rather than computed again."""
         article = views.article
         assert article is not None, "the features need readability's view"
         self.blocks = blocks
         self.views = views
         self.article = article
-        self.words = words = [len(b.tokens) for b in blocks]
-        self.total = total = sum(words) or 1
+        if same_page is None:
+            self.words = words = [len(b.tokens) for b in blocks]
+            self.total = total = sum(words) or 1
+            self.rd_state = [article.state(b.element) for b in blocks]
+            self.rd_in = rd_in = [1.0 if s == 1 else 0.0 for s in self.rd_state]
+            self.rd_near = _near(rd_in, words)
+            self.rd_page = sum(r * w for r, w in zip(rd_in, words, strict=True)) / total
+            self.title_at = title_block(blocks, views.title)
+            self.title_end = sum(words[: self.title_at + 1]) if self.title_at >= 0 else 0
+            self.starts = list(accumulate(words, initial=0))
+            self.context = context = _Context(views.names)
+            self.group_of = [context.of(block.element)[2] for block in blocks]  # the table or list around it
+        else:
+            assert same_page.blocks is blocks and same_page.article is article, "not the same page"
+            words, total, rd_in = same_page.words, same_page.total, same_page.rd_in
+            self.words, self.total, self.rd_state, self.rd_in = words, total, same_page.rd_state, rd_in
+            self.rd_near, self.rd_page = same_page.rd_near, same_page.rd_page
+            self.title_at, self.title_end, self.starts = same_page.title_at, same_page.title_end, same_page.starts
+            self.context, self.group_of = same_page.context, same_page.group_of
         traf = views.traf
-        self.rd_state = [article.state(b.element) for b in blocks]
-        self.rd_in = rd_in = [1.0 if s == 1 else 0.0 for s in self.rd_state]
         self.traf_near = _near(traf, words)
-        self.rd_near = _near(rd_in, words)
         self.traf_page = sum(t * w for t, w in zip(traf, words, strict=True)) / total
-        self.rd_page = sum(r * w for r, w in zip(rd_in, words, strict=True)) / total
         self.ratio = math.log((self.traf_page * total + 10) / (self.rd_page * total + 10))
         both_words = sum(min(t, r) * w for t, r, w in zip(traf, rd_in, words, strict=True))
         self.overlap = both_words / max(1.0, min(self.traf_page, self.rd_page) * total)
-        self.title_at = title_block(blocks, views.title)
-        self.title_end = sum(words[: self.title_at + 1]) if self.title_at >= 0 else 0
-        self.starts = list(accumulate(words, initial=0))
-        self.context = context = _Context(views.names)
         # each table or list: its words, and the words trafilatura and readability keep in it
         groups: dict[Any, list[float]] = {}
-        self.group_of: list[Any] = []
-        for n, block in enumerate(blocks):
-            group = context.of(block.element)[2]
-            self.group_of.append(group)
+        for n, group in enumerate(self.group_of):
             if group is not None:
                 totals = groups.setdefault(group, [0.0, 0.0, 0.0])
                 totals[0] += words[n]

@@ -210,14 +210,16 @@ def load_model(path: str | Path = "") -> TreeModel:
     return scorer
 
 
-def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings) -> list[Verdict]:
-    """One verdict per block (see the module doc); a block with no word goes with its neighbours."""
+def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings,
+           same_page: PageFeatures | None = None) -> list[Verdict]:
+    """One verdict per block (see the module doc); a block with no word goes with its neighbours. ``same_page``:
+    the first model's features of the page, whose parts readability alone decides are taken over."""
     if settings.decision == "trafilatura":
         kept = [bool(b.tokens) and share >= settings.min_kept_share for b, share in zip(blocks, views.traf,
                                                                                         strict=True)]
         why = "outside trafilatura's main content" if views.traf_found else "trafilatura found no main content"
         return _verdicts(blocks, kept, [why] * len(blocks), {})
-    page = PageFeatures(blocks, views)
+    page = PageFeatures(blocks, views, same_page)
     candidates = page.candidates()
     scorer = load_model(settings.model)
     scores, rows = _scores(page, candidates, scorer)
@@ -225,21 +227,21 @@ def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings
                            page.consensus() if settings.keep_consensus else set())
 
 
-def first_verdicts(blocks: Sequence[PageBlock], views: PageViews, first: FirstModel) -> list[Verdict] | None:
-    """The verdicts of the cascade's first model on readability's view alone (``views``' trafilatura shares are
-    zero), or None when it is unsure of the page and trafilatura's view must be asked.
+def first_verdicts(page: PageFeatures, first: FirstModel) -> list[Verdict] | None:
+    """The verdicts of the cascade's first model on readability's view alone (``page``: the features of the
+    page's blocks under :func:`readability_view`), or None when it is unsure of the page and trafilatura's view
+    must be asked.
 
     Unsure: the blocks it weighs whose score falls in its ``unsure`` band hold more than ``max_unsure`` of the
     words it keeps (a page where it only hesitates over a caption or a byline is decided; one where the body
     itself sits near the threshold is not).
     """
-    page = PageFeatures(blocks, views)
     candidates = page.candidates()
     scores, rows = _scores(page, candidates, first.model)
     words = [page.words[n] for n in candidates]
     if unsure_share(words, scores, first.model.threshold, first.unsure) > first.max_unsure:
         return None
-    return _model_verdicts(blocks, candidates, scores, rows, first.model, OUTSIDE_ARTICLE, f" ({FIRST})", set())
+    return _model_verdicts(page.blocks, candidates, scores, rows, first.model, OUTSIDE_ARTICLE, f" ({FIRST})", set())
 
 
 def unsure_share(words: Sequence[int], scores: Sequence[float], threshold: float, band: tuple[float, float]) -> float:
