@@ -78,6 +78,9 @@ class DocumentTimeout(BaseException):
     trafilatura's fallbacks have some) must not swallow it and go on."""
 
 
+TIMEOUT_RETRY = 0.2  # seconds between the timer's signals once the limit is passed
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise :class:`DocumentTimeout` in the block once ``seconds`` (wall clock) have passed; 0: no limit.
@@ -107,9 +110,6 @@ def time_limit(seconds: float) -> Iterator[None]:
         left = True  # a signal due now finds the block left (no call before this line lets a handler run)
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-TIMEOUT_RETRY = 0.2  # seconds between the timer's signals once the limit is passed
 
 
 # One short document of each kind, cleaned once per Cleaner before its first real one (see warm_up).

@@ -415,7 +415,7 @@ def test_without_trafilatura_the_headline_readability_leaves_out_is_weighed(full
     assert {at[p] for p in STORY} <= set(full_features.candidates())
     # the features with trafilatura's view built on the first model's (its readability parts taken over) are the
     # same as built afresh
-    again = PageFeatures(blocks, page_views, same_page=features)
+    again = features.with_trafilatura(page_views)
     assert [again.row(n) for n in range(len(blocks))] == [full_features.row(n) for n in range(len(blocks))]
     assert again.candidates() == full_features.candidates() and again.consensus() == full_features.consensus()
 

@@ -258,9 +258,15 @@ def _by_dataset(pages: Sequence[PageExample], texts: Sequence[str],
     out: dict[str, dict[str, float]] = {}
     for name in sorted({p.dataset for p in pages}):
         rows = [n for n, p in enumerate(pages) if p.dataset == name]
-        res = score({pages[n].doc_id: gold[pages[n].doc_id] for n in rows}, {pages[n].doc_id: texts[n] for n in rows})
-        out[name] = {k: round(res[k], 4) for k in ("f1", "precision", "recall")}
+        out[name] = _scored({pages[n].doc_id: gold[pages[n].doc_id] for n in rows},
+                            {pages[n].doc_id: texts[n] for n in rows})
     return out
+
+
+def _scored(gold: dict[str, str], texts: dict[str, str]) -> dict[str, float]:
+    """F1, precision and recall of ``texts`` against ``gold`` (by page id), rounded as the training prints them."""
+    res = score(gold, texts)
+    return {k: round(res[k], 4) for k in ("f1", "precision", "recall")}
 
 
 def unsure_shares(firsts: Sequence[PageExample], probs: Sequence[np.ndarray], threshold: float) -> np.ndarray:
@@ -362,8 +368,7 @@ def weights_figures(dsets: Sequence[Any], weights: dict[float, dict[str, dict[st
     for key in weights:
         out[key] = {}
         for d in dsets:
-            res = score({k: d.gold[k] for k in d.ids}, texts[(key, d.name)])
-            out[key][d.name] = {k: round(res[k], 4) for k in ("f1", "precision", "recall")}
+            out[key][d.name] = _scored({k: d.gold[k] for k in d.ids}, texts[(key, d.name)])
     return out
 
 

@@ -22,6 +22,7 @@ second parse, a few microseconds a block.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -187,34 +188,37 @@ NEAR_CANDIDATE = 0.3  # a block the views leave out is still weighed when its ne
 class PageFeatures:
     """The features of a page's blocks: what is the same for every block is computed once, rows on demand."""
 
-    def __init__(self, blocks: Sequence[PageBlock], views: PageViews, same_page: PageFeatures | None = None) -> None:
-        """``same_page``: features already computed for the same blocks and readability view (the cascade's first
-        model's), whose parts that do not depend on trafilatura's view are taken over rather than computed again."""
+    def __init__(self, blocks: Sequence[PageBlock], views: PageViews) -> None:
         article = views.article
         assert article is not None, "the features need readability's view"
         self.blocks = blocks
         self.views = views
         self.article = article
-        if same_page is None:
-            self.words = words = [len(b.tokens) for b in blocks]
-            self.total = total = sum(words) or 1
-            self.rd_state = [article.state(b.element) for b in blocks]
-            self.rd_in = rd_in = [1.0 if s == 1 else 0.0 for s in self.rd_state]
-            self.rd_near = _near(rd_in, words)
-            self.rd_page = sum(r * w for r, w in zip(rd_in, words, strict=True)) / total
-            self.title_at = title_block(blocks, views.title)
-            self.title_end = sum(words[: self.title_at + 1]) if self.title_at >= 0 else 0
-            self.starts = list(accumulate(words, initial=0))
-            self.context = context = _Context(views.names)
-            self.group_of = [context.of(block.element)[2] for block in blocks]  # the table or list around it
-        else:
-            assert same_page.blocks is blocks and same_page.article is article, "not the same page"
-            words, total, rd_in = same_page.words, same_page.total, same_page.rd_in
-            self.words, self.total, self.rd_state, self.rd_in = words, total, same_page.rd_state, rd_in
-            self.rd_near, self.rd_page = same_page.rd_near, same_page.rd_page
-            self.title_at, self.title_end, self.starts = same_page.title_at, same_page.title_end, same_page.starts
-            self.context, self.group_of = same_page.context, same_page.group_of
-        traf = views.traf
+        self.words = words = [len(b.tokens) for b in blocks]
+        self.total = total = sum(words) or 1
+        self.rd_state = [article.state(b.element) for b in blocks]
+        self.rd_in = rd_in = [1.0 if s == 1 else 0.0 for s in self.rd_state]
+        self.rd_near = _near(rd_in, words)
+        self.rd_page = sum(r * w for r, w in zip(rd_in, words, strict=True)) / total
+        self.title_at = title_block(blocks, views.title)
+        self.title_end = sum(words[: self.title_at + 1]) if self.title_at >= 0 else 0
+        self.starts = list(accumulate(words, initial=0))
+        self.context = context = _Context(views.names)
+        self.group_of = [context.of(block.element)[2] for block in blocks]  # the table or list around it
+        self._add_trafilatura()
+
+    def with_trafilatura(self, views: PageViews) -> PageFeatures:
+        """These features under ``views``, the same page's views with trafilatura's added (the cascade asks it after
+        its first model): what readability alone decides is taken over, not computed again."""
+        assert views.article is self.article, "not the same page"
+        other = copy.copy(self)
+        other.views = views
+        other._add_trafilatura()
+        return other
+
+    def _add_trafilatura(self) -> None:
+        """The page-wide figures that depend on trafilatura's view."""
+        words, total, rd_in, traf = self.words, self.total, self.rd_in, self.views.traf
         self.traf_near = _near(traf, words)
         self.traf_page = sum(t * w for t, w in zip(traf, words, strict=True)) / total
         self.ratio = math.log((self.traf_page * total + 10) / (self.rd_page * total + 10))

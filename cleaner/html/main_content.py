@@ -219,7 +219,7 @@ def decide(blocks: Sequence[PageBlock], views: PageViews, settings: HtmlSettings
                                                                                         strict=True)]
         why = "outside trafilatura's main content" if views.traf_found else "trafilatura found no main content"
         return _verdicts(blocks, kept, [why] * len(blocks), {})
-    page = PageFeatures(blocks, views, same_page)
+    page = PageFeatures(blocks, views) if same_page is None else same_page.with_trafilatura(views)
     candidates = page.candidates()
     scorer = load_model(settings.model)
     scores, rows = _scores(page, candidates, scorer)
