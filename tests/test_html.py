@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import cleaner
@@ -657,6 +657,23 @@ def test_page_index_and_dom_marks_agree_with_their_definition() -> None:
         assert index.roles == roles
         assert dom.marked_elements(index, vocabulary) == marked
         assert dom.marked_elements(index, vocabulary) is dom.marked_elements(index, vocabulary)  # once a page
+
+
+_CLASS_PIECES = ["share", "Share", "SHARE", "caption", "Tools", "-", "_", " ", "\n", "2", "\u0130", "\u1e9e", "x",
+                 "related", "Links", "sharebar", "ad"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_CLASS_PIECES), max_size=6).map("".join), max_size=12))
+@example(["\u0130" * 6, "share"])
+def test_class_values_are_searched_at_once_with_the_hits_of_each_value(values: list[str]) -> None:
+    """One search over all of a page's class and id values finds exactly the words each value holds alone
+    (camelCase humps, digits, letters whose lower case is longer, new lines inside a value)."""
+    from heuristics import dom
+
+    vocabulary = dom._vocabulary(frozenset())
+    expected = {v: hits for v in values if (hits := dom.attribute_hits(v, vocabulary))}
+    assert dom.values_with_hits(values, vocabulary) == expected
+    assert dom.values_with_hits(values, frozenset()) == {}
 
 
 def test_visible_text_is_the_page_text_of_extract(html_cleaner: cleaner.Cleaner) -> None:
