@@ -52,6 +52,7 @@ def removed_by(text: str, config: cleaner.Config | None = None) -> dict[str, str
         ("5 min read", "byline.reading_time"),
         ("ADVERTISEMENT", "site.ads"),
         ("Anzeige", "site.ads"),
+        ("Advert", "site.ads"),
         ("About these ads", "site.ads"),
         ("We use cookies to improve your experience on our site.", "site.cookies"),
         ("You have reached your limit of free articles this month.", "site.paywall"),
