@@ -8,7 +8,10 @@ as they are and after ``cleaner.clean_text`` with the reference scorer
 *removal precision* of every rule: of the characters the rule removed, the
 share that is not article text (``bench/loss.py``), raw and with the
 removals the dataset's gold disagrees with by policy set apart
-(``bench/policy.py``, ``bench/policy.toml``). Usage::
+(``bench/policy.py``, ``bench/policy.toml``). With several datasets, the
+full-page kinds (``fulltext``, ``page``) are cleaned again by the models
+fitted without their dataset: how the body detector does on a collection it
+never saw (as the HTML benchmark's row "model without the dataset"). Usage::
 
     .venv/bin/python bench/text_bench.py [--dataset NAME]... [--kind KIND]...
         [--per-doc] [--lost RULE] [--folds tune|held-out]
@@ -112,11 +115,13 @@ def select(ds: devdata.Dataset, folds: str | None) -> list[str]:
 def run(
     dsets: Iterable[devdata.Dataset], kinds: Iterable[str], *, folds: str | None = None,
     workers: int | None = None, fold_config: dict[int, dict] | None = None,
+    dataset_config: dict[str, dict] | None = None,
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """Score every (dataset, kind): before/after scores, cleaned texts, rule tallies, lost removals.
 
     ``fold_config``: configuration overrides by fold (the learned models fitted without that fold), so that
     every page is cleaned by models that never saw its site; the shipped configuration when None.
+    ``dataset_config``: overrides by dataset instead, for every page of it (the models fitted without it).
     """
     workers = workers or os.cpu_count() or 1
     out: dict[tuple[str, str], dict[str, Any]] = {}
@@ -130,8 +135,8 @@ def run(
             texts = ds.inputs(source)
             if not texts:
                 continue
-            overrides = {k: json.dumps(merge(v, declared), sort_keys=True)
-                         for k, v in (fold_config or {}).items()}
+            by_fold = {k: dataset_config[ds.name] for k in range(devdata.FOLDS)} if dataset_config else fold_config
+            overrides = {k: json.dumps(merge(v, declared), sort_keys=True) for k, v in (by_fold or {}).items()}
             shipped = json.dumps(declared, sort_keys=True)
             texts = {k: texts[k] for k in ids}
             items = [(k, texts[k], gold[k], overrides.get(ds.fold(k), shipped), kept) for k in ids]
@@ -348,18 +353,39 @@ def doc_f1(tp: float, fp: float, fn: float) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def fold_models(out: Path) -> dict[int, dict]:
-    """Fit the learned models once per fold on the other folds (every dataset present), write them under
-    ``out``, and return each fold's configuration overrides (see ``train/body.py``)."""
+def fitted_models(out: Path) -> tuple[dict[int, dict], dict[str, dict]]:
+    """Fit the learned models once per fold on the other folds, and, when several datasets are present, once per
+    dataset on the other datasets (every dataset present either way); write them under ``out`` and return the
+    configuration overrides of each fold and of each dataset left out (see ``train/body.py``)."""
     from train import body
 
     exs = body.examples(devdata.load())
-    config: dict[int, dict] = {}
+    datasets = sorted({e.dataset for e in exs})
+    by_fold: dict[int, dict] = {}
     for k in range(devdata.FOLDS):
         models = body.fit_models([e for e in exs if e.fold != k])
         models.write(out / f"fold{k}", {"fold": k})
-        config[k] = models.config(out / f"fold{k}")
-    return config
+        by_fold[k] = models.config(out / f"fold{k}")
+    by_dataset: dict[str, dict] = {}
+    for name in datasets if len(datasets) > 1 else []:
+        models = body.fit_models([e for e in exs if e.dataset != name])
+        models.write(out / f"without-{name}", {"without": name})
+        by_dataset[name] = models.config(out / f"without-{name}")
+    return by_fold, by_dataset
+
+
+UNSEEN_KINDS = ("fulltext", "page")  # the texts the body detector works on: cleaned again by the models without
+# their dataset
+
+
+def print_unseen(unseen: dict[tuple[str, str], dict[str, Any]], by_site: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Full-page F1 with the learned models that never saw the dataset, beside the figure by site."""
+    print("\nfull-page text cleaned by the learned models fitted without the dataset (a collection they never saw, "
+          "whose gold follows its own conventions), beside the figure by site")
+    print(f"  {'dataset':<14} {'input':<9} {'as it is':>8} {'cleaned':>8} {'dF1':>7} {'by site':>8}")
+    for (name, kind), r in unseen.items():
+        b, a = r["before"]["f1"], r["after"]["f1"]
+        print(f"  {name:<14} {kind:<9} {b:8.3f} {a:8.3f} {a - b:+7.3f} {by_site[(name, kind)]['after']['f1']:8.3f}")
 
 
 def _args(argv: list[str], flag: str) -> list[str]:
@@ -375,6 +401,8 @@ def main(argv: list[str]) -> int:
     print(devdata.availability_note())
     if folds:
         print(f"folds: {folds} (fold {HELD_OUT} of {devdata.FOLDS}, split by site, is held out)")
+    shown = [d.name for d in dsets]
+    unseen: dict[tuple[str, str], dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         if "--shipped" in argv:
             print("learned models: as shipped (fitted on all the development data: NOT cross-validated)")
@@ -382,10 +410,14 @@ def main(argv: list[str]) -> int:
         else:
             print(f"learned models: cross-validated (each page judged by models fitted without its fold: "
                   f"{devdata.FOLDS} folds split by site)")
-            fold_config = fold_models(Path(tmp))
+            fold_config, dataset_config = fitted_models(Path(tmp))
+            full_page = [k for k in kinds if k in UNSEEN_KINDS]
+            if dataset_config and full_page and not folds:
+                unseen = run(dsets, full_page, dataset_config=dataset_config)
         res = run(dsets, kinds, folds=folds, fold_config=fold_config)
-    shown = [d.name for d in dsets]
     print_scores(res, shown, kinds)
+    if unseen:
+        print_unseen(unseen, res)
     print_rules(res, kinds)
     print_policy(res, shown, kinds)
     print_policy_scores(res, shown, kinds)

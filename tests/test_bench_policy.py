@@ -63,3 +63,17 @@ def test_html_rule_table_counts_a_rules_removed_gold_text_and_sets_policy_apart(
     row = next(line for line in lines if line.startswith("dom.figure_caption"))
     # all of it is gold: article text lost for aeb-dev's gold, a policy disagreement for Dragnet's (it keeps credits)
     assert row.split()[1:] == ["0.00", "/", "0.00", "(0.1k)", "0.00", "/", "1.00", "(0.1k)"]
+
+
+def test_text_bench_cleans_every_page_of_a_dataset_with_that_datasets_models() -> None:
+    """The rows "without the dataset" clean each page with its dataset's overrides, whatever the page's fold."""
+    text_bench, devdata = load_bench("text_bench"), load_bench("devdata")
+    aeb = devdata.load(["aeb-dev"])
+    off = {"rules": {"body.detector": {"page": "article"}}}  # the detector never runs: a visible difference
+    by_dataset = text_bench.run(aeb, ["fulltext"], folds="held-out", workers=1, dataset_config={"aeb-dev": off})
+    by_fold = text_bench.run(aeb, ["fulltext"], folds="held-out", workers=1,
+                             fold_config=dict.fromkeys(range(devdata.FOLDS), off))
+    shipped = text_bench.run(aeb, ["fulltext"], folds="held-out", workers=1)
+    key = ("aeb-dev", "fulltext")
+    assert by_dataset[key]["cleaned"] == by_fold[key]["cleaned"]
+    assert by_dataset[key]["after"]["f1"] < shipped[key]["after"]["f1"]
