@@ -82,13 +82,16 @@ class PageIndex:
         hidden: set[Any] = set()
         hides = HIDDEN_STYLE.search
         for el in self.tree.iter(etree.Element):
+            names = el.keys()  # its attributes' names, in one call: most elements have few or none
+            if not names:
+                continue
             get = el.get
-            role = get("role")
-            if role is not None:
-                roles.append((el, role))
-            cls, ident = get("class"), get("id")
+            if "role" in names:
+                roles.append((el, get("role")))
+            cls = get("class") if "class" in names else None
+            ident = get("id") if "id" in names else None
             if cls or ident:
                 named.append((el, cls or "", ident or ""))
-            if get("hidden") is not None or ((style := get("style")) and hides(style)):
+            if "hidden" in names or ("style" in names and (style := get("style")) and hides(style)):
                 hidden.add(el)
         self._roles, self._named, self._hidden = roles, named, hidden
