@@ -219,7 +219,7 @@ class PageFeatures:
     def _add_trafilatura(self) -> None:
         """The page-wide figures that depend on trafilatura's view."""
         words, total, rd_in, traf = self.words, self.total, self.rd_in, self.views.traf
-        self.traf_near = _near(traf, words)
+        self.traf_near = _near(traf, words) if any(traf) else [0.0] * len(traf)  # all zero: the first model's view
         self.traf_page = sum(t * w for t, w in zip(traf, words, strict=True)) / total
         self.ratio = math.log((self.traf_page * total + 10) / (self.rd_page * total + 10))
         both_words = sum(min(t, r) * w for t, r, w in zip(traf, rd_in, words, strict=True))
