@@ -144,6 +144,8 @@ def _class_bits(names: str) -> int:
 def _near(values: Sequence[float], words: Sequence[int], reach: int = 3) -> list[float]:
     """For each block, the mean of ``values`` over the ``reach`` blocks with words on each side, weighted by
     ``log(1 + words)`` (prefix sums: linear in the number of blocks)."""
+    if not any(values):  # all zero (trafilatura's shares for the cascade's first model): so are the means
+        return [0.0] * len(values)
     with_words = [n for n, w in enumerate(words) if w]
     weights = [math.log1p(words[n]) for n in with_words]
     weighted = list(accumulate((w * values[n] for w, n in zip(weights, with_words, strict=True)), initial=0.0))
@@ -219,7 +221,7 @@ class PageFeatures:
     def _add_trafilatura(self) -> None:
         """The page-wide figures that depend on trafilatura's view."""
         words, total, rd_in, traf = self.words, self.total, self.rd_in, self.views.traf
-        self.traf_near = _near(traf, words) if any(traf) else [0.0] * len(traf)  # all zero: the first model's view
+        self.traf_near = _near(traf, words)
         self.traf_page = sum(t * w for t, w in zip(traf, words, strict=True)) / total
         self.ratio = math.log((self.traf_page * total + 10) / (self.rd_page * total + 10))
         both_words = sum(min(t, r) * w for t, r, w in zip(traf, rd_in, words, strict=True))
