@@ -155,8 +155,9 @@ def readability_view(tree: HtmlElement, blocks: Sequence[PageBlock], languages: 
     """The page's views without trafilatura's (its shares all zero): readability's article, the title, the stop
     words; what the cascade's first model reads."""
     index = index or PageIndex(tree)
-    return PageViews([0.0] * len(blocks), find_article(tree, index), page_title(tree),
-                     page_stopwords(blocks, languages), False, index.names, readability_only=True)
+    views = PageViews([0.0] * len(blocks), find_article(tree, index), page_title(tree),
+                      page_stopwords(blocks, languages), names=index.names)
+    return without_trafilatura(views)
 
 
 def with_trafilatura(views: PageViews, blocks: Sequence[PageBlock], texts: Mapping[str, str]) -> PageViews:
