@@ -155,12 +155,12 @@ def page_example(item: tuple[str, str, int, bytes, str]) -> PageExample:
     candidate = np.zeros(len(blocks), dtype=bool)
     first_candidate = np.zeros(len(blocks), dtype=bool)
     if page_views is not None:
-        features = PageFeatures(blocks, page_views)
-        rows = [features.row(n) for n in range(len(blocks))]
-        candidate[features.candidates()] = True
         first = PageFeatures(blocks, without_trafilatura(page_views))
         first_rows = [first.row(n) for n in range(len(blocks))]
         first_candidate[first.candidates()] = True
+        features = first.with_trafilatura(page_views)  # as the cleaner builds them after its first model
+        rows = [features.row(n) for n in range(len(blocks))]
+        candidate[features.candidates()] = True
     page: list[str] = []
     for block in blocks:
         page.extend(block.tokens)
