@@ -361,16 +361,15 @@ def fitted_models(out: Path) -> tuple[dict[int, dict], dict[str, dict]]:
 
     exs = body.examples(devdata.load())
     datasets = sorted({e.dataset for e in exs})
-    by_fold: dict[int, dict] = {}
-    for k in range(devdata.FOLDS):
-        models = body.fit_models([e for e in exs if e.fold != k])
-        models.write(out / f"fold{k}", {"fold": k})
-        by_fold[k] = models.config(out / f"fold{k}")
-    by_dataset: dict[str, dict] = {}
-    for name in datasets if len(datasets) > 1 else []:
-        models = body.fit_models([e for e in exs if e.dataset != name])
-        models.write(out / f"without-{name}", {"without": name})
-        by_dataset[name] = models.config(out / f"without-{name}")
+
+    def fitted(examples: list[Any], folder: str, record: dict[str, Any]) -> dict:
+        models = body.fit_models(examples)
+        models.write(out / folder, record)
+        return models.config(out / folder)
+
+    by_fold = {k: fitted([e for e in exs if e.fold != k], f"fold{k}", {"fold": k}) for k in range(devdata.FOLDS)}
+    by_dataset = {name: fitted([e for e in exs if e.dataset != name], f"without-{name}", {"without": name})
+                  for name in (datasets if len(datasets) > 1 else [])}
     return by_fold, by_dataset
 
 
