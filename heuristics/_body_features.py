@@ -17,13 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.lang import JUSTEXT_NAMES, WORD, stopwords, words
-from cleaner.text import lower_keeps_words, lower_words
+from cleaner.text import UNSPACED, as_spaced, lower_keeps_words, lower_words, unspaced_chars
 
 # Sentence-final punctuation (also the CJK full stops) and what may close a sentence after it.
 FINAL_MARKS = ".!?\u2026\u3002\uff01\uff1f"
 CLOSERS = "\"'\u201d\u2019\u00bb)]"
-# A sentence end inside a block: terminal punctuation followed by a space or the end of the block.
-SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*(?:\s|$)")
+# A sentence end inside a block: terminal punctuation followed by a space or the end of the block; a CJK full stop
+# needs no space after it (Chinese and Japanese put none).
+SENTENCE_END = re.compile(
+    r"[.!?\u2026][\"'\u201d\u2019\u00bb)\]]*(?:\s|$)|[\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]\u300d\u300f\uff09]*"
+)
 # Link-like pieces: URLs, e-mail addresses, and the separators of menus and link lists.
 LINK_LIKE = re.compile(
     r"https?://\S+|www\.\S+|(?<!\S)[^\s@]{1,64}@[^\s@]{1,255}\.\w+"
@@ -196,8 +199,10 @@ def block_features(pieces: list[tuple[int, int, str, bool]], stop: frozenset[str
     blocks: list[Block] = []
     for i, (start, end, text, live) in enumerate(pieces):
         words = word_tokens(text)
-        n = len(words)
-        chars = len(text)
+        n, chars = len(words), len(text)
+        if unspaced := unspaced_chars(text):  # Chinese and Japanese: the words and characters they weigh
+            extra_words, extra_chars = as_spaced(unspaced)
+            n, chars = len(WORD_TOKEN.findall(UNSPACED.sub(" ", text))) + extra_words, chars - unspaced + extra_chars
         repeated = counts[keys[i]] > 1
         template = shape_counts[shapes[i]] > 1
         if not live:
@@ -207,6 +212,6 @@ def block_features(pieces: list[tuple[int, int, str, bool]], stop: frozenset[str
         # A line of fewer than three words has fewer than three capitalisable ones (menus: most lines).
         title_case = title_case_share(text) if n >= 3 else 0.0
         blocks.append(Block(i, start, end, text, live, chars, n, is_terminal(text), link_like,
-                            non_letters(text, words) / max(chars, 1), repeated, sentence_ends(text), title_case,
+                            non_letters(text, words) / max(len(text), 1), repeated, sentence_ends(text), title_case,
                             stopword_share(text, stop), template=template))
     return blocks

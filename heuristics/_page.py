@@ -17,7 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from cleaner.document import Document
-from cleaner.text import line_cache, lower_words
+from cleaner.text import UNSPACED, as_spaced, line_cache, lower_words, unspaced_chars
 from heuristics._body_features import has_link_hint, is_terminal
 
 PAGE_FEATURES = (
@@ -95,10 +95,17 @@ MENU_RUN = 3  # ... and stands in a run of at least this many such lines
 def line_figures(text: str) -> tuple[str, int, int, bool, bool, str, bool]:
     """What the page decision reads of one line: its stripped text, its whitespace-separated words, its
     characters, whether it ends like a sentence, may hold a link-like piece, its lower case, and whether it is
-    menu-like (cached by text: the decision runs again on every pass, over mostly the same lines)."""
+    menu-like (cached by text: the decision runs again on every pass, over mostly the same lines). Chinese and
+    Japanese characters count as the words and characters they weigh (:data:`cleaner.text.UNSPACED`)."""
     t = text.strip()
-    words, terminal = len(t.split()), is_terminal(t)
-    return t, words, len(t), terminal, has_link_hint(t), t.lower(), is_menu_like(t, MENU_WORDS, words, terminal)
+    terminal = is_terminal(t)
+    unspaced = unspaced_chars(t)
+    if unspaced:
+        extra_words, extra_chars = as_spaced(unspaced)
+        words, chars = len(UNSPACED.sub(" ", t).split()) + extra_words, len(t) - unspaced + extra_chars
+    else:
+        words, chars = len(t.split()), len(t)
+    return t, words, chars, terminal, has_link_hint(t), t.lower(), is_menu_like(t, MENU_WORDS, words, terminal)
 
 
 def page_features(doc: Document, phrases: Any) -> tuple[list[float], list[str]]:

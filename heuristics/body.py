@@ -295,7 +295,7 @@ def headlines(blocks: list[Block]) -> list[int]:
     title = blocks[0].text
     keys = title_keys(title)
     longest = len(title) + 8  # a longer block cannot be the title or a part of it
-    return [b.index for b in blocks[1:] if b.n_words >= 3 and b.chars <= longest and title_key(b.text) in keys]
+    return [b.index for b in blocks[1:] if b.n_words >= 3 and len(b.text) <= longest and title_key(b.text) in keys]
 
 
 def title_runs(runs: list[Region], heads: list[int], distance: int) -> set[int]:

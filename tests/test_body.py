@@ -488,3 +488,54 @@ def test_declared_kind_must_be_known() -> None:
 
     with pytest.raises(ConfigError, match="expected one of auto, page, article"):
         cleaner.Config.load(overrides={"rules": {"body.detector": {"page": "full"}}})
+
+
+# A Chinese news page as a converter prints it: menus, the article (headline, dateline, five paragraphs, the
+# editor's line), share and related links, a ranking, the footer. Chinese puts no spaces between words.
+CHINESE_ARTICLE = [
+    "城市公园改造工程正式启动",
+    "2024年5月12日 10:30 来源：示例日报 作者：王明",
+    "本报讯（记者王明）5月11日上午，市中心公园改造工程正式启动。据了解，该工程总投资约两亿元，计划于明年年底前全部完工，"
+    "改造后的公园将新增绿地面积三万平方米，并建设儿童游乐区、健身步道和湖边观景平台。",
+    "市园林局负责人在启动仪式上表示，中心公园建于上世纪八十年代，是市民休闲娱乐的重要场所。近年来，随着城市人口不断增加，"
+    "公园的设施已经难以满足市民的需求，部分道路和排水系统也出现了老化问题。",
+    "据介绍，改造工程分为三个阶段进行。第一阶段主要对公园北区进行施工，包括拆除旧的围墙和临时建筑；第二阶段将建设新的儿童"
+    "游乐区和健身步道；第三阶段则重点打造湖边景观带。",
+    "不少市民对改造工程表示期待。家住公园附近的李女士说：“我每天早上都来这里散步，希望改造以后环境能更好，也希望能多一些"
+    "座椅，方便老人休息。”",
+    "园林局表示，工程设计方案此前已经过多次公开征求意见，共收到市民建议一千二百余条，其中大部分已被采纳。",
+    "责任编辑：李华",
+]
+CHINESE_CHROME = {
+    "menu": ["首页", "新闻", "体育", "娱乐", "财经", "科技", "登录", "注册", "首页 > 新闻中心 > 正文"],
+    "after": ["分享到：微信微博QQ空间", "相关新闻", "我市新建三座口袋公园", "春季植树活动圆满结束", "城市绿道网络规划公布",
+              "热门排行", "高考报名人数再创新高", "地铁五号线即将开通", "本周天气以晴为主",
+              "关于我们 | 联系我们 | 广告服务 | 隐私政策", "版权所有 © 2024 示例网 京ICP备12345678号"],
+}
+
+
+def test_chinese_lines_weigh_as_the_words_they_hold() -> None:
+    """Chinese and Japanese are written without spaces: a paragraph is no one-"word" menu label, a label of two
+    characters no long line. Their characters count as the words and characters of a spaced script that says
+    as much (cleaner.text.UNSPACED); a line without them is counted as before."""
+    from heuristics._body_features import block_features, sentence_ends
+    from heuristics._page import line_figures
+
+    paragraph, label, english = CHINESE_ARTICLE[2], "首页", "Home | About us"
+    _, words, chars, *_ = line_figures(paragraph)
+    assert words >= 50 and chars >= 200  # like its English translation (about 60 words, 350 characters)
+    _, words, chars, *_, menu = line_figures(label)
+    assert words == 1 and chars < 15 and menu
+    assert line_figures(english)[1:3] == (4, len(english))
+    blocks = block_features([(0, 1, paragraph, True), (1, 2, english, True)], frozenset())
+    assert blocks[0].n_words >= 50 and blocks[0].chars >= 200
+    assert (blocks[1].n_words, blocks[1].chars) == (3, len(english))
+    assert sentence_ends(paragraph) == 2  # a CJK full stop needs no space after it
+
+
+def test_chinese_page_keeps_its_article() -> None:
+    """A Chinese page declared a page (no stop-word list, no phrase list for Chinese: the body detector alone):
+    the headline, the dateline, the paragraphs and the editor's line stay, the menus and lists around go."""
+    text = "\n\n".join(CHINESE_CHROME["menu"] + CHINESE_ARTICLE + CHINESE_CHROME["after"])
+    result = _declared("page").clean_text(text)
+    assert result.text.split("\n\n") == CHINESE_ARTICLE
