@@ -2,15 +2,18 @@
 """The full-page text of the dev pages rewritten in a script written without spaces: how ``clean_text`` does on
 Chinese-like input, where no phrase list and no stop-word list applies (the body detector's layout figures alone).
 
-Usage (from the repository root; not a section of ``make bench``: a development check, about three minutes)::
+Usage (from the repository root; not a section of ``make bench``: a development check, about three minutes, and
+ten more with ``--html``)::
 
-    .venv/bin/python bench/unspaced_bench.py
+    .venv/bin/python bench/unspaced_bench.py [--html]
 
 Every word of a page's text and of its gold body becomes one or two Han characters picked by its hash (the same
 word the same characters, as Chinese words are 1.6 characters long on average), the spaces between them go, and
 the sentence punctuation becomes the CJK one. Lines stay lines, so the layout the detector reads is the page's.
 Both are scored on characters (each Han character a token: whole clauses as tokens would make the score hang on
-where the gold breaks its lines). Printed beside the English texts' F1 (words as tokens).
+where the gold breaks its lines). Printed beside the English texts' F1 (words as tokens). With ``--html``, the
+HTML pages too (the text of their elements rewritten the same way): ``clean_html`` cross-validated by site (as in
+``html_bench``) beside trafilatura and readability-lxml on the same rewritten pages.
 """
 
 from __future__ import annotations
@@ -54,13 +57,69 @@ def _clean(item: tuple[str, str]) -> tuple[str, str]:
     return item[0], cleaner.clean_text(item[1], doc_id=item[0]).text
 
 
-def main() -> int:
+def unspaced_html(page: bytes) -> bytes | None:
+    """``page`` with the text of its elements (not scripts and styles) rewritten by :func:`unspaced`."""
+    import lxml.html
+
+    from cleaner.html.parsing import page_text
+
+    try:
+        root = lxml.html.document_fromstring(page_text(page, None)[0])
+    except ValueError:  # not a page (cleaner.errors.HtmlError is one)
+        return None
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag not in ("script", "style") and el.text:
+            el.text = unspaced(el.text)
+        if el.tail:
+            el.tail = unspaced(el.tail)
+    return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def html_rows() -> None:
+    """clean_html (cross-validated by site) and the two anchors on every dataset's pages, rewritten unspaced."""
+    import logging
+    import tempfile
+
+    import html_bench
+    import trafilatura
+
+    def readability(page: bytes) -> str:
+        try:
+            return html_bench.readability_text(page)
+        except ValueError:  # readability's summary of a broken page (cleaner.errors.HtmlError is one)
+            return ""
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    logging.getLogger("readability").setLevel(logging.CRITICAL)
+    print(f"\nHTML pages rewritten unspaced (clean_html cross-validated by site)\n"
+          f"{'dataset':14} {'system':20} {'F1':>6} {'prec':>6} {'recall':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folds = html_bench.held_out_cleaners(html_bench.MODEL, Path(tmp), "folds")
+        for ds in devdata.load():
+            pages = {k: unspaced_html(ds.html(k)) for k in ds.ids}
+            ids = [k for k, page in pages.items() if page is not None]
+            gold = {k: _tokens(unspaced(ds.gold[k])) for k in ids}
+            systems = {"trafilatura.extract": lambda page, _: trafilatura.extract(page) or "",
+                       "readability-lxml": lambda page, _: readability(page),
+                       "clean_html": lambda page, fold: folds[str(fold)].clean_html(page).text}
+            for name, system in systems.items():
+                res = score(gold, {k: _tokens(system(pages[k], ds.fold(k))) for k in ids})
+                print(f"{ds.name:14} {name:20} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f}",
+                      flush=True)
+
+
+def _tokens(text: str) -> str:
+    """Each Han character a token of the scorer."""
+    return HAN.sub(r" \1 ", text)
+
+
+def main(argv: list[str]) -> int:
     print(devdata.availability_note())
     print(f"{'dataset':14} {'text':10} {'F1 as it is':>11} {'cleaned':>8} {'prec':>6} {'recall':>6}")
     for ds in devdata.load():
         texts = ds.inputs("fulltext")
         ids = [k for k in ds.ids if k in texts]
-        for name, convert, tokens in (("english", str, str), ("unspaced", unspaced, lambda t: HAN.sub(r" \1 ", t))):
+        for name, convert, tokens in (("english", str, str), ("unspaced", unspaced, _tokens)):
             source = {k: convert(texts[k]) for k in ids}
             with ProcessPoolExecutor(2) as pool:
                 out = dict(pool.map(_clean, source.items(), chunksize=8))
@@ -69,8 +128,10 @@ def main() -> int:
             after = score(gold, {k: tokens(v) for k, v in out.items()})
             print(f"{ds.name:14} {name:10} {before['f1']:11.3f} {after['f1']:8.3f} {after['precision']:6.3f} "
                   f"{after['recall']:6.3f}", flush=True)
+    if "--html" in argv:
+        html_rows()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -547,3 +547,37 @@ def test_training_fits_a_usable_model_on_labelled_pages_the_same_way_twice(tmp_p
     assert never["aeb-dev"]["sure"] == 0.0 and never["aeb-dev"]["f1"] == kept["aeb-dev"]["f1"]
     assert always["aeb-dev"]["sure"] == 1.0
     assert always["aeb-dev"]["f1"] == training.figures(firsts, first_probs, threshold, dataset.gold)["aeb-dev"]["f1"]
+
+
+# -- scripts without spaces, and other punctuation ---------------------------------------------------------------
+
+CHINESE_STORY = [
+    "港务局周一表示，新的渡轮码头将于明年春天开放。此前，由于洪水、钢材短缺以及与主要承包商的纠纷，工程已经延误了两年。",
+    "乘客将可以通过有顶棚的走廊登船，可容纳四百人的候船大厅在夏季繁忙的几个月里将通宵开放，方便夜间出行的旅客。",
+    "当地商家对这一消息表示欢迎，不过几位店主说，漫长的施工让他们失去了不少顾客，希望市议会能考虑减免明年的税费。",
+]
+
+
+def test_readability_counts_the_commas_of_every_script() -> None:
+    """readability scores a paragraph by its commas: the fullwidth comma of Chinese and the Arabic comma count
+    as readability.js counts them, not only ","."""
+    from cleaner.html.readability.measure import measure
+
+    texts = [CHINESE_STORY[0], "قال الوزير، في بيان، إن المشروع سيكتمل، كما هو مقرر.", "One, two, three."]
+    tree = _tree("<html><body><div>" + "".join(f"<p>{t}</p>" for t in texts) + "</div></body></html>")
+    commas = {el.text: c for el, _, _, c in measure(tree, ruthless=False)[1]}
+    assert [commas[t] for t in texts] == [3, 3, 2]  # "、", the enumeration comma, is none (nor in readability.js)
+
+
+def test_chinese_blocks_weigh_as_the_words_they_hold(full: cleaner.Cleaner) -> None:
+    """A paragraph of Chinese is one token per clause but many words (cleaner.text.UNSPACED), as many as the same
+    paragraph in English; a menu label of two characters is one word."""
+    page = story_page()
+    for english, chinese in zip(STORY, CHINESE_STORY, strict=False):
+        page = page.replace(english, chinese)
+    blocks, page_views = views(page, cleaner=full)
+    assert page_views is not None
+    rows = {b.text: dict(zip(FEATURES, row, strict=True)) for b, row in zip(blocks, block_features(blocks, page_views),
+                                                                          strict=True)}
+    assert rows[CHINESE_STORY[0]]["words_log"] >= math.log1p(30)  # about 35 words of English say as much
+    assert rows[MENU[0]]["words_log"] == math.log1p(1)

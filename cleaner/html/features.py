@@ -33,6 +33,7 @@ from typing import Any
 from cleaner.html.blocks import PageBlock
 from cleaner.html.readability import NEGATIVE, POSITIVE, UNLIKELY, Article
 from cleaner.lang import detect_language, stopwords
+from cleaner.text import UNSPACED, WORD_RUN, as_spaced, unspaced_chars
 
 # Bits of an element's context (itself and its ancestors).
 _CONTEXT_TAGS = {
@@ -187,6 +188,15 @@ def title_block(blocks: Sequence[PageBlock], title: Sequence[str]) -> int:
 NEAR_CANDIDATE = 0.3  # a block the views leave out is still weighed when its neighbours are this much in
 
 
+def block_words(block: PageBlock) -> int:
+    """A block's words: its tokens, where Chinese or Japanese characters are counted as the words they weigh
+    (:data:`cleaner.text.UNSPACED`: a run of them between punctuation marks is one token, not one word)."""
+    unspaced = unspaced_chars(block.text)
+    if not unspaced:
+        return len(block.tokens)
+    return len(WORD_RUN.findall(UNSPACED.sub(" ", block.text))) + as_spaced(unspaced)[0]
+
+
 class PageFeatures:
     """The features of a page's blocks: what is the same for every block is computed once, rows on demand."""
 
@@ -196,7 +206,7 @@ class PageFeatures:
         self.blocks = blocks
         self.views = views
         self.article = article
-        self.words = words = [len(b.tokens) for b in blocks]
+        self.words = words = [block_words(b) for b in blocks]
         self.total = total = sum(words) or 1
         self.rd_state = [article.state(b.element) for b in blocks]
         self.rd_in = rd_in = [1.0 if s == 1 else 0.0 for s in self.rd_state]
@@ -286,7 +296,7 @@ class PageFeatures:
             self.article.container_score(el), both, t - both, r - both,
             self.traf_page, self.rd_page, self.ratio, (t - both) * self.ratio, (r - both) * self.ratio, self.overlap,
             (t - both) * apart, (r - both) * apart, *group_figures,
-            math.log1p(nw), sum(map(stop.__contains__, toks)) / nw if nw else 0.0, block.link_share,
+            math.log1p(nw), sum(map(stop.__contains__, toks)) / len(toks) if toks else 0.0, block.link_share,
             1.0 if text[-1:] in _SENTENCE_END else 0.0, capitalised, min(punct, 3.0),
             min(depth, 40) / 10, float(tag == "p"), float(tag in _HEADINGS), float(tag == "li"),
             float(tag in ("td", "th")), float(tag == "div"),

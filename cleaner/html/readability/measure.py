@@ -115,6 +115,17 @@ def _is_unlikely(names: str) -> bool:
     return UNLIKELY.search(names) and not MAYBE_CANDIDATE.search(names)
 
 
+# The commas readability.js counts: the comma and its Arabic, small, vertical, reversed and fullwidth forms (a
+# paragraph of Chinese or Arabic has commas too; readability-lxml counts only ",").
+_OTHER_COMMAS = ("\u060c", "\ufe50", "\ufe10", "\ufe11", "\u2e41", "\u2e34", "\u2e32", "\uff0c")
+
+
+def _commas(text: str) -> int:
+    """The commas of a text piece (:data:`_OTHER_COMMAS` too)."""
+    n = text.count(",")
+    return n if text.isascii() else n + sum(map(text.count, _OTHER_COMMAS))
+
+
 def _chars(text: str) -> int:
     """The length of a text piece once its white space is collapsed (as readability's ``clean``)."""
     n = len(" ".join(text.split()))
@@ -205,7 +216,7 @@ def _open(el: Any, tag: str) -> Stats:
         node.paras = []
     if text := el.text:
         node.chars = _chars(text)
-        node.commas = text.count(",")
+        node.commas = _commas(text)
         if node.paras is not None and node.chars:
             node.para = [node.chars, node.commas]
     return node
@@ -256,7 +267,7 @@ def _into_parent(el: Any, tag: str, node: Stats, parent: Stats) -> None:
 def _add_tail(text: str, parent: Stats, loose: bool) -> None:
     """An element's tail is its parent's text: in a div, it joins the open paragraph (``loose``) or starts one."""
     n = _chars(text)
-    c = text.count(",")
+    c = _commas(text)
     parent.chars += n
     parent.commas += c
     if parent.paras is not None and n:
