@@ -28,24 +28,24 @@ FOLDS_UNLIKE_LOWER = re.compile(
     "\ufb13-\ufb17]"
 )
 # Chinese and Japanese are written without spaces between words. Where a figure weighs a line by its words or
-# characters (the body detector's: prose or a menu?), their characters (Han ideographs, kana) are counted as the
-# words and characters of a spaced script that would say as much: a word of segmented Chinese is 1.6 characters
-# long on average, a word of English about 6 with its space. As one "word" of 100 characters, a paragraph of
-# Chinese looked like a menu label; as 100 words of 100 characters, a menu line like a sentence.
+# characters (the body detector's: prose or a menu?, the main-content model's words), their characters (Han
+# ideographs, kana) count as the words and characters of a spaced script that would say as much: a word of
+# segmented Chinese is 1.6 characters long on average, a word of English about 6 with its space. Counted as one
+# "word" (or one token a clause), a paragraph of Chinese looked like a menu label.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 UNSPACED_WORD = 1.6  # characters in a word of Chinese
 SPACED_WORD = 6.0  # characters in a word of English, its space included
 
 
-def unspaced_chars(text: str) -> int:
-    """How many characters of ``text`` are of a script written without spaces (:data:`UNSPACED`)."""
-    return 0 if text.isascii() else len(UNSPACED.findall(text))
-
-
-def as_spaced(unspaced: int) -> tuple[int, int]:
-    """The words and characters that ``unspaced`` characters of Chinese or Japanese weigh (see :data:`UNSPACED`)."""
-    words = unspaced / UNSPACED_WORD
-    return round(words), round(words * SPACED_WORD)
+def weighed(text: str, words: int, count: Callable[[str], int]) -> tuple[int, int]:
+    """The words and characters of ``text`` as the figures weigh them: ``words`` (as the caller counts them,
+    with ``count``) and its length, but where it holds Chinese or Japanese (:data:`UNSPACED`), those characters
+    counted as the words and characters they weigh and the rest by ``count``."""
+    unspaced = 0 if text.isascii() else len(UNSPACED.findall(text))
+    if not unspaced:
+        return words, len(text)
+    spaced = unspaced / UNSPACED_WORD
+    return count(UNSPACED.sub(" ", text)) + round(spaced), len(text) - unspaced + round(spaced * SPACED_WORD)
 
 
 QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.lang import JUSTEXT_NAMES, WORD, stopwords, words
-from cleaner.text import UNSPACED, as_spaced, lower_keeps_words, lower_words, unspaced_chars
+from cleaner.text import lower_keeps_words, lower_words, weighed
 
 # Sentence-final punctuation (also the CJK full stops) and what may close a sentence after it.
 FINAL_MARKS = ".!?\u2026\u3002\uff01\uff1f"
@@ -64,6 +64,10 @@ def word_tokens(text: str) -> tuple[str, ...] | list[str]:
     one with an "İ"), the lower-cased ones that the phrase look-ups of every rule already made
     (:func:`cleaner.text.lower_words`, cached per line)."""
     return lower_words(text) if lower_keeps_words(text) else WORD_TOKEN.findall(text)
+
+
+def _token_count(text: str) -> int:
+    return len(WORD_TOKEN.findall(text))
 
 
 def is_terminal(text: str) -> bool:
@@ -199,10 +203,7 @@ def block_features(pieces: list[tuple[int, int, str, bool]], stop: frozenset[str
     blocks: list[Block] = []
     for i, (start, end, text, live) in enumerate(pieces):
         words = word_tokens(text)
-        n, chars = len(words), len(text)
-        if unspaced := unspaced_chars(text):  # Chinese and Japanese: the words and characters they weigh
-            extra_words, extra_chars = as_spaced(unspaced)
-            n, chars = len(WORD_TOKEN.findall(UNSPACED.sub(" ", text))) + extra_words, chars - unspaced + extra_chars
+        n, chars = weighed(text, len(words), _token_count)  # Chinese and Japanese: the words and characters they weigh
         repeated = counts[keys[i]] > 1
         template = shape_counts[shapes[i]] > 1
         if not live:

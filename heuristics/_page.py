@@ -17,7 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from cleaner.document import Document
-from cleaner.text import UNSPACED, as_spaced, line_cache, lower_words, unspaced_chars
+from cleaner.text import line_cache, lower_words, weighed
 from heuristics._body_features import has_link_hint, is_terminal
 
 PAGE_FEATURES = (
@@ -91,6 +91,10 @@ MENU_WORDS = 4  # a navigation label has at most this many words (and no sentenc
 MENU_RUN = 3  # ... and stands in a run of at least this many such lines
 
 
+def _whitespace_words(text: str) -> int:
+    return len(text.split())
+
+
 @line_cache()
 def line_figures(text: str) -> tuple[str, int, int, bool, bool, str, bool]:
     """What the page decision reads of one line: its stripped text, its whitespace-separated words, its
@@ -99,12 +103,7 @@ def line_figures(text: str) -> tuple[str, int, int, bool, bool, str, bool]:
     Japanese characters count as the words and characters they weigh (:data:`cleaner.text.UNSPACED`)."""
     t = text.strip()
     terminal = is_terminal(t)
-    unspaced = unspaced_chars(t)
-    if unspaced:
-        extra_words, extra_chars = as_spaced(unspaced)
-        words, chars = len(UNSPACED.sub(" ", t).split()) + extra_words, len(t) - unspaced + extra_chars
-    else:
-        words, chars = len(t.split()), len(t)
+    words, chars = weighed(t, len(t.split()), _whitespace_words)
     return t, words, chars, terminal, has_link_hint(t), t.lower(), is_menu_like(t, MENU_WORDS, words, terminal)
 
 
