@@ -80,6 +80,9 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "url-like": lambda n: "www." + _repeat("a.", n) + "com",
     "blank lines": lambda n: "a" + _repeat("\n", n) + "b",
     "tiny lines": lambda n: _repeat("a\n", n),
+    "han characters": lambda n: _repeat("\u4e2d\u6587\u5b57", n),  # Chinese: no space, no punctuation
+    "han sentences": lambda n: _repeat("\u4ed6\u8bf4\u8fd9\u662f\u597d\u4e8b\u3002", n),  # one line of them
+    "tiny han lines": lambda n: _repeat("\u4e2d\n", n),
     "tiny punctuation lines": lambda n: _repeat(".\n", n),
     "tiny bullet lines": lambda n: _repeat("- \n", n),
     "tiny title lines": lambda n: _numbered("Menu {w}", n),

@@ -29,10 +29,10 @@ FOLDS_UNLIKE_LOWER = re.compile(
 )
 # Chinese and Japanese are written without spaces between words. Where a figure weighs a line by its words or
 # characters (the body detector's: prose or a menu?, the main-content model's words), their characters (Han
-# ideographs, kana) count as the words and characters of a spaced script that would say as much: a word of
-# segmented Chinese is 1.6 characters long on average, a word of English about 6 with its space. Counted as one
-# "word" (or one token a clause), a paragraph of Chinese looked like a menu label.
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# ideographs, kana; not the katakana middle dot, a punctuation mark) count as the words and characters of a spaced
+# script that would say as much: a word of segmented Chinese is 1.6 characters long on average, a word of English
+# about 6 with its space. Counted as one "word" (or one token a clause), a paragraph of Chinese looked like a menu.
+UNSPACED = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 UNSPACED_WORD = 1.6  # characters in a word of Chinese
 SPACED_WORD = 6.0  # characters in a word of English, its space included
 
