@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.lang import JUSTEXT_NAMES, WORD, stopwords, words
-from cleaner.text import lower_keeps_words, lower_words, weighed
+from cleaner.text import count_words, lower_keeps_words, lower_words, weighed
 
 # Sentence-final punctuation (also the CJK full stops) and what may close a sentence after it.
 FINAL_MARKS = ".!?\u2026\u3002\uff01\uff1f"
@@ -64,10 +64,6 @@ def word_tokens(text: str) -> tuple[str, ...] | list[str]:
     one with an "İ"), the lower-cased ones that the phrase look-ups of every rule already made
     (:func:`cleaner.text.lower_words`, cached per line)."""
     return lower_words(text) if lower_keeps_words(text) else WORD_TOKEN.findall(text)
-
-
-def _token_count(text: str) -> int:
-    return len(WORD_TOKEN.findall(text))
 
 
 def is_terminal(text: str) -> bool:
@@ -203,7 +199,7 @@ def block_features(pieces: list[tuple[int, int, str, bool]], stop: frozenset[str
     blocks: list[Block] = []
     for i, (start, end, text, live) in enumerate(pieces):
         words = word_tokens(text)
-        n, chars = weighed(text, len(words), _token_count)  # Chinese and Japanese: the words and characters they weigh
+        n, chars = weighed(text, len(words), count_words)  # Chinese and Japanese: the words and characters they weigh
         repeated = counts[keys[i]] > 1
         template = shape_counts[shapes[i]] > 1
         if not live:

@@ -33,7 +33,7 @@ from typing import Any
 from cleaner.html.blocks import PageBlock
 from cleaner.html.readability import NEGATIVE, POSITIVE, UNLIKELY, Article
 from cleaner.lang import detect_language, stopwords
-from cleaner.text import WORD_RUN, weighed
+from cleaner.text import count_words, weighed
 
 # Bits of an element's context (itself and its ancestors).
 _CONTEXT_TAGS = {
@@ -191,11 +191,7 @@ NEAR_CANDIDATE = 0.3  # a block the views leave out is still weighed when its ne
 def block_words(block: PageBlock) -> int:
     """A block's words: its tokens, where Chinese or Japanese characters are counted as the words they weigh
     (:data:`cleaner.text.UNSPACED`: a run of them between punctuation marks is one token, not one word)."""
-    return weighed(block.text, len(block.tokens), _token_count)[0]
-
-
-def _token_count(text: str) -> int:
-    return len(WORD_RUN.findall(text))
+    return weighed(block.text, len(block.tokens), count_words)[0]
 
 
 class PageFeatures:
