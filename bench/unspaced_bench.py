@@ -76,36 +76,35 @@ def unspaced_html(page: bytes) -> bytes | None:
 
 
 def html_rows() -> None:
-    """clean_html (cross-validated by site) and the two anchors on every dataset's pages, rewritten unspaced."""
+    """clean_html (cross-validated by site) and the two anchors (``html_bench``'s rows) on every dataset's pages,
+    rewritten unspaced. A page a system fails on (readability-lxml's summary of some rewritten pages is no page)
+    counts as empty for it, and the failures are printed."""
     import logging
     import tempfile
 
     import html_bench
-    import trafilatura
-
-    def readability(page: bytes) -> str:
-        try:
-            return html_bench.readability_text(page)
-        except ValueError:  # readability's summary of a broken page (cleaner.errors.HtmlError is one)
-            return ""
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("readability").setLevel(logging.CRITICAL)
     print(f"\nHTML pages rewritten unspaced (clean_html cross-validated by site)\n"
-          f"{'dataset':14} {'system':20} {'F1':>6} {'prec':>6} {'recall':>6}")
+          f"{'dataset':14} {'system':20} {'F1':>6} {'prec':>6} {'recall':>6} failed")
     with tempfile.TemporaryDirectory() as tmp:
-        folds = html_bench.held_out_cleaners(html_bench.MODEL, Path(tmp), "folds")
+        compared = html_bench.systems(html_bench.held_out_cleaners(html_bench.MODEL, Path(tmp), "folds"), {}, [])
         for ds in devdata.load():
             pages = {k: unspaced_html(ds.html(k)) for k in ds.ids}
             ids = [k for k, page in pages.items() if page is not None]
             gold = {k: _tokens(unspaced(ds.gold[k])) for k in ids}
-            systems = {"trafilatura.extract": lambda page, _: trafilatura.extract(page) or "",
-                       "readability-lxml": lambda page, _: readability(page),
-                       "clean_html": lambda page, fold: folds[str(fold)].clean_html(page).text}
-            for name, system in systems.items():
-                res = score(gold, {k: _tokens(system(pages[k], ds.fold(k))) for k in ids})
-                print(f"{ds.name:14} {name:20} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f}",
-                      flush=True)
+            for name in (*html_bench.ANCHORS, html_bench.OURS):
+                out, failed = {}, 0
+                for k in ids:
+                    try:
+                        kept = compared[name](pages[k], ds.fold(k), ds.name)
+                    except ValueError:  # cleaner.errors.HtmlError is one
+                        kept, failed = "", failed + 1
+                    out[k] = _tokens(kept if isinstance(kept, str) else kept.text)
+                res = score(gold, out)
+                print(f"{ds.name:14} {name:20} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} "
+                      f"{failed:6d}", flush=True)
 
 
 def _tokens(text: str) -> str:
