@@ -76,7 +76,7 @@ class HtmlSettings:
         'With decision = "model": decide first on readability\'s view alone (the weights file\'s first model) and '
         "ask trafilatura, the costliest view, only on the pages that model is unsure of; false asks it on every "
         "page. The weights file says how unsure (max_unsure, chosen so that no development dataset loses more than "
-        "0.002 F1 of clean_html's output); about 60 % of the pages are decided without trafilatura.",
+        "0.002 F1 of clean_html's output); about half of the pages are decided without trafilatura.",
     )
     keep_consensus: bool = setting(
         True,
