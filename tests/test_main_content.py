@@ -300,6 +300,17 @@ def test_blocks_both_views_keep_stay_against_the_model_and_the_audit_logs_a_keep
                 if r.rule == "html.main_content"]
 
 
+def test_shipped_model_was_fitted_on_the_features_this_code_computes() -> None:
+    """The weights record a digest of their training examples on the pages in the repository (aeb-dev): the same
+    pages give the same features today, or the weights must be fitted again (python -m train.main_content)."""
+    from train import main_content as training
+
+    recorded = json.loads(MODEL.read_text(encoding="utf-8"))["trained"]["examples_digest"]
+    pages = training.examples(training.devdata.load([recorded["dataset"]]), workers=1)
+    assert len(pages) >= 100
+    assert training.examples_digest(pages) == recorded["sha256"], "features changed: retrain the main-content model"
+
+
 def test_shipped_model_matches_the_features_and_has_a_model_per_fold() -> None:
     model = load_model()
     assert model.features == FEATURES

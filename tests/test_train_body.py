@@ -30,3 +30,16 @@ def test_load_examples_reads_the_cache(tmp_path: Path) -> None:
     back = body.load_examples(path)
     assert [(e.dataset, e.kind, e.whole_page) for e in back] == [("a", "fulltext", True), ("a", "goose3", False)]
     assert np.array_equal(back[1].chars, exs[1].chars)
+
+
+def test_shipped_models_were_fitted_on_the_features_this_code_computes() -> None:
+    """The weights record a digest of their training examples on the texts in the repository (aeb-dev, every input
+    kind): the same texts give the same figures today, or the models must be fitted again (python -m train.body)."""
+    import json
+
+    for name in ("body_page", "body_lines", "body_context"):
+        recorded = json.loads((body.MODELS / f"{name}.json").read_text(encoding="utf-8"))["trained"]["examples_digest"]
+        assert recorded["dataset"] == body.DIGEST_DATASET
+    exs = body.examples(body.devdata.load([recorded["dataset"]]), workers=1)
+    assert len(exs) >= 800
+    assert body.examples_digest(exs) == recorded["sha256"], "features changed: retrain the body models"

@@ -37,6 +37,7 @@ to judge each fold with models that never saw it.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -131,6 +132,22 @@ def _example(item: tuple[str, str, str, int, str, str]) -> Example:
     return Example(dataset, kind, doc_id, fold, page,
                    rows[:, :-1].astype(np.float32),
                    np.array(share, dtype=np.float32), np.array([b.chars for b in live], dtype=np.float32))
+
+
+DIGEST_DATASET = "aeb-dev"  # the dataset in the repository: the tests compute its digest again
+
+
+def examples_digest(exs: list[Example]) -> str:
+    """A digest of the examples of :data:`DIGEST_DATASET` (every input kind: the page figures, the lines' features,
+    gold shares and characters), rounded to 4 decimals (the lines' figures are kept as float32), recorded with the
+    weights: the tests compute it again from the texts in the repository, so that a change to the detector's
+    features fails until the models are fitted again."""
+    h = hashlib.sha256()
+    for ex in sorted((e for e in exs if e.dataset == DIGEST_DATASET), key=lambda e: (e.kind, e.doc_id)):
+        h.update(f"{ex.kind} {ex.doc_id}".encode())
+        for values in (np.asarray(ex.page, dtype=np.float64), ex.lines, ex.gold, ex.chars):
+            h.update((np.round(np.asarray(values, dtype=np.float64), 4) + 0.0).tobytes())
+    return h.hexdigest()
 
 
 def examples(dsets: list[devdata.Dataset], workers: int = 2) -> list[Example]:
@@ -321,7 +338,8 @@ def main(argv: list[str]) -> int:
     print("the hand-written region behind the same page gate (not cross-validated):")
     print("  " + "  ".join(f"{k} {v:.4f}" for k, v in hand.items()))
     trained = {"on": {d.name: len(d.ids) for d in dsets}, "cross_validated": {k: round(v, 4) for k, v in cv.items()},
-               "page_threshold": round(models.page_threshold, 4), "threshold": models.threshold}
+               "page_threshold": round(models.page_threshold, 4), "threshold": models.threshold,
+               "examples_digest": {"dataset": DIGEST_DATASET, "sha256": examples_digest(exs)}}
     for path in models.write(out, trained):
         print(f"wrote {path}")
     return 0

@@ -69,6 +69,7 @@ again with the model that never saw its dataset.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import pickle
 import sys
@@ -188,6 +189,23 @@ def examples(dsets: Sequence[devdata.Dataset], workers: int = 2) -> list[PageExa
         return [page_example(item) for item in items]
     with ProcessPoolExecutor(workers) as pool:
         return list(pool.map(page_example, items, chunksize=8))
+
+
+DIGEST_DATASET = "aeb-dev"  # the dataset in the repository: the tests compute its digest again
+
+
+def examples_digest(pages: Sequence[PageExample]) -> str:
+    """A digest of the examples of :data:`DIGEST_DATASET` (both models' feature rows, the gold shares, the words),
+    rounded to 6 decimals, recorded with the weights: the tests compute it again from the pages in the repository,
+    so that a change to the features fails until the weights are fitted again (a model fitted on other features
+    than the cleaner computes scores the blocks it was not trained on)."""
+    h = hashlib.sha256()
+    for p in sorted((p for p in pages if p.dataset == DIGEST_DATASET), key=lambda p: p.doc_id):
+        h.update(p.doc_id.encode())
+        for values in (p.rows, p.first_rows, p.gold_share):
+            h.update((np.round(values, 6) + 0.0).tobytes())  # + 0.0: -0.0 and 0.0 are one value
+        h.update(p.words.astype(np.int64).tobytes())
+    return h.hexdigest()
 
 
 def _weights(pages: Sequence[PageExample]) -> np.ndarray:
@@ -461,6 +479,7 @@ def main(argv: list[str]) -> int:
                      "rules), each dataset cleaned by the model fitted without it",
         "without_the_dataset_clean_html": outputs.get(threshold, {}),
         "better_anchor_f1": anchors,
+        "examples_digest": {"dataset": DIGEST_DATASET, "sha256": examples_digest(pages)},
     }
     data = fit.as_dict("html.main_content", threshold, trained)
     data["first"] = {**first_entry(fit_pages(firsts), max_unsure), "trained": {
