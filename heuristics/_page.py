@@ -27,7 +27,19 @@ PAGE_FEATURES = (
 )
 # "Headline - Site", "Site | Section » Headline", "Blog « Headline": a short run of dashes, bars, colons, dots or
 # guillemets between spaces. Starts only where a run of spaces starts, and the separator is short: linear on any input.
-TITLE_SEPARATOR = re.compile(r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022\u00ab\u00bb\u2039\u203a]{1,3}\s+")
+# Chinese and Japanese titles put theirs against the characters ("标题_新闻频道_央视网",
+# "記事｜サイト名", "标题？- 网站"): a bar or underscore next to a character of those scripts,
+# or a dash after their punctuation, is one too, spaces or not (not a dash between two
+# characters: hyphenated names; not a middle dot: it joins the parts of a foreign name,
+# "迈克尔·杰克逊", "ソニー・ミュージック").
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_MARKS = r"\u3000-\u303f\uff01-\uff60"  # their punctuation, and full-width forms
+_BAR = r"[_|\uff5c]{1,3}"
+TITLE_SEPARATOR = re.compile(
+    r"(?<!\s)\s+[|\-\u2013\u2014:\u00b7\u2022\u00ab\u00bb\u2039\u203a]{1,3}\s+"
+    rf"|(?<=[{_CJK}{_CJK_MARKS}]) ?{_BAR} ?|(?<![\s_|\uff5c]) ?{_BAR} ?(?=[{_CJK}])"
+    rf"|(?<=[{_CJK_MARKS}]) ?[\-\u2013\u2014]{{1,3}} ?"
+)
 
 
 @line_cache()
@@ -37,12 +49,22 @@ def title_key(text: str) -> str:
     return "".join(lower_words(text))
 
 
+def _whitespace_words(text: str) -> int:
+    return len(text.split())
+
+
+def title_words(text: str) -> int:
+    """``text``'s whitespace-separated words, its Chinese and Japanese characters counted as the words they weigh
+    (a title's part, or a line repeating it, "of 3+ words": a Chinese headline has no space to count)."""
+    return weighed(text, len(text.split()), _whitespace_words)[0]
+
+
 def title_keys(title: str) -> set[str]:
     """The keys a line repeating the page title may have: the whole title or a part of it of 3+ words.
 
     Converters print the ``<title>`` first, often "Headline - Site name".
     """
-    keys = {title_key(title)} | {title_key(part) for part in TITLE_SEPARATOR.split(title) if len(part.split()) >= 3}
+    keys = {title_key(title)} | {title_key(part) for part in TITLE_SEPARATOR.split(title) if title_words(part) >= 3}
     keys.discard("")
     return keys
 
@@ -89,10 +111,6 @@ def chrome_labels(texts: list[str], menu: list[bool], phrases: Any, limit: int =
 
 MENU_WORDS = 4  # a navigation label has at most this many words (and no sentence punctuation)...
 MENU_RUN = 3  # ... and stands in a run of at least this many such lines
-
-
-def _whitespace_words(text: str) -> int:
-    return len(text.split())
 
 
 @line_cache()

@@ -11,7 +11,7 @@ from cleaner.phrases import PhraseList
 from cleaner.rules import Decision, Param, RuleContext, rule
 from cleaner.text import count_words
 from heuristics._lines import anchors, lines_with_phrase
-from heuristics._page import title_key, title_keys
+from heuristics._page import title_key, title_keys, title_words
 
 _DIGITS = re.compile(r"\d+(?:st|nd|rd|th)?")
 
@@ -197,7 +197,7 @@ def _titles(doc: Document) -> set[str]:
 
 def _before_headline(lines: list[Line], titles: set[str]) -> bool:
     """Whether one of ``lines`` (of 3+ words) repeats the page title (``titles``: its keys)."""
-    return any(len(line.text.split()) >= 3 and title_key(line.text) in titles for line in lines)
+    return any(title_words(line.text) >= 3 and title_key(line.text) in titles for line in lines)
 
 
 def _form_line(lines: list[Line], headings: PhraseList, ctx: RuleContext) -> str | None:

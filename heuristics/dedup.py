@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, Param, RuleContext, rule
-from cleaner.text import folded_words, line_cache
+from cleaner.text import folded_words, line_cache, weighed
 from heuristics._lines import ends_sentence, looks_like_code
 from heuristics._page import title_key, title_keys
 
@@ -28,12 +28,15 @@ from heuristics._page import title_key, title_keys
 # digits: five times faster than matching from each token's start.
 _FIGURE = re.compile(r"\d\w*")
 Gram = tuple[str, ...]  # a word 3-gram (or a whole piece of fewer words)
+Features = tuple[str, int, float, frozenset[Gram], int]  # see _features
 
 
 @line_cache(0)
-def _features(text: str) -> tuple[str, int, float, frozenset[Gram]]:
-    """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are
-    figures, and its word 3-grams (cached: three rules, and later passes, look at the same lines).
+def _features(text: str) -> Features:
+    """Of a line or sentence: its case-folded words joined by spaces, their number, the share that are figures,
+    its word 3-grams (cached: three rules, and later passes, look at the same lines), and the words it weighs as
+    prose: Chinese and Japanese characters counted as the words they weigh (:func:`cleaner.text.weighed`: a
+    Chinese sentence of one clause is one word token, and no label).
 
     Kept for the document being cleaned only: the 3-gram sets are the largest values of any line cache, and
     every one kept is walked again by the garbage collector, while the lines a site repeats from page to page
@@ -42,12 +45,17 @@ def _features(text: str) -> tuple[str, int, float, frozenset[Gram]]:
     tokens = folded_words(text)
     key = " ".join(tokens)
     digits = len(_FIGURE.findall(key))  # the folded text's tokens, one space apart: the same figures
-    return key, len(tokens), digits / len(tokens) if tokens else 0.0, _shingles(tokens)
+    n = len(tokens)
+    return key, n, digits / n if n else 0.0, _shingles(tokens), weighed(text, n, _count_folded)[0]
 
 
-def _is_prose(features: tuple[str, int, float, frozenset[Gram]], min_words: int, max_digit_share: float) -> bool:
-    """Enough words, and not a row of figures."""
-    return features[1] >= min_words and features[2] <= max_digit_share
+def _count_folded(text: str) -> int:
+    return len(folded_words(text))
+
+
+def _is_prose(features: Features, min_words: int, max_digit_share: float) -> bool:
+    """Enough words (as prose weighs them), and not a row of figures."""
+    return features[4] >= min_words and features[2] <= max_digit_share
 
 
 @rule(

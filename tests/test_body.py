@@ -542,3 +542,22 @@ def test_chinese_page_keeps_its_article() -> None:
     kept = _declared("page").clean_text(text).text.split("\n\n")
     assert set(kept) <= set(CHINESE_ARTICLE)
     assert set(CHINESE_ARTICLE[1:-1]) <= set(kept)
+
+
+@pytest.mark.parametrize(("title", "headline"), [
+    ("市政府批准明年道路维修新预算_新闻频道_示例网", "市政府批准明年道路维修新预算"),
+    ("道路維修の新予算を市議会が承認｜日経", "道路維修の新予算を市議会が承認"),
+    ("示例网 - 市政府批准明年道路维修新预算", "市政府批准明年道路维修新预算"),
+    ("市政府批准明年道路维修新预算？- 示例网", "市政府批准明年道路维修新预算？"),
+])
+def test_a_chinese_or_japanese_title_part_is_the_headline(title: str, headline: str) -> None:
+    """Chinese and Japanese titles put a bar or underscore against the characters, and count their words without
+    spaces: the headline part is still a key; a middle dot (a foreign name) or a hyphen between characters is no
+    separator, and a short part (the site's name) names no headline."""
+    from heuristics._page import title_key, title_keys
+
+    keys = title_keys(title)
+    assert title_key(headline) in keys
+    assert title_key("示例网") not in keys and title_key("日経") not in keys
+    assert title_keys("迈克尔·杰克逊的最后一场演唱会") == {title_key("迈克尔·杰克逊的最后一场演唱会")}
+    assert title_keys("北京-上海高速铁路今日通车") == {title_key("北京-上海高速铁路今日通车")}

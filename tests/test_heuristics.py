@@ -661,3 +661,18 @@ def test_prose_links_and_markup_are_not_code(line: str) -> None:
     from heuristics._lines import looks_like_code
 
     assert not looks_like_code(line)
+
+
+ZH_BODY = "市议会周二以多数票通过了明年的道路维修预算，资金将用于修复城区主要道路和桥梁。"
+ZH_BODY2 = "负责交通的副市长表示，维修工程将在春季开工，预计年底前全部完成，施工期间部分路段将实行交通管制。"
+
+
+def test_a_chinese_sentence_pasted_twice_goes_once() -> None:
+    """A Chinese sentence of one clause is one word token (no spaces): it weighs the words it holds, so a copy of
+    it is a copy of prose, not a repeated label."""
+    sentence = "这笔资金比去年增加了三成以上。"
+    result = cleaner.clean_text(f"{ZH_BODY}\n\n{sentence}\n\n{ZH_BODY2}\n\n{sentence}")
+    assert result.text == f"{ZH_BODY}\n\n{sentence}\n\n{ZH_BODY2}"
+    assert [r.rule for r in result.removals] == ["dedup.exact"]
+    label = "相关新闻"  # a label of two or three words repeats on purpose
+    assert cleaner.clean_text(f"{ZH_BODY}\n\n{label}\n\n{ZH_BODY2}\n\n{label}").text.count(label) == 2
