@@ -31,7 +31,7 @@ PAGE_FEATURES = (
 # "記事｜サイト名", "标题？- 网站"): a bar or underscore next to a character of those scripts,
 # or a dash after their punctuation, is one too, spaces or not (not a dash between two
 # characters: hyphenated names; not a middle dot: it joins the parts of a foreign name,
-# "迈克尔·杰克逊", "ソニー・ミュージック").
+# "迈克尔·杰克逊", "ソニー・ミュージック"). Those match a separator and at most a space on each side: linear too.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_MARKS = r"\u3000-\u303f\uff01-\uff60"  # their punctuation, and full-width forms
 _BAR = r"[_|\uff5c]{1,3}"

@@ -68,7 +68,8 @@ def _is_prose(features: Features, min_words: int, max_digit_share: float) -> boo
 def exact(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove lines that repeat an earlier line word for word (case and punctuation aside); the first copy stays.
 
-    Only prose lines count (at least ``min_words`` words, at most
+    Only prose lines count (at least ``min_words`` words, Chinese and
+    Japanese characters weighed as the words they hold, at most
     ``max_digit_share`` of them numbers); a line with more than
     ``max_copies`` copies is a template line and stays (noted in the audit).
     """
