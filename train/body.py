@@ -37,7 +37,6 @@ to judge each fold with models that never saw it.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -58,6 +57,8 @@ from cleaner.html import align, tokens  # noqa: E402
 from heuristics._body_lines import CONTEXT_FEATURES, LINE_FEATURES, context_features  # noqa: E402
 from heuristics._page import PAGE_FEATURES, page_features  # noqa: E402
 from heuristics.body import analyse, hand_region, headlines, line_features  # noqa: E402
+from train import digest  # noqa: E402
+from train.digest import DIGEST_DATASET  # noqa: E402
 from train.linear import Fit, fit_logistic, hinge_knots, write  # noqa: E402
 
 MODELS = ROOT / "heuristics" / "data" / "models"
@@ -134,20 +135,13 @@ def _example(item: tuple[str, str, str, int, str, str]) -> Example:
                    np.array(share, dtype=np.float32), np.array([b.chars for b in live], dtype=np.float32))
 
 
-DIGEST_DATASET = "aeb-dev"  # the dataset in the repository: the tests compute its digest again
-
-
 def examples_digest(exs: list[Example]) -> str:
-    """A digest of the examples of :data:`DIGEST_DATASET` (every input kind: the page figures, the lines' features,
-    gold shares and characters), rounded to 4 decimals (the lines' figures are kept as float32), recorded with the
-    weights: the tests compute it again from the texts in the repository, so that a change to the detector's
-    features fails until the models are fitted again."""
-    h = hashlib.sha256()
-    for ex in sorted((e for e in exs if e.dataset == DIGEST_DATASET), key=lambda e: (e.kind, e.doc_id)):
-        h.update(f"{ex.kind} {ex.doc_id}".encode())
-        for values in (np.asarray(ex.page, dtype=np.float64), ex.lines, ex.gold, ex.chars):
-            h.update((np.round(np.asarray(values, dtype=np.float64), 4) + 0.0).tobytes())
-    return h.hexdigest()
+    """The digest (:func:`train.digest.examples_digest`) of the examples of :data:`DIGEST_DATASET`, every input
+    kind: the page figures, the lines' features, gold shares and characters, to 4 decimals (the lines' figures
+    are kept as float32)."""
+    mine = sorted((e for e in exs if e.dataset == DIGEST_DATASET), key=lambda e: (e.kind, e.doc_id))
+    return digest.examples_digest(((f"{e.kind} {e.doc_id}", (np.asarray(e.page, dtype=np.float64), e.lines, e.gold,
+                                                               e.chars)) for e in mine), decimals=4)
 
 
 def examples(dsets: list[devdata.Dataset], workers: int = 2) -> list[Example]:

@@ -69,7 +69,6 @@ again with the model that never saw its dataset.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import pickle
 import sys
@@ -88,7 +87,8 @@ from cleaner.html import views
 from cleaner.html.alignment import align, tokens
 from cleaner.html.features import FEATURES, PageFeatures
 from cleaner.html.main_content import MODEL, STEP, keep_wordless_inside, unsure_share, without_trafilatura
-from train import trees
+from train import digest, trees
+from train.digest import DIGEST_DATASET
 from train.trees import TreeFit, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,21 +191,13 @@ def examples(dsets: Sequence[devdata.Dataset], workers: int = 2) -> list[PageExa
         return list(pool.map(page_example, items, chunksize=8))
 
 
-DIGEST_DATASET = "aeb-dev"  # the dataset in the repository: the tests compute its digest again
-
-
 def examples_digest(pages: Sequence[PageExample]) -> str:
-    """A digest of the examples of :data:`DIGEST_DATASET` (both models' feature rows, the gold shares, the words),
-    rounded to 6 decimals, recorded with the weights: the tests compute it again from the pages in the repository,
-    so that a change to the features fails until the weights are fitted again (a model fitted on other features
-    than the cleaner computes scores the blocks it was not trained on)."""
-    h = hashlib.sha256()
-    for p in sorted((p for p in pages if p.dataset == DIGEST_DATASET), key=lambda p: p.doc_id):
-        h.update(p.doc_id.encode())
-        for values in (p.rows, p.first_rows, p.gold_share):
-            h.update((np.round(values, 6) + 0.0).tobytes())  # + 0.0: -0.0 and 0.0 are one value
-        h.update(p.words.astype(np.int64).tobytes())
-    return h.hexdigest()
+    """The digest (:func:`train.digest.examples_digest`) of the examples of :data:`DIGEST_DATASET`: both models'
+    feature rows and the gold shares to 6 decimals, the words (a model fitted on other features than the cleaner
+    computes scores blocks it was not trained on)."""
+    mine = sorted((p for p in pages if p.dataset == DIGEST_DATASET), key=lambda p: p.doc_id)
+    return digest.examples_digest(((p.doc_id, (p.rows, p.first_rows, p.gold_share, p.words.astype(np.int64)))
+                                   for p in mine), decimals=6)
 
 
 def _weights(pages: Sequence[PageExample]) -> np.ndarray:
