@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from cleaner.document import Document, Line, Span
 from cleaner.rules import Decision, Param, RuleContext, rule
-from cleaner.text import folded_words, line_cache, weighed
+from cleaner.text import count_words, folded_words, line_cache, weighed
 from heuristics._lines import ends_sentence, looks_like_code
 from heuristics._page import title_key, title_keys
 
@@ -46,11 +46,7 @@ def _features(text: str) -> Features:
     key = " ".join(tokens)
     digits = len(_FIGURE.findall(key))  # the folded text's tokens, one space apart: the same figures
     n = len(tokens)
-    return key, n, digits / n if n else 0.0, _shingles(tokens), weighed(text, n, _count_folded)[0]
-
-
-def _count_folded(text: str) -> int:
-    return len(folded_words(text))
+    return key, n, digits / n if n else 0.0, _shingles(tokens), weighed(text, n, count_words)[0]
 
 
 def _is_prose(features: Features, min_words: int, max_digit_share: float) -> bool:
