@@ -137,23 +137,31 @@ _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MA
 _ATOMIC = getattr(_c, "ATOMIC_GROUP", object())  # Python 3.11+; a marker no item has before
 _WORD_CHAR = re.compile(r"\w")
 
-FOLD_RISK = re.compile("[\u0130\u0131\u017f\u212a]")
-# Lower-case characters that IGNORECASE matches to other characters as well (ß and ẞ, σ and ς, ...).
-# The table is private to the re module (3.11, 3.12); without it, no first word counts as simple and
-# every list falls back to the full search: slower, same results.
+# The odd partners that IGNORECASE matches to ASCII letters (dotless ı, long ſ, the Kelvin sign) and to modern
+# Cyrillic letters (the old-orthography forms U+1C80-U+1C87 of в, д, о, с, т, ъ, ѣ), and İ, which lower-cases to
+# two characters: a text holding one never takes a shortcut that relies on lower-casing, so that the words of
+# English and Russian entries count as simple (none of these is in modern text).
+FOLD_RISK = re.compile(
+    "[\u0130\u0131\u017f\u212a\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87]"
+)
+# Lower-case characters that IGNORECASE matches to other characters as well (ß and ẞ, σ and ς, ...), but those
+# whose every such partner is a FOLD_RISK character. The table is private to the re module (3.11, 3.12); without
+# it, no first word counts as simple and every list falls back to the full search: slower, same results.
 try:
     from re._casefix import _EXTRA_CASES
 
-    _MULTI_FOLD: frozenset[str] | None = frozenset(map(chr, _EXTRA_CASES))
+    _MULTI_FOLD: frozenset[str] | None = frozenset(
+        chr(c) for c, partners in _EXTRA_CASES.items() if not all(FOLD_RISK.match(chr(p)) for p in partners)
+    )
 except ImportError:  # pragma: no cover - a Python whose re module moved the table
     _MULTI_FOLD = None
 
 
 def folds_simply(text: str) -> bool:
     """Whether ``text`` lower-cases one character to one, into none that IGNORECASE matches to other
-    characters but ASCII letters (whose odd partners :data:`FOLD_RISK` keeps out of filtered texts)."""
+    characters but those :data:`FOLD_RISK` keeps out of filtered texts."""
     low = text.lower()
-    return _MULTI_FOLD is not None and len(low) == len(text) and all(c.isascii() or c not in _MULTI_FOLD for c in low)
+    return _MULTI_FOLD is not None and len(low) == len(text) and all(c not in _MULTI_FOLD for c in low)
 
 
 def simple_word(word: str) -> bool:

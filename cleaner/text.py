@@ -48,6 +48,26 @@ def weighed(text: str, words: int, count: Callable[[str], int]) -> tuple[int, in
     return count(UNSPACED.sub(" ", text)) + round(spaced), len(text) - unspaced + round(spaced * SPACED_WORD)
 
 
+
+
+def _case_class(is_case: Callable[[str], bool], below: int = 0x2000) -> str:
+    """The characters below ``below`` (Latin, Greek, Cyrillic, Armenian, Georgian and their accented forms) for
+    which ``is_case`` holds, as the ranges of a regular-expression character class (without the brackets)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(below):
+        if is_case(chr(code)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+# Capital and small letters of the alphabets with case, for patterns that read a word's case ("Read" + a
+# capitalised headline, a byline's names): [A-Z] took "Über", "Élysée" and "Москва" for words in lower case.
+UPPER = _case_class(str.isupper)
+LOWER = _case_class(str.islower)
+
 QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")
 # Characters per word above which a line is not "short", whatever its word count (keeps phrase matching away
 # from huge lines of symbols).

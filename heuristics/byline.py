@@ -10,6 +10,7 @@ from functools import lru_cache
 from cleaner.document import Document, Line
 from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
+from cleaner.text import UPPER
 from heuristics._lines import (
     LETTER,
     anchors,
@@ -31,7 +32,7 @@ _DATELINE = re.compile(r"[\w(][\w().,'&/ ]{0,40}?(?:\s+[\u2014\u2013-]{1,3}|[\w)
 def trailing_by(words: str) -> re.Pattern[str]:
     """A byline at the end of a timestamp ("5:45 AM PST 11/19/2019 by Patrick Shanley"): one of ``words`` (the
     ``byline_by`` list's alternation, in lower case only) and up to four capitalised names."""
-    return re.compile(rf"\s(?:{words})\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}$")
+    return re.compile(rf"\s(?:{words})\s+[{UPPER}][\w.'-]*(?:\s+[{UPPER}][\w.'-]*){{0,3}}$")
 
 
 @rule(

@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from cleaner.document import Document, Line
 from cleaner.phrases import lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
+from cleaner.text import LOWER, UPPER
 
 # A credit tail starts after the last slash, pipe, copyright sign or opening
 # parenthesis of the line ("... Sunday. Karam Al-Masri / AFP - Getty Images"),
 # or after a full stop glued to the next word ("... in New York.Reuters"). The
 # greedy ".*" makes a match end right after the last such separator.
-_LAST_SEPARATOR = re.compile(r"\A(?s:.*)(?:[/|\u00a9(]|\.(?<=[a-z)]\.)(?=[A-Z]))")
+_LAST_SEPARATOR = re.compile(rf"\A(?s:.*)(?:[/|\u00a9(]|\.(?<=[{LOWER})]\.)(?=[{UPPER}]))")
 # "(c)" is a copyright sign only before a year ("(c) 2012 Getty Images"); alone it marks a team's captain.
 _COPYRIGHT = re.compile(r"\u00a9|\(c\)\s*(?:19|20)\d\d\b", re.IGNORECASE)
 

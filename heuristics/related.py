@@ -11,6 +11,7 @@ from functools import lru_cache
 from cleaner.document import Document, Line
 from cleaner.phrases import PhraseList, lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
+from cleaner.text import UPPER
 from heuristics._lines import ends_sentence, is_short, is_title_like, looks_like_code, strip_bullet, word_count
 
 _OPENING = re.compile(r"^[\[(]\s*")
@@ -31,7 +32,7 @@ def read_patterns(verbs: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     brackets and spaces. A match starts only where such a run starts and takes all of it (no verb starts with one of
     its characters): linear.
     """
-    headline = re.compile(rf"(?i:{verbs})\s+(?=[\"'\u201c\u2018]?[A-Z])")
+    headline = re.compile(rf"(?i:{verbs})\s+(?=[\"'\u201c\u2018\u00ab\u201e]?[{UPPER}])")
     return headline, re.compile(rf"(?<!{_LEAD}){_LEAD}*+(?i:{verbs})\s")
 
 

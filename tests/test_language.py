@@ -175,6 +175,7 @@ def test_each_language_has_its_boilerplate_removed_and_its_article_kept(path: Pa
     "12 Gedanken zu „Der Bürgermeister und die Straßenbahn“", "3 réflexions sur « Le maire et le tramway »",
     "14 comentarios en «El alcalde y el tranvía»", "2 pensieri su “Il sindaco e il tram”",
     "Um comentário em “O prefeito e o bonde”", "Eén reactie op “De burgemeester en de tram”",
+    "12 комментариев к «Мэр и трамвай»", "Один ответ на «Мэр и трамвай»",
 ])
 def test_a_titled_comment_heading_in_each_language_opens_the_thread(heading: str) -> None:
     """WordPress prints the thread's heading with the post's title in the site's language ("12 pensieri su “...”"):
@@ -193,6 +194,7 @@ def test_a_heading_like_a_titled_comment_heading_but_without_the_quoted_title_st
 @pytest.mark.parametrize("line", [
     "Teilen auf Facebook und Twitter", "Partager sur Facebook et Twitter", "Compartir en Facebook y Twitter",
     "Condividi su Facebook e Twitter", "Compartilhe: Facebook e Twitter", "Delen op Facebook en Twitter", "E-mail",
+    "Поделиться в ВКонтакте и Telegram",
 ])
 def test_share_buttons_joined_by_the_words_of_each_language_go(line: str) -> None:
     """Each language's connectors join share-button labels; a one-letter connector ("e", "y") only between spaces,
@@ -222,11 +224,13 @@ def test_an_entry_ending_with_a_colon_also_matches_french_typography() -> None:
 @pytest.mark.parametrize("line", [
     "Read Russia accuses Israel of arming Kyiv", "Lesen Sie auch: Stadtrat beschließt neuen Haushalt",
     "Lire Le maire et le tramway", "• Leer El alcalde y el tranvía", "Leggi Il sindaco e il tram",
-    "Lees De burgemeester en de tram",
+    "Lees De burgemeester en de tram", "Читайте Мэрия утвердила новый план",
+    "Lesen Über den Wolken feiern Segelflieger", "Lire Élections à Lyon : le maire sortant réélu",
 ])
 def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None:
     """"Read" + a capitalised headline is a link to another article; the verb is each language's ``read_verbs``
-    entry, so it counts only where that language is configured."""
+    entry, so it counts only where that language is configured. A capital of any alphabet starts the headline
+    ("Über", "Élections", "Мэрия": [A-Z] kept them)."""
     text = f"{PL}\n\n{line}\n\n{AFTER}"
     result = cleaner.Cleaner().clean_text(text)
     assert [(r.rule, r.text.strip()) for r in result.removals] == [("related.link", line)]
@@ -241,6 +245,9 @@ def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None
     (["Comentarios", "Responder a las críticas fue difícil para el alcalde, que defendió el plan del tranvía.",
       "El ayuntamiento votará el presupuesto en mayo, según fuentes municipales."],
      ["Comentarios", "Ana, 12 de marzo: ¡Gracias por el artículo!", "Responder"]),
+    (["Комментарии", "Ответить на критику мэру было непросто, но он защитил план реконструкции трамвая.",
+      "Городская дума проголосует за бюджет в мае, сообщили в мэрии."],
+     ["Комментарии", "Анна написала: Спасибо за статью!", "Ответить"]),
 ])
 def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[str], thread: list[str]) -> None:
     """The reply and report buttons ("Antworten", "Melden", "Responder", "Denunciar", "Répondre", "Signaler") are
@@ -262,6 +269,7 @@ def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[
     ("Lascia un commento", ["12 marzo 2024", "12/03/2024, 11:02", "13 marzo 2024"], "Rispondi"),
     ("3 comentários", ["12 de março de 2024 às 10:15", "12/03/2024 às 11h02", "13 de março de 2024"], "Responder"),
     ("3 reacties", ["12 maart 2024", "12-03-2024 om 11:02", "13-03-2024"], "Beantwoorden"),
+    ("3 комментария", ["12 марта 2024 в 10:15", "12.03.2024, 11:02", "13 марта 2024 г."], "Ответить"),
 ])
 def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language(
     heading: str, dates: list[str], reply: str
@@ -285,7 +293,7 @@ def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language
 @pytest.mark.parametrize("line, goes", [
     ("El tranvía llega a Zaragoza [VÍDEO]", True), ("Nieuwe tramlijn in Utrecht geopend [FOTO'S]", True),
     ("Grève à la SNCF : les lignes touchées [DIAPORAMA]", True),
-    ("Sperrung zwischen Frankfurt und Mannheim [FOTOS]", True),
+    ("Sperrung zwischen Frankfurt und Mannheim [FOTOS]", True), ("Новая линия метро в Казани [ВИДЕО]", True),
     ("Guerre en Ukraine : les dernières informations [EN DIRECT]", False),  # a live page's own headline
     ("Metrô de São Paulo ganha nova linha [vídeo]", False),  # a label in lower case is the headline's own words
 ])
@@ -298,7 +306,7 @@ def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, g
 
 @pytest.mark.parametrize("link", [
     "Alle 12 Kommentare anzeigen", "Voir les 12 commentaires", "Ver los 12 comentarios", "Mostra tutti i commenti",
-    "Ver todos os comentários", "Bekijk alle 12 reacties",
+    "Ver todos os comentários", "Bekijk alle 12 reacties", "Показать все 12 комментариев",
 ])
 def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(link: str) -> None:
     result = cleaner.Cleaner().clean_text("\n\n".join([*POST, link, "Anna: Świetny artykuł, dziękuję!"]))
@@ -313,6 +321,8 @@ def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(lin
      "Les habitants peuvent faire un don à la Croix-Rouge, qui aide les sinistrés depuis lundi."),
     ("Se ti è piaciuto questo articolo, sostieni il nostro giornalismo.",
      "Chi vuole aiutare? Fai una donazione alla Protezione civile, ha detto il sindaco ai cittadini."),
+    ("Если вам понравилась эта статья, поддержите независимую журналистику.",
+     "Желающие помочь могут перевести деньги в фонд, который поддерживает детей с тяжёлыми болезнями."),
 ])
 def test_a_promotion_goes_and_a_sentence_about_giving_stays(promo: str, prose: str) -> None:
     text = f"{PL}\n\n{prose}\n\n{promo}"

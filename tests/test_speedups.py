@@ -226,18 +226,24 @@ def test_grouped_phrase_search_on_the_shipped_lists() -> None:
             _agree(phrases, plain, line)
 
 
-def test_fold_risk_is_every_odd_partner_of_ascii() -> None:
+def test_fold_risk_is_every_odd_partner_of_ascii_and_russian_letters() -> None:
     import re
     import string
     import sys
 
     from cleaner.regex_facts import FOLD_RISK as _FOLD_RISK
+    from cleaner.regex_facts import folds_simply
 
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     alt = re.compile("|".join(string.ascii_letters + string.digits), re.IGNORECASE)
     partners = {c for c in alt.findall(every) if not c.isascii()}
+    russian = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+    cyrillic = re.compile("|".join(russian + "ѣ"), re.IGNORECASE)
+    partners |= {c for c in cyrillic.findall(every) if c.lower() not in russian + "ѣ"}
     changes_length = {c for c in every if len(c.lower()) != 1}  # lower() would shift the words of the line
     assert partners | changes_length == set(_FOLD_RISK.pattern[1:-1])
+    # so the words of Russian entries are simple (a set look-up finds their lines), Greek ones with σ are not
+    assert folds_simply(russian) and folds_simply(string.ascii_letters) and not folds_simply("σας")
 
 
 def test_str_lower_is_the_lower_case_of_re_but_for_fold_risk_characters() -> None:

@@ -59,3 +59,19 @@ def test_html_pages_keep_full_width_punctuation() -> None:
 def test_normalisation_repairs_encoding_and_whitespace_only(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
     assert normalize(expected) == expected
+
+
+def test_the_case_classes_hold_the_capital_and_small_letters_of_every_alphabet_with_case() -> None:
+    """``UPPER`` and ``LOWER`` (read where a rule asks whether a word is capitalised) are ranges built from
+    ``str.isupper``/``str.islower``: every letter of Latin, Greek, Cyrillic, Armenian and Georgian below U+2000 is
+    in the right one, escaped so that no range swallows another character."""
+    import re
+
+    from cleaner.text import LOWER, UPPER
+
+    upper, lower = re.compile(f"[{UPPER}]"), re.compile(f"[{LOWER}]")
+    for code in range(0x2000):
+        c = chr(code)
+        assert bool(upper.fullmatch(c)) == c.isupper(), hex(code)
+        assert bool(lower.fullmatch(c)) == c.islower(), hex(code)
+    assert all(upper.match(c) for c in "AÜÉŁΣМЁ") and not any(upper.match(c) for c in "aüéłσмё-[]^\\")
