@@ -48,8 +48,6 @@ def weighed(text: str, words: int, count: Callable[[str], int]) -> tuple[int, in
     return count(UNSPACED.sub(" ", text)) + round(spaced), len(text) - unspaced + round(spaced * SPACED_WORD)
 
 
-
-
 def _case_class(is_case: Callable[[str], bool], below: int = 0x2000) -> str:
     """The characters below ``below`` (Latin, Greek, Cyrillic, Armenian, Georgian and their accented forms) for
     which ``is_case`` holds, as the ranges of a regular-expression character class (without the brackets)."""
@@ -67,6 +65,7 @@ def _case_class(is_case: Callable[[str], bool], below: int = 0x2000) -> str:
 # capitalised headline, a byline's names): [A-Z] took "Über", "Élysée" and "Москва" for words in lower case.
 UPPER = _case_class(str.isupper)
 LOWER = _case_class(str.islower)
+
 
 QUOTE_MARKS = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u201e")
 # Characters per word above which a line is not "short", whatever its word count (keeps phrase matching away
