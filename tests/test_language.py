@@ -176,7 +176,8 @@ def test_each_language_has_its_boilerplate_removed_and_its_article_kept(path: Pa
     "Um comentário em “O prefeito e o bonde”", "Eén reactie op “De burgemeester en de tram”",
     "12 комментариев к «Мэр и трамвай»", "Один ответ на «Мэр и трамвай»", "12 коментарів до «Мер і трамвай»",
     "Один коментар до «Мер і трамвай»", "12 komentarzy do „Prezydent i tramwaj”",
-    "Jeden komentarz do „Prezydent i tramwaj”",
+    "Jeden komentarz do „Prezydent i tramwaj”", "12 tanggapan untuk “Gubernur dan trem”",
+    "Satu komentar pada “Gubernur dan trem”",
 ])
 def test_a_titled_comment_heading_in_each_language_opens_the_thread(heading: str) -> None:
     """WordPress prints the thread's heading with the post's title in the site's language ("12 pensieri su “...”"):
@@ -196,6 +197,7 @@ def test_a_heading_like_a_titled_comment_heading_but_without_the_quoted_title_st
     "Teilen auf Facebook und Twitter", "Partager sur Facebook et Twitter", "Compartir en Facebook y Twitter",
     "Condividi su Facebook e Twitter", "Compartilhe: Facebook e Twitter", "Delen op Facebook en Twitter", "E-mail",
     "Поделиться в ВКонтакте и Telegram", "Поділитися у Facebook та Telegram", "Udostępnij na Facebooku i Twitterze",
+    "Bagikan ke Facebook dan Twitter",
 ])
 def test_share_buttons_joined_by_the_words_of_each_language_go(line: str) -> None:
     """Each language's connectors join share-button labels; a one-letter connector ("e", "y") only between spaces,
@@ -227,7 +229,7 @@ def test_an_entry_ending_with_a_colon_also_matches_french_typography() -> None:
     "Lire Le maire et le tramway", "• Leer El alcalde y el tranvía", "Leggi Il sindaco e il tram",
     "Lees De burgemeester en de tram", "Читайте Мэрия утвердила новый план",
     "Lesen Über den Wolken feiern Segelflieger", "Lire Élections à Lyon : le maire sortant réélu",
-    "Czytaj Prezydent zatwierdził nowy plan",
+    "Czytaj Prezydent zatwierdził nowy plan", "Baca Gubernur Setujui Rencana Baru",
 ])
 def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None:
     """"Read" + a capitalised headline is a link to another article; the verb is each language's ``read_verbs``
@@ -253,6 +255,9 @@ def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None
     (["Komentarze", "Odpowiedz na krytykę prezydent musiał szybko, ale obronił plan rozbudowy tramwaju.",
       "Rada miasta zagłosuje nad budżetem w maju, podał urząd."],
      ["Komentarze", "Anna napisała: Dzięki za artykuł!", "Odpowiedz"]),
+    (["Komentar", "Balas kritik itu tidak mudah bagi gubernur, tetapi ia membela rencana trem kota.",
+      "Dewan kota akan memilih anggaran pada bulan Mei, kata seorang pejabat."],
+     ["Komentar", "Siti menulis: Terima kasih atas artikelnya!", "Balas"]),
 ])
 def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[str], thread: list[str]) -> None:
     """The reply and report buttons ("Antworten", "Melden", "Responder", "Denunciar", "Répondre", "Signaler") are
@@ -277,6 +282,7 @@ def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[
     ("3 комментария", ["12 марта 2024 в 10:15", "12.03.2024, 11:02", "13 марта 2024 г."], "Ответить"),
     ("3 коментарі", ["12 березня 2024 о 10:15", "12.03.2024, 11:02", "13 березня 2024 р."], "Відповісти"),
     ("3 komentarze", ["12 marca 2024 o 10:15", "12.03.2024, 11:02", "13 marca 2024 r."], "Odpowiedz"),
+    ("3 komentar", ["12 Maret 2024 pukul 10.15", "12/03/2024 11:02", "13 Maret 2024"], "Balas"),
 ])
 def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language(
     heading: str, dates: list[str], reply: str
@@ -302,6 +308,7 @@ def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language
     ("Grève à la SNCF : les lignes touchées [DIAPORAMA]", True),
     ("Sperrung zwischen Frankfurt und Mannheim [FOTOS]", True), ("Новая линия метро в Казани [ВИДЕО]", True),
     ("Нова лінія метро у Львові [ВІДЕО]", True), ("Nowa linia metra w Krakowie [WIDEO]", True),
+    ("Banjir di Jakarta Utara [VIDEO]", True),
     ("Guerre en Ukraine : les dernières informations [EN DIRECT]", False),  # a live page's own headline
     ("Metrô de São Paulo ganha nova linha [vídeo]", False),  # a label in lower case is the headline's own words
 ])
@@ -315,7 +322,7 @@ def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, g
 @pytest.mark.parametrize("link", [
     "Alle 12 Kommentare anzeigen", "Voir les 12 commentaires", "Ver los 12 comentarios", "Mostra tutti i commenti",
     "Ver todos os comentários", "Bekijk alle 12 reacties", "Показать все 12 комментариев",
-    "Показати всі коментарі", "Pokaż wszystkie komentarze",
+    "Показати всі коментарі", "Pokaż wszystkie komentarze", "Lihat semua komentar",
 ])
 def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(link: str) -> None:
     result = cleaner.Cleaner().clean_text("\n\n".join([*POST, link, "Anna: Skvělý článek, děkuji!"]))
@@ -336,6 +343,8 @@ def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(lin
      "Охочі допомогти можуть переказати гроші до фонду, який підтримує дітей із важкими хворобами."),
     ("Jeśli podobał ci się ten artykuł, wesprzyj niezależne dziennikarstwo.",
      "Kto chce pomóc, może wpłacić pieniądze na fundację, która wspiera dzieci z ciężkimi chorobami."),
+    ("Jika Anda menyukai artikel ini, dukung jurnalisme independen.",
+     "Warga yang ingin membantu dapat menyumbang ke yayasan yang mendukung anak-anak dengan penyakit berat."),
 ])
 def test_a_promotion_goes_and_a_sentence_about_giving_stays(promo: str, prose: str) -> None:
     text = f"{CS}\n\n{prose}\n\n{promo}"
