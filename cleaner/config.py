@@ -37,7 +37,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cleaner.lang import JUSTEXT_NAMES
+from cleaner.lang import LANGUAGE_NAMES
 from cleaner.rules import Rule, all_rules
 from cleaner.settings import TABLES, PhraseAdditions, Settings, convert, kind_of_value, table_fields, type_name
 
@@ -105,7 +105,7 @@ def known_phrase_lists(packages: Iterable[str]) -> set[str]:
         if not data.is_dir():
             continue
         for lang in data.iterdir():
-            if lang.is_dir() and lang.name in JUSTEXT_NAMES:
+            if lang.is_dir() and lang.name in LANGUAGE_NAMES:
                 names.update(p.name[: -len(".txt")] for p in lang.iterdir() if p.name.endswith(".txt"))
     return names
 
@@ -132,8 +132,8 @@ def resolve(data: Mapping[str, Any]) -> Resolved:
         if key in data:
             values[key] = _typed(key, data[key], top[key][0])
     for lang in values.get("languages", ()):
-        if lang not in JUSTEXT_NAMES:
-            raise ConfigError(f"unknown language {lang!r} in languages {_allowed(JUSTEXT_NAMES, lang)}")
+        if lang not in LANGUAGE_NAMES:
+            raise ConfigError(f"unknown language {lang!r} in languages {_allowed(LANGUAGE_NAMES, lang)}")
     for name, table in TABLES.items():
         try:
             values[name] = table(**_table(f"[{name}]", data.get(name, {}), table_fields(table)))

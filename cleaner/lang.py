@@ -4,18 +4,21 @@ Stop-word lists come from the jusText package (about 100 languages, built
 from Wikipedia). The language of a document is the candidate language whose
 stop words cover the largest share of its words: crude, but fast, dependency
 free beyond jusText, and reliable on a few hundred words of running text,
-which is all the rules need it for.
+which is all the rules need it for. Chinese and Japanese, written without
+spaces, have no stop-word list: a text no list covers is in one of them when
+most of its letters are Han characters or kana (:func:`script_language`).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from cleaner.text import WORD, line_cache, lower_words
+from cleaner.text import UNSPACED, WORD, line_cache, lower_words
 
 # ISO 639-1 code -> jusText stop-list name.
 JUSTEXT_NAMES = {
@@ -30,7 +33,10 @@ JUSTEXT_NAMES = {
     "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili", "ta": "Tamil",
     "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
 }
-
+# Languages recognised by their script, not by stop words (jusText has no list for them): phrase lists may be given
+# for them as for the others.
+SCRIPT_NAMES = {"ja": "Japanese", "zh": "Chinese"}
+LANGUAGE_NAMES = {**JUSTEXT_NAMES, **SCRIPT_NAMES}
 
 
 @cache
@@ -110,6 +116,8 @@ MIN_WORDS = 30  # a shorter text (and one of fewer MIN_LETTERS letters: scripts 
 MIN_LETTERS = 150  # "words") is not enough to call its language unknown: it gets the first configured one
 MIN_COVERAGE = 0.08  # below this share of stop words, a text of MIN_WORDS or more is in no known language
 PREFERENCE = 1.25  # another jusText language must cover this many times more words than a configured one
+MIN_UNSPACED = 0.5  # the share of a text's letters that are Han or kana that makes it Chinese or Japanese
+MIN_KANA = 0.1  # of those Han and kana characters, the share of kana that makes it Japanese (Chinese writes none)
 
 
 SAMPLE_WORDS = 600  # the words a language is judged on: those of the text's first distinct lines
@@ -126,10 +134,12 @@ class Language:
 
     Detection (:meth:`__call__`) tries every language jusText has a
     stop-word list for: a configured one (``candidates``) wins unless
-    another covers ``PREFERENCE`` times more words. A text of at least
-    ``MIN_WORDS`` words that no list covers to ``MIN_COVERAGE`` (Chinese,
-    Thai, a table of figures) is in an unknown language (:data:`UNKNOWN`);
-    a shorter one gets the first candidate. ``MIN_LETTERS`` letters count as
+    another covers ``PREFERENCE`` times more words. A text whose letters
+    are mostly Han characters or kana is Chinese or Japanese
+    (:func:`script_language`: its "words" are whole clauses, which stop
+    words cannot weigh). A text of at least ``MIN_WORDS`` words that no
+    list covers to ``MIN_COVERAGE`` (Thai, Khmer, a table of figures) is in
+    an unknown language (:data:`UNKNOWN`); a shorter one gets the first candidate. ``MIN_LETTERS`` letters count as
     enough too: scripts written without spaces make few, long "words". The
     sample is the words of the text's first distinct lines: a line repeated
     (which the duplicate rules remove) counts once, so that the language of
@@ -218,6 +228,8 @@ class Language:
         fallback = candidates[0] if candidates else "en"
         if not sample:
             return fallback
+        if script := script_language(sample):  # its words are clauses: stop words would weigh its Latin words
+            return script
         codes = self._codes()
         table = _stopword_table(codes)
         hits = [0] * len(codes)
@@ -234,3 +246,18 @@ class Language:
             enough = len(sample) >= MIN_WORDS or sum(map(len, sample)) >= MIN_LETTERS
             return UNKNOWN if enough else fallback
         return codes[best]
+
+
+_KANA = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff]")
+
+
+def script_language(sample: list[str]) -> str:
+    """"ja" or "zh" when most letters of ``sample`` (words) are Han characters or kana (``MIN_UNSPACED``), "ja"
+    when kana are ``MIN_KANA`` of those; "" otherwise (a Thai text quoting a Chinese name stays unknown)."""
+    text = "".join(sample)
+    if text.isascii():
+        return ""
+    unspaced = len(UNSPACED.findall(text))
+    if unspaced < MIN_UNSPACED * len(text):
+        return ""
+    return "ja" if len(_KANA.findall(text)) >= MIN_KANA * unspaced else "zh"

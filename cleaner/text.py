@@ -2,8 +2,9 @@
 
 A *word* in counts, line keys and alignment is a run of letters or digits
 (:data:`WORD_RUN`); stop-word statistics use letter words with inner
-apostrophes (:data:`WORD`); a sentence ends with ``.``, ``!``, ``?`` or ``…``,
-maybe followed by closing quotes or brackets (:data:`TERMINAL`).
+apostrophes (:data:`WORD`); a sentence ends with ``.``, ``!``, ``?`` or ``…``
+(or the full-width marks of Chinese and Japanese), maybe followed by closing
+quotes or brackets (:data:`TERMINAL`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any, TypeVar
 WORD_RUN = re.compile(r"\w+")  # runs of letters or digits
 LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters
 WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")  # letter words, with inner apostrophes
-TERMINAL = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")  # a sentence end at the end of a text
+# A sentence end at the end of a text (the full stops of Chinese and Japanese too, before their closing brackets).
+TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]\u300d\u300f\uff09]*$")
 # Characters whose case folding is not their lower case (ß to "ss", ſ to "s", µ to "μ", the Cherokee small letters
 # to capitals, ...), and Σ, which ``str.lower`` makes a final ς at the end of a word where ``casefold`` makes σ:
 # a text without any folds to its lower case (the tests check the class against every character).
@@ -190,8 +192,13 @@ def count_words(text: str) -> int:
     document and the lines a site repeats on every page ask about the same
     lines again. Where lower-casing keeps every character's class (every
     text but one with an "İ", see :func:`lower_keeps_words`), the words of
-    :func:`lower_words` are counted.
+    :func:`lower_words` are counted. Chinese and Japanese characters count
+    as the words they weigh (``UNSPACED_WORD`` characters a word): a
+    paragraph of Chinese is a few runs of characters between its commas,
+    not a short line.
     """
+    if not text.isascii() and (unspaced := len(UNSPACED.findall(text))):
+        return count_words(UNSPACED.sub("", text)) + round(unspaced / UNSPACED_WORD)
     if lower_keeps_words(text):
         return len(lower_words(text))
     return len(WORD_RUN.findall(text))

@@ -139,9 +139,15 @@ def strip_bullet(text: str) -> str:
 
 
 def cased_share(text: str) -> float:
-    """Share of the words of ``text`` that start with an upper-case letter."""
+    """Share of the words of ``text`` that start with an upper-case letter, or with a letter of a script without
+    case (:func:`uncased`): a name in Chinese, Japanese or Korean has no capitals (a byline's "作者：张三")."""
     ws = [w for w in WORD_RUN.findall(text) if w[0].isalpha()]
-    return sum(w[0].isupper() for w in ws) / len(ws) if ws else 0.0
+    return sum(w[0].isupper() or uncased(w[0]) for w in ws) / len(ws) if ws else 0.0
+
+
+def uncased(text: str) -> bool:
+    """Whether ``text`` has no letter with case (Han characters, kana, Hangul, Arabic, Thai...: no capitals to read)."""
+    return text.upper() == text.lower()
 
 
 def anchors(doc: Document, max_words: int, *lists: PhraseList) -> list[tuple[int, Line]]:
@@ -194,6 +200,7 @@ __all__ = [
     "lines_with_phrase",
     "only_entries",
     "strip_bullet",
+    "uncased",
     "word_count",
     "words",
 ]

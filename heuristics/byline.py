@@ -19,6 +19,7 @@ from heuristics._lines import (
     is_title_like,
     lines_with_phrase,
     strip_bullet,
+    uncased,
     word_count,
 )
 
@@ -60,7 +61,8 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
         names = roles.strip_all(text[m.end() :])
         share = cased_share(names)
         if word_count(names) and share >= ctx["min_cased_share"]:
-            yield Decision(line.start, line.end, f"byline: {m.group(0)!r} + names ({share:.0%} capitalised)")
+            how = "in a script without capitals" if uncased(names) else "capitalised"
+            yield Decision(line.start, line.end, f"byline: {m.group(0)!r} + names ({share:.0%} {how})")
 
 
 @rule(

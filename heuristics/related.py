@@ -12,7 +12,15 @@ from cleaner.document import Document, Line
 from cleaner.phrases import PhraseList, lines_holding
 from cleaner.rules import Decision, Param, RuleContext, rule
 from cleaner.text import UPPER
-from heuristics._lines import ends_sentence, is_short, is_title_like, looks_like_code, strip_bullet, word_count
+from heuristics._lines import (
+    ends_sentence,
+    is_short,
+    is_title_like,
+    looks_like_code,
+    strip_bullet,
+    uncased,
+    word_count,
+)
 
 _OPENING = re.compile(r"^[\[(]\s*")
 # What may follow a link phrase for the line to be only a web address ("More: http://example.org/").
@@ -123,7 +131,7 @@ def _judge_link(
 # "China furious at Macron for Hong Kong protest jibe [INSIGHT]", "... [VÍDEO]", "... [FOTO'S]": a label of letters
 # (any alphabet), maybe joined by apostrophes or single spaces. Each separator must be followed by a letter and is no
 # letter itself: one way to match from each bracket (linear).
-_BRACKET_TAG = re.compile(r"[\[(]\s*([^\W\d_]+(?:['\u2019 ][^\W\d_]+)*)\s*[\])]\W*$")
+_BRACKET_TAG = re.compile(r"[\[(\u3010\uff08]\s*([^\W\d_]+(?:['\u2019 ][^\W\d_]+)*)\s*[\])\u3011\uff09]\W*$")
 # An e-mail address (it starts where its run starts: linear).
 _EMAIL_PATTERN = r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"
 # E-mail addresses, @handles and social-network profile links (plain URLs may be cited sources: they stay).
@@ -144,12 +152,13 @@ def teaser(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
     """Remove teaser headlines: short lines that end with an upper-case bracketed label such as "[VIDEO]".
 
     The label must be a ``teaser_tags`` entry written in capitals, the way
-    sites mark links to their other stories inside an article.
+    sites mark links to their other stories inside an article (or in a
+    script without capitals, in its brackets too: "【组图】", "[영상]").
     """
     tags = ctx.phrases["teaser_tags"]
     for line in doc.short_lines(ctx["max_words"]):
         m = _BRACKET_TAG.search(line.text[-ctx["tail_chars"] :])
-        if m and m.group(1).isupper() and tags.fullmatch(m.group(1)):
+        if m and (m.group(1).isupper() or uncased(m.group(1))) and tags.fullmatch(m.group(1)):
             yield Decision(line.start, line.end, f"headline marked {m.group(0).strip()!r}")
 
 

@@ -674,5 +674,30 @@ def test_a_chinese_sentence_pasted_twice_goes_once() -> None:
     result = cleaner.clean_text(f"{ZH_BODY}\n\n{sentence}\n\n{ZH_BODY2}\n\n{sentence}")
     assert result.text == f"{ZH_BODY}\n\n{sentence}\n\n{ZH_BODY2}"
     assert [r.rule for r in result.removals] == ["dedup.exact"]
-    label = "相关新闻"  # a label of two or three words repeats on purpose
+    label = "市政新闻"  # a label of two or three words repeats on purpose (a section name, in no phrase list)
     assert cleaner.clean_text(f"{ZH_BODY}\n\n{label}\n\n{ZH_BODY2}\n\n{label}").text.count(label) == 2
+
+
+def test_a_chinese_paragraph_is_no_short_line() -> None:
+    """Chinese and Japanese characters count as the words they weigh in every short-line test: a paragraph of
+    Chinese is a few runs of characters between its commas, and a prompt phrase between two of them does not
+    make it a prompt; the same phrase on a line of its own goes."""
+    from cleaner.text import count_words
+
+    paragraph = ("市议会表示，您可以关注我们的微信公众号，也可以登录政府网站查询施工期间的"
+                 "交通管制路段和公交线路调整的详细信息，有关部门将在每周一更新一次。")
+    assert count_words(paragraph) >= 40 and count_words("Share on Facebook") == 3
+    prompt = "关注我们的微信公众号"
+    result = cleaner.clean_text(f"{ZH_BODY}\n\n{paragraph}\n\n{prompt}\n\n{ZH_BODY2}")
+    assert result.lang == "zh"
+    assert [(r.rule, r.text.strip()) for r in result.removals] == [("newsletter.prompt", prompt)]
+
+
+@pytest.mark.parametrize(("line", "goes"), [
+    ("作者：王明", True), ("文／山田太郎（フリーライター）", True), ("글: 홍길동 기자", True),
+    ("作者：王明认为这一计划完全可行。", False),  # a sentence: the CJK full stop ends it
+])
+def test_a_chinese_or_japanese_byline_goes(line: str, goes: bool) -> None:
+    """Han characters, kana and Hangul have no capitals: a byline's names written in them count as names."""
+    result = cleaner.clean_text(f"{ZH_BODY}\n\n{line}\n\n{ZH_BODY2}")
+    assert [(r.rule, r.text.strip()) for r in result.removals] == ([("byline.author", line)] if goes else [])

@@ -19,6 +19,10 @@ INPUTS = Path(__file__).resolve().parent.parent / "bench" / "data" / "aeb-dev" /
 
 ZH = "北京市政府周二宣布，将在未来五年内投资一千亿元用于城市公共交通建设，新的地铁线路将连接城市的东部和西部地区。"
 ZH2 = "预计每天可运送乘客超过五十万人次，市民对此表示欢迎，但也有人担心施工期间的交通拥堵问题会持续很长时间。"
+JA = "東京都は火曜日、今後五年間で一千億円を投じて都内の路面電車網を改修する計画を発表した。"
+# Thai: no jusText list, and a script of its own (written without spaces between words, a space between clauses).
+TH = "กรุงเทพมหานครประกาศเมื่อวันอังคารว่า จะลงทุนหนึ่งแสนล้านบาทในระบบขนส่งสาธารณะ ภายในห้าปีข้างหน้า "
+TH2 = "คาดว่าจะรองรับผู้โดยสารได้มากกว่าห้าแสนคนต่อวัน ชาวเมืองต่างยินดี แต่บางคนกังวลเรื่องการจราจรติดขัด "
 CS = ("Městská rada v úterý rozhodla o rozšíření tramvajové sítě. Je to velmi důležité rozhodnutí pro obyvatele, "
       "kteří léta čekají na nová spojení, a primátor řekl, že práce začnou ještě letos.")
 # A Czech post of two paragraphs, and a line that follows a line under test: the page's language is none of the
@@ -63,6 +67,18 @@ def test_a_language_outside_the_configured_ones_is_recognised() -> None:
     assert cleaner.clean_text(CS).lang == "cs"
 
 
+def test_chinese_and_japanese_are_recognised_by_their_script() -> None:
+    """No stop-word list covers Chinese or Japanese: most of the letters being Han characters or kana makes a text
+    one of them (kana: Japanese), even when some of its words are English; a few Han characters in a text of
+    another script do not."""
+    assert detect_language(ZH * 2, ["en"]) == "zh"
+    assert detect_language(JA, ["en"]) == "ja"
+    assert detect_language(f"Kindle for PCをCtrl＋Alt＋Kで起動する方法。{JA}", ["en"]) == "ja"
+    assert cleaner.clean_text(f"{ZH}\n\n{ZH2}").lang == "zh"
+    assert detect_language(f"{CS} Primátor se setkal s delegací z Pekingu (北京).", ["en"]) == "cs"
+    assert detect_language(TH * 3, ["en"]) == UNKNOWN
+
+
 def test_a_configured_language_wins_a_close_call() -> None:
     text = "The council voted on Tuesday to expand the tram network, which residents have awaited for years."
     assert detect_language(text, ["en"]) == "en"
@@ -70,7 +86,7 @@ def test_a_configured_language_wins_a_close_call() -> None:
 
 
 def test_unknown_language_runs_the_language_independent_rules_only() -> None:
-    text = f"{ZH * 3}\n\nSubscribe to our newsletter\n\nsubway_line_pkg_00021407.jpg\n\n{ZH2 * 3}"
+    text = f"{TH * 3}\n\nSubscribe to our newsletter\n\nsubway_line_pkg_00021407.jpg\n\n{TH2 * 3}"
     result = cleaner.clean_text(text)
     assert result.lang == UNKNOWN
     assert "Subscribe to our newsletter" in result.text  # newsletter.prompt (language-specific) did not run
@@ -177,7 +193,8 @@ def test_each_language_has_its_boilerplate_removed_and_its_article_kept(path: Pa
     "12 комментариев к «Мэр и трамвай»", "Один ответ на «Мэр и трамвай»", "12 коментарів до «Мер і трамвай»",
     "Один коментар до «Мер і трамвай»", "12 komentarzy do „Prezydent i tramwaj”",
     "Jeden komentarz do „Prezydent i tramwaj”", "12 tanggapan untuk “Gubernur dan trem”",
-    "Satu komentar pada “Gubernur dan trem”",
+    "Satu komentar pada “Gubernur dan trem”", "《市长与有轨电车》上有12条评论", "“市长与有轨电车”的2个想法",
+    "“市長と路面電車” への12件のフィードバック", "“시장과 전차”에 대한 12개의 생각",
 ])
 def test_a_titled_comment_heading_in_each_language_opens_the_thread(heading: str) -> None:
     """WordPress prints the thread's heading with the post's title in the site's language ("12 pensieri su “...”"):
@@ -197,7 +214,8 @@ def test_a_heading_like_a_titled_comment_heading_but_without_the_quoted_title_st
     "Teilen auf Facebook und Twitter", "Partager sur Facebook et Twitter", "Compartir en Facebook y Twitter",
     "Condividi su Facebook e Twitter", "Compartilhe: Facebook e Twitter", "Delen op Facebook en Twitter", "E-mail",
     "Поделиться в ВКонтакте и Telegram", "Поділитися у Facebook та Telegram", "Udostępnij na Facebooku i Twitterze",
-    "Bagikan ke Facebook dan Twitter",
+    "Bagikan ke Facebook dan Twitter", "分享到：微信 和 微博", "シェア ツイート はてなブックマーク",
+    "공유하기 페이스북 및 트위터",
 ])
 def test_share_buttons_joined_by_the_words_of_each_language_go(line: str) -> None:
     """Each language's connectors join share-button labels; a one-letter connector ("e", "y") only between spaces,
@@ -258,6 +276,13 @@ def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None
     (["Komentar", "Balas kritik itu tidak mudah bagi gubernur, tetapi ia membela rencana trem kota.",
       "Dewan kota akan memilih anggaran pada bulan Mei, kata seorang pejabat."],
      ["Komentar", "Siti menulis: Terima kasih atas artikelnya!", "Balas"]),
+    (["评论", "回复记者提问时，市长表示将在下周公布详细计划。", "市议会将于五月对预算进行表决。"],
+     ["评论", "小明：感谢分享！", "回复"]),
+    (["コメント", "返信を求められた市長は、来週詳しい計画を公表すると述べた。", "市議会は五月に予算を採決する。"],
+     ["コメント", "花子：記事をありがとうございます！", "返信"]),
+    (["댓글", "답글을 기다리던 시장은 다음 주에 자세한 계획을 공개하겠다고 밝혔다.",
+      "시의회는 5월에 예산안을 표결한다."],
+     ["댓글", "철수: 좋은 기사 감사합니다!", "답글"]),
 ])
 def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[str], thread: list[str]) -> None:
     """The reply and report buttons ("Antworten", "Melden", "Responder", "Denunciar", "Répondre", "Signaler") are
@@ -283,6 +308,9 @@ def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[
     ("3 коментарі", ["12 березня 2024 о 10:15", "12.03.2024, 11:02", "13 березня 2024 р."], "Відповісти"),
     ("3 komentarze", ["12 marca 2024 o 10:15", "12.03.2024, 11:02", "13 marca 2024 r."], "Odpowiedz"),
     ("3 komentar", ["12 Maret 2024 pukul 10.15", "12/03/2024 11:02", "13 Maret 2024"], "Balas"),
+    ("3条评论", ["2024年3月12日 10:15", "2024-03-12 11:02", "2024年3月13日"], "回复"),
+    ("3件のコメント", ["2024年3月12日（火）10:15", "2024/03/12 11:02", "2024年3月13日"], "返信"),
+    ("3개의 댓글", ["2024.03.12 10:15", "2024-03-12 11:02", "2024년 3월 13일"], "답글"),
 ])
 def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language(
     heading: str, dates: list[str], reply: str
@@ -308,12 +336,14 @@ def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language
     ("Grève à la SNCF : les lignes touchées [DIAPORAMA]", True),
     ("Sperrung zwischen Frankfurt und Mannheim [FOTOS]", True), ("Новая линия метро в Казани [ВИДЕО]", True),
     ("Нова лінія метро у Львові [ВІДЕО]", True), ("Nowa linia metra w Krakowie [WIDEO]", True),
-    ("Banjir di Jakarta Utara [VIDEO]", True),
+    ("Banjir di Jakarta Utara [VIDEO]", True), ("北京地铁新线路开通【组图】", True), ("新駅が開業（動画）", True),
+    ("지하철 새 노선 개통 [영상]", True),
     ("Guerre en Ukraine : les dernières informations [EN DIRECT]", False),  # a live page's own headline
     ("Metrô de São Paulo ganha nova linha [vídeo]", False),  # a label in lower case is the headline's own words
 ])
 def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, goes: bool) -> None:
-    """related.teaser reads the bracketed label at a headline's end in any alphabet, with an apostrophe or a space."""
+    """related.teaser reads the bracketed label at a headline's end in any alphabet, with an apostrophe or a space;
+    in a script without capitals (Han, kana, Hangul) in its brackets too ("【组图】", "（動画）", "[영상]")."""
     text = f"{CS}\n\n{line}\n\n{AFTER}"
     removed = [(r.rule, r.text.strip()) for r in cleaner.Cleaner().clean_text(text).removals]
     assert removed == ([("related.teaser", line)] if goes else [])
@@ -322,7 +352,8 @@ def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, g
 @pytest.mark.parametrize("link", [
     "Alle 12 Kommentare anzeigen", "Voir les 12 commentaires", "Ver los 12 comentarios", "Mostra tutti i commenti",
     "Ver todos os comentários", "Bekijk alle 12 reacties", "Показать все 12 комментариев",
-    "Показати всі коментарі", "Pokaż wszystkie komentarze", "Lihat semua komentar",
+    "Показати всі коментарі", "Pokaż wszystkie komentarze", "Lihat semua komentar", "查看全部12条评论",
+    "コメントをすべて見る", "댓글 12개 보기",
 ])
 def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(link: str) -> None:
     result = cleaner.Cleaner().clean_text("\n\n".join([*POST, link, "Anna: Skvělý článek, děkuji!"]))
@@ -345,6 +376,10 @@ def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(lin
      "Kto chce pomóc, może wpłacić pieniądze na fundację, która wspiera dzieci z ciężkimi chorobami."),
     ("Jika Anda menyukai artikel ini, dukung jurnalisme independen.",
      "Warga yang ingin membantu dapat menyumbang ke yayasan yang mendukung anak-anak dengan penyakit berat."),
+    ("如果您喜欢这篇文章，请支持我们的独立新闻。", "希望帮助的人可以向基金会捐款，该基金会支持患有重病的儿童。"),
+    ("この記事が気に入ったら、サポートをお願いします。", "支援したい人は、重い病気の子どもを支える基金に寄付できる。"),
+    ("이 기사가 유익했다면 좋은 기사를 만드는 데 후원해 주세요.",
+     "돕고 싶은 시민은 중병을 앓는 어린이를 돕는 재단에 기부할 수 있다."),
 ])
 def test_a_promotion_goes_and_a_sentence_about_giving_stays(promo: str, prose: str) -> None:
     text = f"{CS}\n\n{prose}\n\n{promo}"
