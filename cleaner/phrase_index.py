@@ -42,7 +42,7 @@ from cleaner.regex_facts import (
     required_words,
     simple_word,
 )
-from cleaner.text import WORD_RUN, line_cache, lower_words
+from cleaner.text import WORD_RUN, high_chars, line_cache, lower_words
 
 
 @lru_cache(maxsize=4096)
@@ -233,6 +233,7 @@ class _Lists:
         self._by_word: dict[str, int] = {}  # the mask of the lists that need each word
         self._strings: list[tuple[str, int]] = []  # (string, mask), in the automaton's pattern order
         self._by_char: list[tuple[str, int]] = []  # (one-character string, mask): looked for with ``in``
+        self._high_chars: list[tuple[str, int]] = []  # the same, for characters from U+3040 on (see high_chars)
         self._automaton: AhoCorasick | None = None
         self._words: frozenset[str] = frozenset()
         self._anywhere = 0  # the mask of the lists that may find something anywhere
@@ -267,8 +268,11 @@ class _Lists:
                 by_string[string] = by_string.get(string, 0) | 1 << key
         self._by_word = by_word
         # A needle of one character ("h" after a figure, "." in a date) is found in most lines, often many times:
-        # ``in`` (a scan in C) instead of the automaton's matches, one Python step each.
-        self._by_char = sorted((s, mask) for s, mask in by_string.items() if len(s) == 1)
+        # ``in`` (a scan in C) instead of the automaton's matches, one Python step each. Those of the scripts from
+        # kana on ("年" in a Chinese date, "전" in a Korean one) only in a line that holds such characters.
+        singles = sorted((s, mask) for s, mask in by_string.items() if len(s) == 1)
+        self._by_char = [(s, mask) for s, mask in singles if not high_chars(s)]
+        self._high_chars = [(s, mask) for s, mask in singles if high_chars(s)]
         self._strings = sorted((s, mask) for s, mask in by_string.items() if len(s) > 1)
         self._automaton = AhoCorasick([s for s, _ in self._strings]) if self._strings else None
         self._words = frozenset(by_word)
@@ -290,6 +294,10 @@ class _Lists:
         for char, mask in self._by_char:
             if char in lowered:
                 found |= mask
+        if self._high_chars and high_chars(text):
+            for char, mask in self._high_chars:
+                if char in lowered:
+                    found |= mask
         if self._automaton is not None:
             strings = self._strings
             for i, _, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True):

@@ -35,6 +35,9 @@ FOLDS_UNLIKE_LOWER = re.compile(
 # script that would say as much: a word of segmented Chinese is 1.6 characters long on average, a word of English
 # about 6 with its space. Counted as one "word" (or one token a clause), a paragraph of Chinese looked like a menu.
 UNSPACED = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# A character at or above the first kana (U+3040: kana, Han, Hangul, emoji ...); the curly quotes and dashes of
+# English are below it.
+_HIGH = re.compile(r"[^\x00-\u303f]")
 UNSPACED_WORD = 1.6  # characters in a word of Chinese
 SPACED_WORD = 6.0  # characters in a word of English, its space included
 
@@ -185,6 +188,13 @@ def folded_words(text: str) -> tuple[str, ...]:
 
 
 @line_cache()
+def high_chars(text: str) -> bool:
+    """Whether ``text`` holds a character at or above U+3040 (kana, Han, Hangul, emoji ...): what looks for those
+    characters asks this first, so that most lines of other scripts (which hold none) cost one quick scan."""
+    return not text.isascii() and _HIGH.search(text) is not None
+
+
+@line_cache()
 def count_words(text: str) -> int:
     """Number of words (runs of letters or digits) in ``text``: the count every "short line" test uses.
 
@@ -197,7 +207,7 @@ def count_words(text: str) -> int:
     paragraph of Chinese is a few runs of characters between its commas,
     not a short line.
     """
-    if not text.isascii() and (unspaced := len(UNSPACED.findall(text))):
+    if high_chars(text) and (unspaced := len(UNSPACED.findall(text))):
         return count_words(UNSPACED.sub("", text)) + round(unspaced / UNSPACED_WORD)
     if lower_keeps_words(text):
         return len(lower_words(text))
