@@ -186,7 +186,7 @@ class PhraseAdditions:
     files: tuple[str, ...] = setting((), "Files of entries, one a line, relative to the settings file.")
 
 
-LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "pl", "id", "zh", "ja", "ko")
+LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "pl", "id", "zh", "ja", "ko", "vi")
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,7 @@ def test_each_language_has_its_boilerplate_removed_and_its_article_kept(path: Pa
     "Jeden komentarz do „Prezydent i tramwaj”", "12 tanggapan untuk “Gubernur dan trem”",
     "Satu komentar pada “Gubernur dan trem”", "《市长与有轨电车》上有12条评论", "“市长与有轨电车”的2个想法",
     "“市長と路面電車” への12件のフィードバック", "“시장과 전차”에 대한 12개의 생각",
+    "12 bình luận về “Thị trưởng và tàu điện”", "Một bình luận về “Thị trưởng và tàu điện”",
 ])
 def test_a_titled_comment_heading_in_each_language_opens_the_thread(heading: str) -> None:
     """WordPress prints the thread's heading with the post's title in the site's language ("12 pensieri su “...”"):
@@ -215,7 +216,7 @@ def test_a_heading_like_a_titled_comment_heading_but_without_the_quoted_title_st
     "Condividi su Facebook e Twitter", "Compartilhe: Facebook e Twitter", "Delen op Facebook en Twitter", "E-mail",
     "Поделиться в ВКонтакте и Telegram", "Поділитися у Facebook та Telegram", "Udostępnij na Facebooku i Twitterze",
     "Bagikan ke Facebook dan Twitter", "分享到：微信 和 微博", "シェア ツイート はてなブックマーク",
-    "공유하기 페이스북 및 트위터",
+    "공유하기 페이스북 및 트위터", "Chia sẻ lên Facebook và Zalo",
 ])
 def test_share_buttons_joined_by_the_words_of_each_language_go(line: str) -> None:
     """Each language's connectors join share-button labels; a one-letter connector ("e", "y") only between spaces,
@@ -248,6 +249,7 @@ def test_an_entry_ending_with_a_colon_also_matches_french_typography() -> None:
     "Lees De burgemeester en de tram", "Читайте Мэрия утвердила новый план",
     "Lesen Über den Wolken feiern Segelflieger", "Lire Élections à Lyon : le maire sortant réélu",
     "Czytaj Prezydent zatwierdził nowy plan", "Baca Gubernur Setujui Rencana Baru",
+    "Đọc Thị trưởng phê duyệt kế hoạch mới",
 ])
 def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None:
     """"Read" + a capitalised headline is a link to another article; the verb is each language's ``read_verbs``
@@ -283,6 +285,9 @@ def test_read_and_a_headline_goes_in_each_language_configured(line: str) -> None
     (["댓글", "답글을 기다리던 시장은 다음 주에 자세한 계획을 공개하겠다고 밝혔다.",
       "시의회는 5월에 예산안을 표결한다."],
      ["댓글", "철수: 좋은 기사 감사합니다!", "답글"]),
+    (["Bình luận", "Trả lời câu hỏi của phóng viên, thị trưởng cho biết kế hoạch sẽ được công bố tuần tới.",
+      "Hội đồng thành phố sẽ biểu quyết ngân sách vào tháng Năm."],
+     ["Bình luận", "Lan viết: Cảm ơn bài viết!", "Trả lời"]),
 ])
 def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[str], thread: list[str]) -> None:
     """The reply and report buttons ("Antworten", "Melden", "Responder", "Denunciar", "Répondre", "Signaler") are
@@ -311,6 +316,7 @@ def test_a_reply_button_word_in_a_sentence_is_no_sign_of_comments(article: list[
     ("3条评论", ["2024年3月12日 10:15", "2024-03-12 11:02", "2024年3月13日"], "回复"),
     ("3件のコメント", ["2024年3月12日（火）10:15", "2024/03/12 11:02", "2024年3月13日"], "返信"),
     ("3개의 댓글", ["2024.03.12 10:15", "2024-03-12 11:02", "2024년 3월 13일"], "답글"),
+    ("3 bình luận", ["12/03/2024 lúc 10:15", "12/03/2024, 11:02", "13 tháng 3, 2024"], "Trả lời"),
 ])
 def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language(
     heading: str, dates: list[str], reply: str
@@ -337,7 +343,7 @@ def test_a_date_line_under_each_commenter_is_a_sign_of_a_thread_in_each_language
     ("Sperrung zwischen Frankfurt und Mannheim [FOTOS]", True), ("Новая линия метро в Казани [ВИДЕО]", True),
     ("Нова лінія метро у Львові [ВІДЕО]", True), ("Nowa linia metra w Krakowie [WIDEO]", True),
     ("Banjir di Jakarta Utara [VIDEO]", True), ("北京地铁新线路开通【组图】", True), ("新駅が開業（動画）", True),
-    ("지하철 새 노선 개통 [영상]", True),
+    ("지하철 새 노선 개통 [영상]", True), ("Lũ lớn ở miền Trung [VIDEO]", True),
     ("Guerre en Ukraine : les dernières informations [EN DIRECT]", False),  # a live page's own headline
     ("Metrô de São Paulo ganha nova linha [vídeo]", False),  # a label in lower case is the headline's own words
 ])
@@ -353,7 +359,7 @@ def test_a_headline_ending_with_a_teaser_label_in_any_alphabet_goes(line: str, g
     "Alle 12 Kommentare anzeigen", "Voir les 12 commentaires", "Ver los 12 comentarios", "Mostra tutti i commenti",
     "Ver todos os comentários", "Bekijk alle 12 reacties", "Показать все 12 комментариев",
     "Показати всі коментарі", "Pokaż wszystkie komentarze", "Lihat semua komentar", "查看全部12条评论",
-    "コメントをすべて見る", "댓글 12개 보기",
+    "コメントをすべて見る", "댓글 12개 보기", "Xem tất cả 12 bình luận",
 ])
 def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(link: str) -> None:
     result = cleaner.Cleaner().clean_text("\n\n".join([*POST, link, "Anna: Skvělý článek, děkuji!"]))
@@ -380,6 +386,8 @@ def test_a_link_to_the_comments_at_the_end_opens_the_thread_in_each_language(lin
     ("この記事が気に入ったら、サポートをお願いします。", "支援したい人は、重い病気の子どもを支える基金に寄付できる。"),
     ("이 기사가 유익했다면 좋은 기사를 만드는 데 후원해 주세요.",
      "돕고 싶은 시민은 중병을 앓는 어린이를 돕는 재단에 기부할 수 있다."),
+    ("Nếu bạn thấy bài viết này hữu ích, hãy ủng hộ báo chí độc lập.",
+     "Người dân muốn giúp đỡ có thể quyên góp cho quỹ hỗ trợ trẻ em mắc bệnh nặng."),
 ])
 def test_a_promotion_goes_and_a_sentence_about_giving_stays(promo: str, prose: str) -> None:
     text = f"{CS}\n\n{prose}\n\n{promo}"
