@@ -5,8 +5,8 @@ from Wikipedia). The language of a document is the candidate language whose
 stop words cover the largest share of its words: crude, but fast, dependency
 free beyond jusText, and reliable on a few hundred words of running text,
 which is all the rules need it for. Chinese and Japanese, written without
-spaces, have no stop-word list: a text no list covers is in one of them when
-most of its letters are Han characters or kana (:func:`script_language`).
+spaces, have no stop-word list: a text is in one of them when most of its
+letters are Han characters or kana (:func:`script_language`).
 """
 
 from __future__ import annotations
@@ -139,7 +139,8 @@ class Language:
     (:func:`script_language`: its "words" are whole clauses, which stop
     words cannot weigh). A text of at least ``MIN_WORDS`` words that no
     list covers to ``MIN_COVERAGE`` (Thai, Khmer, a table of figures) is in
-    an unknown language (:data:`UNKNOWN`); a shorter one gets the first candidate. ``MIN_LETTERS`` letters count as
+    an unknown language (:data:`UNKNOWN`); a shorter one gets the first
+    candidate. ``MIN_LETTERS`` letters count as
     enough too: scripts written without spaces make few, long "words". The
     sample is the words of the text's first distinct lines: a line repeated
     (which the duplicate rules remove) counts once, so that the language of

@@ -48,7 +48,8 @@ def author(doc: Document, ctx: RuleContext) -> Iterator[Decision]:
 
     The line has at most ``max_words`` words, does not end like a sentence,
     and once the ``byline_roles`` words are set aside, at least
-    ``min_cased_share`` of its words are capitalised.
+    ``min_cased_share`` of its words are capitalised (or written in a
+    script without capitals: "作者：张三", "글: 홍길동").
     """
     starts, roles = ctx.phrases["byline_start"], ctx.phrases["byline_roles"]
     for line in lines_holding(doc.short_lines(ctx["max_words"]), starts):
