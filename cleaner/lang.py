@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from cleaner.text import UNSPACED, WORD, line_cache, lower_words
+from cleaner.text import KANA, UNSPACED, WORD, line_cache, lower_words
 
 # ISO 639-1 code -> jusText stop-list name.
 JUSTEXT_NAMES = {
@@ -249,7 +249,7 @@ class Language:
         return codes[best]
 
 
-_KANA = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff]")
+_KANA = re.compile(f"[{KANA}]")
 
 
 def script_language(sample: list[str]) -> str:

@@ -34,7 +34,8 @@ FOLDS_UNLIKE_LOWER = re.compile(
 # ideographs, kana; not the katakana middle dot, a punctuation mark) count as the words and characters of a spaced
 # script that would say as much: a word of segmented Chinese is 1.6 characters long on average, a word of English
 # about 6 with its space. Counted as one "word" (or one token a clause), a paragraph of Chinese looked like a menu.
-UNSPACED = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+KANA = "\u3040-\u30fa\u30fc-\u30ff"  # hiragana and katakana, as the ranges of a character class
+UNSPACED = re.compile(f"[{KANA}\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # A character at or above the first kana (U+3040: kana, Han, Hangul, emoji ...); the curly quotes and dashes of
 # English are below it.
 _HIGH = re.compile(r"[^\x00-\u303f]")
@@ -46,7 +47,7 @@ def weighed(text: str, words: int, count: Callable[[str], int]) -> tuple[int, in
     """The words and characters of ``text`` as the figures weigh them: ``words`` (as the caller counts them,
     with ``count``) and its length, but where it holds Chinese or Japanese (:data:`UNSPACED`), those characters
     counted as the words and characters they weigh and the rest by ``count``."""
-    unspaced = 0 if text.isascii() else len(UNSPACED.findall(text))
+    unspaced = len(UNSPACED.findall(text)) if high_chars(text) else 0
     if not unspaced:
         return words, len(text)
     spaced = unspaced / UNSPACED_WORD
@@ -205,7 +206,9 @@ def count_words(text: str) -> int:
     :func:`lower_words` are counted. Chinese and Japanese characters count
     as the words they weigh (``UNSPACED_WORD`` characters a word): a
     paragraph of Chinese is a few runs of characters between its commas,
-    not a short line.
+    not a short line. Unlike :func:`weighed`, the characters are taken out
+    without a space in their place: one inside a Latin word (mojibake such
+    as "N掳Prive") does not make two words of it.
     """
     if high_chars(text) and (unspaced := len(UNSPACED.findall(text))):
         return count_words(UNSPACED.sub("", text)) + round(unspaced / UNSPACED_WORD)
