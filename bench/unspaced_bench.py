@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The full-page text of the dev pages rewritten in a script written without spaces: how ``clean_text`` does on
-Chinese-like input, where no phrase list and no stop-word list applies (the body detector's layout figures alone).
+Chinese-like input, where no stop-word list applies and no phrase list's entry can match made-up characters (the
+body detector's layout figures alone; the text is read as Chinese, so the phrase rules run and find nothing).
 
 Usage (from the repository root; not a section of ``make bench``: a development check, about three minutes, and
 ten more with ``--html``)::
